@@ -1,0 +1,170 @@
+"""The Python API: :func:`build`, :func:`load` and the :class:`KnowledgeGraph` facade.
+
+The facade holds a build's :class:`~kgraph.graph.data.GraphData` and delegates: graph
+questions to :mod:`kgraph.graph`, SPARQL to :mod:`kgraph.rdf`, files to
+:mod:`kgraph.export`.
+
+Examples
+--------
+>>> import kgraph
+>>> kg = kgraph.build(["examples/papers.jsonl"])                 # doctest: +SKIP
+>>> [e.label for e in kg.entities("Dataset")][:3]                 # doctest: +SKIP
+>>> for r in kg.related(kg.papers[0].id, k=3):                    # doctest: +SKIP
+...     print(round(r.weight, 2), r.paper.title, [e.label for e in r.shared])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import KGraphError
+from .graph.data import GraphData
+from .model import Entity, EntityKind, Paper
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import pyoxigraph as ox
+    import rdflib
+
+    from .rdf.store import QueryResult
+
+
+@dataclass(frozen=True)
+class Related:
+    """A paper related to another, with the link's weight and the shared entities that explain it."""
+
+    paper: Paper
+    weight: float
+    shared: tuple[Entity, ...]
+
+
+class KnowledgeGraph:
+    """A built knowledge graph: papers, entities, mentions, links."""
+
+    def __init__(self, data: GraphData, directory: Path | None = None):
+        self.data = data
+        self.directory = directory
+        self._store: ox.Store | None = None
+        self._label_index: dict[str, Entity] | None = None
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeGraph {len(self.data.papers)} papers, {len(self.data.entities)} entities, {len(self.data.links)} links>"
+
+    # -- papers and entities -------------------------------------------------------------
+    @property
+    def papers(self) -> list[Paper]:
+        """All papers, in input order."""
+        return list(self.data.papers)
+
+    def paper(self, paper_id: str) -> Paper:
+        try:
+            return self.data.paper_by_id[paper_id]
+        except KeyError:
+            raise KGraphError(f"no paper with id {paper_id!r}") from None
+
+    def entities(self, kind: EntityKind | str | None = None) -> list[Entity]:
+        """Entities, most-mentioned (by papers) first; ``kind`` filters, e.g. ``"Dataset"``."""
+        wanted = EntityKind(kind) if kind is not None else None
+        papers_of = self.data.papers_of_entity
+        chosen = [e for e in self.data.entities if wanted is None or e.kind is wanted]
+        return sorted(chosen, key=lambda e: (-len(papers_of.get(e.id, ())), e.label.lower()))
+
+    def entity(self, name: str | Entity) -> Entity:
+        """Look an entity up by id, preferred label or any variant (case-insensitive)."""
+        if isinstance(name, Entity):
+            return name
+        if name in self.data.entity_by_id:
+            return self.data.entity_by_id[name]
+        if self._label_index is None:
+            from .resolve.normalize import normalise_label
+
+            index: dict[str, Entity] = {}
+            for e in self.entities():  # most common first wins a shared label
+                for label in (e.label, *e.alt_labels):
+                    index.setdefault(label.lower(), e)
+                    index.setdefault(normalise_label(label).lower(), e)
+            self._label_index = index
+        from .resolve.normalize import normalise_label
+
+        found = self._label_index.get(name.lower()) or self._label_index.get(normalise_label(name).lower())
+        if found is None:
+            raise KGraphError(f"no entity named {name!r}")
+        return found
+
+    def papers_with(self, entity: str | Entity) -> list[Paper]:
+        """Papers that mention an entity (given as an Entity, id or any of its labels)."""
+        found = self.entity(entity)
+        return [self.data.paper_by_id[p] for p in self.data.papers_of_entity.get(found.id, [])]
+
+    def related(self, paper_id: str, k: int = 10) -> list[Related]:
+        """The ``k`` papers most related to ``paper_id``, strongest first."""
+        self.paper(paper_id)
+        out = []
+        for link in self.data.links:
+            if paper_id in (link.source, link.target):
+                other = link.target if link.source == paper_id else link.source
+                shared = tuple(self.data.entity_by_id[e] for e in link.shared)
+                out.append(Related(self.data.paper_by_id[other], link.weight, shared))
+        out.sort(key=lambda r: (-r.weight, r.paper.id))
+        return out[:k]
+
+    # -- other views ----------------------------------------------------------------------
+    def to_networkx(self) -> nx.Graph:
+        """Paper and entity nodes; ``mentions`` and ``related`` edges (see :mod:`kgraph.graph.build`)."""
+        from .builder import build_networkx_of
+
+        return build_networkx_of(self.data)
+
+    def to_rdflib(self) -> rdflib.Graph:
+        from .rdf.convert import to_rdflib
+
+        return to_rdflib(self.data)
+
+    def query(self, sparql: str) -> QueryResult:
+        """Run a SPARQL SELECT/ASK query; prefixes kg:, skos:, dcterms:, oa: … are predeclared."""
+        from .rdf.store import open_store, run_query
+
+        if self._store is None:
+            if self.directory is not None:
+                self._store = open_store(self.directory)
+            else:
+                import pyoxigraph as ox
+
+                from .rdf.convert import triples
+
+                store = ox.Store()
+                store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples(self.data))
+                self._store = store
+        return run_query(self._store, sparql)
+
+    def save(self, directory: str | Path) -> list[Path]:
+        """Write kgraph.json, graph.ttl, graph.graphml, graph.html and the SPARQL store."""
+        from .builder import save_build
+
+        self._store = None  # the store folder is replaced; reopen lazily
+        paths = save_build(self.data, Path(directory))
+        self.directory = Path(directory)
+        return paths
+
+
+def build(paths: Sequence[str | Path] | str | Path, *, tier: str | None = None, top_k: int = 10) -> KnowledgeGraph:
+    """Build a knowledge graph from files or folders (seed pages, JSON Lines).
+
+    Problems with single records are skipped, not raised; see the CLI's summary for them.
+    """
+    from .builder import BuildOptions, build_data
+
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    return KnowledgeGraph(build_data(paths, BuildOptions(tier=tier, top_k=top_k)))
+
+
+def load(directory: str | Path) -> KnowledgeGraph:
+    """Reopen a build saved by ``kgraph build -o DIR`` or :meth:`KnowledgeGraph.save`."""
+    from .export.jsondata import read_json
+
+    directory = Path(directory)
+    return KnowledgeGraph(read_json(directory), directory)

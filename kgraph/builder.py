@@ -1,0 +1,131 @@
+"""One build, stage by stage: read -> extract -> resolve -> link, and write the outputs.
+
+The CLI and :func:`kgraph.build` both call :func:`build_data` then :func:`save_build`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import __version__
+from .export.atomic import atomic_dir, atomic_path
+from .export.graphml import write_graphml
+from .export.html import write_html
+from .export.jsondata import write_json
+from .extract.gazetteer import shipped_gazetteer
+from .extract.pipeline import build_pipeline, extract_mentions
+from .graph.build import build_networkx
+from .graph.data import GraphData
+from .graph.links import paper_links
+from .readers import ReadReport, read_papers
+from .rdf.convert import sorted_triples, write_rdf
+from .rdf.store import STORE_DIR, write_store
+from .resolve.entities import gazetteer_aliases, resolve
+
+Progress = Callable[[str, int], Callable[[], None]]
+"""Start a progress task named by a string with a total; returns the per-item callback."""
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What changes a build's result (and so its fingerprint)."""
+
+    tier: str | None = None
+    top_k: int = 10
+    max_df: float = 0.25
+    fmt: str | None = None
+
+
+@dataclass
+class BuildSummary:
+    """What a build did, for the CLI to print."""
+
+    report: ReadReport = field(default_factory=ReadReport)
+    tier: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _fingerprint(options: BuildOptions, tier: str) -> str:
+    blob = json.dumps({"kgraph": __version__, "tier": tier, "top_k": options.top_k, "max_df": options.max_df}, sort_keys=True)
+    return hashlib.sha1(blob.encode()).hexdigest()[:16]
+
+
+def build_data(
+    paths: Sequence[str | Path],
+    options: BuildOptions = BuildOptions(),
+    *,
+    summary: BuildSummary | None = None,
+    progress: Progress | None = None,
+) -> GraphData:
+    """Read, extract, resolve and link; return the build's data (writes nothing)."""
+    import time
+
+    summary = summary if summary is not None else BuildSummary()
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        summary.timings[stage] = now - clock
+        clock = now
+
+    papers = read_papers(paths, summary.report, fmt=options.fmt)
+    lap("read")
+    nlp = build_pipeline(options.tier)
+    summary.tier = nlp.meta["kgraph_tier"]
+    tick = progress("Extracting", len(papers)) if progress else None
+    mentions = list(extract_mentions(papers, nlp, on_paper=tick))
+    lap("extract")
+    resolution = resolve(papers, mentions, gazetteer_aliases(shipped_gazetteer()))
+    lap("resolve")
+    paper_entities: dict[str, set[str]] = {p.id: set() for p in papers}
+    for mention, entity in zip(mentions, resolution.mention_entity):
+        paper_entities[mention.paper_id].add(entity)
+    links = paper_links(paper_entities, top_k=options.top_k, max_df=options.max_df)
+    lap("link")
+    meta = {
+        "kgraph_version": __version__,
+        "tier": summary.tier,
+        "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "fingerprint": _fingerprint(options, summary.tier),
+        "options": {"top_k": options.top_k, "max_df": options.max_df},
+        "inputs": [str(p) for p in paths],
+    }
+    return GraphData(tuple(papers), tuple(mentions), resolution.mention_entity, resolution.entities,
+                     tuple(links), dict(resolution.ambiguous_acronyms), meta)
+
+
+OUTPUTS = ("kgraph.json", "graph.ttl", "graph.graphml", "graph.html", STORE_DIR)
+
+
+def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | None = None) -> list[Path]:
+    """Write every output of a build to ``out_dir``, each atomically; return their paths."""
+    import time
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    write_json(data, out_dir / "kgraph.json")
+    with atomic_path(out_dir / "graph.ttl") as tmp:
+        write_rdf(data, tmp, ox.RdfFormat.TURTLE)
+    with atomic_dir(out_dir / STORE_DIR) as tmp:
+        write_store(sorted_triples(data), tmp)
+    write_graphml(build_networkx_of(data), out_dir / "graph.graphml")
+    rdf_done = time.perf_counter()
+    write_html(data, out_dir / "graph.html", title=f"kgraph — {len(data.papers)} papers")
+    if timings is not None:
+        timings["rdf+store+graphml"] = rdf_done - start
+        timings["html"] = time.perf_counter() - rdf_done
+    return [out_dir / name for name in OUTPUTS]
+
+
+def build_networkx_of(data: GraphData):
+    """The networkx graph of a build's data."""
+    pairs = [(m.paper_id, e) for m, e in zip(data.mentions, data.mention_entity) if e]
+    return build_networkx(data.papers, data.entities, pairs, data.links)

@@ -1,0 +1,68 @@
+"""kgraph.json: the whole build as JSON, so ``kgraph.load(dir)`` can reopen it exactly."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from ..errors import BuildNotFoundError
+from ..graph.data import GraphData
+from ..model import Entity, EntityKind, Field, Link, Mention, Paper, SourceRef
+from .atomic import write_text_atomic
+
+FORMAT_VERSION = 1
+FILENAME = "kgraph.json"
+
+
+def to_json(data: GraphData) -> dict[str, Any]:
+    return {
+        "format": FORMAT_VERSION,
+        "meta": data.meta,
+        "papers": [asdict(p) for p in data.papers],
+        "entities": [asdict(e) for e in data.entities],
+        # mentions as rows: they are the bulk of the file
+        "mention_columns": ["paper_id", "field", "start", "end", "text", "kind", "sentence", "extractor", "confidence", "label", "entity"],
+        "mentions": [
+            [m.paper_id, m.field.value, m.start, m.end, m.text, m.kind.value, m.sentence, m.extractor, m.confidence, m.label, e]
+            for m, e in zip(data.mentions, data.mention_entity)
+        ],
+        "links": [[l.source, l.target, l.weight, list(l.shared)] for l in data.links],
+        "ambiguous_acronyms": data.ambiguous_acronyms,
+    }
+
+
+def from_json(obj: dict[str, Any]) -> GraphData:
+    papers = tuple(
+        Paper(**{**p, "authors": tuple(p["authors"]), "sources": tuple(SourceRef(**s) for s in p["sources"])})
+        for p in obj["papers"]
+    )
+    entities = tuple(
+        Entity(**{**e, "kind": EntityKind(e["kind"]), "alt_labels": tuple(e["alt_labels"]), "merged_by": tuple(e["merged_by"])})
+        for e in obj["entities"]
+    )
+    mentions, mention_entity = [], []
+    for pid, field, start, end, text, kind, sentence, extractor, confidence, label, entity in obj["mentions"]:
+        mentions.append(Mention(pid, Field(field), start, end, text, EntityKind(kind), sentence, extractor, confidence, label))
+        mention_entity.append(entity)
+    links = tuple(Link(s, t, w, tuple(shared)) for s, t, w, shared in obj["links"])
+    ambiguous = {k: tuple(v) for k, v in obj.get("ambiguous_acronyms", {}).items()}
+    return GraphData(papers, tuple(mentions), tuple(mention_entity), entities, links, ambiguous, obj.get("meta", {}))
+
+
+def write_json(data: GraphData, path: Path) -> None:
+    write_text_atomic(path, json.dumps(to_json(data), ensure_ascii=False, separators=(",", ":")))
+
+
+def read_json(build_dir: Path) -> GraphData:
+    path = build_dir / FILENAME
+    if not path.is_file():
+        raise BuildNotFoundError(f"{build_dir}: no kgraph build here (no {FILENAME}); run `kgraph build ... -o {build_dir}` first")
+    try:
+        obj = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BuildNotFoundError(f"{path}: not a kgraph build file ({exc})") from None
+    if obj.get("format") != FORMAT_VERSION:
+        raise BuildNotFoundError(f"{path}: written by another kgraph version (format {obj.get('format')!r}); rebuild it")
+    return from_json(obj)

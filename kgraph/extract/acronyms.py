@@ -1,0 +1,139 @@
+"""Find acronym definitions ("Gaussian Splatting (3DGS)") in running text.
+
+An implementation of Schwartz & Hearst (2003), "A simple algorithm for identifying
+abbreviation definitions in biomedical text", extended for CS writing: short forms may
+carry digits and mixed case ("3DGS", "MoDec-GS", "ViT"), and the long form may also
+follow the short form ("GLMD (Global-to-Local Motion Decomposition)").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_PAREN = re.compile(r"\(([^()]{1,20})\)")
+_WORD = re.compile(r"[\w][\w\-'’]*", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class AcronymPair:
+    """A short form and its long form, as character spans of the same text."""
+
+    short: str
+    long: str
+    short_start: int
+    short_end: int
+    long_start: int
+    long_end: int
+
+
+def is_short_form(candidate: str) -> bool:
+    """Schwartz–Hearst's test: 2–10 chars, one letter, starts with a letter or digit, at most two words.
+
+    >>> is_short_form("3DGS"), is_short_form("e.g."), is_short_form("see below")
+    (True, False, False)
+    """
+    if not 2 <= len(candidate) <= 10 or len(candidate.split()) > 2:
+        return False
+    if not any(c.isalpha() for c in candidate) or not candidate[0].isalnum():
+        return False
+    if "." in candidate and candidate.count(".") >= candidate.count(" ") + 1 and candidate.islower():
+        return False  # "e.g.", "i.e."
+    # an ordinary lower-case word in brackets is an aside, not an acronym
+    return any(c.isupper() for c in candidate) or any(c.isdigit() for c in candidate)
+
+
+def match_long_form(short: str, before: str) -> int | None:
+    """Start index in ``before`` of the long form that ``short`` abbreviates, or None.
+
+    Walks both strings right to left; every letter/digit of the short form must be
+    found in order, and its first character must start a word of the long form.
+
+    >>> text = "we use Gaussian splatting"
+    >>> text[match_long_form("GS", text):]
+    'Gaussian splatting'
+    """
+    chars = [c.lower() for c in short if c.isalnum()]
+    if not chars:
+        return None
+    s = len(chars) - 1
+    i = len(before) - 1
+    while s >= 0:
+        c = chars[s]
+        while i >= 0 and (
+            before[i].lower() != c or (s == 0 and i > 0 and before[i - 1].isalnum())
+        ):
+            i -= 1
+        if i < 0:
+            return None
+        i -= 1
+        s -= 1
+    start = i + 1
+    # extend to the start of the word the first letter is in, hyphenated prefixes included
+    # ("Self-Supervised Learning (SSL)" must not become "Supervised Learning")
+    while start > 0 and (before[start - 1].isalnum() or (before[start - 1] == "-" and start > 1 and before[start - 2].isalnum())):
+        start -= 1
+    return start
+
+
+def find_acronyms(text: str) -> list[AcronymPair]:
+    """All "long form (SHORT)" and "SHORT (long form)" definitions in ``text``.
+
+    >>> [(p.short, p.long) for p in find_acronyms("3D Gaussian Splatting (3DGS) is fast.")]
+    [('3DGS', '3D Gaussian Splatting')]
+    >>> [p.long for p in find_acronyms("We use self-supervised learning (SSL) here.")]
+    ['self-supervised learning']
+    """
+    pairs: list[AcronymPair] = []
+    for match in _PAREN.finditer(text):
+        inner = match.group(1).strip()
+        inner_start = match.start(1) + (len(match.group(1)) - len(match.group(1).lstrip()))
+        # drop a trailing ", e.g." style comment inside the brackets
+        inner = re.split(r"[;,]\s", inner)[0].strip()
+        if is_short_form(inner):
+            pair = _long_before(text, match.start(), inner, inner_start)
+        else:
+            pair = _long_inside(text, match, inner, inner_start)
+        if pair is not None:
+            pairs.append(pair)
+    return pairs
+
+
+def _long_before(text: str, paren_start: int, short: str, short_start: int) -> AcronymPair | None:
+    letters = sum(c.isalnum() for c in short)
+    window_words = min(letters + 5, letters * 2)
+    # look back at most window_words words, and never past a sentence or clause break
+    head = text[:paren_start].rstrip()
+    words = list(_WORD.finditer(head))[-window_words:]
+    if not words:
+        return None
+    window_start = words[0].start()
+    for stop in (". ", "; ", ": ", ", "):
+        cut = head.rfind(stop, window_start)
+        if cut != -1:
+            window_start = cut + len(stop)
+            break
+    window = head[window_start:]
+    rel = match_long_form(short, window)
+    if rel is None:
+        return None
+    long_start = window_start + rel
+    long = head[long_start:]
+    if not long or long.lower() == short.lower() or len(long) <= len(short):
+        return None
+    return AcronymPair(short, long, short_start, short_start + len(short), long_start, long_start + len(long))
+
+
+def _long_inside(text: str, match: re.Match[str], inner: str, inner_start: int) -> AcronymPair | None:
+    # "SHORT (long form)": the word before the bracket is the short form
+    before = text[: match.start()].rstrip()
+    last = list(_WORD.finditer(before))[-1:] if before else []
+    if not last:
+        return None
+    short = last[0].group(0)
+    if not is_short_form(short) or not any(c.isupper() for c in short):
+        return None
+    rel = match_long_form(short, inner)
+    if rel != 0:
+        return None  # the whole bracket must be the long form
+    return AcronymPair(short, inner, last[0].start(), last[0].end(), inner_start, inner_start + len(inner))

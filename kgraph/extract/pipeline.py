@@ -1,0 +1,139 @@
+"""Assemble the extraction pipeline and turn processed Docs into Mentions.
+
+Tiers
+-----
+``accurate``
+    The shipped transformer (ONNX) plus gazetteer, acronym and cue-word components.
+``fast``
+    The shipped spaCy CNN model plus the same components.
+``rules``
+    Gazetteer, acronyms and cue words only: no trained model.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..errors import ModelError
+from ..model import Field, Mention, Paper
+from ..resources import model_dir
+from .base import SELECTED, kind_of
+
+# Importing the modules registers their spaCy factories.
+from . import gazetteer as _gazetteer  # noqa: F401
+from . import rules as _rules  # noqa: F401
+from . import select as _select  # noqa: F401
+
+TIERS = ("accurate", "fast", "rules")
+
+
+def tier_available(tier: str) -> bool:
+    """Whether the trained model a tier needs is installed with the package."""
+    if tier == "rules":
+        return True
+    if tier == "accurate":
+        return (model_dir("accurate") / "model.onnx").is_file()
+    return (model_dir("fast") / "config.cfg").is_file()
+
+
+def default_tier() -> str:
+    """``accurate`` when its model is shipped, else ``rules``."""
+    return "accurate" if tier_available("accurate") else "rules"
+
+
+def build_pipeline(tier: str | None = None, *, gazetteer: bool = True) -> Language:
+    """A spaCy pipeline that writes ``doc.spans["kgraph"]``.
+
+    Parameters
+    ----------
+    tier
+        ``accurate``, ``fast`` or ``rules``; None picks :func:`default_tier`.
+    gazetteer
+        Add the known-names matcher (Papers with Code, CSO).
+
+    Raises
+    ------
+    ModelError
+        When the tier's model is not installed.
+    """
+    tier = tier or default_tier()
+    if tier not in TIERS:
+        raise ModelError(f"unknown extractor tier {tier!r}; choose one of {', '.join(TIERS)}")
+    if not tier_available(tier):
+        raise ModelError(f"the {tier!r} model is not installed at {model_dir(tier)}; see README 'Models'")
+    if tier == "fast":
+        nlp = spacy.load(model_dir("fast"))
+        if "sentencizer" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
+            nlp.add_pipe("sentencizer", first=True)
+    else:
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        if tier == "accurate":
+            from . import transformer  # noqa: F401  (registers kgraph_transformer; needs onnxruntime)
+
+            nlp.add_pipe("kgraph_transformer")
+    if gazetteer:
+        nlp.add_pipe("kgraph_gazetteer")
+    nlp.add_pipe("kgraph_acronyms")
+    nlp.add_pipe("kgraph_rules")
+    nlp.add_pipe("kgraph_select")
+    nlp.meta["kgraph_tier"] = tier
+    return nlp
+
+
+def doc_mentions(doc: Doc, paper_id: str, field: Field) -> list[Mention]:
+    """The selected spans of a processed Doc as Mentions with offsets and sentence index."""
+    group = doc.spans[SELECTED] if SELECTED in doc.spans else []
+    if not group:
+        return []
+    starts = [sent.start for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
+    extractors = group.attrs.get("extractors", [])
+    scores = group.attrs.get("scores", [])
+    mentions = []
+    for i, span in enumerate(group):
+        kind = kind_of(span.label_)
+        if kind is None:
+            continue
+        mentions.append(
+            Mention(
+                paper_id=paper_id,
+                field=field,
+                start=span.start_char,
+                end=span.end_char,
+                text=span.text,
+                kind=kind,
+                sentence=bisect.bisect_right(starts, span.start) - 1,
+                extractor=extractors[i] if i < len(extractors) else "unknown",
+                confidence=round(float(scores[i]), 4) if i < len(scores) else 1.0,
+                label=span.label_,
+            )
+        )
+    return mentions
+
+
+def extract_mentions(
+    papers: Iterable[Paper],
+    nlp: Language,
+    *,
+    batch_size: int = 64,
+    on_paper: Callable[[], None] | None = None,
+) -> Iterator[Mention]:
+    """Run ``nlp`` over every paper's title and abstract and yield their mentions.
+
+    ``on_paper`` is called once per finished paper (for progress bars).
+    """
+
+    def texts() -> Iterator[tuple[str, tuple[str, Field]]]:
+        for paper in papers:
+            yield paper.title, (paper.id, Field.TITLE)
+            yield paper.abstract, (paper.id, Field.ABSTRACT)
+
+    for doc, (paper_id, field) in nlp.pipe(texts(), as_tuples=True, batch_size=batch_size):
+        yield from doc_mentions(doc, paper_id, field)
+        if field is Field.ABSTRACT and on_paper is not None:
+            on_paper()

@@ -1,0 +1,59 @@
+"""Everything one build knows, as one frozen record that exporters and the API read."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from ..model import Entity, Link, Mention, Paper
+
+
+@dataclass(frozen=True)
+class GraphData:
+    """Papers, mentions (with the entity each resolved to), entities and links of a build.
+
+    ``mention_entity[i]`` is the id of the entity ``mentions[i]`` resolved to, or ``""``
+    when a thesaurus removed the term.
+    """
+
+    papers: tuple[Paper, ...]
+    mentions: tuple[Mention, ...]
+    mention_entity: tuple[str, ...]
+    entities: tuple[Entity, ...]
+    links: tuple[Link, ...]
+    ambiguous_acronyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def paper_by_id(self) -> dict[str, Paper]:
+        return {p.id: p for p in self.papers}
+
+    @cached_property
+    def entity_by_id(self) -> dict[str, Entity]:
+        return {e.id: e for e in self.entities}
+
+    @cached_property
+    def papers_of_entity(self) -> dict[str, list[str]]:
+        """Entity id -> ids of the papers that mention it, in paper order."""
+        order = {p.id: i for i, p in enumerate(self.papers)}
+        sets: dict[str, set[str]] = defaultdict(set)
+        for mention, entity in zip(self.mentions, self.mention_entity):
+            if entity:
+                sets[entity].add(mention.paper_id)
+        return {e: sorted(ps, key=order.__getitem__) for e, ps in sets.items()}
+
+    @cached_property
+    def entities_of_paper(self) -> dict[str, set[str]]:
+        """Paper id -> ids of the entities it mentions."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for mention, entity in zip(self.mentions, self.mention_entity):
+            if entity:
+                out[mention.paper_id].add(entity)
+        return dict(out)
+
+    @cached_property
+    def mention_counts(self) -> Counter[str]:
+        """Entity id -> number of mentions."""
+        return Counter(e for e in self.mention_entity if e)

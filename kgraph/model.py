@@ -1,0 +1,116 @@
+"""The words of the house: frozen records that flow between the stages.
+
+``readers`` make :class:`Paper`; ``extract`` makes :class:`Mention`; ``resolve`` groups
+mentions into :class:`Entity`; ``graph`` derives :class:`Link` between papers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class EntityKind(str, Enum):
+    """The five kinds of entity kgraph puts in the graph."""
+
+    METHOD = "Method"
+    DATASET = "Dataset"
+    TASK = "Task"
+    METRIC = "Metric"
+    CONCEPT = "Concept"
+
+    def __str__(self) -> str:  # so f-strings and CSV show "Method", not "EntityKind.METHOD"
+        return self.value
+
+
+class Field(str, Enum):
+    """The part of a paper a mention was found in; offsets are relative to it."""
+
+    TITLE = "title"
+    ABSTRACT = "abstract"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where a record came from: a file and the 1-based line (or record number) it starts at."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line is not None else self.path
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One paper, as read from any input format.
+
+    ``id`` is stable across runs: the DOI or arXiv id when known, else a hash of the
+    normalised title (see :func:`kgraph.readers.ids.paper_id`).
+    """
+
+    id: str
+    title: str
+    abstract: str
+    year: int | None = None
+    authors: tuple[str, ...] = ()
+    doi: str | None = None
+    arxiv_id: str | None = None
+    url: str | None = None
+    venue: str | None = None
+    sources: tuple[SourceRef, ...] = ()
+
+    def text(self, part: Field) -> str:
+        """The title or the abstract, the text a mention's offsets point into."""
+        return self.title if part is Field.TITLE else self.abstract
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A span of a paper's title or abstract that names an entity.
+
+    ``start``/``end`` are character offsets into ``paper.text(field)`` (end exclusive),
+    ``sentence`` is the 0-based sentence index within that field.
+    ``label`` is the extractor's own label (e.g. SciERC ``Material``) and ``kind`` the
+    graph's entity kind it maps to.
+    """
+
+    paper_id: str
+    field: Field
+    start: int
+    end: int
+    text: str
+    kind: EntityKind
+    sentence: int
+    extractor: str
+    confidence: float = 1.0
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One real thing (a method, dataset, ...) that mentions were resolved to.
+
+    ``key`` is the normalised form every variant shares; ``id`` is derived from kind and
+    key so it is stable across builds.
+    """
+
+    id: str
+    kind: EntityKind
+    label: str
+    key: str
+    alt_labels: tuple[str, ...] = ()
+    merged_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A paper–paper link explained by the entities both papers mention."""
+
+    source: str
+    target: str
+    weight: float
+    shared: tuple[str, ...] = field(default=())

@@ -1,0 +1,150 @@
+"""A build as RDF triples (pyoxigraph terms), sorted, with no blank nodes.
+
+pyoxigraph writes Turtle ~40x faster than rdflib (../shared/FACTS.md), so triples are
+made as pyoxigraph terms; :func:`to_rdflib` converts for users who want rdflib.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..graph.data import GraphData
+from ..model import EntityKind
+from .namespaces import PREFIXES, entity_iri, link_iri, mention_iri, paper_iri
+
+_XSD = PREFIXES["xsd"]
+_INT = ox.NamedNode(_XSD + "integer")
+_DOUBLE = ox.NamedNode(_XSD + "double")
+_GYEAR = ox.NamedNode(_XSD + "gYear")
+_DATETIME = ox.NamedNode(_XSD + "dateTime")
+
+
+def _n(prefixed: str) -> ox.NamedNode:
+    prefix, local = prefixed.split(":", 1)
+    return ox.NamedNode(PREFIXES[prefix] + local)
+
+
+A = _n("rdf:type")
+KIND_CLASS = {kind: _n(f"kg:{kind.value}") for kind in EntityKind}
+
+
+def _int(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_INT)
+
+
+def _double(value: float) -> ox.Literal:
+    return ox.Literal(repr(float(value)), datatype=_DOUBLE)
+
+
+def triples(data: GraphData) -> Iterator[ox.Triple]:
+    """Every triple of the build: papers, entities, mentions, links and the build activity."""
+    t = ox.Triple
+    for paper in data.papers:
+        p = ox.NamedNode(paper_iri(paper.id))
+        yield t(p, A, _n("kg:Paper"))
+        yield t(p, A, _n("fabio:ResearchPaper"))
+        yield t(p, _n("dcterms:identifier"), ox.Literal(paper.id))
+        yield t(p, _n("dcterms:title"), ox.Literal(paper.title))
+        yield t(p, _n("dcterms:abstract"), ox.Literal(paper.abstract))
+        if paper.year is not None:
+            yield t(p, _n("dcterms:issued"), ox.Literal(f"{paper.year:04d}", datatype=_GYEAR))
+        for author in paper.authors:
+            yield t(p, _n("dcterms:creator"), ox.Literal(author))
+        if paper.doi:
+            yield t(p, _n("schema:sameAs"), ox.NamedNode("https://doi.org/" + paper.doi))
+        if paper.arxiv_id:
+            yield t(p, _n("schema:sameAs"), ox.NamedNode("https://arxiv.org/abs/" + paper.arxiv_id))
+        if paper.url:
+            yield t(p, _n("schema:url"), ox.Literal(paper.url))
+        for entity_id in sorted(data.entities_of_paper.get(paper.id, ())):
+            yield t(p, _n("kg:mentions"), ox.NamedNode(entity_iri(entity_id)))
+
+    papers_of = data.papers_of_entity
+    for entity in data.entities:
+        e = ox.NamedNode(entity_iri(entity.id))
+        yield t(e, A, KIND_CLASS[entity.kind])
+        yield t(e, A, _n("skos:Concept"))
+        yield t(e, _n("skos:prefLabel"), ox.Literal(entity.label, language="en"))
+        for alt in entity.alt_labels:
+            yield t(e, _n("skos:altLabel"), ox.Literal(alt, language="en"))
+        yield t(e, _n("kg:resolutionKey"), ox.Literal(entity.key))
+        for reason in entity.merged_by:
+            yield t(e, _n("kg:mergedBy"), ox.Literal(reason))
+        yield t(e, _n("kg:paperCount"), _int(len(papers_of.get(entity.id, ()))))
+        yield t(e, _n("kg:mentionCount"), _int(data.mention_counts.get(entity.id, 0)))
+
+    for mention, entity_id in zip(data.mentions, data.mention_entity):
+        if not entity_id:
+            continue
+        field = mention.field.value
+        m = ox.NamedNode(mention_iri(mention.paper_id, field, mention.start, mention.end))
+        target = ox.NamedNode(m.value + "/target")
+        position = ox.NamedNode(m.value + "/position")
+        quote = ox.NamedNode(m.value + "/quote")
+        yield t(m, A, _n("kg:Mention"))
+        yield t(m, A, _n("oa:Annotation"))
+        yield t(m, _n("oa:hasBody"), ox.NamedNode(entity_iri(entity_id)))
+        yield t(m, _n("oa:hasTarget"), target)
+        yield t(m, _n("kg:inField"), ox.Literal(field))
+        yield t(m, _n("kg:sentenceIndex"), _int(mention.sentence))
+        yield t(m, _n("kg:extractor"), ox.Literal(mention.extractor))
+        yield t(m, _n("kg:extractorLabel"), ox.Literal(mention.label or mention.kind.value))
+        yield t(m, _n("kg:confidence"), _double(mention.confidence))
+        yield t(target, A, _n("oa:SpecificResource"))
+        yield t(target, _n("oa:hasSource"), ox.NamedNode(paper_iri(mention.paper_id)))
+        yield t(target, _n("oa:hasSelector"), position)
+        yield t(target, _n("oa:hasSelector"), quote)
+        yield t(position, A, _n("oa:TextPositionSelector"))
+        yield t(position, _n("oa:start"), _int(mention.start))
+        yield t(position, _n("oa:end"), _int(mention.end))
+        yield t(quote, A, _n("oa:TextQuoteSelector"))
+        yield t(quote, _n("oa:exact"), ox.Literal(mention.text))
+
+    for link in data.links:
+        node = ox.NamedNode(link_iri(link.source, link.target))
+        a, b = ox.NamedNode(paper_iri(link.source)), ox.NamedNode(paper_iri(link.target))
+        yield t(a, _n("kg:relatedTo"), b)
+        yield t(node, A, _n("kg:PaperLink"))
+        yield t(node, _n("kg:source"), a)
+        yield t(node, _n("kg:target"), b)
+        yield t(node, _n("kg:weight"), _double(link.weight))
+        for entity_id in link.shared:
+            yield t(node, _n("kg:sharedEntity"), ox.NamedNode(entity_iri(entity_id)))
+
+    yield from _build_activity(data)
+
+
+def _build_activity(data: GraphData) -> Iterator[ox.Triple]:
+    meta = data.meta
+    build = ox.NamedNode(PREFIXES["kgp"].replace("/paper/", "/build/") + meta.get("fingerprint", "unknown"))
+    yield ox.Triple(build, A, _n("kg:Build"))
+    yield ox.Triple(build, A, _n("prov:Activity"))
+    yield ox.Triple(build, _n("kg:kgraphVersion"), ox.Literal(str(meta.get("kgraph_version", ""))))
+    yield ox.Triple(build, _n("kg:extractorTier"), ox.Literal(str(meta.get("tier", ""))))
+    if meta.get("created"):
+        yield ox.Triple(build, _n("prov:startedAtTime"), ox.Literal(meta["created"], datatype=_DATETIME))
+
+
+def sorted_triples(data: GraphData) -> list[ox.Triple]:
+    """The triples in a fixed order, so the same build writes the same bytes."""
+    return sorted(triples(data), key=str)
+
+
+def write_rdf(data: GraphData, path: Path, fmt: ox.RdfFormat) -> None:
+    """Serialise the build to ``path`` (caller handles atomic replace)."""
+    prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    ox.serialize(sorted_triples(data), str(path), fmt, prefixes=prefixes)
+
+
+def to_rdflib(data: GraphData):
+    """The build as an :class:`rdflib.Graph` (parsed from N-Triples written by pyoxigraph)."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    for prefix, iri in PREFIXES.items():
+        graph.bind(prefix, iri)
+    graph.parse(data=ox.serialize(sorted_triples(data), format=ox.RdfFormat.N_TRIPLES), format="nt")
+    return graph

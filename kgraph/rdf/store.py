@@ -1,0 +1,117 @@
+"""The embedded SPARQL store (pyoxigraph) a build writes and queries run against.
+
+A build bulk-loads its triples into a persistent store folder next to graph.ttl, so
+``kgraph query`` answers without re-parsing Turtle. Queries are read-only: the store is
+opened read-only and only SPARQL queries (never updates) are accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import BuildNotFoundError, QueryError
+from .namespaces import PREFIXES
+
+STORE_DIR = "store"
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Rows of a SELECT (or the single boolean of an ASK) as plain Python strings/numbers."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+
+    def as_dicts(self) -> list[dict[str, object]]:
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+
+def term_value(term: object) -> object:
+    """A SPARQL result term as a Python value: IRI string, number, or string."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value.rsplit("#", 1)[-1]
+        if datatype in {"integer", "int", "long", "nonNegativeInteger"}:
+            return int(term.value)
+        if datatype in {"double", "decimal", "float"}:
+            return float(term.value)
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return getattr(term, "value", str(term))
+
+
+def write_store(triples: Iterable[ox.Triple], path: Path) -> None:
+    """Create a persistent store at ``path`` (which must not exist) holding ``triples``."""
+    store = ox.Store(str(path))
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    store.flush()
+    store.optimize()
+    del store
+
+
+def open_store(build_dir: Path) -> ox.Store:
+    """Open a build's store read-only; fall back to loading graph.ttl into memory."""
+    store_path = build_dir / STORE_DIR
+    if store_path.is_dir():
+        try:
+            return ox.Store.read_only(str(store_path))
+        except OSError as exc:
+            raise BuildNotFoundError(f"{store_path}: cannot open the store ({exc})") from None
+    turtle = build_dir / "graph.ttl" if build_dir.is_dir() else build_dir
+    if not turtle.is_file():
+        raise BuildNotFoundError(f"{build_dir}: no kgraph build here (no {STORE_DIR}/ or graph.ttl); run `kgraph build` first")
+    store = ox.Store()
+    store.bulk_load(path=str(turtle), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def run_query(store: ox.Store, sparql: str, *, prefixes: dict[str, str] | None = None) -> QueryResult:
+    """Run a SPARQL SELECT or ASK query; the kgraph prefixes (kg:, skos:, …) are predeclared.
+
+    Raises
+    ------
+    QueryError
+        For a syntax error, an update, or a CONSTRUCT/DESCRIBE (use :func:`run_graph_query`).
+    """
+    try:
+        result = store.query(sparql, prefixes=prefixes if prefixes is not None else PREFIXES)
+    except SyntaxError as exc:
+        hint = " (kgraph only answers queries; updates are refused)" if _looks_like_update(sparql) else ""
+        raise QueryError(f"SPARQL syntax error: {exc}{hint}") from None
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult(("ask",), ((bool(result),),))
+    if isinstance(result, ox.QuerySolutions):
+        columns = tuple(v.value for v in result.variables)
+        rows = tuple(tuple(term_value(solution[c]) for c in columns) for solution in result)
+        return QueryResult(columns, rows)
+    raise QueryError("CONSTRUCT/DESCRIBE queries return triples; use --format ttl or KnowledgeGraph.construct()")
+
+
+def _looks_like_update(sparql: str) -> bool:
+    words = {w.upper() for w in sparql.split()}
+    return bool(words & {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE"})
+
+
+def format_rows(result: QueryResult, fmt: str) -> str:
+    """Render a result as ``csv``, ``tsv`` or ``json`` text."""
+    import csv
+    import io
+    import json
+
+    if fmt == "json":
+        return json.dumps(result.as_dicts(), ensure_ascii=False, indent=2)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
+    writer.writerow(result.columns)
+    writer.writerows(["" if v is None else v for v in row] for row in result.rows)
+    return buffer.getvalue()
+
+
+def columns_of(rows: Sequence[dict[str, object]]) -> list[str]:
+    return list(rows[0]) if rows else []

@@ -1,0 +1,35 @@
+"""What reading the inputs found: per-file counts, skipped records, merged duplicates."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..errors import InputError
+
+
+@dataclass
+class ReadReport:
+    """Collects counts and problems while readers run; the build summary prints it."""
+
+    read: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    problems: list[InputError] = field(default_factory=list)
+    duplicates: list[tuple[str, str, str]] = field(default_factory=list)  # (kept id, dropped source, kept source)
+
+    def paper(self, source: str) -> None:
+        self.read[source] += 1
+
+    def problem(self, error: InputError, skipped: int = 1) -> None:
+        """Record a bad record or file; ``skipped`` is how many papers it cost."""
+        self.problems.append(error)
+        if error.source is not None:
+            self.skipped[error.source] += skipped
+
+    @property
+    def total_read(self) -> int:
+        return sum(self.read.values())
+
+    @property
+    def total_skipped(self) -> int:
+        return sum(self.skipped.values())

@@ -1,0 +1,163 @@
+"""Group mentions into entities: one entity per real thing.
+
+Steps, each recorded as a merge reason on the entity:
+
+``normalisation``
+    Mentions whose labels share a :func:`~kgraph.resolve.normalize.normalise_label` key,
+    plus squashed keys ("MoDecGS") joined to a spaced key seen in the corpus ("MoDec GS").
+``acronym``
+    A short form defined in a paper ("3D Gaussian Splatting (3DGS)") joins its long form;
+    in papers that use it without defining it, it joins the long form only when the
+    corpus defines it one way. Acronyms with several expansions stay apart.
+``gazetteer``
+    A known alias joins its canonical name (Papers with Code ``name``/``full_name``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from ..extract.acronyms import find_acronyms
+from ..model import Entity, EntityKind, Mention, Paper
+from .normalize import clean_text, normalise_label, squash
+
+_KIND_ORDER = list(EntityKind)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Entities, the entity id of every mention (aligned with the input), and ambiguous acronyms."""
+
+    entities: tuple[Entity, ...]
+    mention_entity: tuple[str, ...]
+    ambiguous_acronyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def entity_id(key: str) -> str:
+    """A stable, IRI-safe id from a resolution key.
+
+    >>> entity_id("gaussian process")
+    'gaussian_process'
+    """
+    return quote(key.replace(" ", "_"), safe="_-.~")
+
+
+def acronym_definitions(papers: Iterable[Paper]) -> dict[str, dict[str, str]]:
+    """Per paper id: short-form key -> long-form key, from definitions in title and abstract."""
+    local: dict[str, dict[str, str]] = {}
+    for paper in papers:
+        pairs = {}
+        for text in (paper.title, paper.abstract):
+            for pair in find_acronyms(text):
+                short, long = normalise_label(pair.short), normalise_label(pair.long)
+                if short and long and short != long:
+                    pairs.setdefault(short, long)
+        if pairs:
+            local[paper.id] = pairs
+    return local
+
+
+def corpus_acronyms(local: Mapping[str, Mapping[str, str]]) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Split acronyms into unambiguous (one expansion in the corpus) and ambiguous ones."""
+    expansions: dict[str, set[str]] = defaultdict(set)
+    for pairs in local.values():
+        for short, long in pairs.items():
+            expansions[short].add(long)
+    unique = {s: next(iter(longs)) for s, longs in expansions.items() if len(longs) == 1}
+    ambiguous = {s: tuple(sorted(longs)) for s, longs in expansions.items() if len(longs) > 1}
+    return unique, ambiguous
+
+
+def resolve(
+    papers: Sequence[Paper],
+    mentions: Sequence[Mention],
+    aliases: Mapping[str, str] | None = None,
+) -> Resolution:
+    """Resolve mentions to entities.
+
+    Parameters
+    ----------
+    papers
+        The corpus (acronym definitions are read from it).
+    mentions
+        Extracted mentions, in any order.
+    aliases
+        Known alias key -> canonical key (e.g. from the gazetteer).
+
+    Returns
+    -------
+    Resolution
+        Entities sorted by id; ``mention_entity[i]`` is the id of ``mentions[i]``'s entity.
+    """
+    aliases = aliases or {}
+    local = acronym_definitions(papers)
+    unique, ambiguous = corpus_acronyms(local)
+    keys = [normalise_label(m.text) for m in mentions]
+    spaced = {squash(k): k for k in sorted(set(keys)) if " " in k}
+    reasons: dict[str, set[str]] = defaultdict(set)
+    final: list[str] = []
+    for mention, key in zip(mentions, keys):
+        resolved = key
+        if " " not in key and key in spaced:
+            resolved = spaced[key]
+            reasons[resolved].add("normalisation")
+        expansion = local.get(mention.paper_id, {}).get(resolved) or unique.get(resolved)
+        if expansion:
+            resolved = expansion
+            reasons[resolved].add("acronym")
+        if resolved in aliases:
+            resolved = aliases[resolved]
+            reasons[resolved].add("gazetteer")
+        final.append(resolved)
+    # the key an acronym resolved to may itself be squashed or an alias; one more pass keeps it transitive
+    final = [spaced.get(k, k) if " " not in k else k for k in final]
+
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i, key in enumerate(final):
+        by_key[key].append(i)
+    entities = []
+    for key, indices in by_key.items():
+        surfaces = Counter(clean_text(mentions[i].text) for i in indices)
+        kinds = Counter(mentions[i].kind for i in indices)
+        kind = max(kinds, key=lambda k: (kinds[k], -_KIND_ORDER.index(k)))
+        label = _preferred_label(key, surfaces)
+        if len({normalise_label(s) for s in surfaces}) < len(surfaces):
+            reasons[key].add("normalisation")
+        entities.append(
+            Entity(
+                id=entity_id(key),
+                kind=kind,
+                label=label,
+                key=key,
+                alt_labels=tuple(sorted(s for s in surfaces if s != label)),
+                merged_by=tuple(sorted(reasons.get(key, ()))),
+            )
+        )
+    entities.sort(key=lambda e: e.id)
+    return Resolution(tuple(entities), tuple(entity_id(k) for k in final), ambiguous)
+
+
+def _preferred_label(key: str, surfaces: Counter[str]) -> str:
+    # the long form when an acronym was merged in (its key matches a surface), else the commonest surface
+    matching = [s for s in surfaces if normalise_label(s) == key]
+    pool = matching or list(surfaces)
+    return max(pool, key=lambda s: (surfaces[s], _natural_case(s), -len(s)))
+
+
+def _natural_case(surface: str) -> int:
+    # prefer "Gaussian process" over "GAUSSIAN PROCESS" when counts tie
+    return 0 if re.fullmatch(r"[A-Z0-9 \-]+", surface) and " " in surface else 1
+
+
+def gazetteer_aliases(entries: Iterable) -> dict[str, str]:
+    """Alias key -> canonical key from gazetteer entries whose surface differs from the canonical name."""
+    aliases = {}
+    for entry in entries:
+        alias, canonical = normalise_label(entry.surface), normalise_label(entry.canonical)
+        if alias and canonical and alias != canonical:
+            aliases.setdefault(alias, canonical)
+    return aliases

@@ -1,0 +1,94 @@
+"""Normalise entity labels to the key that all variants of one name share.
+
+Pure functions. The key folds what does not distinguish names (Unicode forms, dashes,
+quotes, LaTeX markup, the case of ordinary words, plural heads, hyphen vs space) and
+keeps what does: the case of acronyms and mixed-case names ("GP", "MoDec-GS").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]")
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"', "`": "'"})
+_LATEX_CMD = re.compile(r"\\(?:it|bf|em|rm|sc|tt|textit|textbf|emph|mathrm|mathbf|mathcal|text)\b\s*")
+_LATEX_MATH = re.compile(r"\$([^$]*)\$")
+_BRACES = re.compile(r"[{}]")
+_SPACE = re.compile(r"\s+")
+_EDGE_PUNCT = " \t.,;:!?\"'()[]"
+_INVARIANT_PLURALS = {"series", "species", "analysis", "basis", "axis", "thesis", "hypothesis", "physics",
+                      "mathematics", "statistics", "dynamics", "robotics", "linguistics", "semantics",
+                      "graphics", "economics", "genomics", "kinematics", "mechanics", "optics",
+                      "news", "bias", "gaussian", "lens", "corpus", "status", "focus", "virus", "consensus"}
+
+
+def clean_text(text: str) -> str:
+    """Unicode NFKC, ASCII dashes and quotes, LaTeX markup removed, spaces collapsed.
+
+    >>> clean_text("{\\\\it Gaussian}  process\u2013based $^4$")
+    'Gaussian process-based ^4'
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = _DASHES.sub("-", text).translate(_QUOTES)
+    text = _LATEX_MATH.sub(r"\1", text)
+    text = _LATEX_CMD.sub("", text)
+    text = _BRACES.sub("", text)
+    return _SPACE.sub(" ", text).strip(_EDGE_PUNCT)
+
+
+def is_name_like(word: str) -> bool:
+    """True for words whose case is meaningful: acronyms and mixed case ("GP", "MoDec", "3DGS").
+
+    >>> [is_name_like(w) for w in ("GP", "MoDec", "Gaussian", "networks", "PINNs")]
+    [True, True, False, False, True]
+    """
+    return any(c.isupper() for c in word[1:]) or (any(c.isdigit() for c in word) and any(c.isupper() for c in word))
+
+
+def singular(word: str) -> str:
+    """English plural to singular for the head word of a term (rules, not a dictionary).
+
+    >>> [singular(w) for w in ("processes", "PINNs", "studies", "networks", "analysis", "losses")]
+    ['process', 'PINN', 'study', 'network', 'analysis', 'loss']
+    """
+    lower = word.lower()
+    if is_name_like(word):
+        # acronym plurals: "PINNs", "LLMs", "GANs"
+        return word[:-1] if len(word) > 2 and word.endswith("s") and word[-2].isupper() else word
+    if len(word) <= 3 or lower in _INVARIANT_PLURALS or not lower.endswith("s"):
+        return word
+    if lower.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if lower.endswith(("sses", "xes", "ches", "shes", "zes")):
+        return word[:-2]
+    if lower.endswith(("ss", "us", "is")):
+        return word
+    return word[:-1]
+
+
+def normalise_label(label: str) -> str:
+    """The resolution key of a label.
+
+    >>> normalise_label("Gaussian Processes") == normalise_label("gaussian process")
+    True
+    >>> normalise_label("state-of-the-art") == normalise_label("state of the art")
+    True
+    >>> normalise_label("MoDec-GS")
+    'MoDec GS'
+    """
+    words = clean_text(label).replace("-", " ").replace("/", " / ").split()
+    if not words:
+        return ""
+    words = [w if is_name_like(w) else w.lower() for w in words]
+    words[-1] = singular(words[-1])
+    return " ".join(words)
+
+
+def squash(key: str) -> str:
+    """A key with its spaces removed: how a scraped page writes a name that lost its hyphens.
+
+    >>> squash("MoDec GS")
+    'MoDecGS'
+    """
+    return key.replace(" ", "")

@@ -1,0 +1,83 @@
+"""Build the compact gazetteer shipped in kgraph/data/gazetteer.tsv.gz.
+
+Reads ../shared/data/gazetteers/gazetteer_flat.tsv (Papers with Code methods, tasks,
+datasets, metrics; Computer Science Ontology labels) and keeps only entries that are
+safe to match in running text: at least two letters, not an English stop word, not
+junk from the live site, one type per surface (Method > Dataset > Task > Metric >
+Concept, since the PwC lists put e.g. "BERT" under Metric). CSO labels are kept only
+when they have two or more words: its one-word labels ("frequencies") are too generic.
+
+Usage: python scripts/build_gazetteer.py [--shared ../shared] [--out kgraph/data/gazetteer.tsv.gz]
+Licences: PwC data CC BY-SA 4.0, CSO CC BY 4.0 (see ontology/README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import re
+from pathlib import Path
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+PRIORITY = ["Method", "Dataset", "Task", "Metric", "Concept"]
+_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-.'&:+]*[A-Za-z0-9+]$")
+_LETTERS = re.compile(r"[A-Za-z]")
+# Generic English that the PwC lists carry as dataset/metric/task names.
+GENERIC = {
+    "accuracy", "time", "error", "loss", "score", "data", "model", "method", "task", "image",
+    "images", "text", "video", "speech", "audio", "graph", "graphs", "network", "networks",
+    "training", "learning", "results", "performance", "quality", "speed", "memory", "size",
+    "parameters", "params", "precision", "recall", "cost", "energy", "rank", "average",
+    "mean", "median", "deleted method", "attention", "classification", "detection",
+    "segmentation", "regression", "clustering", "generation", "retrieval", "translation",
+}
+
+
+def keep(surface: str, kind: str) -> bool:
+    words = surface.split()
+    if len(surface) > 60 or not _OK.match(surface) or len(_LETTERS.findall(surface)) < 2:
+        return False
+    if surface.lower() in STOP_WORDS or surface.lower() in GENERIC:
+        return False
+    if kind == "Concept" and len(words) < 2:
+        return False
+    # a single plain word from the PwC lists is usually English ("cars", "Complex", "Real");
+    # one-word names are kept only when their shape says name ("ImageNet", "MNIST", "ResNet-50")
+    if len(words) == 1 and not (any(c.isupper() for c in surface[1:]) or any(c.isdigit() for c in surface)):
+        return False
+    # two-letter codes ("CS", "GS") and three-letter non-method codes collide with acronyms
+    if len(words) == 1 and surface.isupper() and (len(surface) <= 2 or (len(surface) == 3 and kind != "Method")):
+        return False
+    return True
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "kgraph/data/gazetteer.tsv.gz")
+    args = parser.parse_args()
+    best: dict[str, tuple[str, str, str, str]] = {}
+    with (args.shared / "data/gazetteers/gazetteer_flat.tsv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            surface, kind = " ".join(row["surface"].split()), row["type"]
+            canonical = " ".join(row["canonical"].split()) or surface
+            if kind not in PRIORITY or not keep(surface, kind):
+                continue
+            key = surface.lower()
+            entry = (surface, kind, canonical, row["source"])
+            if key not in best or PRIORITY.index(kind) < PRIORITY.index(best[key][1]):
+                best[key] = entry
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = args.out.with_name(args.out.name + ".tmp")
+    with gzip.open(tmp, "wt", encoding="utf-8", newline="") as out:
+        out.write("# surface\tkind\tcanonical\tsource  (built by scripts/build_gazetteer.py; PwC CC BY-SA 4.0, CSO CC BY 4.0)\n")
+        for surface, kind, canonical, source in sorted(best.values(), key=lambda e: (e[1], e[0].lower())):
+            out.write(f"{surface}\t{kind}\t{canonical}\t{source}\n")
+    tmp.replace(args.out)
+    print(f"wrote {len(best)} entries to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
