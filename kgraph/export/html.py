@@ -68,7 +68,7 @@ def page_payload(data: GraphData, title: str) -> tuple[list[dict], list[dict], d
         if entity_id and mention.field is Field.ABSTRACT:
             marks[mention.paper_id].append([mention.start, mention.end, entity_node(entity_id)])
     for paper in data.papers:
-        nodes.append({"id": paper.id, "label": _short(paper.title), "fullLabel": paper.title, "group": "Paper",
+        nodes.append({"id": paper.id, "label": _short(paper.title), "fullLabel": paper.title, "kind": "Paper",
                       "color": COLOURS["Paper"], "shape": "square", "size": size(paper.id), "title": paper.title,
                       "searchLabels": [paper.title]})
         papers[paper.id] = {"id": paper.id, "title": paper.title, "year": paper.year, "url": paper.url,
@@ -77,14 +77,14 @@ def page_payload(data: GraphData, title: str) -> tuple[list[dict], list[dict], d
     for entity in data.entities:
         node = entity_node(entity.id)
         kind = entity.kind.value
-        nodes.append({"id": node, "label": _short(entity.label, 30), "fullLabel": entity.label, "group": kind,
+        nodes.append({"id": node, "label": _short(entity.label, 30), "fullLabel": entity.label, "kind": kind,
                       "color": COLOURS[kind], "shape": "dot", "size": size(node),
                       "title": f"{entity.label} ({kind})", "searchLabels": [entity.label, *entity.alt_labels]})
         entities[node] = {"label": entity.label, "kind": kind, "alt": list(entity.alt_labels),
                           "merged": list(entity.merged_by), "papers": papers_of.get(entity.id, [])}
     counts: dict[str, int] = {}
     for node in nodes:
-        counts[node["group"]] = counts.get(node["group"], 0) + 1
+        counts[node["kind"]] = counts.get(node["kind"], 0) + 1
     blob = {"title": title, "colours": COLOURS, "counts": counts, "papers": papers, "entities": entities}
     return nodes, edges, blob
 

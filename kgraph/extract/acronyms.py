@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_PAREN = re.compile(r"\(([^()]{1,20})\)")
+_PAREN = re.compile(r"\(([^()]{1,120})\)")
 _WORD = re.compile(r"[\w][\w\-'’]*", re.UNICODE)
 
 

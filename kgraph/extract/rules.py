@@ -20,7 +20,7 @@ from .kinds import guess_kind
 
 # A "name" token: capitalised, all-caps or mixed with digits ("ResNet-18", "COCO", "ViT").
 _NAME = {"IS_ALPHA": False, "IS_PUNCT": False, "IS_SPACE": False, "IS_DIGIT": False}
-_NAMEISH = [{"IS_TITLE": True}, {"IS_UPPER": True, "LENGTH": {">=": 2}}, _NAME]
+_NAMEISH = [{"IS_TITLE": True, "IS_STOP": False}, {"IS_UPPER": True, "LENGTH": {">=": 2}, "IS_STOP": False}, _NAME]
 _DATASET_CUES = ["dataset", "datasets", "benchmark", "benchmarks", "corpus", "treebank"]
 
 

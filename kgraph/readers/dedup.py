@@ -28,6 +28,15 @@ def _keys(paper: Paper) -> list[str]:
     return keys
 
 
+def _compatible(kept: Paper, other: Paper) -> bool:
+    # same title but different known years: a new edition or a namesake, not a duplicate
+    # (a shared DOI or arXiv id still merges them)
+    if kept.year is None or other.year is None or kept.year == other.year:
+        return True
+    return bool((kept.doi and other.doi and normalise_doi(kept.doi) == normalise_doi(other.doi))
+                or (kept.arxiv_id and other.arxiv_id and normalise_arxiv(kept.arxiv_id) == normalise_arxiv(other.arxiv_id)))
+
+
 def _richer(a: str | None, b: str | None) -> str | None:
     return b if (b and (not a or len(b) > len(a))) else a
 
@@ -57,7 +66,7 @@ def deduplicate(papers: Iterable[Paper], report: ReadReport | None = None) -> li
     merged: list[Paper] = []
     index: dict[str, int] = {}
     for paper in papers:
-        slot = next((index[k] for k in _keys(paper) if k in index), None)
+        slot = next((index[k] for k in _keys(paper) if k in index and _compatible(merged[index[k]], paper)), None)
         if slot is None:
             slot = len(merged)
             merged.append(paper)

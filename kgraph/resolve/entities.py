@@ -63,12 +63,19 @@ def acronym_definitions(papers: Iterable[Paper]) -> dict[str, dict[str, str]]:
 
 def corpus_acronyms(local: Mapping[str, Mapping[str, str]]) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     """Split acronyms into unambiguous (one expansion in the corpus) and ambiguous ones."""
-    expansions: dict[str, set[str]] = defaultdict(set)
+    expansions: dict[str, Counter[str]] = defaultdict(Counter)
     for pairs in local.values():
         for short, long in pairs.items():
-            expansions[short].add(long)
-    unique = {s: next(iter(longs)) for s, longs in expansions.items() if len(longs) == 1}
-    ambiguous = {s: tuple(sorted(longs)) for s, longs in expansions.items() if len(longs) > 1}
+            expansions[short][long] += 1
+    unique: dict[str, str] = {}
+    ambiguous: dict[str, tuple[str, ...]] = {}
+    for short, longs in expansions.items():
+        # "multi layer perceptron" and "multilayer perceptron" are one expansion
+        senses = {squash(long).lower() for long in longs}
+        if len(senses) == 1:
+            unique[short] = max(longs, key=lambda l: (longs[l], l))
+        else:
+            ambiguous[short] = tuple(sorted(longs))
     return unique, ambiguous
 
 
@@ -96,25 +103,35 @@ def resolve(
     aliases = aliases or {}
     local = acronym_definitions(papers)
     unique, ambiguous = corpus_acronyms(local)
-    keys = [normalise_label(m.text) for m in mentions]
-    spaced = {squash(k): k for k in sorted(set(keys)) if " " in k}
     reasons: dict[str, set[str]] = defaultdict(set)
     final: list[str] = []
-    for mention, key in zip(mentions, keys):
-        resolved = key
-        if " " not in key and key in spaced:
-            resolved = spaced[key]
-            reasons[resolved].add("normalisation")
-        expansion = local.get(mention.paper_id, {}).get(resolved) or unique.get(resolved)
+    for mention in mentions:
+        key = normalise_label(mention.text)
+        expansion = local.get(mention.paper_id, {}).get(key) or unique.get(key)
         if expansion:
-            resolved = expansion
-            reasons[resolved].add("acronym")
-        if resolved in aliases:
-            resolved = aliases[resolved]
-            reasons[resolved].add("gazetteer")
-        final.append(resolved)
-    # the key an acronym resolved to may itself be squashed or an alias; one more pass keeps it transitive
-    final = [spaced.get(k, k) if " " not in k else k for k in final]
+            key = expansion
+            reasons[key].add("acronym")
+        if key in aliases:
+            key = aliases[key]
+            reasons[key].add("gazetteer")
+        final.append(key)
+    # keys equal but for spaces are one name: "MoDecGS" (a scraped page's lost hyphen) joins
+    # "MoDec GS" because the hyphenated form occurs in the corpus; "multilayer perceptron"
+    # joins "multi layer perceptron". The commonest spelling represents the class.
+    counts = Counter(final)
+    classes: dict[str, list[str]] = defaultdict(list)
+    for key in counts:
+        classes[squash(key)].append(key)
+    representative = {}
+    for members in classes.values():
+        best = max(members, key=lambda k: (counts[k], k.count(" "), k))
+        for key in members:
+            representative[key] = best
+        if len(members) > 1:
+            reasons[best].add("normalisation")
+            for key in members:
+                reasons[best] |= reasons.get(key, set())
+    final = [representative[k] for k in final]
 
     by_key: dict[str, list[int]] = defaultdict(list)
     for i, key in enumerate(final):

@@ -1,0 +1,167 @@
+"""The ``kgraph`` command: thin typer wrappers over the library.
+
+Every command prints problems as one line naming the file and line, and exits non-zero
+only for errors (or warnings with ``--strict``).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .errors import KGraphError
+
+app = typer.Typer(
+    name="kgraph",
+    help="Turn scientific abstracts into a knowledge graph (RDF/SPARQL, HTML, GraphML, Python API).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+DEFAULT_DIR = Path("exports")
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+    return typer.Exit(2)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"kgraph {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    """kgraph: abstracts in, knowledge graph out."""
+
+
+@app.command()
+def build(
+    inputs: Annotated[list[Path], typer.Argument(help="Files or folders: seed/listing pages (.txt), JSON Lines (.jsonl).", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the outputs.")] = DEFAULT_DIR,
+    fast: Annotated[bool, typer.Option("--fast", help="Use the fast (CNN) extractor tier.")] = False,
+    tier: Annotated[Optional[str], typer.Option(help="Extractor tier: accurate, fast or rules (default: accurate when installed).")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="Force the input format (seedpage, jsonl) instead of detecting it.")] = None,
+    top_k: Annotated[int, typer.Option(help="Paper-paper links kept per paper.", min=1)] = 10,
+    strict: Annotated[bool, typer.Option(help="Exit with status 1 when any record was skipped.")] = False,
+) -> None:
+    """Build the graph: writes kgraph.json, graph.ttl, graph.graphml, graph.html and a SPARQL store."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .builder import BuildOptions, BuildSummary, build_data, save_build
+
+    summary = BuildSummary()
+    options = BuildOptions(tier="fast" if fast else tier, top_k=top_k, fmt=fmt)
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=err, transient=True, disable=not err.is_terminal) as bar:
+
+            def progress(name: str, total: int):
+                task = bar.add_task(name, total=total)
+                return lambda: bar.advance(task)
+
+            data = build_data(inputs, options, summary=summary, progress=progress)
+            save_build(data, output, timings=summary.timings)
+    except KGraphError as exc:
+        raise _fail(exc) from None
+    report = summary.report
+    for problem in report.problems:
+        err.print(f"[yellow]warning:[/] {problem}", highlight=False, soft_wrap=True)
+    for path, count in report.read.items():
+        skipped = report.skipped.get(path, 0)
+        out.print(f"read {count:5d} papers from {path}" + (f" ({skipped} skipped)" if skipped else ""), highlight=False)
+    for path, skipped in report.skipped.items():
+        if path not in report.read:
+            out.print(f"read     0 papers from {path} ({skipped} skipped)", highlight=False)
+    out.print(
+        f"{report.total_read} records, {len(report.duplicates)} duplicates merged, "
+        f"{report.total_skipped} skipped, {len(report.problems)} warnings -> {len(data.papers)} papers",
+        highlight=False,
+    )
+    _print_counts(data)
+    timing = ", ".join(f"{stage} {secs:.1f}s" for stage, secs in summary.timings.items())
+    out.print(f"extractor: {summary.tier}; {timing}", highlight=False)
+    out.print(f"wrote {output}/ (graph.ttl, graph.html, graph.graphml, kgraph.json, store/)", highlight=False)
+    if strict and report.problems:
+        raise typer.Exit(1)
+
+
+def _print_counts(data) -> None:
+    from collections import Counter
+
+    kinds = Counter(e.kind.value for e in data.entities)
+    out.print(
+        f"{len(data.entities)} entities ("
+        + ", ".join(f"{k} {kinds.get(k, 0)}" for k in ("Method", "Dataset", "Task", "Metric", "Concept"))
+        + f"), {sum(1 for e in data.mention_entity if e)} mentions, {len(data.links)} paper-paper links",
+        highlight=False,
+    )
+
+
+@app.command()
+def query(
+    sparql: Annotated[str, typer.Argument(help="A SPARQL SELECT or ASK query ('-' reads it from stdin). Prefixes kg:, skos:, dcterms:, oa:, prov: are predeclared.")],
+    graph: Annotated[Path, typer.Option("--graph", "-g", help="A build folder or a Turtle file.")] = DEFAULT_DIR,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv or json.")] = "table",
+) -> None:
+    """Run a SPARQL query against a build's store and print the result."""
+    from .rdf.store import format_rows, open_store, run_query
+
+    if fmt not in {"table", "csv", "tsv", "json"}:
+        raise _fail(KGraphError(f"unknown --format {fmt!r}; choose table, csv, tsv or json"))
+    text = sys.stdin.read() if sparql == "-" else sparql
+    try:
+        result = run_query(open_store(graph), text)
+    except KGraphError as exc:
+        raise _fail(exc) from None
+    if fmt != "table":
+        sys.stdout.write(format_rows(result, fmt) + ("\n" if fmt == "json" else ""))
+        return
+    table = Table(*result.columns, show_lines=False)
+    for row in result.rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    out.print(table)
+    out.print(f"{len(result.rows)} row(s)", highlight=False)
+
+
+@app.command()
+def stats(
+    directory: Annotated[Path, typer.Argument(help="A build folder.")] = DEFAULT_DIR,
+    top: Annotated[int, typer.Option(help="How many top entities to list.", min=0)] = 10,
+) -> None:
+    """Papers, entities by type, links, top entities and ambiguous acronyms of a build."""
+    from .api import load
+
+    try:
+        kg = load(directory)
+    except KGraphError as exc:
+        raise _fail(exc) from None
+    data = kg.data
+    out.print(f"{len(data.papers)} papers (extractor: {data.meta.get('tier', '?')}, built {data.meta.get('created', '?')})", highlight=False)
+    _print_counts(data)
+    table = Table("entity", "type", "papers", "also written as", title=f"Top {top} entities")
+    for entity in kg.entities()[:top]:
+        table.add_row(entity.label, entity.kind.value, str(len(data.papers_of_entity.get(entity.id, ()))), ", ".join(entity.alt_labels[:4]))
+    out.print(table)
+    if data.ambiguous_acronyms:
+        amb = Table("acronym", "expansions in this corpus", title="Ambiguous acronyms (kept apart)")
+        for short, longs in sorted(data.ambiguous_acronyms.items()):
+            amb.add_row(short, " | ".join(longs))
+        out.print(amb)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

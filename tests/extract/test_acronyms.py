@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import pytest
+
+from kgraph.extract.acronyms import find_acronyms, is_short_form
+from kgraph.extract.kinds import guess_kind
+from kgraph.model import EntityKind
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("3D Gaussian Splatting (3DGS) has made strides.", [("3DGS", "3D Gaussian Splatting")]),
+        ("We introduce GlobaltoLocal Motion Decomposition (GLMD) to capture motion.", [("GLMD", "GlobaltoLocal Motion Decomposition")]),
+        ("Physics-informed neural networks (PINNs) solve PDEs.", [("PINNs", "Physics-informed neural networks")]),
+        ("We use self-supervised learning (SSL).", [("SSL", "self-supervised learning")]),
+        ("This leverages Global Canonical Scaffolds (Global CS) and more.", [("Global CS", "Global Canonical Scaffolds")]),
+        ("The model GLMD (Global-to-Local Motion Decomposition) works.", [("GLMD", "Global-to-Local Motion Decomposition")]),
+        ("Results (see Table 2) are good (e.g. fast) and the data (images) too.", []),
+    ],
+)
+def test_definitions(text, expected):
+    assert [(p.short, p.long) for p in find_acronyms(text)] == expected
+
+
+def test_offsets_point_into_text():
+    text = "Recent work on Neural Radiance Fields (NeRF) is popular."
+    (pair,) = find_acronyms(text)
+    assert text[pair.short_start:pair.short_end] == "NeRF"
+    assert text[pair.long_start:pair.long_end] == "Neural Radiance Fields"
+
+
+def test_long_form_does_not_cross_clause():
+    # "MSE" must not swallow the words before the comma
+    (pair,) = find_acronyms("We train with Adam, and measure mean squared error (MSE).")
+    assert pair.long == "mean squared error"
+
+
+@pytest.mark.parametrize("candidate, ok", [("CNN", True), ("ViT", True), ("3DGS", True), ("e.g.", False), ("images", False), ("a", False)])
+def test_short_form_shape(candidate, ok):
+    assert is_short_form(candidate) is ok
+
+
+@pytest.mark.parametrize(
+    "phrase, kind",
+    [("Local Gaussian Deformation", EntityKind.METHOD), ("tiny object detection", EntityKind.TASK),
+     ("Yelp review dataset", EntityKind.DATASET), ("mean squared error", EntityKind.METRIC), ("the weather", None)],
+)
+def test_guess_kind(phrase, kind):
+    assert guess_kind(phrase) is kind

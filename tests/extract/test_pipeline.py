@@ -1,0 +1,63 @@
+"""The rules tier on hand-checked raw text (no trained model involved)."""
+
+from __future__ import annotations
+
+import spacy
+
+from kgraph.extract.base import set_candidates
+from kgraph.extract.pipeline import doc_mentions, extract_mentions
+from kgraph.extract.select import Selector
+from kgraph.model import EntityKind, Field, Paper
+
+ABSTRACT = (
+    "3D Gaussian Splatting (3DGS) renders novel views in real time. "
+    "We evaluate on the KITTI dataset and on ImageNet. "
+    "Our convolutional neural network (CNN) beats a plain CNN baseline."
+)
+
+
+def found(nlp, text):
+    return {(m.text, m.kind) for m in doc_mentions(nlp(text), "p", Field.ABSTRACT)}
+
+
+def test_hand_checked_mentions(rules_nlp):
+    mentions = found(rules_nlp, ABSTRACT)
+    assert ("3D Gaussian Splatting", EntityKind.METHOD) in mentions
+    assert ("3DGS", EntityKind.METHOD) in mentions
+    assert ("KITTI", EntityKind.DATASET) in mentions  # the gazetteer knows the name itself
+    assert ("ImageNet", EntityKind.DATASET) in mentions
+    assert ("convolutional neural network", EntityKind.METHOD) in mentions
+    # the later bare "CNN" is the acronym defined in the same text
+    assert sum(1 for text, _ in mentions if text == "CNN") == 1
+
+
+def test_offsets_and_sentence_index(rules_nlp):
+    doc = rules_nlp(ABSTRACT)
+    for m in doc_mentions(doc, "p", Field.ABSTRACT):
+        assert ABSTRACT[m.start:m.end] == m.text
+    by_text = {m.text: m for m in doc_mentions(doc, "p", Field.ABSTRACT)}
+    assert by_text["3DGS"].sentence == 0
+    assert by_text["ImageNet"].sentence == 1
+    assert by_text["convolutional neural network"].sentence == 2
+    assert by_text["3DGS"].extractor == "acronym"
+
+
+def test_extract_mentions_covers_title_and_abstract(rules_nlp):
+    paper = Paper(id="p1", title="Pruning 3D Gaussian Splatting", abstract=ABSTRACT)
+    seen = []
+    mentions = list(extract_mentions([paper], rules_nlp, on_paper=lambda: seen.append(1)))
+    assert {m.field for m in mentions} == {Field.TITLE, Field.ABSTRACT}
+    assert seen == [1]
+    for m in mentions:
+        assert paper.text(m.field)[m.start:m.end] == m.text
+
+
+def test_selector_prefers_model_over_rules_and_drops_generic():
+    nlp = spacy.blank("en")
+    doc = nlp("We apply this method to the Penn Treebank corpus")
+    set_candidates(doc, "model", [doc[2:4].char_span(0, 11, label="Generic"), doc[6:9].char_span(0, 20, label="Material")], [0.9, 0.8])
+    set_candidates(doc, "gazetteer", [doc[6:8].char_span(0, 13, label="Dataset"), doc[1:2].char_span(0, 5, label="Method")])
+    Selector()(doc)
+    chosen = [(s.text, s.label_) for s in doc.spans["kgraph"]]
+    assert chosen == [("apply", "Method"), ("Penn Treebank corpus", "Material")]
+    assert doc.spans["kgraph"].attrs["extractors"] == ["gazetteer", "model"]

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import rdflib
+from rdflib.namespace import DCTERMS, RDF, SKOS
+
+from kgraph.rdf.namespaces import PREFIXES, entity_iri, paper_iri
+
+KG = rdflib.Namespace(PREFIXES["kg"])
+OA = rdflib.Namespace(PREFIXES["oa"])
+
+
+def test_turtle_parses_back_with_the_build_counts(demo_build, demo_kg):
+    graph = rdflib.Graph().parse(demo_build / "graph.ttl", format="turtle")
+    data = demo_kg.data
+    assert len(set(graph.subjects(RDF.type, KG.Paper))) == len(data.papers)
+    entity_count = sum(len(set(graph.subjects(RDF.type, KG[k]))) for k in ("Method", "Dataset", "Task", "Metric", "Concept"))
+    assert entity_count == len(data.entities)
+    assert len(set(graph.subjects(RDF.type, KG.Mention))) == sum(1 for e in data.mention_entity if e)
+    assert len(set(graph.subjects(RDF.type, KG.PaperLink))) == len(data.links)
+    # rdflib's own view agrees triple for triple
+    assert graph.isomorphic(demo_kg.to_rdflib())
+
+
+def test_paper_and_entity_vocabulary(demo_kg):
+    graph = demo_kg.to_rdflib()
+    paper = demo_kg.papers[0]
+    p = rdflib.URIRef(paper_iri(paper.id))
+    assert (p, DCTERMS.title, rdflib.Literal(paper.title)) in graph
+    assert (p, RDF.type, rdflib.URIRef("http://purl.org/spar/fabio/ResearchPaper")) in graph
+    entity = demo_kg.entity("3DGS")
+    e = rdflib.URIRef(entity_iri(entity.id))
+    assert (e, RDF.type, SKOS.Concept) in graph
+    assert (e, SKOS.prefLabel, rdflib.Literal("3D Gaussian Splatting", lang="en")) in graph
+    assert (e, SKOS.altLabel, rdflib.Literal("3DGS", lang="en")) in graph
+    assert (e, KG.mergedBy, rdflib.Literal("acronym")) in graph
+
+
+def test_mentions_carry_offsets_that_point_at_the_text(demo_kg):
+    graph = demo_kg.to_rdflib()
+    rows = graph.query("""
+        SELECT ?abstract ?start ?end ?exact WHERE {
+          ?m a kg:Mention ; oa:hasTarget ?t ; kg:inField "abstract" .
+          ?t oa:hasSource ?p ; oa:hasSelector ?pos, ?q .
+          ?pos oa:start ?start ; oa:end ?end . ?q oa:exact ?exact .
+          ?p dcterms:abstract ?abstract }""", initNs={"kg": KG, "oa": OA, "dcterms": DCTERMS})
+    rows = list(rows)
+    assert rows
+    for abstract, start, end, exact in rows:
+        assert str(abstract)[int(start):int(end)] == str(exact)
+
+
+def test_query_through_store_and_in_memory_agree(demo_build, demo_kg):
+    import kgraph
+
+    sparql = "SELECT ?label ?n WHERE { ?e skos:prefLabel ?label ; kg:paperCount ?n } ORDER BY DESC(?n) ?label LIMIT 5"
+    stored = kgraph.load(demo_build).query(sparql)
+    assert stored.columns == ("label", "n")
+    assert stored.rows == demo_kg.query(sparql).rows
+    assert stored.rows[0][1] >= stored.rows[-1][1]
+
+
+def test_ontology_parses_and_declares_entity_classes():
+    from kgraph.resources import ontology_dir
+
+    onto = rdflib.Graph().parse(ontology_dir() / "kgraph.ttl")
+    for kind in ("Method", "Dataset", "Task", "Metric", "Concept"):
+        assert (KG[kind], rdflib.RDFS.subClassOf, KG.Entity) in onto
+    assert (KG.Entity, rdflib.RDFS.subClassOf, SKOS.Concept) in onto

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from kgraph.readers import ReadReport, detect_format, read_papers
+from kgraph.readers.jsonl import read_jsonl
+
+
+def test_reads_fields(jsonl):
+    path = jsonl("p.jsonl", [{"id": "x1", "title": "  A   Title ", "abstract": "An abstract.", "year": "2021",
+                              "authors": "Ada Lovelace and Alan Turing", "doi": "https://doi.org/10.1/ABC", "extra": [1]}])
+    (paper,) = read_jsonl(path, ReadReport())
+    assert paper.title == "A Title"
+    assert paper.year == 2021
+    assert paper.authors == ("Ada Lovelace", "Alan Turing")
+    assert paper.doi == "https://doi.org/10.1/ABC"
+    assert paper.id == "doi:10.1/abc"
+
+
+def test_id_falls_back_to_record_id_then_title(jsonl):
+    path = jsonl("p.jsonl", [{"id": "given-7", "title": "T", "abstract": "A"}, {"title": "T2", "abstract": "A"}])
+    first, second = read_jsonl(path, ReadReport())
+    assert first.id == "given-7"
+    assert second.id.startswith("title:")
+
+
+def test_bad_lines_are_reported_with_line_numbers(write):
+    path = write("p.jsonl", '{"title": "Ok", "abstract": "Fine."}\n{not json\n\n{"title": "No abstract"}\n[1, 2]\n'
+                            '{"title": "Bad year", "abstract": "x", "year": "soon"}\n{"title": 5, "abstract": "x"}\n')
+    report = ReadReport()
+    papers = list(read_jsonl(path, report))
+    assert [p.title for p in papers] == ["Ok"]
+    lines = sorted(p.line for p in report.problems)
+    assert lines == [2, 4, 5, 6, 7]
+    assert all(p.source == str(path) for p in report.problems)
+    assert "invalid JSON" in str(report.problems[0])
+    assert report.skipped[str(path)] == 5
+
+
+def test_format_detection(write):
+    assert detect_format(write("a.jsonl", "{}")) == "jsonl"
+    assert detect_format(write("a.txt", "{}")) == "seedpage"
+    assert detect_format(write("noext", '{"title": 1}')) == "jsonl"
+    assert detect_format(write("noext2", "Title\n")) == "seedpage"
+
+
+def test_folders_are_read_recursively(jsonl, tmp_path):
+    jsonl("a/one.jsonl", [{"title": "One", "abstract": "First."}])
+    jsonl("a/b/two.jsonl", [{"title": "Two", "abstract": "Second."}])
+    assert sorted(p.title for p in read_papers([tmp_path / "a"])) == ["One", "Two"]

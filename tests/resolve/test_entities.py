@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from kgraph.model import EntityKind, Field, Mention, Paper
+from kgraph.resolve.entities import corpus_acronyms, entity_id, resolve
+
+
+def m(paper_id, text, kind=EntityKind.METHOD):
+    return Mention(paper_id, Field.ABSTRACT, 0, len(text), text, kind, 0, "test")
+
+
+def by_label(resolution, mentions):
+    out = {}
+    for mention, eid in zip(mentions, resolution.mention_entity):
+        out.setdefault(eid, set()).add(mention.text)
+    return sorted(sorted(v) for v in out.values())
+
+
+def test_acronym_defined_in_paper_merges_with_long_form():
+    papers = [Paper("p1", "T", "3D Gaussian Splatting (3DGS) is fast. 3DGS scales.")]
+    mentions = [m("p1", "3D Gaussian Splatting"), m("p1", "3DGS"), m("p1", "3DGS")]
+    res = resolve(papers, mentions)
+    (entity,) = res.entities
+    assert entity.label == "3D Gaussian Splatting"
+    assert entity.alt_labels == ("3DGS",)
+    assert "acronym" in entity.merged_by
+
+
+def test_undefined_acronym_uses_the_unambiguous_corpus_definition():
+    papers = [Paper("p1", "T", "Gaussian processes (GP) are priors."), Paper("p2", "T", "We fit a GP to data.")]
+    res = resolve(papers, [m("p1", "Gaussian processes"), m("p2", "GP")])
+    assert len(res.entities) == 1
+    assert res.entities[0].id == entity_id("gaussian process")
+
+
+def test_ambiguous_acronyms_stay_apart():
+    papers = [Paper("p1", "T", "Gaussian processes (GP) are priors."), Paper("p2", "T", "Genetic programming (GP) evolves code."),
+              Paper("p3", "T", "A GP is used.")]
+    mentions = [m("p1", "GP"), m("p2", "GP"), m("p3", "GP")]
+    res = resolve(papers, mentions)
+    assert len(res.entities) == 3
+    assert set(res.ambiguous_acronyms["GP"]) == {"gaussian process", "genetic programming"}
+
+
+def test_spelling_variants_of_one_expansion_are_not_ambiguous():
+    unique, ambiguous = corpus_acronyms({"a": {"MLP": "multi layer perceptron"}, "b": {"MLP": "multilayer perceptron"}})
+    assert "MLP" in unique and not ambiguous
+
+
+def test_lost_hyphen_merges_only_when_hyphenated_form_seen():
+    papers = [Paper("p1", "T", "x"), Paper("p2", "T", "y")]
+    merged = resolve(papers, [m("p1", "MoDec-GS"), m("p2", "MoDecGS")])
+    assert len(merged.entities) == 1 and "normalisation" in merged.entities[0].merged_by
+    alone = resolve(papers, [m("p2", "MoDecGS")])
+    assert alone.entities[0].label == "MoDecGS"
+
+
+def test_gazetteer_alias_joins_canonical():
+    papers = [Paper("p1", "T", "x")]
+    res = resolve(papers, [m("p1", "1D CNN"), m("p1", "1-Dimensional Convolutional Neural Networks")],
+                  aliases={"1D CNN": "1 dimensional convolutional neural network"})
+    assert len(res.entities) == 1 and "gazetteer" in res.entities[0].merged_by
+
+
+def test_kind_is_the_majority_of_mentions():
+    papers = [Paper("p1", "T", "x")]
+    res = resolve(papers, [m("p1", "BERT"), m("p1", "BERT"), m("p1", "BERT", EntityKind.METRIC)])
+    assert res.entities[0].kind is EntityKind.METHOD

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from kgraph.cli import app
+
+from conftest import EXAMPLES, needs_seeds
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli")
+    result = runner.invoke(app, ["build", str(EXAMPLES), "-o", str(out), "--tier", "rules"])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def test_build_reports_counts_and_writes_outputs(built):
+    out, output = built
+    assert "read     8 papers from" in output and "daily_papers.txt" in output
+    assert "14 records, 1 duplicates merged, 0 skipped" in output
+    assert "-> 13 papers" in output
+    for name in ("graph.ttl", "graph.html", "graph.graphml", "kgraph.json"):
+        assert (out / name).is_file()
+
+
+def test_query_table_csv_json(built):
+    out, _ = built
+    sparql = "SELECT ?label WHERE { ?e a kg:Dataset ; skos:prefLabel ?label } ORDER BY ?label"
+    table = runner.invoke(app, ["query", sparql, "--graph", str(out)])
+    assert table.exit_code == 0 and "ImageNet" in table.output and "row(s)" in table.output
+    csv_out = runner.invoke(app, ["query", sparql, "-g", str(out), "--format", "csv"])
+    lines = csv_out.output.splitlines()
+    assert lines[0] == "label" and "ImageNet" in lines
+    rows = json.loads(runner.invoke(app, ["query", sparql, "-g", str(out), "-f", "json"]).output)
+    assert {"label": "ImageNet"} in rows
+    from_ttl = runner.invoke(app, ["query", sparql, "-g", str(out / "graph.ttl"), "-f", "csv"])
+    assert from_ttl.output == csv_out.output
+
+
+def test_query_errors_are_one_line(built):
+    out, _ = built
+    bad = runner.invoke(app, ["query", "SELECT WHERE {", "-g", str(out)])
+    assert bad.exit_code == 2 and "SPARQL syntax error" in bad.output
+    update = runner.invoke(app, ["query", "INSERT DATA { <a:b> <a:c> <a:d> }", "-g", str(out)])
+    assert update.exit_code == 2 and "updates are refused" in update.output
+    missing = runner.invoke(app, ["query", "ASK {}", "-g", str(out / "nowhere")])
+    assert missing.exit_code == 2 and "no kgraph build here" in missing.output
+
+
+def test_stats_lists_top_entities_and_ambiguous_acronyms(built):
+    out, _ = built
+    result = runner.invoke(app, ["stats", str(out), "--top", "5"])
+    assert result.exit_code == 0
+    assert "13 papers" in result.output
+    assert "3D Gaussian Splatting" in result.output
+    assert "MAE" in result.output and "mean absolute error" in result.output
+
+
+def test_every_command_has_help():
+    for command in ([], ["build"], ["query"], ["stats"]):
+        result = runner.invoke(app, [*command, "--help"])
+        assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_bad_inputs_warn_and_build_goes_on(tmp_path, write):
+    abstract = "We propose a method. It works well on many problems. " * 6
+    files = [write("empty.txt", ""), write("binary.txt", b"\x00\x01\x02"), write("latin1.txt", "caf\xe9\n".encode("latin-1")),
+             write("notitle.txt", f"Only A Title Here\n\nGood Paper Title\n\n{abstract}\n"), write("bad.jsonl", "{oops\n")]
+    result = runner.invoke(app, ["build", *map(str, files), "-o", str(tmp_path / "out"), "--tier", "rules"])
+    assert result.exit_code == 0, result.output
+    warnings = [l for l in result.output.splitlines() if l.startswith("warning:")]
+    assert len(warnings) == 5
+    assert any("empty.txt" in w and "no papers found" in w for w in warnings)
+    assert any("binary.txt" in w and "binary" in w for w in warnings)
+    assert any("latin1.txt:1" in w and "not UTF-8" in w for w in warnings)
+    assert any("notitle.txt:1" in w and "title without abstract" in w for w in warnings)
+    assert any("bad.jsonl:1" in w and "invalid JSON" in w for w in warnings)
+    assert "-> 1 papers" in result.output and "2 skipped" in result.output
+    strict = runner.invoke(app, ["build", *map(str, files), "-o", str(tmp_path / "out2"), "--tier", "rules", "--strict"])
+    assert strict.exit_code == 1
+
+
+@needs_seeds
+def test_build_on_the_seed_pages(seeds, tmp_path):
+    result = runner.invoke(app, ["build", *map(str, seeds), "-o", str(tmp_path), "--tier", "rules"])
+    assert result.exit_code == 0, result.output
+    assert "375 records, 30 duplicates merged, 0 skipped, 0 warnings -> 345 papers" in result.output
