@@ -163,5 +163,71 @@ def stats(
         out.print(amb)
 
 
+def _annotation_nlp(fast: bool, tier: Optional[str]):
+    from .extract.pipeline import build_pipeline
+
+    return build_pipeline("fast" if fast else (tier or "accurate"), model_only=True)
+
+
+def _text_records(path: Path):
+    from .extract.annotate import read_text_records
+
+    problems: list = []
+    records = read_text_records(path, problems)
+    for problem in problems:
+        err.print(f"[yellow]warning:[/] {problem}", highlight=False)
+    return records, problems
+
+
+@app.command()
+def annotate(
+    source: Annotated[Path, typer.Argument(help="JSON Lines with at least 'id' and 'text' per line (SciERC schema).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write one {id, entities} line per input line.")],
+    fast: Annotated[bool, typer.Option("--fast", help="Use the fast (CNN) tier.")] = False,
+    tier: Annotated[Optional[str], typer.Option(help="accurate (default) or fast.")] = None,
+) -> None:
+    """Tag entities (SciERC labels, character offsets) in each line's text."""
+    import json
+
+    from .export.atomic import atomic_path
+    from .extract.annotate import annotate as run_annotate
+
+    try:
+        records, problems = _text_records(source)
+        nlp = _annotation_nlp(fast, tier)
+        with atomic_path(output) as tmp, tmp.open("w", encoding="utf-8") as handle:
+            for record in run_annotate(records, nlp):
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    except KGraphError as exc:
+        raise _fail(exc) from None
+    out.print(f"annotated {len(records)} records ({len(problems)} skipped) -> {output}", highlight=False)
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Gold JSON Lines in the SciERC schema (id, text, entities).")],
+    fast: Annotated[bool, typer.Option("--fast", help="Evaluate the fast (CNN) tier.")] = False,
+    tier: Annotated[Optional[str], typer.Option(help="accurate (default) or fast.")] = None,
+) -> None:
+    """Strict and span-only P/R/F1 and per-label scores, with and without Generic."""
+    from .extract.annotate import annotate as run_annotate
+    from .extract.base import SCIERC_LABELS
+    from .extract.scoring import format_scores, score, spans_of
+
+    try:
+        records, _ = _text_records(gold)
+        nlp = _annotation_nlp(fast, tier)
+        predicted = spans_of(list(run_annotate(records, nlp)))
+    except KGraphError as exc:
+        raise _fail(exc) from None
+    gold_spans = {r.id: list(r.gold) for r in records}
+    out.print(f"{gold}: {len(records)} documents, extractor {nlp.meta['kgraph_tier']}", highlight=False)
+    for line in format_scores(score(gold_spans, predicted), "all six labels"):
+        out.print(line, highlight=False)
+    no_generic = set(SCIERC_LABELS) - {"Generic"}
+    for line in format_scores(score(gold_spans, predicted, labels=no_generic), "without Generic"):
+        out.print(line, highlight=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -46,7 +46,7 @@ def default_tier() -> str:
     return "accurate" if tier_available("accurate") else "rules"
 
 
-def build_pipeline(tier: str | None = None, *, gazetteer: bool = True) -> Language:
+def build_pipeline(tier: str | None = None, *, gazetteer: bool = True, model_only: bool = False) -> Language:
     """A spaCy pipeline that writes ``doc.spans["kgraph"]``.
 
     Parameters
@@ -55,6 +55,9 @@ def build_pipeline(tier: str | None = None, *, gazetteer: bool = True) -> Langua
         ``accurate``, ``fast`` or ``rules``; None picks :func:`default_tier`.
     gazetteer
         Add the known-names matcher (Papers with Code, CSO).
+    model_only
+        Stop after the trained model (for ``kgraph annotate``/``evaluate``): spans stay in
+        ``doc.spans["model"]`` with their SciERC labels.
 
     Raises
     ------
@@ -67,9 +70,12 @@ def build_pipeline(tier: str | None = None, *, gazetteer: bool = True) -> Langua
     if not tier_available(tier):
         raise ModelError(f"the {tier!r} model is not installed at {model_dir(tier)}; see README 'Models'")
     if tier == "fast":
+        from . import fast  # noqa: F401  (registers kgraph_ents_to_candidates)
+
         nlp = spacy.load(model_dir("fast"))
         if "sentencizer" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
             nlp.add_pipe("sentencizer", first=True)
+        nlp.add_pipe("kgraph_ents_to_candidates")
     else:
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
@@ -77,12 +83,16 @@ def build_pipeline(tier: str | None = None, *, gazetteer: bool = True) -> Langua
             from . import transformer  # noqa: F401  (registers kgraph_transformer; needs onnxruntime)
 
             nlp.add_pipe("kgraph_transformer")
+    nlp.meta["kgraph_tier"] = tier
+    if model_only:
+        if tier == "rules":
+            raise ModelError("the rules tier has no trained model to annotate with; use --tier accurate or --fast")
+        return nlp
     if gazetteer:
         nlp.add_pipe("kgraph_gazetteer")
     nlp.add_pipe("kgraph_acronyms")
     nlp.add_pipe("kgraph_rules")
     nlp.add_pipe("kgraph_select")
-    nlp.meta["kgraph_tier"] = tier
     return nlp
 
 
