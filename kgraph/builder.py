@@ -25,7 +25,7 @@ from .graph.build import build_networkx
 from .graph.data import GraphData
 from .graph.links import paper_links
 from .readers import ReadReport, read_papers
-from .rdf.convert import sorted_triples, write_rdf
+from .rdf.convert import write_rdf
 from .rdf.store import STORE_DIR, write_store
 from .resolve.entities import gazetteer_aliases, resolve
 
@@ -115,7 +115,7 @@ def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | No
     with atomic_path(out_dir / "graph.ttl") as tmp:
         write_rdf(data, tmp, ox.RdfFormat.TURTLE)
     with atomic_dir(out_dir / STORE_DIR) as tmp:
-        write_store(sorted_triples(data), tmp)
+        write_store(out_dir / "graph.ttl", tmp)
     write_graphml(build_networkx_of(data), out_dir / "graph.graphml")
     rdf_done = time.perf_counter()
     write_html(data, out_dir / "graph.html", title=f"kgraph — {len(data.papers)} papers")

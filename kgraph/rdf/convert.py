@@ -129,8 +129,8 @@ def _build_activity(data: GraphData) -> Iterator[ox.Triple]:
 
 
 def sorted_triples(data: GraphData) -> list[ox.Triple]:
-    """The triples in a fixed order, so the same build writes the same bytes."""
-    return sorted(triples(data), key=str)
+    """The triples, each once, in a fixed order, so the same build writes the same bytes."""
+    return sorted(dict.fromkeys(triples(data)), key=str)
 
 
 def write_rdf(data: GraphData, path: Path, fmt: ox.RdfFormat) -> None:

@@ -7,6 +7,7 @@ stopping, and merges duplicates across all inputs.
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -30,14 +31,21 @@ __all__ = ["READERS", "ReadReport", "deduplicate", "detect_format", "read_papers
 
 def detect_format(path: Path) -> str:
     """Name of the reader for ``path``: by extension, else by the first character."""
-    by_ext = _EXTENSIONS.get(path.suffix.lower())
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes.pop()
+    by_ext = _EXTENSIONS.get(suffixes[-1]) if suffixes else None
     if by_ext:
         return by_ext
     try:
         with path.open("rb") as handle:
-            head = handle.read(4096).lstrip()
-    except OSError:
+            head = handle.read(4096)
+        if head[:2] == b"\x1f\x8b":
+            with gzip.open(path, "rb") as handle:
+                head = handle.read(4096)
+    except (OSError, EOFError):
         return "seedpage"  # the reader reports the unreadable file itself
+    head = head.lstrip()
     return "jsonl" if head.startswith(b"{") else "seedpage"
 
 

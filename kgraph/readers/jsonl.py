@@ -1,6 +1,6 @@
 """Reader for JSON Lines: one ``{"id", "title", "abstract", ...}`` object per line.
 
-Optional fields: ``year``, ``authors`` (list, or one string with ``;`` or `` and ``),
+The abstract may also be called ``summary`` (arXiv). Optional fields: ``year``, ``authors`` (list, or one string with ``;`` or `` and ``),
 ``doi``, ``arxiv_id``, ``url``, ``venue``. Unknown fields are ignored.
 """
 
@@ -62,7 +62,7 @@ def paper_from_record(record: Any, source: SourceRef) -> Paper:
     if not isinstance(record, dict):
         raise ValueError(f"expected a JSON object, got {type(record).__name__}")
     title = _text(record, "title")
-    abstract = _text(record, "abstract")
+    abstract = _text(record, "abstract") or _text(record, "summary")  # arXiv API/listing name
     if not title:
         raise ValueError("record has no 'title'")
     if not abstract:

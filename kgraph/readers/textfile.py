@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
+import zlib
 from pathlib import Path
 
 from ..errors import InputError
 
 
 def read_text(path: Path) -> str:
-    """Return the file's text (UTF-8, BOM removed).
+    """Return the file's text (UTF-8, BOM removed; ``.gz`` files are decompressed).
 
     Raises
     ------
@@ -20,6 +22,11 @@ def read_text(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror})", source=path) from None
+    if data[:2] == b"\x1f\x8b":  # gzip, whatever the file is called
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputError(f"damaged gzip file ({exc})", source=path) from None
     if b"\x00" in data[:8192]:
         raise InputError("binary file, not text (it contains NUL bytes)", source=path)
     try:

@@ -46,3 +46,22 @@ def test_folders_are_read_recursively(jsonl, tmp_path):
     jsonl("a/one.jsonl", [{"title": "One", "abstract": "First."}])
     jsonl("a/b/two.jsonl", [{"title": "Two", "abstract": "Second."}])
     assert sorted(p.title for p in read_papers([tmp_path / "a"])) == ["One", "Two"]
+
+
+def test_gzipped_jsonl_and_summary_field(tmp_path):
+    import gzip
+    import json
+
+    path = tmp_path / "arxiv.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.write(json.dumps({"id": "2401.00001", "title": "T", "summary": "An abstract\nwith a hard wrap."}) + "\n")
+    assert detect_format(path) == "jsonl"
+    (paper,) = read_papers([path])
+    assert paper.abstract == "An abstract with a hard wrap."
+
+
+def test_damaged_gzip_is_reported(write):
+    path = write("broken.jsonl.gz", b"\x1f\x8b\x08\x00garbage")
+    report = ReadReport()
+    assert read_papers([path], report) == []
+    assert "damaged gzip" in str(report.problems[0])
