@@ -28,6 +28,7 @@ from .readers import ReadReport, read_papers
 from .rdf.convert import write_rdf
 from .rdf.store import STORE_DIR, write_store
 from .resolve.entities import gazetteer_aliases, resolve
+from .resolve.thesaurus import read_thesaurus
 
 Progress = Callable[[str, int], Callable[[], None]]
 """Start a progress task named by a string with a total; returns the per-item callback."""
@@ -41,6 +42,7 @@ class BuildOptions:
     top_k: int = 10
     max_df: float = 0.25
     fmt: str | None = None
+    thesaurus: Path | None = None
 
 
 @dataclass
@@ -53,7 +55,9 @@ class BuildSummary:
 
 
 def _fingerprint(options: BuildOptions, tier: str) -> str:
-    blob = json.dumps({"kgraph": __version__, "tier": tier, "top_k": options.top_k, "max_df": options.max_df}, sort_keys=True)
+    thesaurus = hashlib.sha1(options.thesaurus.read_bytes()).hexdigest() if options.thesaurus else None
+    blob = json.dumps({"kgraph": __version__, "tier": tier, "top_k": options.top_k, "max_df": options.max_df,
+                       "thesaurus": thesaurus}, sort_keys=True)
     return hashlib.sha1(blob.encode()).hexdigest()[:16]
 
 
@@ -83,11 +87,17 @@ def build_data(
     tick = progress("Extracting", len(papers)) if progress else None
     mentions = list(extract_mentions(papers, nlp, on_paper=tick))
     lap("extract")
-    resolution = resolve(papers, mentions, gazetteer_aliases(shipped_gazetteer()))
+    thesaurus = None
+    if options.thesaurus is not None:
+        thesaurus, problems = read_thesaurus(options.thesaurus)
+        for problem in problems:
+            summary.report.problem(problem, skipped=0)
+    resolution = resolve(papers, mentions, gazetteer_aliases(shipped_gazetteer()), thesaurus)
     lap("resolve")
     paper_entities: dict[str, set[str]] = {p.id: set() for p in papers}
     for mention, entity in zip(mentions, resolution.mention_entity):
-        paper_entities[mention.paper_id].add(entity)
+        if entity:
+            paper_entities[mention.paper_id].add(entity)
     links = paper_links(paper_entities, top_k=options.top_k, max_df=options.max_df)
     lap("link")
     meta = {

@@ -56,6 +56,7 @@ def build(
     tier: Annotated[Optional[str], typer.Option(help="Extractor tier: accurate, fast or rules (default: accurate when installed).")] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", help="Force the input format (seedpage, jsonl) instead of detecting it.")] = None,
     top_k: Annotated[int, typer.Option(help="Paper-paper links kept per paper.", min=1)] = 10,
+    thesaurus: Annotated[Optional[Path], typer.Option(help="VOSviewer thesaurus (label<TAB>replace by; empty replacement removes the term).")] = None,
     strict: Annotated[bool, typer.Option(help="Exit with status 1 when any record was skipped.")] = False,
 ) -> None:
     """Build the graph: writes kgraph.json, graph.ttl, graph.graphml, graph.html and a SPARQL store."""
@@ -64,7 +65,7 @@ def build(
     from .builder import BuildOptions, BuildSummary, build_data, save_build
 
     summary = BuildSummary()
-    options = BuildOptions(tier="fast" if fast else tier, top_k=top_k, fmt=fmt)
+    options = BuildOptions(tier="fast" if fast else tier, top_k=top_k, fmt=fmt, thesaurus=thesaurus)
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       console=err, transient=True, disable=not err.is_terminal) as bar:
@@ -161,6 +162,36 @@ def stats(
         for short, longs in sorted(data.ambiguous_acronyms.items()):
             amb.add_row(short, " | ".join(longs))
         out.print(amb)
+
+
+@app.command()
+def entities(
+    directory: Annotated[Path, typer.Argument(help="A build folder.")] = DEFAULT_DIR,
+    kind: Annotated[Optional[str], typer.Option(help="Only this type: Method, Dataset, Task, Metric or Concept.")] = None,
+    limit: Annotated[int, typer.Option(help="How many to list (0 = all).", min=0)] = 30,
+    to_thesaurus: Annotated[Optional[Path], typer.Option("--to-thesaurus", help="Write every merge kgraph made as a VOSviewer thesaurus to review, edit and pass back with build --thesaurus.")] = None,
+) -> None:
+    """List entities with their variants and how they were merged; export the merges as a thesaurus."""
+    from .api import load
+    from .export.atomic import write_text_atomic
+    from .resolve.thesaurus import merge_rows, thesaurus_lines
+
+    try:
+        kg = load(directory)
+        chosen = kg.entities(kind)
+    except (KGraphError, ValueError) as exc:
+        raise _fail(exc) from None
+    if to_thesaurus is not None:
+        rows = merge_rows(kg.data.entities)
+        write_text_atomic(to_thesaurus, "\n".join(thesaurus_lines(rows)) + "\n")
+        out.print(f"wrote {len(rows)} merges of {sum(1 for e in kg.data.entities if e.alt_labels)} entities to {to_thesaurus}", highlight=False)
+        return
+    table = Table("entity", "type", "papers", "variants", "merged by")
+    papers_of = kg.data.papers_of_entity
+    for entity in chosen[: limit or None]:
+        table.add_row(entity.label, entity.kind.value, str(len(papers_of.get(entity.id, ()))), ", ".join(entity.alt_labels), ", ".join(entity.merged_by))
+    out.print(table)
+    out.print(f"{len(chosen)} entities", highlight=False)
 
 
 def _annotation_nlp(fast: bool, tier: Optional[str]):

@@ -11,6 +11,9 @@ Steps, each recorded as a merge reason on the entity:
     corpus defines it one way. Acronyms with several expansions stay apart.
 ``gazetteer``
     A known alias joins its canonical name (Papers with Code ``name``/``full_name``).
+``thesaurus``
+    The user's thesaurus (VOSviewer format) replaces or removes terms; it has the last
+    word, applied to the label as written and again after the steps above.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from urllib.parse import quote
 from ..extract.acronyms import find_acronyms
 from ..model import Entity, EntityKind, Mention, Paper
 from .normalize import clean_text, normalise_label, squash
+from .thesaurus import Thesaurus
 
 _KIND_ORDER = list(EntityKind)
 
@@ -83,6 +87,7 @@ def resolve(
     papers: Sequence[Paper],
     mentions: Sequence[Mention],
     aliases: Mapping[str, str] | None = None,
+    thesaurus: Thesaurus | None = None,
 ) -> Resolution:
     """Resolve mentions to entities.
 
@@ -94,54 +99,79 @@ def resolve(
         Extracted mentions, in any order.
     aliases
         Known alias key -> canonical key (e.g. from the gazetteer).
+    thesaurus
+        The user's replacements and removals.
 
     Returns
     -------
     Resolution
-        Entities sorted by id; ``mention_entity[i]`` is the id of ``mentions[i]``'s entity.
+        Entities sorted by id; ``mention_entity[i]`` is the id of ``mentions[i]``'s entity,
+        or ``""`` when the thesaurus removed the term.
     """
     aliases = aliases or {}
     local = acronym_definitions(papers)
     unique, ambiguous = corpus_acronyms(local)
+    replacements = thesaurus.replacements if thesaurus is not None else {}
+    preferred: dict[str, str] = {}  # key -> label the thesaurus asked for
     reasons: dict[str, set[str]] = defaultdict(set)
     final: list[str] = []
+
+    def by_thesaurus(key: str) -> str:
+        # chains are followed ("3DGS" -> "3D Gaussian Splatting" -> "Gaussian splatting (3D)"),
+        # so a user can rename the target of an exported merge with one extra line
+        seen = {key}
+        while key in replacements:
+            replacement = replacements[key]
+            if not replacement:
+                return ""
+            key = normalise_label(replacement)
+            preferred[key] = replacement
+            reasons[key].add("thesaurus")
+            if key in seen:
+                break
+            seen.add(key)
+        return key
+
     for mention in mentions:
-        key = normalise_label(mention.text)
-        expansion = local.get(mention.paper_id, {}).get(key) or unique.get(key)
-        if expansion:
-            key = expansion
-            reasons[key].add("acronym")
-        if key in aliases:
-            key = aliases[key]
-            reasons[key].add("gazetteer")
+        key = by_thesaurus(normalise_label(mention.text))
+        if key and key not in preferred:
+            expansion = local.get(mention.paper_id, {}).get(key) or unique.get(key)
+            if expansion:
+                key = expansion
+                reasons[key].add("acronym")
+            if key in aliases:
+                key = aliases[key]
+                reasons[key].add("gazetteer")
+            key = by_thesaurus(key)
         final.append(key)
     # keys equal but for spaces are one name: "MoDecGS" (a scraped page's lost hyphen) joins
     # "MoDec GS" because the hyphenated form occurs in the corpus; "multilayer perceptron"
     # joins "multi layer perceptron". The commonest spelling represents the class.
-    counts = Counter(final)
+    counts = Counter(k for k in final if k)
     classes: dict[str, list[str]] = defaultdict(list)
     for key in counts:
         classes[squash(key)].append(key)
     representative = {}
     for members in classes.values():
-        best = max(members, key=lambda k: (counts[k], k.count(" "), k))
+        best = max(members, key=lambda k: (k in preferred, counts[k], k.count(" "), k))
         for key in members:
             representative[key] = best
         if len(members) > 1:
             reasons[best].add("normalisation")
             for key in members:
                 reasons[best] |= reasons.get(key, set())
-    final = [representative[k] for k in final]
+    final = [representative[k] if k else "" for k in final]
 
     by_key: dict[str, list[int]] = defaultdict(list)
     for i, key in enumerate(final):
-        by_key[key].append(i)
+        if key:
+            by_key[key].append(i)
     entities = []
     for key, indices in by_key.items():
         surfaces = Counter(clean_text(mentions[i].text) for i in indices)
         kinds = Counter(mentions[i].kind for i in indices)
         kind = max(kinds, key=lambda k: (kinds[k], -_KIND_ORDER.index(k)))
-        label = _preferred_label(key, surfaces)
+        label = preferred.get(key) or _preferred_label(key, surfaces)
         if len({normalise_label(s) for s in surfaces}) < len(surfaces):
             reasons[key].add("normalisation")
         entities.append(
@@ -155,7 +185,7 @@ def resolve(
             )
         )
     entities.sort(key=lambda e: e.id)
-    return Resolution(tuple(entities), tuple(entity_id(k) for k in final), ambiguous)
+    return Resolution(tuple(entities), tuple(entity_id(k) if k else "" for k in final), ambiguous)
 
 
 def _preferred_label(key: str, surfaces: Counter[str]) -> str:

@@ -16,7 +16,7 @@ _LATEX_CMD = re.compile(r"\\(?:it|bf|em|rm|sc|tt|textit|textbf|emph|mathrm|mathb
 _LATEX_MATH = re.compile(r"\$([^$]*)\$")
 _BRACES = re.compile(r"[{}]")
 _SPACE = re.compile(r"\s+")
-_EDGE_PUNCT = " \t.,;:!?\"'()[]"
+_EDGE_PUNCT = " \t.,;:!?\"'"
 _INVARIANT_PLURALS = {"series", "species", "analysis", "basis", "axis", "thesis", "hypothesis", "physics",
                       "mathematics", "statistics", "dynamics", "robotics", "linguistics", "semantics",
                       "graphics", "economics", "genomics", "kinematics", "mechanics", "optics",
@@ -34,7 +34,23 @@ def clean_text(text: str) -> str:
     text = _LATEX_MATH.sub(r"\1", text)
     text = _LATEX_CMD.sub("", text)
     text = _BRACES.sub("", text)
-    return _SPACE.sub(" ", text).strip(_EDGE_PUNCT)
+    return _strip_edges(_SPACE.sub(" ", text))
+
+
+def _strip_edges(text: str) -> str:
+    # trailing punctuation and quotes go; a bracket goes only when it is unbalanced,
+    # so "Gaussian splatting (3D)" keeps its ")" but "(3DGS" loses its "("
+    while text:
+        before = text
+        text = text.strip(_EDGE_PUNCT)
+        if text.endswith(")") and text.count("(") >= text.count(")"):
+            break
+        if text.endswith(("(", ")", "[", "]")) or text.startswith(("(", ")", "[", "]")):
+            if text.count("(") != text.count(")") or text.count("[") != text.count("]"):
+                text = text.strip("()[]")
+        if text == before:
+            break
+    return text
 
 
 def is_name_like(word: str) -> bool:
