@@ -19,7 +19,6 @@ from .export.atomic import atomic_dir, atomic_path
 from .export.graphml import write_graphml
 from .export.html import write_html
 from .export.jsondata import write_json
-from .extract.gazetteer import shipped_gazetteer
 from .extract.pipeline import build_pipeline, extract_mentions
 from .graph.build import build_networkx
 from .graph.data import GraphData
@@ -27,8 +26,9 @@ from .graph.links import paper_links
 from .readers import ReadReport, read_papers
 from .rdf.convert import write_rdf
 from .rdf.store import STORE_DIR, write_store
-from .resolve.entities import gazetteer_aliases, resolve
+from .resolve.entities import resolve
 from .resolve.thesaurus import read_thesaurus
+from .resolve.vocabularies import shipped_vocabulary
 
 Progress = Callable[[str, int], Callable[[], None]]
 """Start a progress task named by a string with a total; returns the per-item callback."""
@@ -92,7 +92,7 @@ def build_data(
         thesaurus, problems = read_thesaurus(options.thesaurus)
         for problem in problems:
             summary.report.problem(problem, skipped=0)
-    resolution = resolve(papers, mentions, gazetteer_aliases(shipped_gazetteer()), thesaurus)
+    resolution = resolve(papers, mentions, shipped_vocabulary(), thesaurus)
     lap("resolve")
     paper_entities: dict[str, set[str]] = {p.id: set() for p in papers}
     for mention, entity in zip(mentions, resolution.mention_entity):

@@ -94,8 +94,10 @@ class Mention:
 class Entity:
     """One real thing (a method, dataset, ...) that mentions were resolved to.
 
-    ``key`` is the normalised form every variant shares; ``id`` is derived from kind and
-    key so it is stable across builds.
+    ``key`` is the normalised form every variant shares; ``id`` is derived from the key
+    so it is stable across builds. ``merged_by`` says how variants were merged
+    (normalisation, acronym, gazetteer, thesaurus); ``exact_match`` holds IRIs of the
+    same concept in known vocabularies (e.g. a Papers with Code method page).
     """
 
     id: str
@@ -104,6 +106,7 @@ class Entity:
     key: str
     alt_labels: tuple[str, ...] = ()
     merged_by: tuple[str, ...] = ()
+    exact_match: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

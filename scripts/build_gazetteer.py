@@ -7,6 +7,11 @@ junk from the live site, one type per surface (Method > Dataset > Task > Metric 
 Concept, since the PwC lists put e.g. "BERT" under Metric). CSO labels are kept only
 when they have two or more words: its one-word labels ("frequencies") are too generic.
 
+It also writes ontology/vocabularies/pwc-methods.ttl: the Papers with Code methods as a
+SKOS concept scheme (prefLabel = full name, altLabel = short name, the PwC page as the
+concept IRI), which entity resolution uses to merge aliases and to link entities with
+skos:exactMatch.
+
 Usage: python scripts/build_gazetteer.py [--shared ../shared] [--out kgraph/data/gazetteer.tsv.gz]
 Licences: PwC data CC BY-SA 4.0, CSO CC BY 4.0 (see ontology/README.md).
 """
@@ -77,6 +82,48 @@ def main() -> None:
             out.write(f"{surface}\t{kind}\t{canonical}\t{source}\n")
     tmp.replace(args.out)
     print(f"wrote {len(best)} entries to {args.out}")
+    vocab = Path(__file__).resolve().parents[1] / "ontology/vocabularies/pwc-methods.ttl"
+    count = write_pwc_methods_skos(args.shared / "data/gazetteers/pwc_methods_subset.json", vocab)
+    print(f"wrote {count} SKOS concepts to {vocab}")
+
+
+def write_pwc_methods_skos(source: Path, out: Path) -> int:
+    """Papers with Code methods as a SKOS concept scheme, sorted so rebuilds are byte-identical."""
+    import json
+
+    import pyoxigraph as ox
+
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    dcterms = "http://purl.org/dc/terms/"
+    scheme = ox.NamedNode("https://w3id.org/kgraph/vocab/pwc-methods")
+    a = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    triples = [
+        ox.Triple(scheme, a, ox.NamedNode(skos + "ConceptScheme")),
+        ox.Triple(scheme, ox.NamedNode(dcterms + "title"), ox.Literal("Papers with Code methods (subset used by kgraph)", language="en")),
+        ox.Triple(scheme, ox.NamedNode(dcterms + "source"), ox.NamedNode("https://paperswithcode.com/methods")),
+        ox.Triple(scheme, ox.NamedNode(dcterms + "license"), ox.NamedNode("https://creativecommons.org/licenses/by-sa/4.0/")),
+        ox.Triple(scheme, ox.NamedNode(dcterms + "rightsHolder"), ox.Literal("Papers with Code contributors")),
+    ]
+    count = 0
+    for method in json.loads(source.read_text(encoding="utf-8")):
+        name, full = " ".join(method["name"].split()), " ".join((method.get("full_name") or "").split())
+        url = method.get("url", "")
+        if not url.startswith("https://paperswithcode.com/method/") or not name or not keep(full or name, "Method") and not keep(name, "Method"):
+            continue
+        concept = ox.NamedNode(url)
+        pref = full or name
+        triples += [ox.Triple(concept, a, ox.NamedNode(skos + "Concept")),
+                    ox.Triple(concept, ox.NamedNode(skos + "inScheme"), scheme),
+                    ox.Triple(concept, ox.NamedNode(skos + "prefLabel"), ox.Literal(pref, language="en"))]
+        if name != pref:
+            triples.append(ox.Triple(concept, ox.NamedNode(skos + "altLabel"), ox.Literal(name, language="en")))
+        count += 1
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    ox.serialize(sorted(set(triples), key=str), str(tmp), ox.RdfFormat.TURTLE,
+                 prefixes={"skos": skos, "dcterms": dcterms, "pwc": "https://paperswithcode.com/method/"})
+    tmp.replace(out)
+    return count
 
 
 if __name__ == "__main__":

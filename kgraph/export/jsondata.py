@@ -39,7 +39,8 @@ def from_json(obj: dict[str, Any]) -> GraphData:
         for p in obj["papers"]
     )
     entities = tuple(
-        Entity(**{**e, "kind": EntityKind(e["kind"]), "alt_labels": tuple(e["alt_labels"]), "merged_by": tuple(e["merged_by"])})
+        Entity(**{**e, "kind": EntityKind(e["kind"]), "alt_labels": tuple(e["alt_labels"]), "merged_by": tuple(e["merged_by"]),
+                  "exact_match": tuple(e.get("exact_match", ()))})
         for e in obj["entities"]
     )
     mentions, mention_entity = [], []

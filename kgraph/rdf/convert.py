@@ -73,6 +73,8 @@ def triples(data: GraphData) -> Iterator[ox.Triple]:
         yield t(e, _n("kg:resolutionKey"), ox.Literal(entity.key))
         for reason in entity.merged_by:
             yield t(e, _n("kg:mergedBy"), ox.Literal(reason))
+        for iri in entity.exact_match:
+            yield t(e, _n("skos:exactMatch"), ox.NamedNode(iri))
         yield t(e, _n("kg:paperCount"), _int(len(papers_of.get(entity.id, ()))))
         yield t(e, _n("kg:mentionCount"), _int(data.mention_counts.get(entity.id, 0)))
 

@@ -28,6 +28,7 @@ from ..extract.acronyms import find_acronyms
 from ..model import Entity, EntityKind, Mention, Paper
 from .normalize import clean_text, normalise_label, squash
 from .thesaurus import Thesaurus
+from .vocabularies import Vocabulary
 
 _KIND_ORDER = list(EntityKind)
 
@@ -86,7 +87,7 @@ def corpus_acronyms(local: Mapping[str, Mapping[str, str]]) -> tuple[dict[str, s
 def resolve(
     papers: Sequence[Paper],
     mentions: Sequence[Mention],
-    aliases: Mapping[str, str] | None = None,
+    vocabulary: Vocabulary | None = None,
     thesaurus: Thesaurus | None = None,
 ) -> Resolution:
     """Resolve mentions to entities.
@@ -97,8 +98,8 @@ def resolve(
         The corpus (acronym definitions are read from it).
     mentions
         Extracted mentions, in any order.
-    aliases
-        Known alias key -> canonical key (e.g. from the gazetteer).
+    vocabulary
+        Known names: aliases join their canonical name; entities get ``exact_match``.
     thesaurus
         The user's replacements and removals.
 
@@ -108,7 +109,8 @@ def resolve(
         Entities sorted by id; ``mention_entity[i]`` is the id of ``mentions[i]``'s entity,
         or ``""`` when the thesaurus removed the term.
     """
-    aliases = aliases or {}
+    vocabulary = vocabulary or Vocabulary()
+    aliases = vocabulary.aliases
     local = acronym_definitions(papers)
     unique, ambiguous = corpus_acronyms(local)
     replacements = thesaurus.replacements if thesaurus is not None else {}
@@ -182,6 +184,7 @@ def resolve(
                 key=key,
                 alt_labels=tuple(sorted(s for s in surfaces if s != label)),
                 merged_by=tuple(sorted(reasons.get(key, ()))),
+                exact_match=(vocabulary.concepts[key],) if key in vocabulary.concepts else (),
             )
         )
     entities.sort(key=lambda e: e.id)
@@ -198,13 +201,3 @@ def _preferred_label(key: str, surfaces: Counter[str]) -> str:
 def _natural_case(surface: str) -> int:
     # prefer "Gaussian process" over "GAUSSIAN PROCESS" when counts tie
     return 0 if re.fullmatch(r"[A-Z0-9 \-]+", surface) and " " in surface else 1
-
-
-def gazetteer_aliases(entries: Iterable) -> dict[str, str]:
-    """Alias key -> canonical key from gazetteer entries whose surface differs from the canonical name."""
-    aliases = {}
-    for entry in entries:
-        alias, canonical = normalise_label(entry.surface), normalise_label(entry.canonical)
-        if alias and canonical and alias != canonical:
-            aliases.setdefault(alias, canonical)
-    return aliases

@@ -66,3 +66,17 @@ def test_ontology_parses_and_declares_entity_classes():
     for kind in ("Method", "Dataset", "Task", "Metric", "Concept"):
         assert (KG[kind], rdflib.RDFS.subClassOf, KG.Entity) in onto
     assert (KG.Entity, rdflib.RDFS.subClassOf, SKOS.Concept) in onto
+
+
+def test_shipped_skos_vocabulary_is_attributed_and_used():
+    from kgraph.resources import ontology_dir
+    from kgraph.resolve.vocabularies import shipped_vocabulary
+
+    vocab = rdflib.Graph().parse(ontology_dir() / "vocabularies" / "pwc-methods.ttl")
+    scheme = rdflib.URIRef("https://w3id.org/kgraph/vocab/pwc-methods")
+    assert (scheme, DCTERMS.license, rdflib.URIRef("https://creativecommons.org/licenses/by-sa/4.0/")) in vocab
+    concepts = set(vocab.subjects(RDF.type, SKOS.Concept))
+    assert len(concepts) > 1000
+    assert all((c, SKOS.prefLabel, None) in vocab for c in list(concepts)[:50])
+    loaded = shipped_vocabulary()
+    assert loaded.aliases["1D CNN"] == "1 dimensional convolutional neural network"

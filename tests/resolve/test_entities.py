@@ -54,11 +54,14 @@ def test_lost_hyphen_merges_only_when_hyphenated_form_seen():
     assert alone.entities[0].label == "MoDecGS"
 
 
-def test_gazetteer_alias_joins_canonical():
+def test_vocabulary_alias_joins_canonical_and_links_the_concept():
+    from kgraph.resolve.vocabularies import shipped_vocabulary
+
     papers = [Paper("p1", "T", "x")]
-    res = resolve(papers, [m("p1", "1D CNN"), m("p1", "1-Dimensional Convolutional Neural Networks")],
-                  aliases={"1D CNN": "1 dimensional convolutional neural network"})
-    assert len(res.entities) == 1 and "gazetteer" in res.entities[0].merged_by
+    res = resolve(papers, [m("p1", "1D CNN"), m("p1", "1-Dimensional Convolutional Neural Networks")], shipped_vocabulary())
+    (entity,) = res.entities
+    assert "gazetteer" in entity.merged_by
+    assert entity.exact_match == ("https://paperswithcode.com/method/1d-cnn",)
 
 
 def test_kind_is_the_majority_of_mentions():

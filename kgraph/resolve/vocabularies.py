@@ -1,0 +1,59 @@
+"""Known names from the SKOS vocabularies in ``ontology/vocabularies/``.
+
+Each ``skos:Concept`` gives a canonical name (``skos:prefLabel``) and aliases
+(``skos:altLabel``): a mention of an alias joins the entity of the canonical name, and
+the entity is linked to the concept with ``skos:exactMatch``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..resources import ontology_dir
+from .normalize import normalise_label
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Alias key -> canonical key, and canonical key -> concept IRI."""
+
+    aliases: dict[str, str] = field(default_factory=dict)
+    concepts: dict[str, str] = field(default_factory=dict)
+
+
+def read_vocabularies(paths: Iterable[Path]) -> Vocabulary:
+    """Merge SKOS files into one Vocabulary (first file wins a contested alias)."""
+    import pyoxigraph as ox
+
+    aliases: dict[str, str] = {}
+    concepts: dict[str, str] = {}
+    for path in sorted(paths):
+        pref: dict[str, str] = {}
+        alts: dict[str, list[str]] = {}
+        for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            predicate = triple.predicate.value
+            if predicate == SKOS + "prefLabel":
+                pref[triple.subject.value] = triple.object.value
+            elif predicate == SKOS + "altLabel":
+                alts.setdefault(triple.subject.value, []).append(triple.object.value)
+        for iri, label in sorted(pref.items()):
+            canonical = normalise_label(label)
+            if not canonical:
+                continue
+            concepts.setdefault(canonical, iri)
+            for alt in alts.get(iri, ()):
+                alias = normalise_label(alt)
+                if alias and alias != canonical:
+                    aliases.setdefault(alias, canonical)
+    return Vocabulary(aliases, concepts)
+
+
+@lru_cache(maxsize=1)
+def shipped_vocabulary() -> Vocabulary:
+    """The vocabularies packaged with kgraph."""
+    return read_vocabularies((ontology_dir() / "vocabularies").glob("*.ttl"))
