@@ -83,6 +83,8 @@ def find_acronyms(text: str) -> list[AcronymPair]:
     [('3DGS', '3D Gaussian Splatting')]
     >>> [p.long for p in find_acronyms("We use self-supervised learning (SSL) here.")]
     ['self-supervised learning']
+    >>> [p.long for p in find_acronyms("We study attention adaptive neural learning (AANL).")]
+    ['attention adaptive neural learning']
     """
     pairs: list[AcronymPair] = []
     for match in _PAREN.finditer(text):
@@ -97,6 +99,23 @@ def find_acronyms(text: str) -> list[AcronymPair]:
         if pair is not None:
             pairs.append(pair)
     return pairs
+
+
+def _initials_match(short: str, window: str) -> int | None:
+    """Start of the last words of ``window`` whose initials spell ``short`` exactly, or None.
+
+    Schwartz–Hearst takes the shortest long form, so "attention adaptive neural learning
+    (AANL)" would lose its first word to the 'a' inside "adaptive"; when every letter of the
+    short form starts a word, those words are the long form.
+    """
+    letters = [c.lower() for c in short.rstrip("s") if c.isalnum()] if short.endswith("s") and short[:-1].isupper() else [c.lower() for c in short if c.isalnum()]
+    words = list(re.finditer(r"[^\W_]+", window))
+    if len(letters) < 2 or len(words) < len(letters):
+        return None
+    tail = words[-len(letters):]
+    if [w.group(0)[0].lower() for w in tail] == letters:
+        return tail[0].start()
+    return None
 
 
 def _long_before(text: str, paren_start: int, short: str, short_start: int) -> AcronymPair | None:
@@ -114,7 +133,9 @@ def _long_before(text: str, paren_start: int, short: str, short_start: int) -> A
             window_start = cut + len(stop)
             break
     window = head[window_start:]
-    rel = match_long_form(short, window)
+    rel = _initials_match(short, window)
+    if rel is None:
+        rel = match_long_form(short, window)
     if rel is None:
         return None
     long_start = window_start + rel

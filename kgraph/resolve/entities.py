@@ -26,11 +26,41 @@ from urllib.parse import quote
 
 from ..extract.acronyms import find_acronyms
 from ..model import Entity, EntityKind, Mention, Paper
-from .normalize import clean_text, normalise_label, squash
+from .normalize import clean_text, is_name_like, normalise_label, squash
 from .thesaurus import Thesaurus
 from .vocabularies import Vocabulary
 
 _KIND_ORDER = list(EntityKind)
+#: Words that only say what sort of thing a name is: "RANSAC techniques" is RANSAC.
+GENERIC_HEADS = frozenset(
+    "model method algorithm technique approach system framework architecture network measure "
+    "metric paradigm scheme procedure module tool toolkit library package formalism".split()
+)
+
+
+def mention_key(text: str) -> str:
+    """The resolution key of a mention's text.
+
+    Beyond :func:`normalise_label`: a mention that carries its own definition
+    ("Category Cooccurrence Restrictions (CCRs)", "KDS (Knowledge Delivery System)") is
+    keyed by its long form, and an acronym or mixed-case name followed by a generic head
+    noun is keyed by the name.
+
+    >>> mention_key("convolutional neural networks ( CNNs )")
+    'convolutional neural network'
+    >>> mention_key("RANSAC techniques"), mention_key("graph techniques")
+    ('RANSAC', 'graph technique')
+    """
+    for pair in find_acronyms(text):
+        covered = min(pair.long_start, pair.short_start), max(pair.long_end, pair.short_end)
+        if covered[0] == 0 and not text[covered[1]:].strip(" )"):
+            text = pair.long
+            break
+    key = normalise_label(text)
+    words = key.split()
+    if len(words) >= 2 and words[-1] in GENERIC_HEADS and all(is_name_like(w) for w in words[:-1]):
+        return " ".join(words[:-1])
+    return key
 
 
 @dataclass(frozen=True)
@@ -135,7 +165,7 @@ def resolve(
         return key
 
     for mention in mentions:
-        key = by_thesaurus(normalise_label(mention.text))
+        key = by_thesaurus(mention_key(mention.text))
         if key and key not in preferred:
             expansion = local.get(mention.paper_id, {}).get(key) or unique.get(key)
             if expansion:
