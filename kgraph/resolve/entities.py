@@ -38,6 +38,19 @@ GENERIC_HEADS = frozenset(
 )
 
 
+def display_form(text: str) -> str:
+    """A mention's text without its own acronym definition: "multi-layer perceptron (MLP)" -> "multi-layer perceptron".
+
+    >>> display_form("KDS ( Knowledge Delivery System )"), display_form("BERT")
+    ('Knowledge Delivery System', 'BERT')
+    """
+    for pair in find_acronyms(text):
+        covered = min(pair.long_start, pair.short_start), max(pair.long_end, pair.short_end)
+        if covered[0] == 0 and not text[covered[1]:].strip(" )"):
+            return pair.long
+    return text
+
+
 def mention_key(text: str) -> str:
     """The resolution key of a mention's text.
 
@@ -51,12 +64,7 @@ def mention_key(text: str) -> str:
     >>> mention_key("RANSAC techniques"), mention_key("graph techniques")
     ('RANSAC', 'graph technique')
     """
-    for pair in find_acronyms(text):
-        covered = min(pair.long_start, pair.short_start), max(pair.long_end, pair.short_end)
-        if covered[0] == 0 and not text[covered[1]:].strip(" )"):
-            text = pair.long
-            break
-    key = normalise_label(text)
+    key = normalise_label(display_form(text))
     words = key.split()
     if len(words) >= 2 and words[-1] in GENERIC_HEADS and all(is_name_like(w) for w in words[:-1]):
         return " ".join(words[:-1])
@@ -223,9 +231,12 @@ def resolve(
 
 def _preferred_label(key: str, surfaces: Counter[str]) -> str:
     # the long form when an acronym was merged in (its key matches a surface), else the commonest surface
-    matching = [s for s in surfaces if normalise_label(s) == key]
-    pool = matching or list(surfaces)
-    return max(pool, key=lambda s: (surfaces[s], _natural_case(s), -len(s)))
+    shown: Counter[str] = Counter()
+    for surface, count in surfaces.items():
+        shown[display_form(surface)] += count
+    matching = [s for s in shown if mention_key(s) == key]
+    pool = matching or list(shown)
+    return max(pool, key=lambda s: (shown[s], _natural_case(s), -len(s)))
 
 
 def _natural_case(surface: str) -> int:
