@@ -91,3 +91,24 @@ def test_build_on_the_seed_pages(seeds, tmp_path):
     result = runner.invoke(app, ["build", *map(str, seeds), "-o", str(tmp_path), "--tier", "rules"])
     assert result.exit_code == 0, result.output
     assert "375 records, 30 duplicates merged, 0 skipped, 0 warnings -> 345 papers" in result.output
+
+
+@pytest.mark.slow
+def test_default_build_uses_the_trained_model(tmp_path):
+    from kgraph.extract.pipeline import tier_available
+
+    if not tier_available("accurate"):
+        pytest.fail("the accurate model must ship with the package (kgraph/models/accurate)")
+    result = runner.invoke(app, ["build", str(EXAMPLES), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "extractor: accurate" in result.output
+    import kgraph
+
+    kg = kgraph.load(tmp_path)
+    assert kg.data.meta["tier"] == "accurate"
+    assert {m.extractor for m in kg.data.mentions} >= {"model"}
+    # the model's spans and the acronym definitions meet in one entity
+    assert "3DGS" in kg.entity("3D Gaussian Splatting").alt_labels
+    assert {p.title for p in kg.papers_with("LoRA")} == {
+        "Efficient Fine-Tuning of Large Language Models with Low-Rank Adapters",
+        "Low-Rank Adaptation for Speech Recognition in Low-Resource Languages"}

@@ -46,7 +46,7 @@ def default_tier() -> str:
     return "accurate" if tier_available("accurate") else "rules"
 
 
-def build_pipeline(tier: str | None = None, *, gazetteer: bool = True, model_only: bool = False) -> Language:
+def build_pipeline(tier: str | None = None, *, gazetteer: bool = True, model_only: bool = False, threads: int = 1) -> Language:
     """A spaCy pipeline that writes ``doc.spans["kgraph"]``.
 
     Parameters
@@ -55,6 +55,9 @@ def build_pipeline(tier: str | None = None, *, gazetteer: bool = True, model_onl
         ``accurate``, ``fast`` or ``rules``; None picks :func:`default_tier`.
     gazetteer
         Add the known-names matcher (Papers with Code, CSO).
+    threads
+        Intra-op threads of the transformer (accurate tier); one per worker is fastest
+        when several worker processes run.
     model_only
         Stop after the trained model (for ``kgraph annotate``/``evaluate``): spans stay in
         ``doc.spans["model"]`` with their SciERC labels.
@@ -82,7 +85,7 @@ def build_pipeline(tier: str | None = None, *, gazetteer: bool = True, model_onl
         if tier == "accurate":
             from . import transformer  # noqa: F401  (registers kgraph_transformer; needs onnxruntime)
 
-            nlp.add_pipe("kgraph_transformer")
+            nlp.add_pipe("kgraph_transformer", config={"num_threads": threads})
     nlp.meta["kgraph_tier"] = tier
     if model_only:
         if tier == "rules":

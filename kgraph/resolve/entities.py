@@ -38,17 +38,33 @@ GENERIC_HEADS = frozenset(
 )
 
 
+def own_definition(text: str) -> tuple[str, str] | None:
+    """(long form, short form) when a mention is its own acronym definition, else None.
+
+    >>> own_definition("3D Gaussian Splatting (3DGS)"), own_definition("BERT")
+    (('3D Gaussian Splatting', '3DGS'), None)
+    """
+    for pair in find_acronyms(text):
+        covered = min(pair.long_start, pair.short_start), max(pair.long_end, pair.short_end)
+        if covered[0] == 0 and not text[covered[1]:].strip(" )"):
+            return pair.long, pair.short
+    return None
+
+
 def display_form(text: str) -> str:
     """A mention's text without its own acronym definition: "multi-layer perceptron (MLP)" -> "multi-layer perceptron".
 
     >>> display_form("KDS ( Knowledge Delivery System )"), display_form("BERT")
     ('Knowledge Delivery System', 'BERT')
     """
-    for pair in find_acronyms(text):
-        covered = min(pair.long_start, pair.short_start), max(pair.long_end, pair.short_end)
-        if covered[0] == 0 and not text[covered[1]:].strip(" )"):
-            return pair.long
-    return text
+    definition = own_definition(text)
+    return definition[0] if definition else text
+
+
+def variants(text: str) -> tuple[str, ...]:
+    """The labels a mention shows: its text, or the long and short forms it defines."""
+    definition = own_definition(text)
+    return definition if definition else (text,)
 
 
 def mention_key(text: str) -> str:
@@ -174,6 +190,8 @@ def resolve(
 
     for mention in mentions:
         key = by_thesaurus(mention_key(mention.text))
+        if own_definition(mention.text):
+            reasons[key].add("acronym")
         if key and key not in preferred:
             expansion = local.get(mention.paper_id, {}).get(key) or unique.get(key)
             if expansion:
@@ -208,7 +226,7 @@ def resolve(
             by_key[key].append(i)
     entities = []
     for key, indices in by_key.items():
-        surfaces = Counter(clean_text(mentions[i].text) for i in indices)
+        surfaces = Counter(clean_text(v) for i in indices for v in variants(mentions[i].text))
         kinds = Counter(mentions[i].kind for i in indices)
         kind = max(kinds, key=lambda k: (kinds[k], -_KIND_ORDER.index(k)))
         label = preferred.get(key) or _preferred_label(key, surfaces)
@@ -231,12 +249,9 @@ def resolve(
 
 def _preferred_label(key: str, surfaces: Counter[str]) -> str:
     # the long form when an acronym was merged in (its key matches a surface), else the commonest surface
-    shown: Counter[str] = Counter()
-    for surface, count in surfaces.items():
-        shown[display_form(surface)] += count
-    matching = [s for s in shown if mention_key(s) == key]
-    pool = matching or list(shown)
-    return max(pool, key=lambda s: (shown[s], _natural_case(s), -len(s)))
+    matching = [s for s in surfaces if mention_key(s) == key]
+    pool = matching or list(surfaces)
+    return max(pool, key=lambda s: (surfaces[s], _natural_case(s), -len(s)))
 
 
 def _natural_case(surface: str) -> int:
