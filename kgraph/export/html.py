@@ -77,15 +77,20 @@ def page_payload(data: GraphData, title: str) -> tuple[list[dict], list[dict], d
     for entity in data.entities:
         node = entity_node(entity.id)
         kind = entity.kind.value
+        # an entity of a single paper explains no link: it starts hidden and out of the
+        # physics, which keeps big builds readable and quick to lay out
+        single = len(papers_of.get(entity.id, ())) <= 1
         nodes.append({"id": node, "label": _short(entity.label, 30), "fullLabel": entity.label, "kind": kind,
                       "color": COLOURS[kind], "shape": "dot", "size": size(node),
-                      "title": f"{entity.label} ({kind})", "searchLabels": [entity.label, *entity.alt_labels]})
+                      "title": f"{entity.label} ({kind})", "searchLabels": [entity.label, *entity.alt_labels],
+                      "single": single, "hidden": single, "physics": not single})
         entities[node] = {"label": entity.label, "kind": kind, "alt": list(entity.alt_labels),
                           "merged": list(entity.merged_by), "papers": papers_of.get(entity.id, [])}
     counts: dict[str, int] = {}
     for node in nodes:
         counts[node["kind"]] = counts.get(node["kind"], 0) + 1
-    blob = {"title": title, "colours": COLOURS, "counts": counts, "papers": papers, "entities": entities}
+    singles = sum(1 for node in nodes if node.get("single"))
+    blob = {"title": title, "colours": COLOURS, "counts": counts, "singles": singles, "papers": papers, "entities": entities}
     return nodes, edges, blob
 
 

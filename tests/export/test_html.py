@@ -11,20 +11,43 @@ def test_page_renders_offline_without_any_request(open_page, demo_build, demo_kg
     state = page.evaluate("window.kgraphState")
     assert state["nodeCount"] == len(demo_kg.papers) + len(demo_kg.entities())
     assert state["edgeCount"] > 0
-    # every node got a position on the canvas: the graph really was drawn
-    positions = page.evaluate("Object.keys(window.kgraphNetwork.getPositions()).length")
-    assert positions == state["nodeCount"]
+    # every visible node got a position on the canvas: the graph really was drawn
+    visible = page.evaluate("window.kgraphNetwork.body.data.nodes.get({filter: n => !n.hidden}).map(n => n.id)")
+    positions = page.evaluate("window.kgraphNetwork.getPositions()")
+    assert len(visible) > len(demo_kg.papers)
+    assert set(visible) <= set(positions)
+    assert len({(round(p["x"]), round(p["y"])) for p in positions.values()}) > len(visible) // 2
     assert [r for r in requests if not r.startswith("file:")] == []
     assert errors == []
 
 
+VISIBLE = "window.kgraphNetwork.body.data.nodes.get({filter: n => !n.hidden}).map(n => n.kind)"
+
+
 def test_legend_filters_hide_kinds_without_blanking(open_page, demo_build):
     page, _, _ = open_page(demo_build / "graph.html")
+    page.check("#show-singles")
+    before = page.evaluate(VISIBLE)
+    assert "Concept" in before and "Method" in before
     page.uncheck('input[data-kind="Concept"]')
-    hidden = page.evaluate("window.kgraphNetwork.body.data.nodes.get({filter: n => n.hidden}).map(n => n.kind)")
-    assert hidden and set(hidden) == {"Concept"}
-    visible = page.evaluate("window.kgraphNetwork.body.data.nodes.get({filter: n => !n.hidden}).length")
-    assert visible > 0
+    after = page.evaluate(VISIBLE)
+    assert "Concept" not in after
+    assert len(after) == len(before) - before.count("Concept") > 0
+    page.check('input[data-kind="Concept"]')
+    assert sorted(page.evaluate(VISIBLE)) == sorted(before)
+
+
+def test_single_paper_entities_start_hidden_and_search_reveals_them(open_page, demo_build, demo_kg):
+    page, _, _ = open_page(demo_build / "graph.html")
+    singles = [e for e in demo_kg.entities() if len(demo_kg.data.papers_of_entity[e.id]) == 1]
+    shared = [e for e in demo_kg.entities() if len(demo_kg.data.papers_of_entity[e.id]) > 1]
+    visible = page.evaluate("window.kgraphNetwork.body.data.nodes.get({filter: n => !n.hidden}).map(n => n.id)")
+    assert len(visible) == len(demo_kg.papers) + len(shared)
+    target = singles[0]
+    page.fill("#search", target.label)
+    page.dispatch_event("#search", "change")
+    assert page.inner_text("#details h2") == target.label
+    assert page.evaluate(f"window.kgraphNetwork.body.data.nodes.get('entity:{target.id}').hidden") is False
 
 
 def test_search_by_acronym_focuses_entity(open_page, demo_build):
