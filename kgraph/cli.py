@@ -114,18 +114,40 @@ def _print_counts(data) -> None:
 
 @app.command()
 def query(
-    sparql: Annotated[str, typer.Argument(help="A SPARQL SELECT or ASK query ('-' reads it from stdin). Prefixes kg:, skos:, dcterms:, oa:, prov: are predeclared.")],
+    sparql: Annotated[Optional[str], typer.Argument(help="A SPARQL SELECT or ASK query ('-' reads it from stdin). Prefixes kg:, skos:, dcterms:, oa:, prov: are predeclared.", show_default=False)] = None,
     graph: Annotated[Path, typer.Option("--graph", "-g", help="A build folder or a Turtle file.")] = DEFAULT_DIR,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv or json.")] = "table",
+    name: Annotated[Optional[str], typer.Option("--name", "-n", help="Run a canned query from ontology/queries (see --list).")] = None,
+    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="A canned query's parameter as key=value (repeatable).")] = None,
+    list_queries: Annotated[bool, typer.Option("--list", help="List the canned queries and their parameters.")] = False,
 ) -> None:
-    """Run a SPARQL query against a build's store and print the result."""
+    """Run a SPARQL query (or a canned one) against a build's store and print the result."""
+    from .rdf.queries import canned_queries, run_canned
     from .rdf.store import format_rows, open_store, run_query
 
+    if list_queries:
+        for canned in canned_queries().values():
+            out.print(f"[bold]{canned.name}[/]: {canned.title}", highlight=False)
+            for p in canned.params:
+                default = f" (default {p.default})" if p.default else " (required)"
+                out.print(f"    --param {p.name}=…  {p.description}{default}", highlight=False)
+        return
     if fmt not in {"table", "csv", "tsv", "json"}:
         raise _fail(KGraphError(f"unknown --format {fmt!r}; choose table, csv, tsv or json"))
-    text = sys.stdin.read() if sparql == "-" else sparql
+    if (sparql is None) == (name is None):
+        raise _fail(KGraphError("give either a SPARQL query or --name NAME (see --list)"))
+    values = {}
+    for item in param or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise _fail(KGraphError(f"--param needs key=value, got {item!r}"))
+        values[key.strip()] = value
     try:
-        result = run_query(open_store(graph), text)
+        store = open_store(graph)
+        if name is not None:
+            result = run_canned(store, name, values)
+        else:
+            result = run_query(store, sys.stdin.read() if sparql == "-" else sparql)
     except KGraphError as exc:
         raise _fail(exc) from None
     if fmt != "table":

@@ -75,7 +75,8 @@ class Mention:
     ``start``/``end`` are character offsets into ``paper.text(field)`` (end exclusive),
     ``sentence`` is the 0-based sentence index within that field.
     ``label`` is the extractor's own label (e.g. SciERC ``Material``) and ``kind`` the
-    graph's entity kind it maps to.
+    graph's entity kind it maps to. ``sentence_span`` gives the character offsets of the
+    sentence the mention is in (same text as ``start``/``end``).
     """
 
     paper_id: str
@@ -88,6 +89,7 @@ class Mention:
     extractor: str
     confidence: float = 1.0
     label: str = ""
+    sentence_span: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from ..graph.data import GraphData
 from ..model import Entity, EntityKind, Field, Link, Mention, Paper, SourceRef
 from .atomic import write_text_atomic
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 FILENAME = "kgraph.json"
 
 
@@ -23,9 +23,10 @@ def to_json(data: GraphData) -> dict[str, Any]:
         "papers": [asdict(p) for p in data.papers],
         "entities": [asdict(e) for e in data.entities],
         # mentions as rows: they are the bulk of the file
-        "mention_columns": ["paper_id", "field", "start", "end", "text", "kind", "sentence", "extractor", "confidence", "label", "entity"],
+        "mention_columns": ["paper_id", "field", "start", "end", "text", "kind", "sentence", "extractor", "confidence", "label", "entity", "sentence_span"],
         "mentions": [
-            [m.paper_id, m.field.value, m.start, m.end, m.text, m.kind.value, m.sentence, m.extractor, m.confidence, m.label, e]
+            [m.paper_id, m.field.value, m.start, m.end, m.text, m.kind.value, m.sentence, m.extractor, m.confidence, m.label, e,
+             list(m.sentence_span) if m.sentence_span else None]
             for m, e in zip(data.mentions, data.mention_entity)
         ],
         "links": [[l.source, l.target, l.weight, list(l.shared)] for l in data.links],
@@ -44,8 +45,9 @@ def from_json(obj: dict[str, Any]) -> GraphData:
         for e in obj["entities"]
     )
     mentions, mention_entity = [], []
-    for pid, field, start, end, text, kind, sentence, extractor, confidence, label, entity in obj["mentions"]:
-        mentions.append(Mention(pid, Field(field), start, end, text, EntityKind(kind), sentence, extractor, confidence, label))
+    for pid, field, start, end, text, kind, sentence, extractor, confidence, label, entity, span in obj["mentions"]:
+        mentions.append(Mention(pid, Field(field), start, end, text, EntityKind(kind), sentence, extractor, confidence, label,
+                                tuple(span) if span else None))
         mention_entity.append(entity)
     links = tuple(Link(s, t, w, tuple(shared)) for s, t, w, shared in obj["links"])
     ambiguous = {k: tuple(v) for k, v in obj.get("ambiguous_acronyms", {}).items()}

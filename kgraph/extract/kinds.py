@@ -55,3 +55,32 @@ def guess_kind(phrase: str) -> EntityKind | None:
             if word in heads or (word.endswith("s") and word[:-1] in heads):
                 return kind
     return None
+
+
+_DATASET_CUES = frozenset("dataset datasets corpus corpora benchmark benchmarks treebank database databases data".split())
+
+
+def refine_kind(label: str, kind: EntityKind, text: str) -> EntityKind:
+    """Adjust a model's kind with the mention's own words.
+
+    SciERC's ``Material`` covers datasets but also "speech", "medicine" or "videos": a
+    Material becomes a Dataset only when it names one (a capitalised or mixed-case name
+    such as "KITTI", or a word like dataset/corpus/benchmark/data), else a Concept. Any
+    mention headed by dataset/corpus/benchmark is a Dataset ("MMLU benchmark").
+
+    >>> refine_kind("Material", EntityKind.DATASET, "KITTI"), refine_kind("Material", EntityKind.DATASET, "medicine")
+    (<EntityKind.DATASET: 'Dataset'>, <EntityKind.CONCEPT: 'Concept'>)
+    >>> refine_kind("Metric", EntityKind.METRIC, "MMLU benchmark")
+    <EntityKind.DATASET: 'Dataset'>
+    """
+    words = text.replace("-", " ").split()
+    if not words:
+        return kind
+    if words[-1].lower() in _DATASET_CUES - {"data"}:
+        return EntityKind.DATASET
+    if label != "Material":
+        return kind
+    named = any(w[:1].isupper() or any(c.isdigit() for c in w) for w in words[1:]) or words[0][1:] != words[0][1:].lower()
+    if named or any(w.lower() in _DATASET_CUES for w in words):
+        return EntityKind.DATASET
+    return EntityKind.CONCEPT

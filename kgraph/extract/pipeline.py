@@ -23,6 +23,7 @@ from ..errors import ModelError
 from ..model import Field, Mention, Paper
 from ..resources import model_dir
 from .base import SELECTED, kind_of
+from .kinds import refine_kind
 
 # Importing the modules registers their spaCy factories.
 from . import gazetteer as _gazetteer  # noqa: F401
@@ -104,7 +105,8 @@ def doc_mentions(doc: Doc, paper_id: str, field: Field) -> list[Mention]:
     group = doc.spans[SELECTED] if SELECTED in doc.spans else []
     if not group:
         return []
-    starts = [sent.start for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
+    sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+    starts = [sent.start for sent in sentences]
     extractors = group.attrs.get("extractors", [])
     scores = group.attrs.get("scores", [])
     mentions = []
@@ -112,6 +114,9 @@ def doc_mentions(doc: Doc, paper_id: str, field: Field) -> list[Mention]:
         kind = kind_of(span.label_)
         if kind is None:
             continue
+        kind = refine_kind(span.label_, kind, span.text)
+        index = bisect.bisect_right(starts, span.start) - 1
+        sentence = sentences[index]
         mentions.append(
             Mention(
                 paper_id=paper_id,
@@ -120,10 +125,11 @@ def doc_mentions(doc: Doc, paper_id: str, field: Field) -> list[Mention]:
                 end=span.end_char,
                 text=span.text,
                 kind=kind,
-                sentence=bisect.bisect_right(starts, span.start) - 1,
+                sentence=index,
                 extractor=extractors[i] if i < len(extractors) else "unknown",
                 confidence=round(float(scores[i]), 4) if i < len(scores) else 1.0,
                 label=span.label_,
+                sentence_span=(sentence.start_char, sentence.end_char),
             )
         )
     return mentions

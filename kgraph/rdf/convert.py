@@ -78,6 +78,7 @@ def triples(data: GraphData) -> Iterator[ox.Triple]:
         yield t(e, _n("kg:paperCount"), _int(len(papers_of.get(entity.id, ()))))
         yield t(e, _n("kg:mentionCount"), _int(data.mention_counts.get(entity.id, 0)))
 
+    papers = data.paper_by_id
     for mention, entity_id in zip(data.mentions, data.mention_entity):
         if not entity_id:
             continue
@@ -104,6 +105,12 @@ def triples(data: GraphData) -> Iterator[ox.Triple]:
         yield t(position, _n("oa:end"), _int(mention.end))
         yield t(quote, A, _n("oa:TextQuoteSelector"))
         yield t(quote, _n("oa:exact"), ox.Literal(mention.text))
+        if mention.sentence_span is not None:
+            # prefix/suffix reach to the sentence's ends: the quote selector then carries the sentence
+            text = papers[mention.paper_id].text(mention.field)
+            sent_start, sent_end = mention.sentence_span
+            yield t(quote, _n("oa:prefix"), ox.Literal(text[sent_start:mention.start]))
+            yield t(quote, _n("oa:suffix"), ox.Literal(text[mention.end:sent_end]))
 
     for link in data.links:
         node = ox.NamedNode(link_iri(link.source, link.target))

@@ -34,7 +34,8 @@ _KIND_ORDER = list(EntityKind)
 #: Words that only say what sort of thing a name is: "RANSAC techniques" is RANSAC.
 GENERIC_HEADS = frozenset(
     "model method algorithm technique approach system framework architecture network measure "
-    "metric paradigm scheme procedure module tool toolkit library package formalism".split()
+    "metric paradigm scheme procedure module tool toolkit library package formalism "
+    "dataset corpus benchmark database".split()
 )
 
 

@@ -56,9 +56,11 @@ def _strip_edges(text: str) -> str:
 def is_name_like(word: str) -> bool:
     """True for words whose case is meaningful: acronyms and mixed case ("GP", "MoDec", "3DGS").
 
-    >>> [is_name_like(w) for w in ("GP", "MoDec", "Gaussian", "networks", "PINNs")]
-    [True, True, False, False, True]
+    >>> [is_name_like(w) for w in ("GP", "MoDec", "Gaussian", "networks", "PINNs", "B")]
+    [True, True, False, False, True, True]
     """
+    if len(word) == 1:
+        return word.isupper()  # the "B" of "ViT-B", the "K" of "top-K"
     return any(c.isupper() for c in word[1:]) or (any(c.isdigit() for c in word) and any(c.isupper() for c in word))
 
 
