@@ -1,0 +1,92 @@
+"""Each canned query (ontology/queries/*.rq) on a small hand-made corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+import kgraph
+from kgraph.errors import QueryError
+from kgraph.rdf.queries import canned_queries, canned_query, run_canned
+from kgraph.rdf.store import open_store
+
+PAPERS = [
+    {"id": "p1", "title": "Residual networks for images",
+     "abstract": "We train ResNet on ImageNet. Convolutional neural networks (CNNs) remain strong baselines."},
+    {"id": "p2", "title": "Small images, big models",
+     "abstract": "Convolutional neural networks are evaluated on ImageNet and CIFAR-10. ResNet is the backbone of every run."},
+    {"id": "p3", "title": "Attention for tiny images",
+     "abstract": "Vision transformers are compared on CIFAR-10 only. They need more data than convolutional neural networks."},
+]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    src = tmp_path_factory.mktemp("q") / "papers.jsonl"
+    import json
+
+    src.write_text("".join(json.dumps(p) + "\n" for p in PAPERS))
+    out = tmp_path_factory.mktemp("qbuild")
+    kgraph.build([src], tier="rules").save(out)
+    return open_store(out)
+
+
+def test_every_shipped_query_is_listed_with_a_title():
+    queries = canned_queries()
+    assert set(queries) == {"top-entities", "papers-using", "related-papers", "methods-for-dataset", "evidence", "cooccurring"}
+    assert all(q.title for q in queries.values())
+
+
+def test_top_entities(store):
+    rows = run_canned(store, "top-entities", {"kind": "Dataset"}).rows
+    assert [(label, n) for _, label, n in rows] == [("CIFAR-10", 2), ("ImageNet", 2)]
+    assert len(run_canned(store, "top-entities", {"kind": "Dataset", "limit": "1"}).rows) == 1
+
+
+def test_papers_using_method_and_dataset(store):
+    rows = run_canned(store, "papers-using", {"method": "resnet", "dataset": "ImageNet"}).as_dicts()
+    assert sorted(r["title"] for r in rows) == ["Residual networks for images", "Small images, big models"]
+
+
+def test_related_papers_with_shared_entities(store):
+    rows = run_canned(store, "related-papers", {"paper": "p1"}).as_dicts()
+    assert rows[0]["title"] == "Small images, big models"
+    # CNNs are in all three papers: too common to explain a link (max_df)
+    assert set(rows[0]["shared"].split(" | ")) == {"ResNet", "ImageNet"}
+    by_title = run_canned(store, "related-papers", {"paper": "residual networks for images"}).rows
+    assert by_title == run_canned(store, "related-papers", {"paper": "p1"}).rows
+
+
+def test_methods_for_dataset(store):
+    rows = run_canned(store, "methods-for-dataset", {"dataset": "imagenet"}).as_dicts()
+    assert {(r["label"], r["papers"]) for r in rows} == {("ResNet", 2), ("Convolutional neural networks", 2)}
+
+
+def test_evidence_gives_offsets_and_sentence(store):
+    rows = run_canned(store, "evidence", {"paper": "p2", "entity": "ImageNet"}).as_dicts()
+    assert len(rows) == 1
+    row = rows[0]
+    assert PAPERS[1]["abstract"][row["start"]:row["end"]] == "ImageNet"
+    assert row["sentence"] == 0 and row["field"] == "abstract"
+    assert row["context"] == "Convolutional neural networks are evaluated on [ImageNet] and CIFAR-10."
+
+
+def test_cooccurring(store):
+    rows = run_canned(store, "cooccurring", {"entity": "CIFAR-10"}).as_dicts()
+    top = {(r["label"], r["papers"]) for r in rows}
+    assert ("Convolutional neural networks", 2) in top
+    assert ("ImageNet", 1) in top
+
+
+def test_parameters_cannot_inject(store):
+    text = canned_query("evidence").bind({"paper": 'p1" } } DELETE WHERE { ?s ?p ?o } #', "entity": "x"})
+    assert 'DELETE' not in text.split("VALUES", 1)[0]
+    assert run_canned(store, "evidence", {"paper": 'p1" } } DELETE WHERE { ?s ?p ?o } #', "entity": "x"}).rows == ()
+    assert run_canned(store, "top-entities", {"kind": "Dataset"}).rows  # store untouched
+
+
+@pytest.mark.parametrize("values, message", [({}, "needs --param"), ({"kind": "Method", "limit": "ten"}, "whole number"),
+                                              ({"kind": "Method", "colour": "red"}, "no parameter 'colour'")])
+def test_bad_parameters(store, values, message):
+    name = "top-entities" if "kind" in values else "evidence"
+    with pytest.raises(QueryError, match=message):
+        run_canned(store, name, values)
