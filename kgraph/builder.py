@@ -54,10 +54,10 @@ class BuildSummary:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def _fingerprint(options: BuildOptions, tier: str) -> str:
+def _fingerprint(options: BuildOptions, tier: str, model: str) -> str:
     thesaurus = hashlib.sha1(options.thesaurus.read_bytes()).hexdigest() if options.thesaurus else None
-    blob = json.dumps({"kgraph": __version__, "tier": tier, "top_k": options.top_k, "max_df": options.max_df,
-                       "thesaurus": thesaurus}, sort_keys=True)
+    blob = json.dumps({"kgraph": __version__, "tier": tier, "model": model, "top_k": options.top_k,
+                       "max_df": options.max_df, "thesaurus": thesaurus}, sort_keys=True)
     return hashlib.sha1(blob.encode()).hexdigest()[:16]
 
 
@@ -103,8 +103,9 @@ def build_data(
     meta = {
         "kgraph_version": __version__,
         "tier": summary.tier,
+        "model": nlp.meta["kgraph_model"],
         "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-        "fingerprint": _fingerprint(options, summary.tier),
+        "fingerprint": _fingerprint(options, summary.tier, nlp.meta["kgraph_model"]),
         "options": {"top_k": options.top_k, "max_df": options.max_df},
         "inputs": [str(p) for p in paths],
     }

@@ -216,6 +216,33 @@ def entities(
     out.print(f"{len(chosen)} entities", highlight=False)
 
 
+@app.command()
+def export(
+    directory: Annotated[Path, typer.Argument(help="A build folder.")] = DEFAULT_DIR,
+    to: Annotated[Path, typer.Option("--to", "-o", help="Output file: .ttl, .nt, .jsonld (RDF) or .graphml.")] = Path("exports/graph.nt"),
+) -> None:
+    """Write a build in another format (RDF as Turtle, N-Triples or JSON-LD; GraphML)."""
+    from .api import load
+    from .builder import build_networkx_of
+    from .export.atomic import atomic_path
+    from .export.graphml import write_graphml
+    from .rdf.convert import RDF_FORMATS, write_rdf
+
+    suffix = to.suffix.lower()
+    if suffix not in RDF_FORMATS and suffix != ".graphml":
+        raise _fail(KGraphError(f"{to}: unknown format {suffix!r}; use .ttl, .nt, .jsonld or .graphml"))
+    try:
+        data = load(directory).data
+    except KGraphError as exc:
+        raise _fail(exc) from None
+    if suffix == ".graphml":
+        write_graphml(build_networkx_of(data), to)
+    else:
+        with atomic_path(to) as tmp:
+            write_rdf(data, tmp, RDF_FORMATS[suffix])
+    out.print(f"wrote {to} ({to.stat().st_size:,} bytes)", highlight=False)
+
+
 def _annotation_nlp(fast: bool, tier: Optional[str]):
     from .extract.pipeline import build_pipeline
 

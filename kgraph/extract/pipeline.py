@@ -42,6 +42,28 @@ def tier_available(tier: str) -> bool:
     return (model_dir("fast") / "config.cfg").is_file()
 
 
+def model_version(tier: str) -> str:
+    """``name@hash`` of a tier's model files (the hash changes whenever the model does)."""
+    import hashlib
+    import json
+
+    if tier == "rules":
+        from ..resources import data_file
+
+        files = [data_file("gazetteer.tsv.gz")]
+        name = "kgraph-rules"
+    else:
+        folder = model_dir(tier)
+        files = sorted(p for p in folder.rglob("*") if p.is_file())
+        config = folder / ("config.json" if tier == "accurate" else "meta.json")
+        name = json.loads(config.read_text()).get("name", f"kgraph-{tier}") if config.is_file() else f"kgraph-{tier}"
+    digest = hashlib.sha1()
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return f"{name}@{digest.hexdigest()[:12]}"
+
+
 def default_tier() -> str:
     """``accurate`` when its model is shipped, else ``rules``."""
     return "accurate" if tier_available("accurate") else "rules"
@@ -88,6 +110,7 @@ def build_pipeline(tier: str | None = None, *, gazetteer: bool = True, model_onl
 
             nlp.add_pipe("kgraph_transformer", config={"num_threads": threads})
     nlp.meta["kgraph_tier"] = tier
+    nlp.meta["kgraph_model"] = model_version(tier)
     if model_only:
         if tier == "rules":
             raise ModelError("the rules tier has no trained model to annotate with; use --tier accurate or --fast")

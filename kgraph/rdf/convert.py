@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from ..graph.data import GraphData
 from ..model import EntityKind
-from .namespaces import PREFIXES, entity_iri, link_iri, mention_iri, paper_iri
+from .namespaces import DATA, PREFIXES, entity_iri, link_iri, mention_iri, paper_iri
 
 _XSD = PREFIXES["xsd"]
 _INT = ox.NamedNode(_XSD + "integer")
@@ -128,11 +128,13 @@ def triples(data: GraphData) -> Iterator[ox.Triple]:
 
 def _build_activity(data: GraphData) -> Iterator[ox.Triple]:
     meta = data.meta
-    build = ox.NamedNode(PREFIXES["kgp"].replace("/paper/", "/build/") + meta.get("fingerprint", "unknown"))
+    build = ox.NamedNode(DATA + "build/" + meta.get("fingerprint", "unknown"))
     yield ox.Triple(build, A, _n("kg:Build"))
     yield ox.Triple(build, A, _n("prov:Activity"))
     yield ox.Triple(build, _n("kg:kgraphVersion"), ox.Literal(str(meta.get("kgraph_version", ""))))
     yield ox.Triple(build, _n("kg:extractorTier"), ox.Literal(str(meta.get("tier", ""))))
+    if meta.get("model"):
+        yield ox.Triple(build, _n("kg:extractorModel"), ox.Literal(str(meta["model"])))
     if meta.get("created"):
         yield ox.Triple(build, _n("prov:startedAtTime"), ox.Literal(meta["created"], datatype=_DATETIME))
 
@@ -140,6 +142,9 @@ def _build_activity(data: GraphData) -> Iterator[ox.Triple]:
 def sorted_triples(data: GraphData) -> list[ox.Triple]:
     """The triples, each once, in a fixed order, so the same build writes the same bytes."""
     return sorted(dict.fromkeys(triples(data)), key=str)
+
+
+RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD}
 
 
 def write_rdf(data: GraphData, path: Path, fmt: ox.RdfFormat) -> None:
