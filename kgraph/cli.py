@@ -243,6 +243,34 @@ def export(
     out.print(f"wrote {to} ({to.stat().st_size:,} bytes)", highlight=False)
 
 
+@app.command()
+def serve(
+    directory: Annotated[Path, typer.Argument(help="A build folder.")] = DEFAULT_DIR,
+    host: Annotated[str, typer.Option(help="Address to bind; the default keeps the endpoint on this machine.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.", min=0, max=65535)] = 8000,
+    timeout: Annotated[float, typer.Option(help="Seconds a query may run before it is cut off.", min=0.1)] = 30.0,
+    max_bytes: Annotated[int, typer.Option(help="Largest result served, in bytes.", min=1)] = 50_000_000,
+    workers: Annotated[int, typer.Option(help="Query worker processes.", min=1)] = 2,
+    cors: Annotated[Optional[str], typer.Option(help="Allow browser pages from this origin to query (e.g. a YASGUI host); off by default.")] = None,
+) -> None:
+    """Serve the build: SPARQL 1.1 Protocol at /sparql (read-only) and the HTML view at /."""
+    from .serve import Limits, make_server
+
+    try:
+        server = make_server(directory, host, port, Limits(timeout, max_bytes, workers), cors)
+    except (KGraphError, OSError) as exc:
+        raise _fail(exc) from None
+    bound_host, bound_port = server.server_address[:2]
+    out.print(f"SPARQL endpoint: http://{bound_host}:{bound_port}/sparql   graph view: http://{bound_host}:{bound_port}/   (Ctrl-C stops)", highlight=False)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        server.pool.close()
+
+
 def _annotation_nlp(fast: bool, tier: Optional[str]):
     from .extract.pipeline import build_pipeline
 
