@@ -11,13 +11,18 @@ def test_rare_shared_entities_weigh_more():
     corpus = {f"p{i}": {"common"} for i in range(8)}
     corpus["p0"] |= {"rare"}
     corpus["p1"] |= {"rare"}
+    corpus["p2"] |= {"semi"}
+    corpus["p3"] |= {"semi"}
+    corpus["p4"] |= {"semi"}
     links = paper_links(corpus, max_df=1.0, top_k=50)
     weights = {(l.source, l.target): l for l in links}
     rare_pair = weights[("p0", "p1")]
-    common_pair = weights[("p2", "p3")]
-    assert rare_pair.weight > common_pair.weight
+    semi_pair = weights[("p2", "p3")]
+    assert rare_pair.weight > semi_pair.weight > 0
     assert rare_pair.shared == ("rare", "common")
     assert rare_pair.weight == pytest.approx(idf(2, 8) + idf(8, 8), abs=1e-6)
+    # an entity in every paper has zero weight: on its own it links nothing
+    assert ("p5", "p6") not in weights
 
 
 def test_idf_is_zero_for_entity_in_every_paper():
@@ -49,3 +54,21 @@ def test_top_k_per_paper():
 
 def test_papers_without_shared_entities_are_not_linked():
     assert paper_links({"a": {"x"}, "b": {"y"}}) == []
+
+
+def test_hub_entity_shared_by_thousands_stays_linear():
+    # one concept in all 3,000 papers plus a rare entity per pair: the hub must not create
+    # 4.5M pairs, and every paper still finds its partner
+    corpus = {f"p{i:04d}": {"hub", f"pair{i // 2}"} for i in range(3000)}
+    links = paper_links(corpus, top_k=5, max_df=1.0)
+    assert len(links) == 1500
+    assert all(l.shared == (f"pair{int(l.source[1:]) // 2}", "hub") for l in links)
+    capped = paper_links(corpus, top_k=5)  # default max_df: the hub is not used at all
+    assert all(l.shared == (f"pair{int(l.source[1:]) // 2}",) for l in capped)
+
+
+def test_top_k_breaks_ties_by_paper_order():
+    corpus = {"a": {"x"}, "b": {"x"}, "c": {"x"}, "d": {"x"}, "e": {"y"}, "f": {"z"}}
+    links = paper_links(corpus, top_k=1, max_df=1.0)
+    # each paper keeps one of its equal-weight neighbours: the first in paper order
+    assert [(l.source, l.target) for l in links] == [("a", "b"), ("a", "c"), ("a", "d")]

@@ -1,0 +1,147 @@
+"""SPARQL store benchmark: a synthetic 100k-paper build (>= 1M triples), the embedded
+pyoxigraph store next to rdflib's in-memory engine, load time and canned-query latency.
+
+The synthetic build uses kgraph's own RDF conversion (same triples as a real build):
+papers with titles/abstracts/years, entities drawn from a Zipf-like distribution (so a
+few are very common, like real concepts), mention annotations for a share of the
+mentions, and top-k paper links. Query parameters are drawn from the data.
+
+Usage: python benchmarks/sparql_store.py [--papers 100000] [--reps 30] [--rdflib-reps 3] [--skip-rdflib]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kgraph.graph.data import GraphData
+from kgraph.graph.links import paper_links
+from kgraph.model import Entity, EntityKind, Field, Mention, Paper
+from kgraph.rdf.convert import write_rdf
+from kgraph.rdf.queries import canned_query
+from kgraph.rdf.store import open_store, run_query, write_store
+from kgraph.resolve.entities import entity_id
+
+KINDS = [EntityKind.METHOD, EntityKind.DATASET, EntityKind.TASK, EntityKind.METRIC, EntityKind.CONCEPT]
+
+
+def synthetic(n_papers: int, n_entities: int, per_paper: int, annotated: float, seed: int = 0) -> GraphData:
+    rng = random.Random(seed)
+    entities = []
+    for i in range(n_entities):
+        label = f"entity {i} {rng.choice(['net', 'bench', 'task', 'score', 'idea'])}"
+        key = label
+        entities.append(Entity(entity_id(key), KINDS[i % 5], label, key, (f"E{i}",), ("acronym",)))
+    weights = [1 / (r + 1) ** 0.9 for r in range(n_entities)]
+    papers, mentions, mention_entity = [], [], []
+    for p in range(n_papers):
+        abstract = f"We study entity {p % n_entities} and more. " * 4
+        papers.append(Paper(f"p{p}", f"Synthetic paper number {p}", abstract, year=2000 + p % 26))
+        chosen = set(rng.choices(range(n_entities), weights, k=per_paper))
+        for e in chosen:
+            if rng.random() < annotated:
+                mentions.append(Mention(f"p{p}", Field.ABSTRACT, 9, 17, "entity 1", entities[e].kind, 0, "model", 0.9,
+                                        "Method", (0, 24)))
+            else:
+                # not annotated: still a paper-entity fact (kg:mentions) through a title mention
+                mentions.append(Mention(f"p{p}", Field.TITLE, 0, 9, "Synthetic", entities[e].kind, 0, "gazetteer", 1.0, "", None))
+            mention_entity.append(entities[e].id)
+    by_paper: dict[str, set[str]] = {}
+    for m, e in zip(mentions, mention_entity):
+        by_paper.setdefault(m.paper_id, set()).add(e)
+    links = paper_links(by_paper, top_k=5)
+    data = GraphData(tuple(papers), tuple(mentions), tuple(mention_entity), tuple(entities), tuple(links), {},
+                     {"kgraph_version": "bench", "tier": "synthetic", "model": "none", "fingerprint": "bench"})
+    return data
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", type=int, default=100_000)
+    parser.add_argument("--entities", type=int, default=20_000)
+    parser.add_argument("--per-paper", type=int, default=4)
+    parser.add_argument("--annotated", type=float, default=0.15, help="share of mentions written as full annotations")
+    parser.add_argument("--reps", type=int, default=30)
+    parser.add_argument("--rdflib-reps", type=int, default=3)
+    parser.add_argument("--skip-rdflib", action="store_true")
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    data = synthetic(args.papers, args.entities, args.per_paper, args.annotated)
+    print(f"synthetic build: {len(data.papers):,} papers, {len(data.entities):,} entities, {len(data.mentions):,} mentions, "
+          f"{len(data.links):,} links ({time.perf_counter() - start:.1f} s)")
+    work = Path(tempfile.mkdtemp(prefix="kgraph-bench-"))
+    ttl = work / "graph.ttl"
+    start = time.perf_counter()
+    write_rdf(data, ttl, ox.RdfFormat.TURTLE)
+    print(f"write Turtle (pyoxigraph): {time.perf_counter() - start:.1f} s, {ttl.stat().st_size / 1e6:.0f} MB")
+    start = time.perf_counter()
+    write_store(ttl, work / "store")
+    print(f"bulk-load persistent store: {time.perf_counter() - start:.1f} s")
+    store = open_store(work)
+    triples = run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]
+    print(f"{triples:,} triples")
+
+    hub = data.entities[0]
+    rare = data.entities[len(data.entities) // 2]
+    paper = data.papers[len(data.papers) // 3]
+    dataset = next(e for e in data.entities if e.kind is EntityKind.DATASET)
+    method = next(e for e in data.entities if e.kind is EntityKind.METHOD)
+    cases = {
+        "top-entities": {"kind": "Dataset", "limit": "20"},
+        "papers-using": {"method": method.label, "dataset": dataset.label},
+        "related-papers": {"paper": paper.id},
+        "methods-for-dataset": {"dataset": dataset.label, "limit": "20"},
+        "evidence": {"paper": paper.id, "entity": rare.label},
+        "cooccurring": {"entity": rare.label, "limit": "20"},
+        "cooccurring (hub entity)": {"entity": hub.label, "limit": "20"},
+    }
+    queries = {name: canned_query(name.split(" ")[0]).bind(values) for name, values in cases.items()}
+
+    print(f"\n{'query':<26} {'oxigraph p50':>13} {'p95':>9} {'rows':>6}   {'rdflib p50':>11} {'p95':>9}")
+    rdf_graph = None
+    if not args.skip_rdflib:
+        import rdflib
+
+        from kgraph.rdf.namespaces import PREFIXES
+
+        start = time.perf_counter()
+        rdf_graph = rdflib.Graph()
+        rdf_graph.parse(ttl, format="turtle")
+        rdflib_load = time.perf_counter() - start
+        init_ns = {p: rdflib.Namespace(i) for p, i in PREFIXES.items()}
+    for name, text in queries.items():
+        samples = []
+        for _ in range(args.reps):
+            t = time.perf_counter()
+            rows = run_query(store, text).rows
+            samples.append(1000 * (time.perf_counter() - t))
+        p50, p95 = percentiles(samples)
+        line = f"{name:<26} {p50:10.1f} ms {p95:6.1f} ms {len(rows):6d}"
+        if rdf_graph is not None:
+            rs = []
+            for _ in range(args.rdflib_reps):
+                t = time.perf_counter()
+                list(rdf_graph.query(text, initNs=init_ns))
+                rs.append(1000 * (time.perf_counter() - t))
+            r50, r95 = percentiles(rs)
+            line += f"   {r50:8.0f} ms {r95:6.0f} ms"
+        print(line)
+    if rdf_graph is not None:
+        print(f"\nload: pyoxigraph bulk load above; rdflib in-memory parse of the same Turtle: {rdflib_load:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
