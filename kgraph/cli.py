@@ -271,6 +271,26 @@ def serve(
         server.pool.close()
 
 
+@app.command()
+def view(
+    directory: Annotated[Path, typer.Argument(help="A build folder.")] = DEFAULT_DIR,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Only print the page's path.")] = False,
+) -> None:
+    """Open the build's graph.html in a browser (or print its path when there is none)."""
+    import webbrowser
+
+    page = (directory / "graph.html").resolve()
+    if not page.is_file():
+        raise _fail(KGraphError(f"{directory}: no graph.html here; run `kgraph build ... -o {directory}` first"))
+    opened = False
+    if not no_browser:
+        try:
+            opened = webbrowser.open(page.as_uri())
+        except webbrowser.Error:
+            opened = False
+    out.print(("opened " if opened else "") + page.as_uri(), highlight=False)
+
+
 def _annotation_nlp(fast: bool, tier: Optional[str]):
     from .extract.pipeline import build_pipeline
 

@@ -112,3 +112,11 @@ def test_default_build_uses_the_trained_model(tmp_path):
     assert {p.title for p in kg.papers_with("LoRA")} == {
         "Efficient Fine-Tuning of Large Language Models with Low-Rank Adapters",
         "Low-Rank Adaptation for Speech Recognition in Low-Resource Languages"}
+
+
+def test_view_prints_the_page_or_explains(built, tmp_path):
+    out, _ = built
+    result = runner.invoke(app, ["view", str(out), "--no-browser"])
+    assert result.exit_code == 0 and result.output.strip() == (out / "graph.html").resolve().as_uri()
+    missing = runner.invoke(app, ["view", str(tmp_path)])
+    assert missing.exit_code == 2 and "no graph.html" in missing.output
