@@ -260,6 +260,12 @@ def serve(
         server = make_server(directory, host, port, Limits(timeout, max_bytes, workers), cors)
     except (KGraphError, OSError) as exc:
         raise _fail(exc) from None
+    import signal
+
+    def _stop(*_: object) -> None:
+        raise KeyboardInterrupt  # `kill` stops the server as cleanly as Ctrl-C: workers included
+
+    signal.signal(signal.SIGTERM, _stop)
     bound_host, bound_port = server.server_address[:2]
     out.print(f"SPARQL endpoint: http://{bound_host}:{bound_port}/sparql   graph view: http://{bound_host}:{bound_port}/   (Ctrl-C stops)", highlight=False)
     try:

@@ -119,9 +119,17 @@ def _worker(store_path: str, requests: mp.Queue, answers: mp.Queue, max_bytes: i
     from .rdf.namespaces import PREFIXES
     from .rdf.store import open_store
 
+    import os
+
     store = open_store(Path(store_path))
+    parent = os.getppid()
     while True:
-        sparql, accept = requests.get()
+        try:
+            sparql, accept = requests.get(timeout=2)
+        except queue.Empty:
+            if os.getppid() != parent:  # the server died without stopping us: leave too
+                return
+            continue
         try:
             result = store.query(sparql, prefixes=PREFIXES)
             if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
