@@ -52,7 +52,7 @@ def test_related_papers_with_shared_entities(store):
     assert rows[0]["title"] == "Small images, big models"
     # CNNs are in all three papers: too common to explain a link (max_df)
     assert set(rows[0]["shared"].split(" | ")) == {"ResNet", "ImageNet"}
-    by_title = run_canned(store, "related-papers", {"paper": "residual networks for images"}).rows
+    by_title = run_canned(store, "related-papers", {"paper": "Residual networks for images"}).rows
     assert by_title == run_canned(store, "related-papers", {"paper": "p1"}).rows
 
 
