@@ -55,7 +55,7 @@ def synthetic(n_papers: int, n_entities: int, per_paper: int, annotated: float, 
     by_paper: dict[str, set[str]] = {}
     for m, e in zip(mentions, mention_entity):
         by_paper.setdefault(m.paper_id, set()).add(e)
-    links = paper_links(by_paper, top_k=5)
+    links = paper_links(by_paper, top_k=3)
     data = GraphData(tuple(papers), tuple(mentions), tuple(mention_entity), tuple(entities), tuple(links), {},
                      {"kgraph_version": "bench", "tier": "synthetic", "model": "none", "fingerprint": "bench"})
     return data
@@ -71,8 +71,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, default=100_000)
     parser.add_argument("--entities", type=int, default=20_000)
-    parser.add_argument("--per-paper", type=int, default=4)
-    parser.add_argument("--annotated", type=float, default=0.15, help="share of mentions written as full annotations")
+    parser.add_argument("--per-paper", type=int, default=3)
+    parser.add_argument("--annotated", type=float, default=0.05, help="share of mentions written as full annotations")
     parser.add_argument("--reps", type=int, default=30)
     parser.add_argument("--rdflib-reps", type=int, default=3)
     parser.add_argument("--skip-rdflib", action="store_true")

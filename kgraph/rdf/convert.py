@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from ..graph.data import GraphData
 from ..model import EntityKind
 from .namespaces import DATA, PREFIXES, entity_iri, link_iri, mention_iri, paper_iri
+from .queries import lookup_label
 
 _XSD = PREFIXES["xsd"]
 _INT = ox.NamedNode(_XSD + "integer")
@@ -71,6 +72,8 @@ def triples(data: GraphData) -> Iterator[ox.Triple]:
         for alt in entity.alt_labels:
             yield t(e, _n("skos:altLabel"), ox.Literal(alt, language="en"))
         yield t(e, _n("kg:resolutionKey"), ox.Literal(entity.key))
+        for lookup in sorted({lookup_label(label) for label in (entity.label, *entity.alt_labels)}):
+            yield t(e, _n("kg:lookupLabel"), ox.Literal(lookup))
         for reason in entity.merged_by:
             yield t(e, _n("kg:mergedBy"), ox.Literal(reason))
         for iri in entity.exact_match:

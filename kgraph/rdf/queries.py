@@ -3,9 +3,13 @@
 Each file starts with comment lines naming it and its parameters::
 
     # title: Top entities of a type, by the number of papers that mention them
-    # param: kind = Method | the type: Method, Dataset, Task, Metric or Concept
-    # param: limit = 20 | how many rows
+    # param: kind = Method | the type: Method, Dataset, Task, Metric or Concept | class
+    # param: limit = 20 | how many rows | int
 
+A parameter's optional type says how its value is bound: ``text`` (default) as a
+string, ``lower`` as the lower-cased string (matched against ``kg:lookupLabel``, which
+every entity carries for each of its labels, so the lookup is an index hit rather than
+a scan), ``class`` as the IRI of the kgraph class of that name, ``int`` as a ``LIMIT``.
 Parameters are bound with a ``VALUES`` block at the start of the ``WHERE`` clause whose
 literals are serialised by pyoxigraph (quotes and newlines escaped), so a value can
 never change the query's structure; ``limit`` must be an integer and becomes a
@@ -22,9 +26,20 @@ import pyoxigraph as ox
 
 from ..errors import QueryError
 from ..resources import ontology_dir
+from .namespaces import PREFIXES
 from .store import QueryResult, run_query
 
-_PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*=\s*([^|]*?)\s*\|\s*(.*)$")
+
+def lookup_label(label: str) -> str:
+    """The form of a label stored as ``kg:lookupLabel``: spaces collapsed, lower-cased.
+
+    >>> lookup_label("  Low-Rank   Adaptation ")
+    'low-rank adaptation'
+    """
+    return " ".join(label.split()).lower()
+
+_PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*=\s*([^|]*?)\s*\|\s*([^|]*?)\s*(?:\|\s*(text|lower|class|int)\s*)?$")
+CLASSES = ("Method", "Dataset", "Task", "Metric", "Concept", "Paper")
 _TITLE = re.compile(r"^#\s*title:\s*(.*)$")
 
 
@@ -33,6 +48,7 @@ class Param:
     name: str
     default: str
     description: str
+    type: str = "text"
 
 
 @dataclass(frozen=True)
@@ -55,15 +71,22 @@ class CannedQuery:
         if unknown:
             raise QueryError(f"query {self.name!r} has no parameter {unknown[0]!r}; it takes: {', '.join(known) or 'none'}")
         text = self.text
-        bound: dict[str, ox.Literal] = {}
+        bound: dict[str, ox.Literal | ox.NamedNode] = {}
         for param in self.params:
             value = values.get(param.name, param.default)
             if value == "":
                 raise QueryError(f"query {self.name!r} needs --param {param.name}=… ({param.description})")
-            if param.name == "limit":
+            if param.type == "int":
                 if not value.isdigit():
-                    raise QueryError(f"--param limit must be a whole number, got {value!r}")
+                    raise QueryError(f"--param {param.name} must be a whole number, got {value!r}")
                 text = f"{text.rstrip()}\nLIMIT {int(value)}\n"
+            elif param.type == "class":
+                name = value.strip().capitalize()
+                if name not in CLASSES:
+                    raise QueryError(f"--param {param.name} must be one of {', '.join(CLASSES)}, got {value!r}")
+                bound[param.name] = ox.NamedNode(PREFIXES["kg"] + name)
+            elif param.type == "lower":
+                bound[param.name] = ox.Literal(lookup_label(value))
             else:
                 bound[param.name] = ox.Literal(value)
         if bound:
@@ -85,7 +108,8 @@ def parse_query_file(path: Path) -> CannedQuery:
         if match := _TITLE.match(line):
             title = match.group(1)
         elif match := _PARAM.match(line):
-            params.append(Param(*match.groups()))
+            name, default, description, kind = match.groups()
+            params.append(Param(name, default, description, kind or "text"))
     return CannedQuery(path.stem, title, tuple(params), path.read_text(encoding="utf-8"))
 
 

@@ -85,7 +85,8 @@ def test_parameters_cannot_inject(store):
 
 
 @pytest.mark.parametrize("values, message", [({}, "needs --param"), ({"kind": "Method", "limit": "ten"}, "whole number"),
-                                              ({"kind": "Method", "colour": "red"}, "no parameter 'colour'")])
+                                              ({"kind": "Method", "colour": "red"}, "no parameter 'colour'"),
+                                              ({"kind": "Planet"}, "must be one of")])
 def test_bad_parameters(store, values, message):
     name = "top-entities" if "kind" in values else "evidence"
     with pytest.raises(QueryError, match=message):
