@@ -10,10 +10,11 @@ A parameter's optional type says how its value is bound: ``text`` (default) as a
 string, ``lower`` as the lower-cased string (matched against ``kg:lookupLabel``, which
 every entity carries for each of its labels, so the lookup is an index hit rather than
 a scan), ``class`` as the IRI of the kgraph class of that name, ``int`` as a ``LIMIT``.
-Parameters are bound with a ``VALUES`` block at the start of the ``WHERE`` clause whose
-literals are serialised by pyoxigraph (quotes and newlines escaped), so a value can
-never change the query's structure; ``limit`` must be an integer and becomes a
-``LIMIT`` clause.
+Parameters replace their variables with the value serialised by pyoxigraph as an
+N-Triples term (quotes, backslashes and newlines escaped), so a value is always one
+literal and can never change the query's structure; with constants in place the engine
+starts from an index lookup (a ``VALUES`` block was joined late: 0.8 s instead of ms at
+5M triples). ``int`` parameters become a ``LIMIT`` clause.
 """
 
 from __future__ import annotations
@@ -89,13 +90,10 @@ class CannedQuery:
                 bound[param.name] = ox.Literal(lookup_label(value))
             else:
                 bound[param.name] = ox.Literal(value)
-        if bound:
-            names = " ".join(f"?{n}" for n in bound)
-            row = " ".join(str(v) for v in bound.values())  # N-Triples syntax: escaped by pyoxigraph
-            where = re.search(r"\bWHERE\s*\{", text, re.I)
-            if where is None:
-                raise QueryError(f"query {self.name!r} has no WHERE clause to bind parameters in")
-            text = f"{text[:where.end()]}\n  VALUES ({names}) {{ ({row}) }}{text[where.end():]}"
+        for name, term in bound.items():
+            # the term in N-Triples syntax as pyoxigraph writes it: quotes, backslashes and
+            # newlines escaped, so it is one SPARQL token whatever the value holds
+            text = re.sub(rf"[?$]{name}\b", lambda _: str(term), text)
         return text
 
 
