@@ -16,7 +16,7 @@ _LATEX_CMD = re.compile(r"\\(?:it|bf|em|rm|sc|tt|textit|textbf|emph|mathrm|mathb
 _LATEX_MATH = re.compile(r"\$([^$]*)\$")
 _BRACES = re.compile(r"[{}]")
 _SPACE = re.compile(r"\s+")
-_EDGE_PUNCT = " \t.,;:!?\"'"
+_EDGE_PUNCT = " \t.,;:!?\"'-"
 _INVARIANT_PLURALS = {"series", "species", "analysis", "basis", "axis", "thesis", "hypothesis", "physics",
                       "mathematics", "statistics", "dynamics", "robotics", "linguistics", "semantics",
                       "graphics", "economics", "genomics", "kinematics", "mechanics", "optics",
