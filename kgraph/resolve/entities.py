@@ -37,6 +37,7 @@ GENERIC_HEADS = frozenset(
     "metric paradigm scheme procedure module tool toolkit library package formalism "
     "dataset corpus benchmark database".split()
 )
+_DATA_HEADS = frozenset("dataset corpus benchmark database".split())
 
 
 def own_definition(text: str) -> tuple[str, str] | None:
@@ -121,22 +122,60 @@ def acronym_definitions(papers: Iterable[Paper]) -> dict[str, dict[str, str]]:
     return local
 
 
-def corpus_acronyms(local: Mapping[str, Mapping[str, str]]) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-    """Split acronyms into unambiguous (one expansion in the corpus) and ambiguous ones."""
+_SENSE_FILLERS = frozenset("a an and the of for to in on with based".split())
+_SENSE_HEADS = frozenset("model models modeling modelling framework method approach network system task".split())
+
+
+def sense_key(long_key: str) -> str:
+    """What two spellings of one acronym expansion share.
+
+    >>> sense_key("vision and language navigation") == sense_key("vision language navigation")
+    True
+    >>> sense_key("vision language action model") == sense_key("vision-language action")
+    True
+    """
+    words = [w for w in normalise_label(long_key).lower().split() if w not in _SENSE_FILLERS]
+    while len(words) > 1 and words[-1] in _SENSE_HEADS:
+        words.pop()
+    return "".join(words)
+
+
+def corpus_acronyms(
+    local: Mapping[str, Mapping[str, str]],
+) -> tuple[dict[str, str], dict[str, tuple[str, ...]], dict[str, str]]:
+    """Split acronyms into unambiguous (one sense in the corpus) and ambiguous ones.
+
+    Returns
+    -------
+    unique
+        Short key -> the commonest long key, for acronyms with one sense.
+    ambiguous
+        Short key -> its long keys, for acronyms with several senses.
+    variants
+        Long key -> the representative long key of its sense ("multilayer perceptron"
+        -> "multi layer perceptron"), so spellings of one expansion become one entity.
+    """
     expansions: dict[str, Counter[str]] = defaultdict(Counter)
     for pairs in local.values():
         for short, long in pairs.items():
             expansions[short][long] += 1
     unique: dict[str, str] = {}
     ambiguous: dict[str, tuple[str, ...]] = {}
+    variants: dict[str, str] = {}
     for short, longs in expansions.items():
-        # "multi layer perceptron" and "multilayer perceptron" are one expansion
-        senses = {squash(long).lower() for long in longs}
+        senses: dict[str, list[str]] = defaultdict(list)
+        for long in longs:
+            senses[sense_key(long)].append(long)
+        for members in senses.values():
+            best = max(members, key=lambda l: (longs[l], l))
+            for long in members:
+                if long != best:
+                    variants[long] = best
         if len(senses) == 1:
             unique[short] = max(longs, key=lambda l: (longs[l], l))
         else:
-            ambiguous[short] = tuple(sorted(longs))
-    return unique, ambiguous
+            ambiguous[short] = tuple(sorted(max(m, key=lambda l: (longs[l], l)) for m in senses.values()))
+    return unique, ambiguous, variants
 
 
 def resolve(
@@ -167,7 +206,7 @@ def resolve(
     vocabulary = vocabulary or Vocabulary()
     aliases = vocabulary.aliases
     local = acronym_definitions(papers)
-    unique, ambiguous = corpus_acronyms(local)
+    unique, ambiguous, long_variants = corpus_acronyms(local)
     replacements = thesaurus.replacements if thesaurus is not None else {}
     preferred: dict[str, str] = {}  # key -> label the thesaurus asked for
     reasons: dict[str, set[str]] = defaultdict(set)
@@ -189,14 +228,28 @@ def resolve(
             seen.add(key)
         return key
 
+    defined = set(unique) | set(ambiguous)
+
+    def key_of(text: str) -> str:
+        key = mention_key(text)
+        full = normalise_label(display_form(text))
+        # "KITTI dataset" is KITTI, but "NLP datasets" are not NLP: keep a data head when
+        # what is left is an acronym the corpus defines (it names a field, not a dataset)
+        if full != key and full.split()[-1] in _DATA_HEADS and key in defined:
+            return full
+        return key
+
     for mention in mentions:
-        key = by_thesaurus(mention_key(mention.text))
+        key = by_thesaurus(key_of(mention.text))
         if own_definition(mention.text):
             reasons[key].add("acronym")
         if key and key not in preferred:
             expansion = local.get(mention.paper_id, {}).get(key) or unique.get(key)
             if expansion:
                 key = expansion
+                reasons[key].add("acronym")
+            if key in long_variants:
+                key = long_variants[key]
                 reasons[key].add("acronym")
             if key in aliases:
                 key = aliases[key]

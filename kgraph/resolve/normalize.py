@@ -32,7 +32,7 @@ def clean_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _DASHES.sub("-", text).translate(_QUOTES)
     text = _LATEX_MATH.sub(r"\1", text)
-    text = _LATEX_CMD.sub("", text)
+    text = _LATEX_CMD.sub("", text).replace("~", " ")  # "~" is LaTeX's unbreakable space
     text = _BRACES.sub("", text)
     return _strip_edges(_SPACE.sub(" ", text))
 

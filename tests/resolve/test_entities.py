@@ -42,8 +42,18 @@ def test_ambiguous_acronyms_stay_apart():
 
 
 def test_spelling_variants_of_one_expansion_are_not_ambiguous():
-    unique, ambiguous = corpus_acronyms({"a": {"MLP": "multi layer perceptron"}, "b": {"MLP": "multilayer perceptron"}})
-    assert "MLP" in unique and not ambiguous
+    unique, ambiguous, variants = corpus_acronyms({"a": {"MLP": "multi layer perceptron"}, "b": {"MLP": "multilayer perceptron"},
+                                                   "c": {"VLN": "vision and language navigation"},
+                                                   "d": {"VLN": "vision language navigation"}, "e": {"VLN": "vision language navigation"}})
+    assert set(unique) == {"MLP", "VLN"} and not ambiguous
+    assert variants["vision and language navigation"] == "vision language navigation"
+
+
+def test_variant_expansions_become_one_entity():
+    papers = [Paper("p1", "T", "Vision and language navigation (VLN) is hard."),
+              Paper("p2", "T", "Vision-language navigation (VLN) agents move."), Paper("p3", "T", "VLN again.")]
+    res = resolve(papers, [m("p1", "Vision and language navigation"), m("p2", "Vision-language navigation"), m("p3", "VLN")])
+    assert len(res.entities) == 1 and not res.ambiguous_acronyms
 
 
 def test_lost_hyphen_merges_only_when_hyphenated_form_seen():
@@ -68,3 +78,11 @@ def test_kind_is_the_majority_of_mentions():
     papers = [Paper("p1", "T", "x")]
     res = resolve(papers, [m("p1", "BERT"), m("p1", "BERT"), m("p1", "BERT", EntityKind.METRIC)])
     assert res.entities[0].kind is EntityKind.METHOD
+
+
+def test_dataset_head_is_dropped_for_names_but_not_for_defined_acronyms():
+    papers = [Paper("p1", "T", "Natural language processing (NLP) grows."), Paper("p2", "T", "x"), Paper("p3", "T", "y")]
+    res = resolve(papers, [m("p2", "KITTI dataset"), m("p3", "KITTI"), m("p2", "NLP datasets"), m("p1", "NLP")])
+    ids = res.mention_entity
+    assert ids[0] == ids[1]          # KITTI dataset = KITTI
+    assert ids[2] != ids[3]          # NLP datasets != natural language processing
