@@ -1,0 +1,282 @@
+#!/usr/bin/env python
+"""Train kgraph's fast entity tagger (small spaCy CNN tok2vec + NER) and ship it.
+
+Steps: SciERC JSONL (+ optional silver JSONL from ``training/silver.py``) -> spaCy DocBin
+-> ``spacy train training/fast.cfg`` (fixed seed, one thread) -> the best checkpoint is
+scored on dev with the strict span+label micro F1 of ``score_entities.py`` (char offsets,
+every gold entity counted, nested ones included) -> copied to ``kgraph/models/fast``.
+
+Usage (from the repository root)::
+
+    python training/train_fast.py [--data DIR] [--silver PATH ...] [--silver-limit N]
+                                  [--gold-repeat K] [--set section.key=value ...] [--no-ship]
+
+Only spaCy is needed (no torch). Dev data is used for checkpoint selection and scoring
+only; the test split is never read.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import spacy
+from spacy.tokens import DocBin
+from spacy.util import filter_spans
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = REPO.parent / "shared" / "data" / "scierc"
+LABELS = ("Method", "Task", "Metric", "Material", "OtherScientificTerm", "Generic")
+
+
+# --------------------------------------------------------------------------- data
+def read_jsonl(path: Path, limit: int | None = None) -> list[dict]:
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                out.append(json.loads(line))
+                if limit is not None and len(out) >= limit:
+                    break
+    return out
+
+
+def make_doc(nlp, record: dict, stats: Counter):
+    """A Doc with ``doc.ents`` from char-offset entities; overlaps keep the longest span."""
+    doc = nlp.make_doc(record["text"])
+    spans = []
+    for ent in record["entities"]:
+        if ent["label"] not in LABELS:
+            stats["bad_label"] += 1
+            continue
+        span = doc.char_span(ent["start"], ent["end"], label=ent["label"])
+        if span is None:  # not on token boundaries
+            span = doc.char_span(ent["start"], ent["end"], label=ent["label"], alignment_mode="expand")
+            stats["misaligned"] += 1
+        if span is not None:
+            spans.append(span)
+    kept = filter_spans(spans)  # longest first, no overlaps
+    stats["entities"] += len(spans)
+    stats["dropped_overlap"] += len(spans) - len(kept)
+    doc.ents = kept
+    return doc
+
+
+def to_docbin(nlp, records: list[dict], path: Path, repeat: int = 1) -> Counter:
+    stats: Counter = Counter()
+    db = DocBin(store_user_data=False)
+    docs = [make_doc(nlp, r, stats) for r in records]
+    for _ in range(repeat):
+        for doc in docs:
+            db.add(doc)
+    db.to_disk(path)
+    stats["docs"] = len(docs) * repeat
+    return stats
+
+
+# --------------------------------------------------------------------------- scoring
+def strict_scores(gold: list[dict], pred: dict[str, list[tuple[int, int, str]]]) -> dict:
+    """Micro P/R/F1 exactly as /work/shared/tools/score_entities.py computes them."""
+    def prf(tp, np_, ng):
+        p = tp / np_ if np_ else 0.0
+        r = tp / ng if ng else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+    tp = npred = ngold = stp = snp = sng = 0
+    per, perp, perg = Counter(), Counter(), Counter()
+    for g in gold:
+        G = {(e["start"], e["end"], e["label"]) for e in g["entities"]}
+        P = set(pred.get(g["id"], []))
+        tp += len(G & P); npred += len(P); ngold += len(G)
+        Gs = {x[:2] for x in G}; Ps = {x[:2] for x in P}
+        stp += len(Gs & Ps); snp += len(Ps); sng += len(Gs)
+        for x in G & P: per[x[2]] += 1
+        for x in P: perp[x[2]] += 1
+        for x in G: perg[x[2]] += 1
+    return {
+        "strict": prf(tp, npred, ngold),
+        "span": prf(stp, snp, sng),
+        "counts": {"gold": ngold, "pred": npred, "tp": tp},
+        "per_label": {lab: prf(per[lab], perp[lab], perg[lab]) + (perg[lab],) for lab in sorted(perg)},
+    }
+
+
+def predict(nlp, records: list[dict]) -> dict[str, list[tuple[int, int, str]]]:
+    texts = [r["text"] for r in records]
+    return {
+        r["id"]: [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        for r, doc in zip(records, nlp.pipe(texts, batch_size=64))
+    }
+
+
+def evaluate(model_dir: Path, dev: list[dict], pred_out: Path | None = None) -> dict:
+    nlp = spacy.load(model_dir)
+    nlp.add_pipe("sentencizer", first=True)  # as kgraph runs it
+    pred = predict(nlp, dev)
+    if pred_out is not None:
+        with open(pred_out, "w", encoding="utf-8") as f:
+            for rid, ents in pred.items():
+                f.write(json.dumps({"id": rid, "entities": [{"start": s, "end": e, "label": l} for s, e, l in ents]}) + "\n")
+    return strict_scores(dev, pred)
+
+
+def speed(model_dir: Path, texts: list[str], repeats: int = 2) -> tuple[float, float]:
+    """(abstracts/s, words/s) of sentencizer + tok2vec + ner on one thread; best of ``repeats``."""
+    nlp = spacy.load(model_dir)
+    nlp.add_pipe("sentencizer", first=True)
+    list(nlp.pipe(texts[:50]))  # warm up
+    words = sum(len(nlp.make_doc(t)) for t in texts)
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for _doc in nlp.pipe(texts, batch_size=256):
+            pass
+        best = min(best, time.perf_counter() - t0)
+    return len(texts) / best, words / best
+
+
+def fmt(t) -> str:
+    return "P=%.1f R=%.1f F1=%.1f" % tuple(100 * x for x in t[:3])
+
+
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+# --------------------------------------------------------------------------- main
+def train_model(args, work: Path, dev: list[dict]) -> tuple[int, float]:
+    """Convert the data and run ``spacy train``; returns (silver docs used, minutes)."""
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    nlp = spacy.blank("en")
+
+    train = read_jsonl(args.data / "train.jsonl")
+    train_stats = to_docbin(nlp, train, work / "train_gold.spacy", repeat=args.gold_repeat)
+    dev_stats = to_docbin(nlp, dev, work / "dev.spacy")
+    print(f"gold train: {dict(train_stats)}\ndev: {dict(dev_stats)}", flush=True)
+    train_paths = [work / "train_gold.spacy"]
+    n_silver = 0
+    if args.silver:
+        silver: list[dict] = []
+        for path in args.silver:
+            silver.extend(read_jsonl(path))
+        dev_ids = {r["id"] for r in dev} | {r["id"] for r in train}
+        silver = [r for r in silver if r["id"] not in dev_ids and r.get("text")]
+        if args.silver_limit is not None:
+            silver = silver[: args.silver_limit]
+        n_silver = len(silver)
+        s_stats = to_docbin(nlp, silver, work / "train_silver.spacy")
+        print(f"silver: {dict(s_stats)}", flush=True)
+        train_paths.append(work / "train_silver.spacy")
+    # spacy.Corpus.v1 reads every .spacy file in a folder
+    train_dir = work / "train"
+    train_dir.mkdir()
+    for p in train_paths:
+        p.rename(train_dir / p.name)
+
+    cmd = [sys.executable, "-m", "spacy", "train", str(args.config), "--output", str(work / "model"),
+           "--paths.train", str(train_dir), "--paths.dev", str(work / "dev.spacy"), "--system.seed", str(args.seed)]
+    for ov in args.overrides:
+        key, _, value = ov.partition("=")
+        cmd += [f"--{key}", value]
+    print("$", " ".join(cmd), flush=True)
+    t0 = time.time()
+    subprocess.run(cmd, check=True)
+    train_min = (time.time() - t0) / 60
+    return n_silver, train_min
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with train.jsonl and dev.jsonl")
+    ap.add_argument("--config", type=Path, default=REPO / "training" / "fast.cfg")
+    ap.add_argument("--silver", type=Path, nargs="*", default=[], help="silver JSONL files (training/silver.py)")
+    ap.add_argument("--silver-limit", type=int, default=None, help="use only the first N silver abstracts")
+    ap.add_argument("--gold-repeat", type=int, default=4, help="repeat the gold training docs K times (weights gold vs silver)")
+    ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                    help="config override, e.g. components.tok2vec.model.encode.width=64")
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/kgraph_fast/run"), help="scratch folder for DocBins and checkpoints")
+    ap.add_argument("--out", type=Path, default=REPO / "kgraph" / "models" / "fast")
+    ap.add_argument("--no-ship", action="store_true", help="train and score only; do not copy into --out")
+    ap.add_argument("--skip-train", action="store_true",
+                    help="reuse the checkpoint already in --work (e.g. a run stopped early): score, time and ship it")
+    ap.add_argument("--speed-texts", type=Path, default=REPO.parent / "shared" / "data" / "corpora" / "arxiv_cs_50k.jsonl.gz",
+                    help="arXiv abstracts for a quick speed probe (first 1000)")
+    args = ap.parse_args(argv)
+
+    work = args.work
+    dev = read_jsonl(args.data / "dev.jsonl")
+    n_silver = 0
+    train_min = 0.0
+    previous: dict = {}
+    if not args.skip_train:
+        n_silver, train_min = train_model(args, work, dev)
+    elif (work / "summary.json").is_file():  # keep what the training run recorded
+        previous = json.loads((work / "summary.json").read_text())
+        n_silver, train_min = previous.get("silver_docs", 0), previous.get("train_minutes", 0.0)
+
+    best = work / "model" / "model-best"
+    res = evaluate(best, dev, pred_out=work / "dev_pred.jsonl")
+    print(f"\ndev strict  {fmt(res['strict'])} {res['counts']}\ndev span    {fmt(res['span'])}")
+    for lab, v in res["per_label"].items():
+        print(f"  {lab:20s} {fmt(v)} (gold {v[3]})")
+    aps = wps = None
+    if args.speed_texts.is_file():
+        import gzip
+
+        texts = []
+        with gzip.open(args.speed_texts, "rt", encoding="utf-8") as f:
+            for line in f:
+                texts.append(" ".join(json.loads(line)["summary"].split()))
+                if len(texts) >= 1000:
+                    break
+        aps, wps = speed(best, texts)
+        print(f"speed (1 thread, 1000 arXiv abstracts, +sentencizer): {aps:.0f} abstracts/s, {wps:.0f} words/s")
+    if aps is None and previous.get("abstracts_per_s"):  # --skip-train without a speed probe
+        aps, wps = previous["abstracts_per_s"], previous["words_per_s"]
+    summary = {
+        "overrides": args.overrides, "seed": args.seed, "gold_repeat": args.gold_repeat,
+        "silver": [str(p) for p in args.silver], "silver_docs": n_silver, "train_minutes": round(train_min, 1),
+        "dev_strict": [round(100 * x, 2) for x in res["strict"]], "dev_span": [round(100 * x, 2) for x in res["span"]],
+        "per_label_f1": {k: round(100 * v[2], 2) for k, v in res["per_label"].items()},
+        "abstracts_per_s": round(aps) if aps else None, "words_per_s": round(wps) if wps else None,
+        "size_bytes": dir_size(best),
+    }
+    (work / "summary.json").write_text(json.dumps(summary, indent=1))
+    print("SUMMARY", json.dumps(summary), flush=True)
+
+    if not args.no_ship:
+        out = args.out
+        if out.exists():
+            shutil.rmtree(out)
+        shutil.copytree(best, out)
+        cfg_path = out / "config.cfg"  # drop this run's scratch paths from the shipped config
+        cfg_text = cfg_path.read_text()
+        for key in ("train", "dev"):
+            cfg_text = re.sub(rf'^{key} = ".*"$', f"{key} = null", cfg_text, count=1, flags=re.M)
+        cfg_path.write_text(cfg_text)
+        meta_path = out / "meta.json"
+        meta = json.loads(meta_path.read_text())
+        meta.update({"name": "kgraph_fast", "description": "kgraph fast tier: CNN NER trained on SciERC (train_fast.py)",
+                     "kgraph": summary})
+        meta_path.write_text(json.dumps(meta, indent=2))
+        print(f"shipped {out} ({dir_size(out) / 1e6:.1f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
