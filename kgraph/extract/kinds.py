@@ -70,14 +70,14 @@ def refine_kind(label: str, kind: EntityKind, text: str) -> EntityKind:
 
     >>> refine_kind("Material", EntityKind.DATASET, "KITTI"), refine_kind("Material", EntityKind.DATASET, "medicine")
     (<EntityKind.DATASET: 'Dataset'>, <EntityKind.CONCEPT: 'Concept'>)
-    >>> refine_kind("Metric", EntityKind.METRIC, "MMLU benchmark")
-    <EntityKind.DATASET: 'Dataset'>
+    >>> refine_kind("Metric", EntityKind.METRIC, "MMLU benchmark"), refine_kind("Metric", EntityKind.METRIC, "benchmark")
+    (<EntityKind.DATASET: 'Dataset'>, <EntityKind.METRIC: 'Metric'>)
     """
     words = text.replace("-", " ").split()
     if not words:
         return kind
-    if words[-1].lower() in _DATASET_CUES - {"data"}:
-        return EntityKind.DATASET
+    if len(words) >= 2 and words[-1].lower() in _DATASET_CUES - {"data"}:
+        return EntityKind.DATASET  # "MMLU benchmark"; a bare "benchmark" keeps the model's kind
     if label != "Material":
         return kind
     named = any(w[:1].isupper() or any(c.isdigit() for c in w) for w in words[1:]) or words[0][1:] != words[0][1:].lower()
