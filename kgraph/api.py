@@ -78,17 +78,15 @@ class KnowledgeGraph:
             return name
         if name in self.data.entity_by_id:
             return self.data.entity_by_id[name]
-        if self._label_index is None:
-            from .resolve.normalize import normalise_label
+        from .resolve.normalize import normalise_label
 
+        if self._label_index is None:
             index: dict[str, Entity] = {}
             for e in self.entities():  # most common first wins a shared label
                 for label in (e.label, *e.alt_labels):
                     index.setdefault(label.lower(), e)
                     index.setdefault(normalise_label(label).lower(), e)
             self._label_index = index
-        from .resolve.normalize import normalise_label
-
         found = self._label_index.get(name.lower()) or self._label_index.get(normalise_label(name).lower())
         if found is None:
             raise KGraphError(f"no entity named {name!r}")

@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 import rdflib
-from SPARQLWrapper import CSV, JSON, N3, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 
 from kgraph.serve import Limits, make_server, negotiate, serve_in_thread, SELECT_TYPES
 

@@ -19,7 +19,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader
 from pyvis.network import Network
 
-from ..graph.build import PAPER, entity_node
+from ..graph.build import entity_node
 from ..graph.data import GraphData
 from ..model import EntityKind, Field
 from .atomic import write_text_atomic

@@ -48,7 +48,8 @@ class CueRules:
             if doc[start].lower_ in ("on", "using"):
                 start += 1
             spans.append(Span(doc, start, end, label=EntityKind.DATASET.value))
-        set_candidates(doc, "rule", filter_spans(spans), [0.6] * len(filter_spans(spans)))
+        kept = filter_spans(spans)
+        set_candidates(doc, "rule", kept, [0.6] * len(kept))
         return doc
 
 
