@@ -19,10 +19,13 @@ from .export.atomic import atomic_dir, atomic_path
 from .export.graphml import write_graphml
 from .export.html import write_html
 from .export.jsondata import write_json
-from .extract.pipeline import build_pipeline, extract_mentions
+from .cache import MentionCache
+from .extract.pipeline import build_pipeline, extract_mentions, model_version
 from .graph.build import build_networkx
+from .graph.communities import annotate, communities_of
 from .graph.data import GraphData
 from .graph.links import paper_links
+from .model import Mention
 from .readers import ReadReport, read_papers
 from .rdf.convert import write_rdf
 from .rdf.store import STORE_DIR, write_store
@@ -52,6 +55,7 @@ class BuildSummary:
     report: ReadReport = field(default_factory=ReadReport)
     tier: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    cache: dict[str, int] = field(default_factory=dict)
 
 
 def _fingerprint(options: BuildOptions, tier: str, model: str) -> str:
@@ -61,14 +65,25 @@ def _fingerprint(options: BuildOptions, tier: str, model: str) -> str:
     return hashlib.sha1(blob.encode()).hexdigest()[:16]
 
 
+def extraction_fingerprint(nlp) -> str:
+    """What a paper's mentions depend on besides its text: kgraph, tier, model and gazetteer."""
+    blob = json.dumps([__version__, nlp.meta["kgraph_tier"], nlp.meta["kgraph_model"], model_version("rules")])
+    return hashlib.sha1(blob.encode()).hexdigest()[:16]
+
+
 def build_data(
     paths: Sequence[str | Path],
     options: BuildOptions = BuildOptions(),
     *,
     summary: BuildSummary | None = None,
     progress: Progress | None = None,
+    cache_path: Path | None = None,
 ) -> GraphData:
-    """Read, extract, resolve and link; return the build's data (writes nothing)."""
+    """Read, extract, resolve and link; return the build's data.
+
+    With ``cache_path`` (an SQLite file, see :mod:`kgraph.cache`) papers extracted by an
+    earlier build with the same pipeline are not extracted again; nothing else is written.
+    """
     import time
 
     summary = summary if summary is not None else BuildSummary()
@@ -84,8 +99,19 @@ def build_data(
     lap("read")
     nlp = build_pipeline(options.tier)
     summary.tier = nlp.meta["kgraph_tier"]
-    tick = progress("Extracting", len(papers)) if progress else None
-    mentions = list(extract_mentions(papers, nlp, on_paper=tick))
+    cache = MentionCache(cache_path, extraction_fingerprint(nlp)) if cache_path is not None else None
+    cached = cache.get(papers) if cache is not None else {}
+    todo = [p for p in papers if p.id not in cached]
+    tick = progress("Extracting", len(todo)) if progress else None
+    fresh: dict[str, list[Mention]] = {p.id: [] for p in todo}
+    for mention in extract_mentions(todo, nlp, on_paper=tick):
+        fresh[mention.paper_id].append(mention)
+    if cache is not None:
+        for paper in todo:
+            cache.put(paper, fresh[paper.id])
+        summary.cache = {"reused": len(cached), "extracted": len(todo), "dropped": cache.keep_only(papers)}
+        cache.close()
+    mentions = [m for p in papers for m in (cached.get(p.id) or fresh[p.id])]
     lap("extract")
     thesaurus = None
     if options.thesaurus is not None:
@@ -100,6 +126,8 @@ def build_data(
             paper_entities[mention.paper_id].add(entity)
     links = paper_links(paper_entities, top_k=options.top_k, max_df=options.max_df)
     lap("link")
+    communities = communities_of(papers, resolution.entities, paper_entities, links)
+    lap("communities")
     meta = {
         "kgraph_version": __version__,
         "tier": summary.tier,
@@ -110,7 +138,7 @@ def build_data(
         "inputs": [str(p) for p in paths],
     }
     return GraphData(tuple(papers), tuple(mentions), resolution.mention_entity, resolution.entities,
-                     tuple(links), dict(resolution.ambiguous_acronyms), meta)
+                     tuple(links), dict(resolution.ambiguous_acronyms), meta, communities)
 
 
 OUTPUTS = ("kgraph.json", "graph.ttl", "graph.graphml", "graph.html", STORE_DIR)
@@ -139,4 +167,4 @@ def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | No
 def build_networkx_of(data: GraphData):
     """The networkx graph of a build's data."""
     pairs = [(m.paper_id, e) for m, e in zip(data.mentions, data.mention_entity) if e]
-    return build_networkx(data.papers, data.entities, pairs, data.links)
+    return annotate(build_networkx(data.papers, data.entities, pairs, data.links), data.communities)

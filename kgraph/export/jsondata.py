@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BuildNotFoundError
+from ..graph.communities import Communities
 from ..graph.data import GraphData
 from ..model import Entity, EntityKind, Field, Link, Mention, Paper, SourceRef
 from .atomic import write_text_atomic
@@ -31,7 +32,27 @@ def to_json(data: GraphData) -> dict[str, Any]:
         ],
         "links": [[l.source, l.target, l.weight, list(l.shared)] for l in data.links],
         "ambiguous_acronyms": data.ambiguous_acronyms,
+        "communities": communities_json(data.communities),
     }
+
+
+def communities_json(communities: Communities) -> dict[str, Any]:
+    """Communities as JSON: one record per community (largest first) and every node's number."""
+    return {
+        "method": communities.method,
+        "list": [{"id": c, "name": name, "top": list(top), "size": size}
+                 for c, (name, top, size) in enumerate(zip(communities.names, communities.top, communities.sizes()))],
+        "membership": communities.membership,
+    }
+
+
+def communities_from_json(obj: dict[str, Any] | None) -> Communities:
+    """The inverse of :func:`communities_json`; builds written before communities get none."""
+    if not obj:
+        return Communities()
+    rows = obj["list"]
+    return Communities(dict(obj["membership"]), tuple(tuple(r["top"]) for r in rows), tuple(r["name"] for r in rows),
+                       obj.get("method", ""))
 
 
 def from_json(obj: dict[str, Any]) -> GraphData:
@@ -51,7 +72,8 @@ def from_json(obj: dict[str, Any]) -> GraphData:
         mention_entity.append(entity)
     links = tuple(Link(s, t, w, tuple(shared)) for s, t, w, shared in obj["links"])
     ambiguous = {k: tuple(v) for k, v in obj.get("ambiguous_acronyms", {}).items()}
-    return GraphData(papers, tuple(mentions), tuple(mention_entity), entities, links, ambiguous, obj.get("meta", {}))
+    return GraphData(papers, tuple(mentions), tuple(mention_entity), entities, links, ambiguous, obj.get("meta", {}),
+                     communities_from_json(obj.get("communities")))
 
 
 def write_json(data: GraphData, path: Path) -> None:

@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any
 
 from ..model import Entity, Link, Mention, Paper
+from .communities import Communities
 
 
 @dataclass(frozen=True)
@@ -15,7 +16,8 @@ class GraphData:
     """Papers, mentions (with the entity each resolved to), entities and links of a build.
 
     ``mention_entity[i]`` is the id of the entity ``mentions[i]`` resolved to, or ``""``
-    when a thesaurus removed the term.
+    when a thesaurus removed the term. ``communities`` groups papers and entities (empty
+    for data made without it).
     """
 
     papers: tuple[Paper, ...]
@@ -25,6 +27,7 @@ class GraphData:
     links: tuple[Link, ...]
     ambiguous_acronyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
+    communities: Communities = field(default_factory=Communities)
 
     @cached_property
     def paper_by_id(self) -> dict[str, Paper]:
