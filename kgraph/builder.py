@@ -20,7 +20,7 @@ from .export.graphml import write_graphml
 from .export.html import write_html
 from .export.jsondata import write_json
 from .cache import MentionCache
-from .extract.pipeline import build_pipeline, extract_mentions, model_version
+from .extract.pipeline import build_pipeline, check_tier, extract_mentions, model_version
 from .graph.build import build_networkx
 from .graph.communities import annotate, communities_of
 from .graph.data import GraphData
@@ -65,9 +65,9 @@ def _fingerprint(options: BuildOptions, tier: str, model: str) -> str:
     return hashlib.sha1(blob.encode()).hexdigest()[:16]
 
 
-def extraction_fingerprint(nlp) -> str:
+def extraction_fingerprint(tier: str, model: str) -> str:
     """What a paper's mentions depend on besides its text: kgraph, tier, model and gazetteer."""
-    blob = json.dumps([__version__, nlp.meta["kgraph_tier"], nlp.meta["kgraph_model"], model_version("rules")])
+    blob = json.dumps([__version__, tier, model, model_version("rules")])
     return hashlib.sha1(blob.encode()).hexdigest()[:16]
 
 
@@ -97,15 +97,17 @@ def build_data(
 
     papers = read_papers(paths, summary.report, fmt=options.fmt)
     lap("read")
-    nlp = build_pipeline(options.tier)
-    summary.tier = nlp.meta["kgraph_tier"]
-    cache = MentionCache(cache_path, extraction_fingerprint(nlp)) if cache_path is not None else None
+    summary.tier = check_tier(options.tier)
+    model = model_version(summary.tier)
+    cache = MentionCache(cache_path, extraction_fingerprint(summary.tier, model)) if cache_path is not None else None
     cached = cache.get(papers) if cache is not None else {}
     todo = [p for p in papers if p.id not in cached]
-    tick = progress("Extracting", len(todo)) if progress else None
     fresh: dict[str, list[Mention]] = {p.id: [] for p in todo}
-    for mention in extract_mentions(todo, nlp, on_paper=tick):
-        fresh[mention.paper_id].append(mention)
+    if todo:  # loading a model takes seconds: not when every paper is cached
+        nlp = build_pipeline(summary.tier)
+        tick = progress("Extracting", len(todo)) if progress else None
+        for mention in extract_mentions(todo, nlp, on_paper=tick):
+            fresh[mention.paper_id].append(mention)
     if cache is not None:
         for paper in todo:
             cache.put(paper, fresh[paper.id])
@@ -131,9 +133,9 @@ def build_data(
     meta = {
         "kgraph_version": __version__,
         "tier": summary.tier,
-        "model": nlp.meta["kgraph_model"],
+        "model": model,
         "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-        "fingerprint": _fingerprint(options, summary.tier, nlp.meta["kgraph_model"]),
+        "fingerprint": _fingerprint(options, summary.tier, model),
         "options": {"top_k": options.top_k, "max_df": options.max_df},
         "inputs": [str(p) for p in paths],
     }

@@ -58,11 +58,16 @@ def build(
     top_k: Annotated[int, typer.Option(help="Paper-paper links kept per paper.", min=1)] = 10,
     thesaurus: Annotated[Optional[Path], typer.Option(help="VOSviewer thesaurus (label<TAB>replace by; empty replacement removes the term).")] = None,
     strict: Annotated[bool, typer.Option(help="Exit with status 1 when any record was skipped.")] = False,
+    cache: Annotated[bool, typer.Option(help="Reuse the mentions of papers extracted by an earlier build in the same folder (OUTPUT/cache.sqlite).")] = True,
 ) -> None:
-    """Build the graph: writes kgraph.json, graph.ttl, graph.graphml, graph.html and a SPARQL store."""
+    """Build the graph: writes kgraph.json, graph.ttl, graph.graphml, graph.html and a SPARQL store.
+
+    Rebuilding into the same folder extracts only new or changed papers (see --no-cache).
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .builder import BuildOptions, BuildSummary, build_data, save_build
+    from .cache import CACHE_FILE
 
     summary = BuildSummary()
     options = BuildOptions(tier="fast" if fast else tier, top_k=top_k, fmt=fmt, thesaurus=thesaurus)
@@ -74,7 +79,11 @@ def build(
                 task = bar.add_task(name, total=total)
                 return lambda: bar.advance(task)
 
-            data = build_data(inputs, options, summary=summary, progress=progress)
+            cache_path = None
+            if cache:
+                output.mkdir(parents=True, exist_ok=True)
+                cache_path = output / CACHE_FILE
+            data = build_data(inputs, options, summary=summary, progress=progress, cache_path=cache_path)
             save_build(data, output, timings=summary.timings)
     except KGraphError as exc:
         raise _fail(exc) from None
@@ -95,6 +104,9 @@ def build(
     _print_counts(data)
     timing = ", ".join(f"{stage} {secs:.1f}s" for stage, secs in summary.timings.items())
     out.print(f"extractor: {summary.tier}; {timing}", highlight=False)
+    if summary.cache:
+        out.print(f"cache: {summary.cache['reused']} papers reused, {summary.cache['extracted']} extracted, "
+                  f"{summary.cache['dropped']} stale entries dropped", highlight=False)
     out.print(f"wrote {output}/ (graph.ttl, graph.html, graph.graphml, kgraph.json, store/)", highlight=False)
     if strict and report.problems:
         raise typer.Exit(1)

@@ -69,6 +69,22 @@ def default_tier() -> str:
     return "accurate" if tier_available("accurate") else "rules"
 
 
+def check_tier(tier: str | None) -> str:
+    """The tier to use (None picks :func:`default_tier`).
+
+    Raises
+    ------
+    ModelError
+        For an unknown tier or one whose model is not installed.
+    """
+    tier = tier or default_tier()
+    if tier not in TIERS:
+        raise ModelError(f"unknown extractor tier {tier!r}; choose one of {', '.join(TIERS)}")
+    if not tier_available(tier):
+        raise ModelError(f"the {tier!r} model is not installed at {model_dir(tier)}; see README 'Models'")
+    return tier
+
+
 def build_pipeline(tier: str | None = None, *, gazetteer: bool = True, model_only: bool = False, threads: int = 1) -> Language:
     """A spaCy pipeline that writes ``doc.spans["kgraph"]``.
 
@@ -90,11 +106,7 @@ def build_pipeline(tier: str | None = None, *, gazetteer: bool = True, model_onl
     ModelError
         When the tier's model is not installed.
     """
-    tier = tier or default_tier()
-    if tier not in TIERS:
-        raise ModelError(f"unknown extractor tier {tier!r}; choose one of {', '.join(TIERS)}")
-    if not tier_available(tier):
-        raise ModelError(f"the {tier!r} model is not installed at {model_dir(tier)}; see README 'Models'")
+    tier = check_tier(tier)
     if tier == "fast":
         from . import fast  # noqa: F401  (registers kgraph_ents_to_candidates)
 

@@ -1,0 +1,126 @@
+"""The per-paper extraction cache that makes rebuilds incremental.
+
+Extraction is the one stage that costs minutes at scale, and a paper's mentions depend
+only on its title, its abstract and the extraction pipeline. So a build keeps each
+paper's mentions in an SQLite file in the output folder, keyed by the paper id and a
+hash of its text, under the *pipeline fingerprint* (kgraph version, tier, model files
+and gazetteer). A rebuild extracts only papers whose key is missing; a different
+fingerprint empties the cache; entries of papers no longer in the input are dropped, so
+the cache never outgrows the corpus. Every later stage (resolve, link, RDF) is rerun on
+all papers: they are fast and depend on the whole corpus.
+
+SQLite commits atomically, so a build that crashes leaves the cache consistent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from .errors import KGraphError
+from .model import EntityKind, Field, Mention, Paper
+
+CACHE_FILE = "cache.sqlite"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS mentions (
+    paper_id TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    PRIMARY KEY (paper_id, text_hash)
+);
+"""
+
+
+def text_hash(paper: Paper) -> str:
+    """Hash of what extraction reads from a paper (title and abstract).
+
+    >>> text_hash(Paper("p", "A title", "An abstract.")) == text_hash(Paper("q", "A title", "An abstract.", year=2020))
+    True
+    """
+    return hashlib.sha1(f"{paper.title}\x00{paper.abstract}".encode()).hexdigest()
+
+
+def _encode(mentions: Sequence[Mention]) -> str:
+    return json.dumps([[m.field.value, m.start, m.end, m.text, m.kind.value, m.sentence, m.extractor,
+                        m.confidence, m.label, list(m.sentence_span) if m.sentence_span else None]
+                       for m in mentions], ensure_ascii=False, separators=(",", ":"))
+
+
+def _decode(paper_id: str, payload: str) -> list[Mention]:
+    return [Mention(paper_id, Field(f), s, e, t, EntityKind(k), n, x, c, lab, tuple(span) if span else None)
+            for f, s, e, t, k, n, x, c, lab, span in json.loads(payload)]
+
+
+class MentionCache:
+    """Mentions per (paper id, text hash) for one pipeline fingerprint.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / CACHE_FILE
+    >>> paper = Paper("p1", "Title", "We use BERT.")
+    >>> with MentionCache(path, "fp1") as cache:
+    ...     cache.put(paper, [])
+    ...     cache.get([paper]).keys()
+    dict_keys(['p1'])
+    >>> with MentionCache(path, "fp2") as cache:  # another pipeline: nothing is reused
+    ...     cache.get([paper])
+    {}
+    """
+
+    def __init__(self, path: Path, fingerprint: str) -> None:
+        self.path = path
+        try:
+            self._db = sqlite3.connect(path)
+            self._db.executescript(_SCHEMA)
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise KGraphError(f"{path}: not a usable kgraph cache ({exc}); delete it to start afresh") from None
+        if row is None or row[0] != fingerprint:
+            with self._db:
+                self._db.execute("DELETE FROM mentions")
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, papers: Iterable[Paper]) -> dict[str, list[Mention]]:
+        """The cached mentions of those ``papers`` that have an entry, by paper id."""
+        found: dict[str, list[Mention]] = {}
+        query = "SELECT payload FROM mentions WHERE paper_id = ? AND text_hash = ?"
+        for paper in papers:
+            row = self._db.execute(query, (paper.id, text_hash(paper))).fetchone()
+            if row is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+                found[paper.id] = _decode(paper.id, row[0])
+        return found
+
+    def put(self, paper: Paper, mentions: Sequence[Mention]) -> None:
+        """Remember a paper's mentions (committed by :meth:`close` or the next :meth:`commit`)."""
+        self._db.execute("INSERT OR REPLACE INTO mentions VALUES (?, ?, ?)",
+                         (paper.id, text_hash(paper), _encode(mentions)))
+
+    def keep_only(self, papers: Iterable[Paper]) -> int:
+        """Drop entries of papers not in ``papers`` (removed files, edited texts); return how many."""
+        keep = {(p.id, text_hash(p)) for p in papers}
+        stale = [row for row in self._db.execute("SELECT paper_id, text_hash FROM mentions") if tuple(row) not in keep]
+        self._db.executemany("DELETE FROM mentions WHERE paper_id = ? AND text_hash = ?", stale)
+        return len(stale)
+
+    def commit(self) -> None:
+        self._db.commit()
+
+    def close(self) -> None:
+        self._db.commit()
+        self._db.close()
+
+    def __enter__(self) -> MentionCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,97 @@
+"""The per-paper extraction cache: reuse, invalidation, pruning, and rebuilds that equal fresh builds."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from kgraph.builder import BuildOptions, BuildSummary, build_data
+from kgraph.cache import MentionCache
+from kgraph.errors import KGraphError
+from kgraph.model import EntityKind, Field, Mention, Paper
+
+RULES = BuildOptions(tier="rules")
+
+
+def _mention(paper_id: str) -> Mention:
+    return Mention(paper_id, Field.ABSTRACT, 7, 11, "BERT", EntityKind.METHOD, 0, "gazetteer", 0.5, "Method", (0, 20))
+
+
+def test_round_trip_keeps_every_field(tmp_path):
+    paper = Paper("p1", "Title", "We use BERT here.")
+    with MentionCache(tmp_path / "c.sqlite", "fp") as cache:
+        cache.put(paper, [_mention("p1")])
+    with MentionCache(tmp_path / "c.sqlite", "fp") as cache:
+        assert cache.get([paper]) == {"p1": [_mention("p1")]}
+        assert (cache.hits, cache.misses) == (1, 0)
+
+
+def test_changed_text_or_fingerprint_misses(tmp_path):
+    paper = Paper("p1", "Title", "We use BERT here.")
+    with MentionCache(tmp_path / "c.sqlite", "fp") as cache:
+        cache.put(paper, [_mention("p1")])
+    with MentionCache(tmp_path / "c.sqlite", "fp") as cache:
+        assert cache.get([Paper("p1", "Title", "We use RoBERTa here.")]) == {}
+    with MentionCache(tmp_path / "c.sqlite", "other model") as cache:
+        assert cache.get([paper]) == {}
+
+
+def test_keep_only_drops_removed_papers(tmp_path):
+    a, b = Paper("a", "A", "Text a."), Paper("b", "B", "Text b.")
+    with MentionCache(tmp_path / "c.sqlite", "fp") as cache:
+        cache.put(a, [])
+        cache.put(b, [])
+        assert cache.keep_only([a]) == 1
+        assert set(cache.get([a, b])) == {"a"}
+
+
+def test_a_damaged_cache_is_a_clear_error(tmp_path):
+    path = tmp_path / "c.sqlite"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(KGraphError, match="not a usable kgraph cache"):
+        MentionCache(path, "fp")
+
+
+def _records(n: int, start: int = 0) -> list[dict]:
+    return [{"id": f"r{i}", "title": f"Graph neural networks for task {i}",
+             "abstract": f"We apply BERT and LoRA to the ImageNet benchmark, study {i}, and report accuracy."}
+            for i in range(start, start + n)]
+
+
+def _comparable(data):
+    return (data.papers, data.mentions, data.mention_entity, data.entities, data.links)
+
+
+def test_rebuild_with_one_more_file_extracts_only_its_papers(jsonl, tmp_path):
+    first = jsonl("a.jsonl", _records(6))
+    second = jsonl("b.jsonl", _records(2, start=6))
+    cache = tmp_path / "out" / "cache.sqlite"
+    cache.parent.mkdir()
+    build_data([first], RULES, cache_path=cache)
+    summary = BuildSummary()
+    rebuilt = build_data([first, second], RULES, summary=summary, cache_path=cache)
+    assert summary.cache == {"reused": 6, "extracted": 2, "dropped": 0}
+    assert _comparable(rebuilt) == _comparable(build_data([first, second], RULES))
+
+    # removing a file removes its papers from the graph and their entries from the cache
+    summary = BuildSummary()
+    shrunk = build_data([second], RULES, summary=summary, cache_path=cache)
+    assert summary.cache == {"reused": 2, "extracted": 0, "dropped": 6}
+    assert {p.id for p in shrunk.papers} == {"r6", "r7"}
+    rows = sqlite3.connect(cache).execute("SELECT COUNT(*) FROM mentions").fetchone()[0]
+    assert rows == 2
+
+
+def test_an_edited_abstract_is_extracted_again(jsonl, tmp_path):
+    records = _records(3)
+    path = jsonl("a.jsonl", records)
+    cache = tmp_path / "cache.sqlite"
+    build_data([path], RULES, cache_path=cache)
+    records[1]["abstract"] = "A new abstract about ResNet on CIFAR-10."
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    summary = BuildSummary()
+    data = build_data([path], RULES, summary=summary, cache_path=cache)
+    assert summary.cache == {"reused": 2, "extracted": 1, "dropped": 1}
+    assert any(m.text == "ResNet" for m in data.mentions if m.paper_id == "r1")
