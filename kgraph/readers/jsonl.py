@@ -1,111 +1,124 @@
-"""Reader for JSON Lines: one ``{"id", "title", "abstract", ...}`` object per line.
+"""Readers for JSON Lines and JSON documents, in any of the schemas kgraph knows.
 
-The abstract may also be called ``summary`` (arXiv). Optional fields: ``year``, ``authors`` (list, or one string with ``;`` or `` and ``),
-``doi``, ``arxiv_id``, ``url``, ``venue``. Unknown fields are ignored.
+Each object is read by the schema it has: an OpenAlex work (``abstract_inverted_index``),
+a Semantic Scholar paper (``paperId``/``paper_id``), an arXiv snapshot record
+(``versions``/``authors_parsed``), else a generic record whose fields are found by name
+(``title``, ``abstract`` or ``summary``, ``year``, ``authors``, ``doi``, ``url``, ...;
+see :mod:`kgraph.readers.mapping`). A JSON document may be one object, an array of
+them, an OpenAlex page (``{"meta", "results"}``) or a Semantic Scholar search page
+(``{"data"}``). The ``openalex``, ``s2`` and ``arxiv`` formats force one schema.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..model import Paper, SourceRef
-from .ids import paper_id
+from .arxiv import is_arxiv_snapshot, snapshot_paper
+from .mapping import mapped_paper
+from .openalex import is_openalex, openalex_paper
+from .records import Converter, Records, lines, read_records
 from .report import ReadReport
-from .textfile import read_text
+from .semanticscholar import is_semantic_scholar, s2_paper
 
-_AUTHOR_SPLIT = re.compile(r"\s*;\s*|\s+and\s+")
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-
-
-def _text(record: dict[str, Any], key: str) -> str:
-    value = record.get(key)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValueError(f"field {key!r} should be a string, got {type(value).__name__}")
-    return " ".join(value.split())
+SCHEMAS: dict[str, Converter] = {"openalex": openalex_paper, "s2": s2_paper, "arxiv": snapshot_paper}
 
 
-def _year(value: Any) -> int | None:
-    if value is None or value == "":
-        return None
-    match = _YEAR.search(str(value))
-    if not match:
-        raise ValueError(f"field 'year' has no year in it: {value!r}")
-    return int(match.group(1))
+def paper_from_record(record: Any, source: SourceRef, mapping: Mapping[str, str] | None = None) -> Paper:
+    """A Paper from one decoded JSON object, read by the schema it has.
 
-
-def _authors(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return tuple(a for a in _AUTHOR_SPLIT.split(value.strip()) if a)
-    if isinstance(value, list):
-        return tuple(str(a).strip() for a in value if str(a).strip())
-    raise ValueError(f"field 'authors' should be a list or a string, got {type(value).__name__}")
-
-
-def paper_from_record(record: Any, source: SourceRef) -> Paper:
-    """Build a Paper from one decoded JSON object.
+    A user ``mapping`` always means the generic, by-name reading.
 
     Raises
     ------
     ValueError
         When the record is not an object, lacks a title or abstract, or a field has the
-        wrong type; the caller turns it into an :class:`InputError` with the line.
+        wrong type; the caller turns it into an InputError with the line.
     """
     if not isinstance(record, dict):
         raise ValueError(f"expected a JSON object, got {type(record).__name__}")
-    title = _text(record, "title")
-    abstract = _text(record, "abstract") or _text(record, "summary")  # arXiv API/listing name
-    if not title:
-        raise ValueError("record has no 'title'")
-    if not abstract:
-        raise ValueError(f"record has no 'abstract' (title {title[:60]!r})")
-    doi = _text(record, "doi") or None
-    arxiv_id = _text(record, "arxiv_id") or None
-    given = record.get("id")
-    return Paper(
-        id=paper_id(title, doi=doi, arxiv_id=arxiv_id, given=str(given) if given not in (None, "") else None),
-        title=title,
-        abstract=abstract,
-        year=_year(record.get("year")),
-        authors=_authors(record.get("authors")),
-        doi=doi,
-        arxiv_id=arxiv_id,
-        url=_text(record, "url") or None,
-        venue=_text(record, "venue") or None,
-        sources=(source,),
-    )
+    if not mapping:
+        if is_openalex(record):
+            return openalex_paper(record, source)
+        if is_semantic_scholar(record):
+            return s2_paper(record, source)
+        if is_arxiv_snapshot(record):
+            return snapshot_paper(record, source)
+    return mapped_paper(record, source, mapping)
 
 
-def read_jsonl(path: Path, report: ReadReport) -> Iterator[Paper]:
-    """Yield one Paper per valid line; bad lines are reported with their number and skipped."""
-    try:
-        text = read_text(path)
-    except InputError as exc:
-        report.problem(exc, skipped=0)
-        return
-    source = str(path)
-    found = False
-    for number, line in enumerate(text.splitlines(), start=1):
+def json_lines(text: str, source: str) -> Records:
+    """One record per non-blank line; a line that is not JSON is a bad record."""
+    for number, line in enumerate(lines(text), start=1):
         if not line.strip():
             continue
-        found = True
         try:
-            paper = paper_from_record(json.loads(line), SourceRef(source, number))
+            yield number, json.loads(line)
         except json.JSONDecodeError as exc:
-            report.problem(InputError(f"invalid JSON ({exc.msg} at column {exc.colno})", source, number))
-            continue
-        except ValueError as exc:
-            report.problem(InputError(str(exc), source, number))
-            continue
-        report.paper(source)
-        yield paper
-    if not found:
-        report.problem(InputError("no papers found (the file is empty)", source), skipped=0)
+            yield number, InputError(f"invalid JSON ({exc.msg} at column {exc.colno})", source, number)
+        except RecursionError:
+            yield number, InputError("JSON nested too deeply", source, number)
+
+
+def _items(document: Any) -> list[Any]:
+    if isinstance(document, list):
+        return document
+    if isinstance(document, dict):
+        for key in ("results", "data", "works", "papers", "items"):
+            if isinstance(document.get(key), list):
+                return document[key]
+    return [document]
+
+
+def json_document(text: str, source: str) -> Records:
+    """The records of one JSON document; falls back to JSON Lines when the file is that.
+
+    Positions are record numbers (1-based) within the document.
+
+    Raises
+    ------
+    InputError
+        When the document is not valid JSON (truncated, say), with its line.
+    """
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data" and exc.lineno > 1:
+            yield from json_lines(text, source)  # JSON Lines in a .json file
+            return
+        raise InputError(f"invalid JSON ({exc.msg} at column {exc.colno})", source, exc.lineno) from None
+    except RecursionError:
+        raise InputError("JSON nested too deeply", source) from None
+    for number, item in enumerate(_items(document), start=1):
+        if item is None:  # Semantic Scholar batch answers hold null for ids it does not know
+            yield number, InputError("empty record (null)", source, number)
+        else:
+            yield number, item
+
+
+def _convert(mapping: Mapping[str, str] | None, schema: str | None) -> Converter:
+    return SCHEMAS[schema] if schema else partial(paper_from_record, mapping=mapping)
+
+
+def read_jsonl(path: Path, report: ReadReport, mapping: Mapping[str, str] | None = None, schema: str | None = None) -> Iterator[Paper]:
+    """Yield one Paper per valid line; bad lines are reported with their number and skipped."""
+    return read_records(path, report, json_lines, _convert(mapping, schema))
+
+
+def read_json(path: Path, report: ReadReport, mapping: Mapping[str, str] | None = None, schema: str | None = None) -> Iterator[Paper]:
+    """Yield the Papers of a JSON document (object, array or API page), or of JSON Lines."""
+    return read_records(path, report, json_document, _convert(mapping, schema))
+
+
+def read_forced(schema: str) -> Any:
+    """A reader that reads JSON or JSON Lines with one schema (``openalex``, ``s2``, ``arxiv``)."""
+    def reader(path: Path, report: ReadReport, mapping: Mapping[str, str] | None = None) -> Iterator[Paper]:
+        return read_json(path, report, schema=schema)
+
+    reader.__name__ = f"read_{schema}"
+    return reader

@@ -11,7 +11,7 @@ def test_reads_fields(jsonl):
     assert paper.title == "A Title"
     assert paper.year == 2021
     assert paper.authors == ("Ada Lovelace", "Alan Turing")
-    assert paper.doi == "https://doi.org/10.1/ABC"
+    assert paper.doi == "10.1/abc"  # resolver prefix dropped, DOIs are case-insensitive
     assert paper.id == "doi:10.1/abc"
 
 
@@ -37,7 +37,8 @@ def test_bad_lines_are_reported_with_line_numbers(write):
 
 def test_format_detection(write):
     assert detect_format(write("a.jsonl", "{}")) == "jsonl"
-    assert detect_format(write("a.txt", "{}")) == "seedpage"
+    assert detect_format(write("a.txt", "A Title\nAn abstract line.\n")) == "seedpage"
+    assert detect_format(write("b.txt", "{}")) == "jsonl"  # .txt is told apart by content (WoS exports are .txt)
     assert detect_format(write("noext", '{"title": 1}')) == "jsonl"
     assert detect_format(write("noext2", "Title\n")) == "seedpage"
 

@@ -1,0 +1,100 @@
+"""Reader for arXiv API responses (Atom XML: ``<feed><entry>...``).
+
+Per entry: ``id`` (``http://arxiv.org/abs/2401.01234v2``), ``title``, ``summary``,
+``published`` (the year), ``author/name``, ``arxiv:doi``, ``arxiv:journal_ref`` and the
+``alternate`` link. Parsed incrementally with defusedxml (no entity expansion), so a
+truncated page still yields the entries before the damage.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+
+from ..errors import InputError
+from ..model import Paper, SourceRef
+from .clean import decode_latex
+from .records import Records, make_paper, read_records
+from .report import ReadReport
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+ARXIV = "{http://arxiv.org/schemas/atom}"
+_ENTRY_START = re.compile(r"<(?:[\w-]+:)?entry[\s>]")
+
+
+def _child(entry: Element, tag: str) -> str | None:
+    node = entry.find(tag)
+    return node.text if node is not None and node.text else None
+
+
+def atom_entries(text: str, source: str) -> Records:
+    """``<entry>`` elements with the line each starts on.
+
+    Raises
+    ------
+    InputError
+        When the XML is damaged (after yielding the entries before the damage), or is
+        not an Atom feed.
+    """
+    starts = [text.count("\n", 0, m.start()) + 1 for m in _ENTRY_START.finditer(text)]
+    count = 0
+    root_seen = False
+    try:
+        for event, element in iterparse(io.BytesIO(text.encode("utf-8")), events=("start", "end")):
+            if not root_seen:  # the first event opens the root element
+                root_seen = True
+                if element.tag not in (ATOM + "feed", ATOM + "entry"):
+                    raise InputError(f"not an Atom feed (root element {element.tag!r})", source, 1)
+            if event == "end" and element.tag == ATOM + "entry":
+                count += 1
+                yield (starts[count - 1] if count <= len(starts) else None), element
+                element.clear()
+    except ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else None
+        raise InputError(f"damaged XML ({exc}); entries after this point are lost", source, line) from None
+    except DefusedXmlException as exc:
+        raise InputError(f"XML with entity or DTD tricks refused ({type(exc).__name__})", source) from None
+
+
+def _arxiv_id(entry_id: str | None) -> str | None:
+    if entry_id and "arxiv.org/abs/" in entry_id:
+        return entry_id.split("arxiv.org/abs/", 1)[1]
+    return None
+
+
+def atom_paper(entry: Any, source: SourceRef) -> Paper:
+    """A Paper from one Atom entry.
+
+    Raises
+    ------
+    ValueError
+        When the entry has no title or no summary.
+    """
+    entry_id = _child(entry, ATOM + "id")
+    link = next((n.get("href") for n in entry.findall(ATOM + "link") if n.get("rel", "alternate") == "alternate"), None)
+    authors = (n.text for n in entry.findall(f"{ATOM}author/{ATOM}name") if n.text)
+    title, summary = _child(entry, ATOM + "title"), _child(entry, ATOM + "summary")
+    return make_paper(
+        source,
+        decode_latex(title) if title else None,
+        decode_latex(summary) if summary else None,
+        year=_child(entry, ATOM + "published") or _child(entry, ATOM + "updated"),
+        authors=tuple(" ".join(a.split()) for a in authors if a.strip()),
+        doi=_child(entry, ARXIV + "doi"),
+        arxiv_id=_arxiv_id(entry_id),
+        url=link or entry_id,
+        venue=_child(entry, ARXIV + "journal_ref"),
+        given_id=None if _arxiv_id(entry_id) else entry_id,
+    )
+
+
+def read_atom(path: Path, report: ReadReport, mapping: Mapping[str, str] | None = None) -> Iterator[Paper]:
+    """Yield one Paper per entry of an arXiv API (Atom) page."""
+    return read_records(path, report, atom_entries, atom_paper)
