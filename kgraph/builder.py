@@ -46,6 +46,7 @@ class BuildOptions:
     max_df: float = 0.25
     fmt: str | None = None
     thesaurus: Path | None = None
+    processes: int | str = "auto"  # extraction workers; never changes the result
 
 
 @dataclass
@@ -106,7 +107,7 @@ def build_data(
     if todo:  # loading a model takes seconds: not when every paper is cached
         nlp = build_pipeline(summary.tier)
         tick = progress("Extracting", len(todo)) if progress else None
-        for mention in extract_mentions(todo, nlp, on_paper=tick):
+        for mention in extract_mentions(todo, nlp, on_paper=tick, processes=options.processes):
             fresh[mention.paper_id].append(mention)
     if cache is not None:
         for paper in todo:

@@ -59,6 +59,7 @@ def build(
     thesaurus: Annotated[Optional[Path], typer.Option(help="VOSviewer thesaurus (label<TAB>replace by; empty replacement removes the term).")] = None,
     strict: Annotated[bool, typer.Option(help="Exit with status 1 when any record was skipped.")] = False,
     cache: Annotated[bool, typer.Option(help="Reuse the mentions of papers extracted by an earlier build in the same folder (OUTPUT/cache.sqlite).")] = True,
+    processes: Annotated[str, typer.Option("--processes", "-j", help="Extraction worker processes: a number, or auto (every CPU once the corpus pays for starting them).")] = "auto",
 ) -> None:
     """Build the graph: writes kgraph.json, graph.ttl, graph.graphml, graph.html and a SPARQL store.
 
@@ -70,7 +71,10 @@ def build(
     from .cache import CACHE_FILE
 
     summary = BuildSummary()
-    options = BuildOptions(tier="fast" if fast else tier, top_k=top_k, fmt=fmt, thesaurus=thesaurus)
+    if processes != "auto" and not (processes.isdigit() and int(processes) > 0):
+        raise typer.BadParameter("a positive number or 'auto'", param_hint="--processes")
+    options = BuildOptions(tier="fast" if fast else tier, top_k=top_k, fmt=fmt, thesaurus=thesaurus,
+                           processes=processes if processes == "auto" else int(processes))
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       console=err, transient=True, disable=not err.is_terminal) as bar:

@@ -176,18 +176,14 @@ def extract_mentions(
     *,
     batch_size: int = 64,
     on_paper: Callable[[], None] | None = None,
+    processes: int | str = 1,
 ) -> Iterator[Mention]:
-    """Run ``nlp`` over every paper's title and abstract and yield their mentions.
+    """Run ``nlp`` over every paper's title and abstract and yield their mentions, in order.
 
-    ``on_paper`` is called once per finished paper (for progress bars).
+    ``on_paper`` is called once per finished paper (for progress bars). ``processes``
+    (a number or ``"auto"``) spreads the work over worker processes that rebuild the same
+    pipeline; see :func:`kgraph.extract.workers.extract_mentions`.
     """
+    from .workers import extract_mentions as extract  # workers imports this module
 
-    def texts() -> Iterator[tuple[str, tuple[str, Field]]]:
-        for paper in papers:
-            yield paper.title, (paper.id, Field.TITLE)
-            yield paper.abstract, (paper.id, Field.ABSTRACT)
-
-    for doc, (paper_id, field) in nlp.pipe(texts(), as_tuples=True, batch_size=batch_size):
-        yield from doc_mentions(doc, paper_id, field)
-        if field is Field.ABSTRACT and on_paper is not None:
-            on_paper()
+    yield from extract(papers, nlp=nlp, processes=processes, batch_size=batch_size, on_paper=on_paper)

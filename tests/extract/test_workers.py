@@ -1,0 +1,57 @@
+"""Extraction in worker processes gives exactly the single-process result, in order."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from kgraph.extract.pipeline import build_pipeline, tier_available
+from kgraph.extract.workers import AUTO_MIN_PAPERS, extract_mentions, pipeline_spec, resolve_processes
+from kgraph.model import Paper
+from kgraph.readers import read_papers
+
+from conftest import EXAMPLES
+
+
+def test_rules_tier_in_two_processes_equals_one(rules_nlp):
+    papers = read_papers([EXAMPLES])
+    ticks: list[int] = []
+    # batch_size 8 -> chunks of 4 papers, so several chunks travel through the pool
+    pooled = list(extract_mentions(papers, nlp=rules_nlp, processes=2, batch_size=8, on_paper=lambda: ticks.append(1)))
+    single = list(extract_mentions(papers, nlp=rules_nlp, processes=1, batch_size=8))
+    assert single and pooled == single
+    assert len(ticks) == len(papers)
+
+
+@pytest.mark.skipif(not tier_available("fast"), reason="fast model not installed")
+def test_fast_tier_in_two_processes_equals_one():
+    papers = read_papers([EXAMPLES])[:6]
+    nlp = build_pipeline("fast")
+    single = list(extract_mentions(papers, nlp=nlp, processes=1, batch_size=4))
+    pooled = list(extract_mentions(papers, nlp=nlp, processes=2, batch_size=4))
+    assert any(m.extractor == "model" for m in single)
+    assert pooled == single
+
+
+def test_auto_stays_in_process_for_a_small_corpus():
+    assert resolve_processes("auto", "rules", AUTO_MIN_PAPERS["rules"] - 1) == 1
+    assert resolve_processes(3, "rules", 1) == 3
+
+
+@pytest.mark.parametrize("bad", [0, -2, "two", None])
+def test_bad_process_counts_are_rejected(bad):
+    with pytest.raises(ValueError):
+        resolve_processes(bad, "rules", 10)
+
+
+def test_a_foreign_pipeline_runs_in_process_and_keeps_order():
+    nlp = spacy.blank("en")
+    assert pipeline_spec(nlp) is None
+    papers = [Paper(id=f"p{i}", title="T", abstract="A") for i in range(3)]
+    # no kgraph spans at all: nothing found, but no pool is started and nothing fails
+    assert list(extract_mentions(papers, nlp=nlp, processes=2)) == []
+
+
+def test_spec_of_a_kgraph_pipeline(rules_nlp):
+    spec = pipeline_spec(rules_nlp)
+    assert spec is not None and spec.tier == "rules" and spec.gazetteer
