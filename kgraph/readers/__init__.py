@@ -22,10 +22,10 @@ from ..errors import InputError
 from ..model import Paper
 from .atom import read_atom
 from .bibtex import read_bibtex
-from .csvfile import read_csv
+from .csvfile import read_csv, sniff_delimiter
 from .dedup import deduplicate
 from .jsonl import read_forced, read_json, read_jsonl
-from .mapping import parse_mapping
+from .mapping import parse_mapping, resolve_columns
 from .report import ReadReport
 from .ris import read_ris
 from .seedpage import read_seed_page
@@ -86,9 +86,9 @@ def sniff_format(head: str) -> str:
         return "ris"
     if _BIBTEX_ENTRY.search(text):
         return "bibtex"
-    header = text.split("\n", 1)[0].lower()
-    if ("title" in header and ("abstract" in header or "\t" in header or header.count(",") >= 2)
-            and (header.count(",") >= 2 or header.count("\t") >= 2 or header.count(";") >= 2)):
+    header = text.split("\n", 1)[0].rstrip("\r")
+    cells = [c.strip().strip('"') for c in header.split(sniff_delimiter(header))]
+    if len(cells) >= 3 and "title" in resolve_columns(cells):
         return "csv"
     return "seedpage"
 

@@ -31,6 +31,7 @@ _STYLE_CMD = re.compile(r"\\(?:textit|textbf|emph|textrm|textsf|texttt|textsc|ma
 _STYLE_GROUP = re.compile(r"\{\\(?:it|bf|em|rm|sc|sf|tt)\s+([^{}]*)\}")
 _ESCAPED = re.compile(r"\\([&%$#_{}])")
 _TILDE = re.compile(r"(?<!\\)~")
+_MATH = re.compile(r"((?<!\\)\$[^$]*(?<!\\)\$)")
 
 
 def clean_text(value: str) -> str:
@@ -58,9 +59,17 @@ def decode_latex(value: str) -> str:
 
     Math (``$...$``) is kept as written; ``%`` is text, not a comment.
 
+    >>> print(decode_latex(r"{\\'e}t{\\'e} on $\\mathbb{R}^n$"))
+    été on $\\mathbb{R}^n$
     >>> decode_latex(r"Bal\\'azs, G{\\"o}del, {\\c c}a, \\emph{deep} {GPU}s, 5\\% \\& more")
     'Balázs, Gödel, ça, deep GPUs, 5% & more'
     """
+    # math keeps its braces and commands: decode only the text between $...$ spans
+    parts = _MATH.split(value)
+    return "".join(part if i % 2 else _decode_text(part) for i, part in enumerate(parts))
+
+
+def _decode_text(value: str) -> str:
     text = _ACCENT_CMD.sub(_accent, value)
     text = _LETTER_CMD.sub(lambda m: _LETTERS[m.group(1)], text)
     for _ in range(3):  # nested styles
