@@ -1,22 +1,30 @@
 """The interactive HTML page: pyvis (vis-network) with everything inlined.
 
 pyvis's own templates link Bootstrap (and in some modes vis-network) from a CDN, which
-fails offline, and its built-in filter menu blanks the graph. So kgraph fills a pyvis
-``Network`` directly (``add_edge`` rescans all edges per call: 30 s at 10k nodes) and
-renders it with its own template, which inlines pyvis's vis-network files and adds a
-legend/type filter, a search box and a details panel. Untrusted text travels as JSON in
-a ``<script type="application/json">`` block (Jinja's ``tojson`` escapes ``<``, ``>``,
-``&``, ``'``) and is put in the page only with ``textContent``.
+fails offline, its built-in filter menu blanks the graph, and its ``add_edge`` rescans
+all edges per call (30 s at 10k nodes). So kgraph renders pyvis's vis-network files with
+its own template and writes the node/edge data itself, compactly: nodes as records,
+edges as index pairs, all in one ``<script type="application/json">`` block (escaped
+with Jinja's ``htmlsafe_json_dumps``: ``<``, ``>``, ``&``, ``'`` become ``\\u`` escapes)
+that the page parses once. Untrusted text is put in the page only with ``textContent``.
+
+The page keeps the whole build in memory but hands vis-network only one *view* at a
+time: the whole graph when it is small, else an overview of the top entities coloured
+by community; a community or a node's neighbourhood is one click or one search away.
+Each view is laid out by a short physics run that then switches itself off, so the page
+is idle afterwards however large the build.
 """
 
 from __future__ import annotations
 
-import json
 import math
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 from pyvis.network import Network
 
 from ..graph.build import entity_node
@@ -32,94 +40,141 @@ COLOURS: dict[str, str] = {
     EntityKind.METRIC.value: "#b279a2",
     EntityKind.CONCEPT.value: "#4c9ec9",
 }
+# distinct colours for the largest communities (Tableau 20 order); the rest are grey
+COMMUNITY_COLOURS: tuple[str, ...] = (
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
+)
+OVERVIEW_ABOVE = 1500
+"""Above this many nodes shown by default (papers and entities of two or more papers), the
+page opens on the overview: physics over more nodes does not settle in a few seconds."""
+OVERVIEW_NODES = 150
+"""Entities in the overview."""
+VIEW_CAP = 600
+"""Most nodes a community or neighbourhood view lays out (the best connected first)."""
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 
-def _short(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def page_payload(data: GraphData, title: str) -> tuple[list[dict], list[dict], dict[str, Any]]:
-    """vis-network nodes and edges plus the details blob the panel reads."""
-    degree: dict[str, int] = {}
-    edges: list[dict] = []
-    papers_of = data.papers_of_entity
-    for paper_id, entity_ids in data.entities_of_paper.items():
-        for entity_id in sorted(entity_ids):
-            node = entity_node(entity_id)
-            edges.append({"id": f"m:{paper_id}|{entity_id}", "from": paper_id, "to": node, "kind": "mentions",
-                          "color": {"color": "#c8c8c8", "opacity": 0.6}, "width": 1})
-            degree[paper_id] = degree.get(paper_id, 0) + 1
-            degree[node] = degree.get(node, 0) + 1
-    for link in data.links:
-        edges.append({"id": f"r:{link.source}|{link.target}", "from": link.source, "to": link.target, "kind": "related",
-                      "weight": link.weight, "shared": [entity_node(e) for e in link.shared],
-                      "width": 1 + min(6.0, link.weight / 2), "color": {"color": "#7a8ca3", "opacity": 0.8}, "dashes": True})
-        degree[link.source] = degree.get(link.source, 0) + 1
-        degree[link.target] = degree.get(link.target, 0) + 1
-
-    def size(node: str) -> float:
-        return round(8 + 4 * math.sqrt(degree.get(node, 0)), 2)
-
-    nodes: list[dict] = []
-    papers: dict[str, dict] = {}
-    marks: dict[str, list] = {p.id: [] for p in data.papers}
+def _paper_marks(data: GraphData, index: dict[str, int]) -> dict[str, list[list[int]]]:
+    """Paper id -> sorted ``[start, end, entity node index]`` of its resolved abstract mentions."""
+    marks: dict[str, list[list[int]]] = {p.id: [] for p in data.papers}
     for mention, entity_id in zip(data.mentions, data.mention_entity):
         if entity_id and mention.field is Field.ABSTRACT:
-            marks[mention.paper_id].append([mention.start, mention.end, entity_node(entity_id)])
+            marks[mention.paper_id].append([mention.start, mention.end, index[entity_node(entity_id)]])
+    return {paper_id: sorted(rows) for paper_id, rows in marks.items()}
+
+
+def overview(
+    data: GraphData, index: dict[str, int], *, max_nodes: int = OVERVIEW_NODES, per_node: int = 5
+) -> dict[str, list]:
+    """The overview: the entities that name the largest communities, then the most
+    mentioned ones, joined by how many papers mention both (each keeps ``per_node``
+    strongest partners).
+
+    Returns
+    -------
+    dict
+        ``nodes``: node indices; ``edges``: ``[index, index, papers in common]``.
+    """
+    papers_of = data.papers_of_entity
+    chosen: list[str] = []
+    for top in data.communities.top[: len(COMMUNITY_COLOURS)]:
+        chosen.extend(e for e in top if len(papers_of.get(e, ())) > 1)
+    by_papers = sorted(papers_of, key=lambda e: (-len(papers_of[e]), e))
+    chosen.extend(e for e in by_papers if len(papers_of[e]) > 1)
+    chosen = list(dict.fromkeys(chosen))[:max_nodes]
+    keep = set(chosen)
+    together: Counter[tuple[str, str]] = Counter()
+    for entity_ids in data.entities_of_paper.values():
+        present = sorted(keep.intersection(entity_ids))
+        together.update((a, b) for i, a in enumerate(present) for b in present[i + 1 :])
+    partners: dict[str, int] = Counter()
+    edges = []
+    for (a, b), count in sorted(together.items(), key=lambda item: (-item[1], item[0])):
+        if partners[a] < per_node or partners[b] < per_node:
+            partners[a] += 1
+            partners[b] += 1
+            edges.append([index[entity_node(a)], index[entity_node(b)], count])
+    return {"nodes": [index[entity_node(e)] for e in chosen], "edges": edges}
+
+
+def page_payload(data: GraphData, title: str) -> dict[str, Any]:
+    """Everything the page reads: nodes, edges as index pairs, paper details, communities."""
+    papers_of = data.papers_of_entity
+    keys = [p.id for p in data.papers] + [entity_node(e.id) for e in data.entities]
+    index = {key: i for i, key in enumerate(keys)}
+    mentions = [[index[paper_id], index[entity_node(e)]] for paper_id, ids in data.entities_of_paper.items() for e in sorted(ids)]
+    related = [[index[link.source], index[link.target], round(link.weight, 3), [index[entity_node(e)] for e in link.shared]]
+               for link in data.links]
+    degree = Counter(i for pair in mentions for i in pair) + Counter(i for row in related for i in row[:2])
+    membership = data.communities.membership
+
+    def size(i: int) -> float:
+        return round(8 + 4 * math.sqrt(degree[i]), 1)
+
+    nodes: list[dict[str, Any]] = []
     for paper in data.papers:
-        nodes.append({"id": paper.id, "label": _short(paper.title), "fullLabel": paper.title, "kind": "Paper",
-                      "color": COLOURS["Paper"], "shape": "square", "size": size(paper.id), "title": paper.title,
-                      "searchLabels": [paper.title]})
-        papers[paper.id] = {"id": paper.id, "title": paper.title, "year": paper.year, "url": paper.url,
-                            "abstract": paper.abstract, "marks": sorted(marks[paper.id])}
-    entities: dict[str, dict] = {}
+        nodes.append({"id": paper.id, "kind": "Paper", "label": paper.title, "size": size(index[paper.id]),
+                      "community": membership.get(paper.id, -1)})
     for entity in data.entities:
-        node = entity_node(entity.id)
-        kind = entity.kind.value
+        key = entity_node(entity.id)
+        node = {"id": key, "kind": entity.kind.value, "label": entity.label, "size": size(index[key]),
+                "community": membership.get(key, -1)}
+        if entity.alt_labels:
+            node["alt"] = list(entity.alt_labels)
+        if entity.merged_by:
+            node["merged"] = list(entity.merged_by)
         # an entity of a single paper explains no link: it starts hidden and out of the
         # physics, which keeps big builds readable and quick to lay out
-        single = len(papers_of.get(entity.id, ())) <= 1
-        nodes.append({"id": node, "label": _short(entity.label, 30), "fullLabel": entity.label, "kind": kind,
-                      "color": COLOURS[kind], "shape": "dot", "size": size(node),
-                      "title": f"{entity.label} ({kind})", "searchLabels": [entity.label, *entity.alt_labels],
-                      "single": single, "hidden": single, "physics": not single})
-        entities[node] = {"label": entity.label, "kind": kind, "alt": list(entity.alt_labels),
-                          "merged": list(entity.merged_by), "papers": papers_of.get(entity.id, [])}
-    counts: dict[str, int] = {}
-    for node in nodes:
-        counts[node["kind"]] = counts.get(node["kind"], 0) + 1
+        if len(papers_of.get(entity.id, ())) <= 1:
+            node["single"] = True
+        nodes.append(node)
+    marks = _paper_marks(data, index)
+    papers = {p.id: {"year": p.year, "url": p.url, "abstract": p.abstract, "marks": marks[p.id]} for p in data.papers}
+    counts = Counter(node["kind"] for node in nodes)
     singles = sum(1 for node in nodes if node.get("single"))
-    blob = {"title": title, "colours": COLOURS, "counts": counts, "singles": singles, "papers": papers, "entities": entities}
-    return nodes, edges, blob
+    communities = [{"id": c, "name": name, "size": n}
+                   for c, (name, n) in enumerate(zip(data.communities.names, data.communities.sizes()))]
+    big = len(nodes) - singles > OVERVIEW_ABOVE
+    return {"title": title, "colours": COLOURS, "communityColours": COMMUNITY_COLOURS, "counts": counts,
+            "singles": singles, "nodes": nodes, "mentions": mentions, "related": related, "papers": papers,
+            "communities": communities, "mode": "overview" if big else "full", "viewCap": VIEW_CAP,
+            "overview": overview(data, index) if big else None}
 
 
-def vis_options(n_nodes: int) -> dict[str, Any]:
-    """Physics that settles quickly, then the page switches it off."""
+def vis_options() -> dict[str, Any]:
+    """Physics for laying out one view; the page runs it per view (fewer iterations for
+    views over 400 moving nodes) and then switches it off."""
     return {
         "physics": {
-            "enabled": True,
+            "enabled": False,
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {"gravitationalConstant": -40, "springLength": 90, "avoidOverlap": 0.2},
-            "stabilization": {"enabled": True, "iterations": 300 if n_nodes < 2000 else 120, "fit": True},
+            "stabilization": {"enabled": True, "iterations": 300, "fit": True,
+                              "updateInterval": 50},
         },
-        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": n_nodes > 1500},
+        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": True},
         "nodes": {"font": {"size": 12}, "borderWidth": 1},
         "edges": {"smooth": False},
+        "layout": {"randomSeed": 7, "improvedLayout": False},
     }
+
+
+def _json(value: Any) -> Markup:
+    # compact, and safe inside <script>: </script> or <!-- in a title cannot end the block
+    return htmlsafe_json_dumps(value, separators=(",", ":"))
 
 
 def render_html(data: GraphData, title: str = "kgraph") -> str:
     """The page as a string (self-contained: no request leaves it)."""
-    nodes, edges, blob = page_payload(data, title)
+    payload = page_payload(data, title)
     net = Network(height="100%", width="100%", cdn_resources="in_line")
-    net.nodes, net.edges = nodes, edges  # pyvis's add_edge is O(E) per call
-    net.options = vis_options(len(nodes))
+    net.options = vis_options()
     env = Environment(loader=FileSystemLoader([str(TEMPLATE_DIR), net.template_dir]), autoescape=True)
     template = env.get_template("kgraph.html.j2")
-    return template.render(page_title=title, nodes=net.nodes, edges=net.edges,
-                           options=json.dumps(net.options), data=blob)
+    return template.render(page_title=title, options=_json(net.options), data=_json(payload))
 
 
 def write_html(data: GraphData, path: Path, title: str = "kgraph") -> None:
     write_text_atomic(path, render_html(data, title))
+

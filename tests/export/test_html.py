@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-import kgraph
-from kgraph.export.html import render_html
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from kgraph.export.html import COLOURS, COMMUNITY_COLOURS, OVERVIEW_NODES, VIEW_CAP, page_payload, render_html
+from kgraph.graph.build import entity_node
+from kgraph.graph.communities import communities_of
+from kgraph.graph.data import GraphData
+from kgraph.model import Entity, EntityKind, Field, Link, Mention, Paper
 
 
 def test_page_renders_offline_without_any_request(open_page, demo_build, demo_kg):
@@ -58,26 +66,139 @@ def test_search_by_acronym_focuses_entity(open_page, demo_build):
     assert "Sparse Gaussian Splatting" in page.inner_text("#details")
 
 
-def test_untrusted_text_is_shown_literally_and_never_runs(tmp_path, jsonl, open_page):
-    payloads = [
-        "<script>window.__pwned = 1</script>",
-        "<img src=x onerror=\"window.__pwned = 2\">",
-        "</script><script>window.__pwned = 3</script>",
-        "\"'><svg onload=window.__pwned=4>",
-    ]
-    records = [{"title": f"Evil {i} {p}", "abstract": f"We study {p} with Convolutional Neural Networks (CNNs) on ImageNet. "
-                "A second sentence keeps this an abstract.", "url": "javascript:window.__pwned=5"} for i, p in enumerate(payloads)]
-    src = jsonl("evil.jsonl", records)
-    kg = kgraph.build([src], tier="rules")
+PAYLOADS = [
+    "<script>window.__pwned = 1</script>",
+    "<img src=x onerror=\"window.__pwned = 2\">",
+    "</script><script>window.__pwned = 3</script>",
+    "\"'><svg onload=window.__pwned=4>",
+]
+
+
+def evil_data() -> GraphData:
+    """A build made straight from records (readers may clean markup; the page must not rely on it)."""
+    papers, mentions, mention_entity = [], [], []
+    entities = [Entity(f"e{i}", EntityKind.METHOD, f"Net {p}", f"net{i}", (f"N{i} {p}",)) for i, p in enumerate(PAYLOADS)]
+    for i, payload in enumerate(PAYLOADS):
+        abstract = f"We study {payload} with Net. Again {payload}."
+        papers.append(Paper(f"p{i}", f"Evil {i} {payload}", abstract, year=2024, url="javascript:window.__pwned=5"))
+        for e, start in ((entities[i], 9), (entities[(i + 1) % len(PAYLOADS)], abstract.rindex(payload))):
+            mentions.append(Mention(f"p{i}", Field.ABSTRACT, start, start + len(payload), payload, EntityKind.METHOD, 0, "test"))
+            mention_entity.append(e.id)
+    by_paper = {p.id: {e for m, e in zip(mentions, mention_entity) if m.paper_id == p.id} for p in papers}
+    links = [Link("p0", "p1", 2.0, ("e1",))]
+    return GraphData(tuple(papers), tuple(mentions), tuple(mention_entity), tuple(entities), tuple(links),
+                     communities=communities_of(papers, entities, by_paper, links))
+
+
+def test_untrusted_text_is_shown_literally_and_never_runs(tmp_path, open_page):
+    data = evil_data()
     out = tmp_path / "graph.html"
-    out.write_text(render_html(kg.data, title="<b>evil</b>"), encoding="utf-8")
+    out.write_text(render_html(data, title="<b>evil</b>"), encoding="utf-8")
     page, requests, errors = open_page(out)
-    node_id = kg.papers[0].id
-    page.evaluate(f"window.kgraphNetwork.selectNodes([{node_id!r}])")
-    page.evaluate(f"showNode({node_id!r})")
-    assert page.evaluate("window.__pwned") is None
-    assert page.inner_text("#details h2") == records[0]["title"]
-    assert "<script>" in page.inner_text("#details")
+    page.check("#show-singles")
+    page.evaluate("showNode('p0')")
+    assert page.inner_text("#details h2") == data.papers[0].title
+    assert PAYLOADS[0] in page.inner_text("#details")  # the abstract, marks included, shown as text
+    assert page.locator("#details mark").count() == 2
     assert page.locator("#details a[href^='javascript']").count() == 0
+    page.evaluate("showNode('entity:e1')")
+    assert page.inner_text("#details h2") == data.entities[1].label
+    assert data.entities[1].alt_labels[0] in page.inner_text("#details")
+    # community names are made of entity labels: the legend shows them as text too
+    assert any(p in page.inner_text("#communities") for p in PAYLOADS)
+    page.fill("#search", "N2 ")
+    page.dispatch_event("#search", "change")
+    assert page.inner_text("#details h2") == data.entities[2].label
+    page.click('#communities li a')
+    page.wait_for_function("window.kgraphState.stabilized")
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("#details img, #details svg, #details script, #communities img, #communities svg").count() == 0
     assert page.title() == "<b>evil</b>"
     assert [r for r in requests if not r.startswith("file:")] == []
+    assert errors == []
+
+
+def synthetic_build(n_nodes: int) -> GraphData:
+    """The benchmark's synthetic build (benchmarks/html_scale.py), so tests and benchmark see the same shape."""
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "html_scale.py"
+    spec = importlib.util.spec_from_file_location("html_scale", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.synthetic_build(n_nodes)
+
+
+@pytest.fixture(scope="module")
+def large_page(tmp_path_factory) -> tuple[GraphData, Path]:
+    data = synthetic_build(2500)
+    out = tmp_path_factory.mktemp("large") / "graph.html"
+    out.write_text(render_html(data), encoding="utf-8")
+    return data, out
+
+
+def test_small_build_opens_on_the_whole_graph(demo_kg):
+    payload = page_payload(demo_kg.data, "t")
+    assert payload["mode"] == "full" and payload["overview"] is None
+    assert [c["name"] for c in payload["communities"]] == list(demo_kg.data.communities.names)
+
+
+def test_large_build_payload_has_an_overview_of_community_entities(large_page):
+    data, _ = large_page
+    payload = page_payload(data, "t")
+    assert payload["mode"] == "overview"
+    ids = [payload["nodes"][i]["id"] for i in payload["overview"]["nodes"]]
+    assert len(ids) == len(set(ids)) == OVERVIEW_NODES
+    assert {entity_node(e) for e in data.communities.top[0]} <= set(ids)
+    chosen = set(payload["overview"]["nodes"])
+    assert payload["overview"]["edges"] and all(a in chosen and b in chosen and n >= 1 for a, b, n in payload["overview"]["edges"])
+
+
+NODE_COLOURS = "window.kgraphNetwork.body.data.nodes.get().map(n => [n.id, n.color])"
+
+
+def test_colour_by_community(open_page, demo_build, demo_kg):
+    page, _, errors = open_page(demo_build / "graph.html")
+    found = demo_kg.data.communities
+    by_type = dict(page.evaluate(NODE_COLOURS))
+    assert by_type[demo_kg.papers[0].id] == COLOURS["Paper"]
+    assert page.locator("#communities li").count() == min(len(found), len(COMMUNITY_COLOURS))
+    assert found.names[0] in page.inner_text("#communities")
+    page.check("#colour-community")
+    by_community = dict(page.evaluate(NODE_COLOURS))
+    for node, colour in by_community.items():
+        c = found.membership[node]
+        assert colour == (COMMUNITY_COLOURS[c] if c < len(COMMUNITY_COLOURS) else "#b8b8b8")
+    assert len(set(by_community.values())) >= 2
+    page.check("#colour-type")
+    assert dict(page.evaluate(NODE_COLOURS)) == by_type
+    assert errors == []
+
+
+def test_large_graph_opens_on_overview_and_search_reaches_any_node(open_page, large_page):
+    data, path = large_page
+    page, requests, errors = open_page(path)
+    state = page.evaluate("window.kgraphState")
+    assert state["mode"] == "overview" and state["colourBy"] == "community"
+    assert state["nodeCount"] == len(data.papers) + len(data.entities) and state["viewNodes"] == OVERVIEW_NODES
+    assert page.evaluate("window.kgraphNetwork.physics.options.enabled") is False  # laid out, then stopped
+    paper = data.papers[-1]
+    assert page.evaluate(f"window.kgraphNetwork.body.data.nodes.get({paper.id!r})") is None
+    page.fill("#search", paper.title)
+    page.dispatch_event("#search", "change")
+    page.wait_for_function("window.kgraphState.stabilized && window.kgraphState.mode === 'neighbourhood'")
+    assert page.inner_text("#details h2") == paper.title
+    assert page.evaluate(f"window.kgraphNetwork.body.data.nodes.get({paper.id!r}).hidden") is False
+    assert page.evaluate("window.kgraphNetwork.getSelectedNodes()") == [paper.id]
+    page.click("#to-overview")
+    page.wait_for_function("window.kgraphState.stabilized && window.kgraphState.mode === 'overview'")
+    assert [r for r in requests if not r.startswith("file:")] == [] and errors == []
+
+
+def test_community_drill_down(open_page, large_page):
+    data, path = large_page
+    page, _, _ = open_page(path)
+    page.click("#communities li:nth-child(2) a")
+    page.wait_for_function("window.kgraphState.stabilized && window.kgraphState.mode === 'community'")
+    shown = page.evaluate("window.kgraphNetwork.body.data.nodes.getIds()")
+    assert 0 < len(shown) <= VIEW_CAP
+    assert {data.communities.membership[n] for n in shown} == {1}
+    assert page.evaluate("window.kgraphNetwork.physics.options.enabled") is False
