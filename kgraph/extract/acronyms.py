@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 _PAREN = re.compile(r"\(([^()]{1,120})\)")
 _WORD = re.compile(r"[\w][\w\-'’]*", re.UNICODE)
+_WORD_CHAR = re.compile(r"[\w\-'’]", re.UNICODE)  # any character a _WORD match can hold
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,12 +119,32 @@ def _initials_match(short: str, window: str) -> int | None:
     return None
 
 
+def _last_words(text: str, n: int) -> list[re.Match[str]]:
+    """The last ``n`` matches of :data:`_WORD` in ``text``, as ``list(_WORD.finditer(text))[-n:]``
+    gives them, without scanning the whole text for every bracket (that was quadratic in
+    the length of an abstract).
+
+    A tail is cut right after a character no word can contain, so no match straddles the
+    cut and the tail's matches are exactly the full text's matches past it.
+    """
+    size = 64 * n
+    while size < len(text):
+        cut = len(text) - size
+        while cut > 0 and _WORD_CHAR.match(text, cut - 1):
+            cut -= 1
+        words = list(_WORD.finditer(text, cut))
+        if len(words) >= n or cut == 0:
+            return words[-n:]
+        size *= 4
+    return list(_WORD.finditer(text))[-n:]
+
+
 def _long_before(text: str, paren_start: int, short: str, short_start: int) -> AcronymPair | None:
     letters = sum(c.isalnum() for c in short)
     window_words = min(letters + 5, letters * 2)
     # look back at most window_words words, and never past a sentence or clause break
     head = text[:paren_start].rstrip()
-    words = list(_WORD.finditer(head))[-window_words:]
+    words = _last_words(head, window_words)
     if not words:
         return None
     window_start = words[0].start()
@@ -148,7 +169,7 @@ def _long_before(text: str, paren_start: int, short: str, short_start: int) -> A
 def _long_inside(text: str, match: re.Match[str], inner: str, inner_start: int) -> AcronymPair | None:
     # "SHORT (long form)": the word before the bracket is the short form
     before = text[: match.start()].rstrip()
-    last = list(_WORD.finditer(before))[-1:] if before else []
+    last = _last_words(before, 1) if before else []
     if not last:
         return None
     short = last[0].group(0)

@@ -48,3 +48,19 @@ def test_short_form_shape(candidate, ok):
 )
 def test_guess_kind(phrase, kind):
     assert guess_kind(phrase) is kind
+
+
+@pytest.mark.parametrize("n", [1, 3, 12])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "word " * 400,  # long: only a tail is scanned
+        "x" * 2000 + " tail",  # one huge word: the cut walks back to the start
+        "co-training isn't self-supervised " * 50 + "(a) b-c d’e",  # hyphens and apostrophes at the cut
+        "",
+    ],
+)
+def test_last_words_equals_scanning_the_whole_text(text, n):
+    from kgraph.extract.acronyms import _WORD, _last_words
+
+    assert [m.span() for m in _last_words(text, n)] == [m.span() for m in list(_WORD.finditer(text))[-n:]]
