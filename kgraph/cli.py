@@ -50,11 +50,12 @@ def main(
 
 @app.command()
 def build(
-    inputs: Annotated[list[Path], typer.Argument(help="Files or folders: seed/listing pages (.txt), JSON Lines (.jsonl).", show_default=False)],
+    inputs: Annotated[list[Path], typer.Argument(help="Files or folders (read recursively), '-' for stdin: BibTeX, RIS, CSV/TSV (Scopus, IEEE, WoS), WoS tagged text, arXiv Atom/snapshot, OpenAlex, Semantic Scholar, JSON/JSONL, seed pages.", show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the outputs.")] = DEFAULT_DIR,
     fast: Annotated[bool, typer.Option("--fast", help="Use the fast (CNN) extractor tier.")] = False,
     tier: Annotated[Optional[str], typer.Option(help="Extractor tier: accurate, fast or rules (default: accurate when installed).")] = None,
-    fmt: Annotated[Optional[str], typer.Option("--format", help="Force the input format (seedpage, jsonl) instead of detecting it.")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="Force the input format instead of detecting it: seedpage, jsonl, json, openalex, s2, arxiv, atom, bibtex, ris, csv, wos.")] = None,
+    field_map: Annotated[Optional[list[str]], typer.Option("--map", help="CSV/JSON field mapping FIELD=COLUMN (title, abstract, year, authors, doi, arxiv_id, url, venue, id); repeatable.")] = None,
     top_k: Annotated[int, typer.Option(help="Paper-paper links kept per paper.", min=1)] = 10,
     thesaurus: Annotated[Optional[Path], typer.Option(help="VOSviewer thesaurus (label<TAB>replace by; empty replacement removes the term).")] = None,
     strict: Annotated[bool, typer.Option(help="Exit with status 1 when any record was skipped.")] = False,
@@ -73,6 +74,10 @@ def build(
     summary = BuildSummary()
     if processes != "auto" and not (processes.isdigit() and int(processes) > 0):
         raise typer.BadParameter("a positive number or 'auto'", param_hint="--processes")
+    if field_map:
+        if any("=" not in item or ";" in item for item in field_map):
+            raise typer.BadParameter("FIELD=COLUMN, one per --map", param_hint="--map")
+        fmt = f"{fmt or ''}:{';'.join(field_map)}"  # the readers' format spec carries the mapping
     options = BuildOptions(tier="fast" if fast else tier, top_k=top_k, fmt=fmt, thesaurus=thesaurus,
                            processes=processes if processes == "auto" else int(processes))
     try:
@@ -105,6 +110,9 @@ def build(
         f"{report.total_skipped} skipped, {len(report.problems)} warnings -> {len(data.papers)} papers",
         highlight=False,
     )
+    for dropped, kept, count in report.duplicate_files():
+        where = "within that file" if dropped == kept else f"already read from {kept}"
+        out.print(f"  merged {count:4d} duplicates from {dropped} ({where})", highlight=False)
     _print_counts(data)
     timing = ", ".join(f"{stage} {secs:.1f}s" for stage, secs in summary.timings.items())
     out.print(f"extractor: {summary.tier}; {timing}", highlight=False)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote as percent_encode
 
 import pyoxigraph as ox
 
 from ..graph.data import GraphData
 from ..model import EntityKind
+from ..readers.ids import normalise_arxiv, normalise_doi
 from .namespaces import DATA, PREFIXES, entity_iri, link_iri, mention_iri, paper_iri
 from .queries import lookup_label
 
@@ -21,6 +23,11 @@ _INT = ox.NamedNode(_XSD + "integer")
 _DOUBLE = ox.NamedNode(_XSD + "double")
 _GYEAR = ox.NamedNode(_XSD + "gYear")
 _DATETIME = ox.NamedNode(_XSD + "dateTime")
+# PRISM (used with FaBiO) names a paper's DOI and the journal/proceedings it appeared in.
+_PRISM = "http://prismstandard.org/namespaces/basic/2.0/"
+_PRISM_DOI = ox.NamedNode(_PRISM + "doi")
+_PRISM_VENUE = ox.NamedNode(_PRISM + "publicationName")
+_IRI_SAFE = "/:;()[]@!$&'*+,=-._~"  # DOIs may hold <, >, spaces...: those are percent-encoded
 
 
 def _n(prefixed: str) -> ox.NamedNode:
@@ -55,9 +62,14 @@ def triples(data: GraphData) -> Iterator[ox.Triple]:
         for author in paper.authors:
             yield t(p, _n("dcterms:creator"), ox.Literal(author))
         if paper.doi:
-            yield t(p, _n("schema:sameAs"), ox.NamedNode("https://doi.org/" + paper.doi))
+            doi = normalise_doi(paper.doi)
+            yield t(p, _n("schema:sameAs"), ox.NamedNode("https://doi.org/" + percent_encode(doi, safe=_IRI_SAFE)))
+            yield t(p, _PRISM_DOI, ox.Literal(doi))
         if paper.arxiv_id:
-            yield t(p, _n("schema:sameAs"), ox.NamedNode("https://arxiv.org/abs/" + paper.arxiv_id))
+            arxiv_id = normalise_arxiv(paper.arxiv_id)
+            yield t(p, _n("schema:sameAs"), ox.NamedNode("https://arxiv.org/abs/" + percent_encode(arxiv_id, safe=_IRI_SAFE)))
+        if paper.venue:
+            yield t(p, _PRISM_VENUE, ox.Literal(paper.venue))
         if paper.url:
             yield t(p, _n("schema:url"), ox.Literal(paper.url))
         for entity_id in sorted(data.entities_of_paper.get(paper.id, ())):

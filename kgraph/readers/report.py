@@ -8,6 +8,12 @@ from dataclasses import dataclass, field
 from ..errors import InputError
 
 
+def _file(source: str) -> str:
+    """The file part of a ``path:line`` source."""
+    path, sep, line = source.rpartition(":")
+    return path if sep and line.isdigit() else source
+
+
 @dataclass
 class ReadReport:
     """Collects counts and problems while readers run; the build summary prints it."""
@@ -25,6 +31,11 @@ class ReadReport:
         self.problems.append(error)
         if error.source is not None:
             self.skipped[error.source] += skipped
+
+    def duplicate_files(self) -> list[tuple[str, str, int]]:
+        """``(file of the dropped record, file of the kept one, how many)``, most first."""
+        pairs = Counter((_file(dropped), _file(kept)) for _, dropped, kept in self.duplicates)
+        return [(dropped, kept, n) for (dropped, kept), n in pairs.most_common()]
 
     @property
     def total_read(self) -> int:
