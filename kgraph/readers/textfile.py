@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import InputError
 
 STDIN = Path("-")
-_stdin_cache: dict[int, bytes] = {}
+_stdin_cache: dict[int, tuple[object, bytes]] = {}  # the stream is kept so its id is not reused
 
 
 def source_name(path: Path) -> str:
@@ -28,8 +28,8 @@ def read_bytes(path: Path) -> bytes:
     stream = getattr(sys.stdin, "buffer", sys.stdin)
     if id(stream) not in _stdin_cache:
         data = stream.read()
-        _stdin_cache[id(stream)] = data.encode("utf-8") if isinstance(data, str) else data
-    return _stdin_cache[id(stream)]
+        _stdin_cache[id(stream)] = (stream, data.encode("utf-8") if isinstance(data, str) else data)
+    return _stdin_cache[id(stream)][1]
 
 
 def read_head(path: Path, size: int = 4096) -> bytes:
