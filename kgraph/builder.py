@@ -27,7 +27,8 @@ from .graph.data import GraphData
 from .graph.links import paper_links
 from .model import Mention
 from .readers import ReadReport, read_papers
-from .rdf.convert import write_rdf
+from .rdf.convert import sorted_triples, write_rdf
+from .rdf.remote import TRIG_FILE
 from .rdf.store import STORE_DIR, write_store
 from .resolve.entities import resolve
 from .resolve.thesaurus import read_thesaurus
@@ -144,7 +145,7 @@ def build_data(
                      tuple(links), dict(resolution.ambiguous_acronyms), meta, communities)
 
 
-OUTPUTS = ("kgraph.json", "graph.ttl", "graph.graphml", "graph.html", STORE_DIR)
+OUTPUTS = ("kgraph.json", "graph.ttl", "graph.trig", "graph.graphml", "graph.html", STORE_DIR)
 
 
 def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | None = None) -> list[Path]:
@@ -154,8 +155,12 @@ def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | No
     out_dir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     write_json(data, out_dir / "kgraph.json")
+    ordered = sorted_triples(data)
     with atomic_path(out_dir / "graph.ttl") as tmp:
-        write_rdf(data, tmp, ox.RdfFormat.TURTLE)
+        write_rdf(data, tmp, ox.RdfFormat.TURTLE, triples=ordered)
+    with atomic_path(out_dir / TRIG_FILE) as tmp:  # one named graph per paper, for `kgraph push`
+        write_rdf(data, tmp, ox.RdfFormat.TRIG, triples=ordered)
+    del ordered
     with atomic_dir(out_dir / STORE_DIR) as tmp:
         write_store(out_dir / "graph.ttl", tmp)
     write_graphml(build_networkx_of(data), out_dir / "graph.graphml")

@@ -144,9 +144,11 @@ def query(
     name: Annotated[Optional[str], typer.Option("--name", "-n", help="Run a canned query from ontology/queries (see --list).")] = None,
     param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="A canned query's parameter as key=value (repeatable).")] = None,
     list_queries: Annotated[bool, typer.Option("--list", help="List the canned queries and their parameters.")] = False,
+    endpoint: Annotated[Optional[str], typer.Option(help="Query this SPARQL 1.1 endpoint (e.g. http://127.0.0.1:7878/query after `kgraph push`) instead of a build's store.")] = None,
 ) -> None:
     """Run a SPARQL query (or a canned one) against a build's store and print the result."""
-    from .rdf.queries import canned_queries, run_canned
+    from .rdf.queries import canned_queries, canned_query, run_canned
+    from .rdf.remote import remote_query
     from .rdf.store import format_rows, open_store, run_query
 
     if list_queries:
@@ -167,11 +169,13 @@ def query(
             raise _fail(KGraphError(f"--param needs key=value, got {item!r}"))
         values[key.strip()] = value
     try:
-        store = open_store(graph)
-        if name is not None:
-            result = run_canned(store, name, values)
+        if endpoint is not None:
+            text = canned_query(name).bind(values) if name is not None else (sys.stdin.read() if sparql == "-" else sparql)
+            result = remote_query(endpoint, text)
+        elif name is not None:
+            result = run_canned(open_store(graph), name, values)
         else:
-            result = run_query(store, sys.stdin.read() if sparql == "-" else sparql)
+            result = run_query(open_store(graph), sys.stdin.read() if sparql == "-" else sparql)
     except KGraphError as exc:
         raise _fail(exc) from None
     if fmt != "table":
@@ -182,6 +186,26 @@ def query(
         table.add_row(*("" if v is None else str(v) for v in row))
     out.print(table)
     out.print(f"{len(result.rows)} row(s)", highlight=False)
+
+
+@app.command()
+def push(
+    build_dir: Annotated[Path, typer.Argument(help="A build folder (with graph.trig).")] = DEFAULT_DIR,
+    endpoint: Annotated[str, typer.Option(help="The server's SPARQL 1.1 Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph) or http://host:3030/ds/data (Fuseki).")] = ...,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for each request.")] = 60.0,
+) -> None:
+    """Load a build into an external SPARQL store, one named graph per paper.
+
+    A re-push sends only the graphs that changed and deletes those of removed papers.
+    """
+    from .rdf.remote import push as push_build
+
+    try:
+        done = push_build(build_dir, endpoint, timeout=timeout)
+    except KGraphError as exc:
+        raise _fail(exc) from None
+    out.print(f"pushed {build_dir} to {endpoint}: {done.sent} graphs sent, {done.unchanged} unchanged, "
+              f"{done.deleted} deleted", highlight=False)
 
 
 @app.command()

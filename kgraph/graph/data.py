@@ -9,6 +9,7 @@ from typing import Any
 
 from ..model import Entity, Link, Mention, Paper
 from .communities import Communities
+from .cooccurrence import kind_ranks, top_cooccurring
 
 
 @dataclass(frozen=True)
@@ -60,3 +61,15 @@ class GraphData:
     def mention_counts(self) -> Counter[str]:
         """Entity id -> number of mentions."""
         return Counter(e for e in self.mention_entity if e)
+
+    @cached_property
+    def kind_ranks(self) -> dict[str, int]:
+        """Entity id -> rank among entities of its kind by papers (see :func:`.cooccurrence.kind_ranks`)."""
+        counts = {e: len(ps) for e, ps in self.papers_of_entity.items()}
+        return kind_ranks(self.entities, counts)
+
+    @cached_property
+    def cooccurrences(self) -> dict[str, list[tuple[str, int]]]:
+        """Entity id -> top co-occurring entities per kind with shared papers (entities in >= 2 papers)."""
+        return top_cooccurring(self.papers_of_entity, {e.id: e.kind for e in self.entities})
+

@@ -14,7 +14,8 @@ Parameters replace their variables with the value serialised by pyoxigraph as an
 N-Triples term (quotes, backslashes and newlines escaped), so a value is always one
 literal and can never change the query's structure; with constants in place the engine
 starts from an index lookup (a ``VALUES`` block was joined late: 0.8 s instead of ms at
-5M triples). ``int`` parameters become a ``LIMIT`` clause.
+5M triples). ``int`` parameters become a ``LIMIT`` clause (and an integer wherever the
+query names them).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def lookup_label(label: str) -> str:
     return " ".join(label.split()).lower()
 
 _PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*=\s*([^|]*?)\s*\|\s*([^|]*?)\s*(?:\|\s*(text|lower|class|int)\s*)?$")
+_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 CLASSES = ("Method", "Dataset", "Task", "Metric", "Concept", "Paper")
 _TITLE = re.compile(r"^#\s*title:\s*(.*)$")
 
@@ -81,6 +83,7 @@ class CannedQuery:
                 if not value.isdigit():
                     raise QueryError(f"--param {param.name} must be a whole number, got {value!r}")
                 text = f"{text.rstrip()}\nLIMIT {int(value)}\n"
+                bound[param.name] = ox.Literal(str(int(value)), datatype=_INTEGER)
             elif param.type == "class":
                 name = value.strip().capitalize()
                 if name not in CLASSES:

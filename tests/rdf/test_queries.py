@@ -94,3 +94,32 @@ def test_bad_parameters(store, values, message):
     name = "top-entities" if "kind" in values else "evidence"
     with pytest.raises(QueryError, match=message):
         run_canned(store, name, values)
+
+
+LIVE_COOCCURRING = """
+SELECT ?other (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
+  ?e kg:lookupLabel ?entity . ?paper kg:mentions ?e , ?other . FILTER(?other != ?e)
+} GROUP BY ?other
+"""
+
+
+def test_cooccurring_equals_the_live_aggregate_for_every_entity(store):
+    """The materialised counts (and the single-paper path) agree with a GROUP BY over kg:mentions."""
+    labels = [r[0] for r in store_rows(store, "SELECT DISTINCT ?l WHERE { ?e kg:lookupLabel ?l }")]
+    assert labels
+    for label in labels:
+        live = {(r[0], r[1]) for r in store_rows(store, LIVE_COOCCURRING.replace("?entity", f'"{label}"'))}
+        canned = {(r["other"], r["papers"]) for r in run_canned(store, "cooccurring", {"entity": label}).as_dicts()}
+        assert canned == live, label
+
+
+def test_top_entities_ranks_agree_with_paper_counts(store):
+    rows = run_canned(store, "top-entities", {"kind": "Concept", "limit": "100"}).rows
+    counts = [r[2] for r in rows]
+    assert counts == sorted(counts, reverse=True) and len(rows) == len({r[0] for r in rows})
+
+
+def store_rows(store, sparql):
+    from kgraph.rdf.store import run_query
+
+    return run_query(store, sparql).rows

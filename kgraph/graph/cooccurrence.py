@@ -1,0 +1,108 @@
+"""Aggregates materialised at build time so the canned SPARQL queries stay fast.
+
+"Top entities of a type" and "what co-occurs with X" are GROUP BY/ORDER BY queries over
+every mention of an entity: 0.2–1.4 s at 100k papers in the embedded store, for a
+common entity. They are computed here once per build (sparse products, block by block,
+memory linear in the corpus) and written to the RDF as plain facts (``kg:kindRank``,
+``kg:Cooccurrence`` resources) that the queries read with index lookups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+
+from ..model import Entity, EntityKind
+
+
+def kind_ranks(entities: Collection[Entity], paper_count: Mapping[str, int]) -> dict[str, int]:
+    """Rank (1 = most papers) of each entity among entities of its kind; ties by label, then id.
+
+    >>> from kgraph.model import Entity, EntityKind
+    >>> a, b, c = (Entity(i, EntityKind.METHOD, i.upper(), i) for i in "abc")
+    >>> kind_ranks([a, b, c], {"a": 1, "b": 5, "c": 1})
+    {'b': 1, 'a': 2, 'c': 3}
+    """
+    ranks: dict[str, int] = {}
+    by_kind: dict[EntityKind, list[Entity]] = {}
+    for entity in entities:
+        by_kind.setdefault(entity.kind, []).append(entity)
+    for members in by_kind.values():
+        members.sort(key=lambda e: (-paper_count.get(e.id, 0), e.label, e.id))
+        ranks.update((e.id, rank) for rank, e in enumerate(members, start=1))
+    return ranks
+
+
+def top_cooccurring(
+    papers_of: Mapping[str, Collection[str]],
+    kind_of: Mapping[str, EntityKind],
+    *,
+    per_kind: int = 20,
+    min_papers: int = 2,
+    block_rows: int = 1024,
+) -> dict[str, list[tuple[str, int]]]:
+    """For each entity in at least ``min_papers`` papers, the entities sharing most papers with it.
+
+    Keeping the top ``per_kind`` of *each* kind means the overall top ``per_kind`` and the
+    top ``per_kind`` of any one kind (e.g. methods used with a dataset) are both exact.
+    Entities in fewer papers are left out: every entity they co-occur with shares
+    exactly one paper, which a query finds directly.
+
+    Parameters
+    ----------
+    papers_of
+        Entity id -> ids of the papers mentioning it.
+    kind_of
+        Entity id -> kind.
+
+    Returns
+    -------
+    dict
+        Entity id -> ``(other entity id, shared papers)``, most shared first, ties by id.
+
+    Examples
+    --------
+    >>> from kgraph.model import EntityKind as K
+    >>> papers = {"bert": ["p1", "p2", "p3"], "glue": ["p1", "p2"], "squad": ["p3"], "lora": ["p2"]}
+    >>> kinds = {"bert": K.METHOD, "glue": K.DATASET, "squad": K.DATASET, "lora": K.METHOD}
+    >>> top_cooccurring(papers, kinds, per_kind=1)
+    {'bert': [('glue', 2), ('lora', 1)], 'glue': [('bert', 2)]}
+    """
+    import numpy as np
+    from scipy import sparse
+
+    entities = sorted(papers_of)
+    paper_index: dict[str, int] = {}
+    rows, cols = [], []
+    for i, entity in enumerate(entities):
+        for paper in set(papers_of[entity]):
+            rows.append(i)
+            cols.append(paper_index.setdefault(paper, len(paper_index)))
+    if not rows:
+        return {}
+    incidence = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)),
+                                  shape=(len(entities), len(paper_index)))
+    kinds = list(EntityKind)
+    kind_column = np.array([kinds.index(kind_of[e]) for e in entities])
+    counts = np.asarray(incidence.sum(axis=1)).ravel()
+    wanted = np.flatnonzero(counts >= min_papers)
+    transposed = incidence.T.tocsr()
+    result: dict[str, list[tuple[str, int]]] = {}
+    for lo in range(0, len(wanted), block_rows):
+        chunk = wanted[lo : lo + block_rows]
+        block = (incidence[chunk] @ transposed).tocsr()
+        for r, i in enumerate(chunk.tolist()):
+            start, end = block.indptr[r], block.indptr[r + 1]
+            others, shared = block.indices[start:end], block.data[start:end]
+            mask = others != i
+            others, shared = others[mask], shared[mask]
+            keep = []
+            for k in np.unique(kind_column[others]):
+                of_kind = np.flatnonzero(kind_column[others] == k)
+                order = of_kind[np.lexsort((others[of_kind], -shared[of_kind]))[:per_kind]]
+                keep.append(order)
+            if not keep:
+                continue
+            chosen = np.concatenate(keep)
+            chosen = chosen[np.lexsort((others[chosen], -shared[chosen]))]
+            result[entities[i]] = [(entities[j], int(n)) for j, n in zip(others[chosen].tolist(), shared[chosen].tolist())]
+    return result
