@@ -512,6 +512,13 @@ def main() -> None:
     print(f"dev strict via spaCy component: P {scores['p']:.2f} R {scores['r']:.2f} F1 {scores['f1']:.2f}")
     for lab, v in scores["per_label"].items():
         print(f"  {lab:20s} P {v['p']:.2f} R {v['r']:.2f} F1 {v['f1']:.2f}")
+    if cfg.get("int8", False):
+        # last step of the recipe: int8 for the MatMuls that tolerate it (training/quantize_accurate.py)
+        from quantize_accurate import main as quantize
+
+        shutil.copytree(out, work / "shipped_fp16", dirs_exist_ok=True)  # the input, kept for reruns
+        quantize(["--model", str(out), "--source", str(work / "shipped_fp16"), "--data", str(data),
+                  "--max-drop", str(cfg.get("max_int8_f1_drop", 0.5))])
 
 
 if __name__ == "__main__":

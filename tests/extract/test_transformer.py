@@ -18,6 +18,7 @@ from kgraph.extract.transformer import (
     allowed_transitions,
     bio_spans,
     viterbi_bio,
+    viterbi_bio_batch,
 )
 
 TAGS = ["O", "B-Method", "I-Method", "B-Task", "I-Task"]
@@ -70,6 +71,14 @@ def test_viterbi_random_matrices_always_valid():
         p = rng.dirichlet(np.ones(len(TAGS)) * 0.3, size=n)
         path = viterbi_bio(np.log(p + 1e-12), start, trans)
         assert len(path) == n and _valid(path, TAGS)
+
+
+def test_viterbi_batch_equals_one_sentence_at_a_time():
+    rng = np.random.default_rng(1)
+    start, trans = allowed_transitions(TAGS)
+    sents = [np.log(rng.dirichlet(np.ones(len(TAGS)) * 0.3, size=int(n)) + 1e-12) for n in rng.integers(0, 15, size=40)]
+    batched = viterbi_bio_batch(sents, start, trans)
+    assert [b.tolist() for b in batched] == [viterbi_bio(s, start, trans).tolist() for s in sents]
 
 
 def test_viterbi_empty():
@@ -158,6 +167,16 @@ def test_pipe_equals_call_and_no_sentencizer(nlp):
     bare.add_pipe("kgraph_transformer")
     assert _spans(bare(texts[2])) == single[2]
     assert (44, 59, "word error rate", "Metric") in single[2]
+
+
+def test_a_document_does_not_depend_on_its_batch(nlp):
+    # int8 MatMuls scale their activations per onnxruntime call: if inputs of several
+    # documents shared a call, a paper's entities would change with its neighbours
+    from kgraph.readers import read_papers
+
+    abstracts = [p.abstract for p in read_papers([Path(__file__).resolve().parents[2] / "examples"])][:12]
+    together = [_spans(d) for d in nlp.pipe(abstracts, batch_size=12)]
+    assert together == [_spans(nlp(t)) for t in abstracts]
 
 
 def test_long_sentence_is_windowed_not_truncated(nlp):
