@@ -119,7 +119,7 @@ def build(
     if summary.cache:
         out.print(f"cache: {summary.cache['reused']} papers reused, {summary.cache['extracted']} extracted, "
                   f"{summary.cache['dropped']} stale entries dropped", highlight=False)
-    out.print(f"wrote {output}/ (graph.ttl, graph.html, graph.graphml, kgraph.json, store/)", highlight=False)
+    out.print(f"wrote {output}/ (graph.ttl, graph.trig, graph.html, graph.graphml, kgraph.json, store/, cache.sqlite)", highlight=False)
     if strict and report.problems:
         raise typer.Exit(1)
 
