@@ -115,7 +115,7 @@ def build_data(
             cache.put(paper, fresh[paper.id])
         summary.cache = {"reused": len(cached), "extracted": len(todo), "dropped": cache.keep_only(papers)}
         cache.close()
-    mentions = [m for p in papers for m in (cached.get(p.id) or fresh[p.id])]
+    mentions = [m for p in papers for m in (cached[p.id] if p.id in cached else fresh[p.id])]
     lap("extract")
     thesaurus = None
     if options.thesaurus is not None:

@@ -55,9 +55,12 @@ def test_a_damaged_cache_is_a_clear_error(tmp_path):
 
 
 def _records(n: int, start: int = 0) -> list[dict]:
-    return [{"id": f"r{i}", "title": f"Graph neural networks for task {i}",
-             "abstract": f"We apply BERT and LoRA to the ImageNet benchmark, study {i}, and report accuracy."}
-            for i in range(start, start + n)]
+    records = [{"id": f"r{i}", "title": f"Graph neural networks for task {i}",
+                "abstract": f"We apply BERT and LoRA to the ImageNet benchmark, study {i}, and report accuracy."}
+               for i in range(start, start + n)]
+    # a paper in which nothing is found: its empty entry must be reused, not re-extracted
+    records[-1] = {"id": f"r{start + n - 1}", "title": f"On nothing {start}", "abstract": "Here we say very little."}
+    return records
 
 
 def _comparable(data):

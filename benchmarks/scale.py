@@ -1,0 +1,116 @@
+"""End-to-end scale benchmark: real arXiv CS abstracts, 50k and replicated to 100k/200k.
+
+Builds from ``../shared/data/corpora/arxiv_cs_50k.jsonl.gz`` (50,000 real abstracts). For
+sizes above 50k the corpus is replicated: copy ``k`` of each record gets a fresh id,
+``(copy k)`` appended to its title and no DOI/arXiv id, so deduplication keeps every
+copy — the text the extractor sees is the same, which is fine for timing but says
+nothing new about quality. For each size the script runs the full build (read, extract,
+resolve, link, communities, RDF + store + GraphML, HTML) in a fresh process and reports
+per-stage wall time, abstracts/s and the peak RSS of the build (and of its worker
+processes), plus a cached rebuild with ``--add`` new papers when asked.
+
+Usage::
+
+    python benchmarks/scale.py --sizes 50000 100000 200000 --tier fast [--processes auto]
+    python benchmarks/scale.py --sizes 5000 --tier rules --add 100     # quick check
+
+Expect tens of minutes per 100k with the fast tier on two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "corpora" / "arxiv_cs_50k.jsonl.gz"
+
+
+def write_corpus(source: Path, n: int, out: Path, *, skip: int = 0) -> Path:
+    """``n`` records (after the first ``skip``) as JSONL, replicating the corpus as needed."""
+    with gzip.open(source, "rt", encoding="utf-8") as handle:
+        records = [json.loads(line) for line in handle if line.strip()]
+    with out.open("w", encoding="utf-8") as handle:
+        for i in range(skip, skip + n):
+            record = dict(records[i % len(records)])
+            copy = i // len(records)
+            if copy:
+                record["id"] = f"{record.get('id', i)}-copy{copy}"
+                record["title"] = f"{record.get('title', '')} (copy {copy})"
+                for key in ("doi", "arxiv_id", "url"):
+                    record.pop(key, None)
+            handle.write(json.dumps(record) + "\n")
+    return out
+
+
+def run_build(inputs: list[Path], out: Path, tier: str, processes: str, cache: bool) -> dict:
+    """One build in this process; returns stage timings, totals and peak RSS (MB)."""
+    from kgraph.builder import BuildOptions, BuildSummary, build_data, save_build
+
+    summary = BuildSummary()
+    start = time.perf_counter()
+    options = BuildOptions(tier=tier, processes=processes if processes == "auto" else int(processes))
+    out.mkdir(parents=True, exist_ok=True)
+    data = build_data(inputs, options, summary=summary, cache_path=out / "cache.sqlite" if cache else None)
+    save_build(data, out, timings=summary.timings)
+    total = time.perf_counter() - start
+    self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"papers": len(data.papers), "entities": len(data.entities), "links": len(data.links),
+            "stages": summary.timings, "total": total, "peak_rss_mb": round(self_rss),
+            "worker_peak_rss_mb": round(child_rss), "cache": summary.cache}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[50_000, 100_000, 200_000])
+    parser.add_argument("--tier", default="fast")
+    parser.add_argument("--processes", default="auto")
+    parser.add_argument("--add", type=int, default=0, help="then rebuild with this many new papers (cache reuse)")
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--one", nargs=4, metavar=("INPUTS", "OUT", "TIER", "PROCESSES"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:  # child mode: one build, JSON on stdout
+        inputs, out, tier, processes = args.one
+        print(json.dumps(run_build([Path(p) for p in inputs.split(",")], Path(out), tier, processes, cache=True)))
+        return
+    if not args.corpus.is_file():
+        sys.exit(f"{args.corpus} not found (the shared corpora live next to the repository)")
+    work = Path(tempfile.mkdtemp(prefix="kgraph-scale-"))
+    print(f"tier {args.tier}, processes {args.processes}, work folder {work}")
+    for n in args.sizes:
+        corpus = write_corpus(args.corpus, n, work / f"corpus_{n}.jsonl")
+        out = work / f"build_{n}"
+        runs = [("first build", [corpus])]
+        if args.add:
+            extra = write_corpus(args.corpus, args.add, work / f"extra_{n}.jsonl", skip=n)
+            runs.append((f"+{args.add} papers", [corpus, extra]))
+        for label, inputs in runs:
+            # a fresh process per build: peak RSS is the build's own
+            cmd = [sys.executable, __file__, "--one", ",".join(map(str, inputs)), str(out), args.tier, args.processes]
+            done = subprocess.run(cmd, capture_output=True, text=True)
+            if done.returncode:
+                print(done.stderr[-3000:])
+                sys.exit(f"build of {n} failed")
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+            stages = ", ".join(f"{k} {v:.1f}s" for k, v in result["stages"].items())
+            print(f"\n{n:,} abstracts, {label}: {result['total']:.1f} s total, "
+                  f"{result['papers'] / result['total']:.1f} abstracts/s end to end; peak RSS {result['peak_rss_mb']} MB "
+                  f"(workers {result['worker_peak_rss_mb']} MB)")
+            print(f"  {result['papers']:,} papers, {result['entities']:,} entities, {result['links']:,} links; cache {result['cache']}")
+            print(f"  stages: {stages}")
+            extract = result["stages"].get("extract")
+            if extract:
+                print(f"  extraction: {result['papers'] / extract:.1f} abstracts/s")
+        shutil.rmtree(out, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
