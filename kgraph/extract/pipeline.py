@@ -144,6 +144,7 @@ def doc_mentions(doc: Doc, paper_id: str, field: Field) -> list[Mention]:
     # mention (materialising list(doc.sents) was half the cost of this function)
     starts = [sent.start for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
     bounds: dict[int, tuple[int, int]] = {}
+    text = doc.text  # one pass over the tokens; Span.text makes a Token object per token
     extractors = group.attrs.get("extractors", [])
     scores = group.attrs.get("scores", [])
     mentions = []
@@ -151,7 +152,9 @@ def doc_mentions(doc: Doc, paper_id: str, field: Field) -> list[Mention]:
         kind = kind_of(span.label_)
         if kind is None:
             continue
-        kind = refine_kind(span.label_, kind, span.text)
+        start, end = span.start_char, span.end_char
+        surface = text[start:end]
+        kind = refine_kind(span.label_, kind, surface)
         index = bisect.bisect_right(starts, span.start) - 1
         if index not in bounds:
             sentence = doc[starts[index] : starts[index + 1] if index + 1 < len(starts) else len(doc)]
@@ -160,9 +163,9 @@ def doc_mentions(doc: Doc, paper_id: str, field: Field) -> list[Mention]:
             Mention(
                 paper_id=paper_id,
                 field=field,
-                start=span.start_char,
-                end=span.end_char,
-                text=span.text,
+                start=start,
+                end=end,
+                text=surface,
                 kind=kind,
                 sentence=index,
                 extractor=extractors[i] if i < len(extractors) else "unknown",
