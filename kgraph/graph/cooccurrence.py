@@ -36,16 +36,18 @@ def top_cooccurring(
     papers_of: Mapping[str, Collection[str]],
     kind_of: Mapping[str, EntityKind],
     *,
-    per_kind: int = 20,
+    top: int = 20,
+    also: Mapping[EntityKind, EntityKind] | None = None,
     min_papers: int = 2,
     block_rows: int = 1024,
 ) -> dict[str, list[tuple[str, int]]]:
     """For each entity in at least ``min_papers`` papers, the entities sharing most papers with it.
 
-    Keeping the top ``per_kind`` of *each* kind means the overall top ``per_kind`` and the
-    top ``per_kind`` of any one kind (e.g. methods used with a dataset) are both exact.
-    Entities in fewer papers are left out: every entity they co-occur with shares
-    exactly one paper, which a query finds directly.
+    Each entity keeps its ``top`` partners overall and, when its kind is a key of
+    ``also`` (by default Dataset -> Method), its ``top`` partners of that other kind, so
+    "what co-occurs with X" and "methods used with dataset D" are both exact up to
+    ``top`` rows. Entities in fewer papers are left out: every entity they co-occur with
+    shares exactly one paper, which a query finds directly.
 
     Parameters
     ----------
@@ -62,14 +64,15 @@ def top_cooccurring(
     Examples
     --------
     >>> from kgraph.model import EntityKind as K
-    >>> papers = {"bert": ["p1", "p2", "p3"], "glue": ["p1", "p2"], "squad": ["p3"], "lora": ["p2"]}
-    >>> kinds = {"bert": K.METHOD, "glue": K.DATASET, "squad": K.DATASET, "lora": K.METHOD}
-    >>> top_cooccurring(papers, kinds, per_kind=1)
-    {'bert': [('glue', 2), ('lora', 1)], 'glue': [('bert', 2)]}
+    >>> papers = {"bert": ["p1", "p2", "p3"], "glue": ["p1", "p2"], "squad": ["p3"], "lora": ["p2"], "f1": ["p1", "p2"]}
+    >>> kinds = {"bert": K.METHOD, "glue": K.DATASET, "squad": K.DATASET, "lora": K.METHOD, "f1": K.METRIC}
+    >>> top_cooccurring(papers, kinds, top=1)
+    {'bert': [('f1', 2)], 'f1': [('bert', 2)], 'glue': [('bert', 2)]}
     """
     import numpy as np
     from scipy import sparse
 
+    also = {EntityKind.DATASET: EntityKind.METHOD} if also is None else also
     entities = sorted(papers_of)
     paper_index: dict[str, int] = {}
     rows, cols = [], []
@@ -95,14 +98,14 @@ def top_cooccurring(
             others, shared = block.indices[start:end], block.data[start:end]
             mask = others != i
             others, shared = others[mask], shared[mask]
-            keep = []
-            for k in np.unique(kind_column[others]):
-                of_kind = np.flatnonzero(kind_column[others] == k)
-                order = of_kind[np.lexsort((others[of_kind], -shared[of_kind]))[:per_kind]]
-                keep.append(order)
-            if not keep:
+            if not len(others):
                 continue
-            chosen = np.concatenate(keep)
-            chosen = chosen[np.lexsort((others[chosen], -shared[chosen]))]
+            order = np.lexsort((others, -shared))  # most shared first, ties by entity order
+            chosen = order[:top]
+            partner = also.get(kinds[kind_column[i]])
+            if partner is not None:
+                of_kind = order[kind_column[others[order]] == kinds.index(partner)][:top]
+                chosen = np.union1d(chosen, of_kind)
+                chosen = chosen[np.lexsort((others[chosen], -shared[chosen]))]
             result[entities[i]] = [(entities[j], int(n)) for j, n in zip(others[chosen].tolist(), shared[chosen].tolist())]
     return result

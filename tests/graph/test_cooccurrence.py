@@ -1,0 +1,51 @@
+"""Materialised aggregates against brute force on random corpora."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+from kgraph.graph.cooccurrence import kind_ranks, top_cooccurring
+from kgraph.model import Entity, EntityKind
+
+
+def _corpus(seed: int):
+    rng = random.Random(seed)
+    kinds = list(EntityKind)
+    kind_of = {f"e{i:03d}": rng.choice(kinds) for i in range(120)}
+    papers_of: dict[str, list[str]] = {e: [] for e in kind_of}
+    for p in range(300):
+        for e in rng.sample(sorted(kind_of), rng.randint(1, 12)):
+            papers_of[e].append(f"p{p}")
+    return {e: ps for e, ps in papers_of.items() if ps}, kind_of
+
+
+def _brute(papers_of, entity):
+    mine = set(papers_of[entity])
+    counts = Counter({o: len(mine & set(ps)) for o, ps in papers_of.items() if o != entity})
+    return sorted(((o, n) for o, n in counts.items() if n), key=lambda x: (-x[1], x[0]))
+
+
+def test_top_lists_are_exact_overall_and_for_methods_of_a_dataset():
+    for seed in range(3):
+        papers_of, kind_of = _corpus(seed)
+        top = top_cooccurring(papers_of, kind_of, top=5)
+        assert set(top) == {e for e, ps in papers_of.items() if len(ps) >= 2}
+        for entity, kept in top.items():
+            brute = _brute(papers_of, entity)
+            assert kept[:5] == brute[:5]
+            if kind_of[entity] is EntityKind.DATASET:
+                methods = [x for x in brute if kind_of[x[0]] is EntityKind.METHOD][:5]
+                assert [x for x in kept if kind_of[x[0]] is EntityKind.METHOD][:5] == methods
+            assert kept == sorted(kept, key=lambda x: (-x[1], x[0]))
+
+
+def test_kind_ranks_follow_paper_counts_then_labels():
+    entities = [Entity(f"e{i}", EntityKind.METHOD if i % 2 else EntityKind.TASK, f"label {9 - i}", f"k{i}") for i in range(10)]
+    counts = {f"e{i}": i % 3 for i in range(10)}
+    ranks = kind_ranks(entities, counts)
+    for kind in (EntityKind.METHOD, EntityKind.TASK):
+        members = sorted((e for e in entities if e.kind is kind), key=lambda e: ranks[e.id])
+        assert [ranks[e.id] for e in members] == list(range(1, len(members) + 1))
+        keys = [(-counts[e.id], e.label) for e in members]
+        assert keys == sorted(keys)
