@@ -1,101 +1,111 @@
-"""Extraction throughput: abstracts/s and words/s per tier, on one core and on two.
+"""Extraction throughput: papers/s and words/s per tier, on one core and on two.
 
-The seed abstracts (../shared/seeds; the demo corpus when ../shared is absent) are
-replicated to --n texts. Each mode runs the whole extraction pipeline of a tier over
-them, next to spaCy's tokenizer alone in the same run:
+The seed papers (../shared/seeds; the demo corpus when ../shared is absent) are
+replicated with fresh ids to --n papers. Each mode runs kgraph's whole extraction
+(:func:`kgraph.extract.workers.extract_mentions`: title + abstract through the tier's
+pipeline, then Mentions), next to spaCy's tokenizer alone on the same texts:
 
-* ``1 core``: one process, one thread;
-* ``2 threads``: one process, onnxruntime using two intra-op threads (accurate tier);
-* ``2 processes``: two worker processes, each with one thread, returning compact
-  mention tuples (never Docs: pickling Docs back made spaCy's n_process 7x slower).
+* ``1core``: one process, one thread;
+* ``2threads``: one process, onnxruntime with two intra-op threads (accurate tier);
+* ``2procs``: two worker processes of one thread each, returning Mentions (never Docs:
+  pickling Docs back made spaCy's n_process 7x slower). The time includes starting the
+  workers (fork + model load), as in a real build.
 
-Usage: python benchmarks/extract_speed.py [--n 2000] [--tiers accurate fast rules] [--modes 1core 2threads 2procs]
+The machine may be shared, so every mode runs once per round, rounds are interleaved
+(background load hits every mode alike) and the table shows the median round with the
+range. The mentions of every mode are compared with ``1core``'s: they must be identical.
+
+Usage: python benchmarks/extract_speed.py [--n 2000] [--repeats 3] [--tiers accurate fast rules]
+       [--modes 1core 2threads 2procs]
 """
 
 from __future__ import annotations
 
-import argparse
 import os
+
+for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # before numpy loads: one core means one thread
+
+import argparse
+import statistics
 import time
-from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
 
 
-def texts(n: int) -> list[str]:
+def papers(n: int) -> list:
+    """The seed papers replicated with fresh ids to ``n``."""
     from kgraph.readers import read_papers
 
     sources = sorted(SEEDS.glob("*.txt")) or [REPO / "examples"]
-    abstracts = [p.abstract for p in read_papers(sources)]
-    return [abstracts[i % len(abstracts)] for i in range(n)]
+    seed = read_papers(sources)
+    return [replace(seed[i % len(seed)], id=f"{seed[i % len(seed)].id}#{i}") for i in range(n)]
 
 
-def _pipeline(tier: str, threads: int):
-    from kgraph.extract.pipeline import build_pipeline
-
-    return build_pipeline(tier, threads=threads)
-
-
-_WORKER = None
+def texts(n: int) -> list[str]:
+    """The abstracts of :func:`papers` (for scripts that time a pipeline on strings)."""
+    return [p.abstract for p in papers(n)]
 
 
-def _init(tier: str) -> None:
-    global _WORKER
-    _WORKER = _pipeline(tier, 1)
+def run(nlp, corpus: list, processes: int) -> tuple[float, list]:
+    """Seconds to extract every mention of ``corpus``, and the mentions."""
+    from kgraph.extract.workers import extract_mentions
 
-
-def _count_mentions(chunk: list[str]) -> int:
-    # a worker sends back compact results (here: how many mentions), never Doc objects
-    return sum(len(doc.spans["kgraph"]) for doc in _WORKER.pipe(chunk, batch_size=64))
-
-
-def run(tier: str, mode: str, corpus: list[str]) -> tuple[float, int]:
-    """Seconds to extract from ``corpus`` and the number of mentions found."""
-    if mode == "2procs":
-        chunks = [corpus[i::2] for i in range(2)]
-        with ProcessPoolExecutor(2, initializer=_init, initargs=(tier,)) as pool:
-            list(pool.map(_count_mentions, [[c[0]] for c in chunks]))  # load models before timing
-            start = time.perf_counter()
-            found = sum(pool.map(_count_mentions, chunks))
-        return time.perf_counter() - start, found
-    nlp = _pipeline(tier, 2 if mode == "2threads" else 1)
-    list(nlp.pipe(corpus[:8]))  # warm up
     start = time.perf_counter()
-    found = sum(len(doc.spans["kgraph"]) for doc in nlp.pipe(corpus, batch_size=64))
+    found = list(extract_mentions(corpus, nlp=nlp, processes=processes))
     return time.perf_counter() - start, found
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--tiers", nargs="+", default=["accurate", "fast", "rules"])
     parser.add_argument("--modes", nargs="+", default=["1core", "2threads", "2procs"])
     args = parser.parse_args()
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
     import spacy
 
-    from kgraph.extract.pipeline import tier_available
+    from kgraph.extract.pipeline import build_pipeline, tier_available
 
-    corpus = texts(args.n)
+    corpus = papers(args.n)
+    strings = [t for p in corpus for t in (p.title, p.abstract)]
     tokenizer = spacy.blank("en").tokenizer
-    start = time.perf_counter()
-    words = sum(len(doc) for doc in tokenizer.pipe(corpus))
-    base = time.perf_counter() - start
-    print(f"{len(corpus)} abstracts, {words} words (seed abstracts replicated); {os.cpu_count()} CPUs")
-    print(f"{'pipeline':<28} {'abstracts/s':>11} {'words/s':>10} {'seconds':>8} {'mentions':>9}")
-    print(f"{'spaCy tokenizer alone':<28} {len(corpus) / base:11.0f} {words / base:10.0f} {base:8.2f} {'-':>9}")
-    for tier in args.tiers:
-        if not tier_available(tier):
-            print(f"{tier:<28} (model not installed)")
-            continue
-        for mode in args.modes:
-            if mode == "2threads" and tier != "accurate":
-                continue
-            secs, found = run(tier, mode, corpus)
-            print(f"{tier + ' / ' + mode:<28} {len(corpus) / secs:11.1f} {words / secs:10.0f} {secs:8.2f} {found:9d}")
+    words = sum(len(doc) for doc in tokenizer.pipe(strings))
+    runs = [(tier, mode) for tier in args.tiers if tier_available(tier) for mode in args.modes
+            if mode != "2threads" or tier == "accurate"]
+    pipes = {}
+    for tier, mode in runs:  # models load before timing; workers load theirs inside the timing
+        nlp = build_pipeline(tier, threads=2 if mode == "2threads" else 1)
+        list(nlp.pipe(strings[:8]))
+        pipes[tier, mode] = nlp
+    times: dict[tuple[str, str], list[float]] = {key: [] for key in [("tokenizer", "")] + runs}
+    reference: dict[str, list] = {}
+    same: dict[tuple[str, str], bool] = {}
+    for _ in range(args.repeats):
+        start = time.perf_counter()
+        for _doc in tokenizer.pipe(strings):
+            pass
+        times["tokenizer", ""].append(time.perf_counter() - start)
+        for tier, mode in runs:
+            secs, found = run(pipes[tier, mode], corpus, 2 if mode == "2procs" else 1)
+            times[tier, mode].append(secs)
+            reference.setdefault(tier, found)
+            same[tier, mode] = same.get((tier, mode), True) and found == reference[tier]
+
+    print(f"{len(corpus)} papers (seed papers replicated, title + abstract), {words} words; "
+          f"{os.cpu_count()} CPUs; median of {args.repeats} interleaved rounds [min-max papers/s]")
+    print(f"{'pipeline':<24} {'papers/s':>9} {'range':>13} {'words/s':>9} {'seconds':>8} {'mentions':>9} {'same':>5}")
+    for (tier, mode), secs in times.items():
+        mid = statistics.median(secs)
+        span = f"[{len(corpus) / max(secs):.1f}-{len(corpus) / min(secs):.1f}]"
+        name = "spaCy tokenizer alone" if tier == "tokenizer" else f"{tier} / {mode}"
+        count = f"{len(reference[tier]):9d}" if tier in reference else f"{'-':>9}"
+        check = ("yes" if same[tier, mode] else "NO") if tier in reference else "-"
+        print(f"{name:<24} {len(corpus) / mid:9.1f} {span:>13} {words / mid:9.0f} {mid:8.2f} {count} {check:>5}")
 
 
 if __name__ == "__main__":

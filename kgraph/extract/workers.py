@@ -1,7 +1,9 @@
 """Extraction on several cores: worker processes that send back Mentions, never Docs.
 
-Each worker builds the tier's pipeline once (its own model copy, one onnxruntime
-thread) and receives chunks of papers as plain ``(id, title, abstract)`` tuples. It
+Forked workers (Linux) inherit the parent's loaded pipeline, copy on write; elsewhere,
+or when the parent's onnxruntime session has several threads, each worker builds the
+tier's pipeline once (one onnxruntime thread). Workers receive chunks of papers as plain
+``(id, title, abstract)`` tuples. It
 returns the Mentions of every paper, which pickle in a few hundred bytes each: sending
 whole spaCy Docs back, as ``nlp.pipe(n_process=...)`` does, made extraction ~7x slower
 than one process on this kind of machine.
@@ -127,15 +129,30 @@ def paper_mentions(nlp: Language, papers: Iterable[PaperText], batch_size: int =
             current = []
 
 
-# -- worker side: one pipeline per process, built by the pool's initializer
+# -- worker side: one pipeline per process, set up by the pool's initializer
 _WORKER_NLP: Language | None = None
 _WORKER_BATCH = 64
+#: The parent's pipeline while a fork pool runs: forked workers inherit it (copy on write).
+_PARENT_NLP: Language | None = None
 
 
-def _init_worker(spec: PipelineSpec, batch_size: int) -> None:
+def single_threaded(nlp: Language) -> bool:
+    """True when no component of ``nlp`` runs onnxruntime with more than one thread.
+
+    A forked child may reuse such a pipeline as it is: a one-thread onnxruntime session
+    runs on the calling thread, whereas the worker threads of a bigger pool do not exist
+    in the child.
+    """
+    return all(getattr(getattr(proc, "tagger", None), "num_threads", 1) == 1 for _, proc in nlp.pipeline)
+
+
+def _init_worker(spec: PipelineSpec, batch_size: int, inherit: bool) -> None:
     global _WORKER_NLP, _WORKER_BATCH
-    # one intra-op thread per worker: the workers already fill the cores
-    _WORKER_NLP = build_pipeline(spec.tier, gazetteer=spec.gazetteer, threads=1)
+    if inherit and _PARENT_NLP is not None:
+        _WORKER_NLP = _PARENT_NLP  # forked: the parent's models are already in memory
+    else:
+        # one intra-op thread per worker: the workers already fill the cores
+        _WORKER_NLP = build_pipeline(spec.tier, gazetteer=spec.gazetteer, threads=1)
     _WORKER_BATCH = batch_size
 
 
@@ -145,33 +162,38 @@ def _extract_chunk(chunk: list[PaperText]) -> list[list[Mention]]:
 
 
 def _pooled(
-    papers: Iterator[PaperText], spec: PipelineSpec, processes: int, batch_size: int
+    papers: Iterator[PaperText], nlp: Language, spec: PipelineSpec, processes: int, batch_size: int
 ) -> Iterator[list[Mention]]:
     """Per-paper Mention lists from a pool, in input order, with a bounded number of
     chunks in flight (memory stays flat on a 100k-paper stream)."""
+    global _PARENT_NLP
     chunk_size = max(1, batch_size // 2)
-    # fork where there is one: workers start in ~0.1 s instead of re-importing spaCy, and
-    # it works from scripts and notebooks without an ``if __name__ == "__main__"`` guard.
-    # The child builds its own pipeline and never touches the parent's (possibly
-    # threaded) onnxruntime session, so inherited locks are not a concern.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    # fork where there is one: a worker starts in milliseconds with the parent's loaded
+    # pipeline (rebuilding it, gazetteer matcher included, took ~3 s per worker), and it
+    # works from scripts and notebooks without an ``if __name__ == "__main__"`` guard.
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    inherit = fork and single_threaded(nlp)
+    context = multiprocessing.get_context("fork" if fork else "spawn")
     pending: deque[Future[list[list[Mention]]]] = deque()
-    with ProcessPoolExecutor(processes, mp_context=context, initializer=_init_worker,
-                             initargs=(spec, batch_size)) as pool:
-        try:
-            while True:
-                while len(pending) < 2 * processes:
-                    chunk = list(islice(papers, chunk_size))
-                    if not chunk:
-                        break
-                    pending.append(pool.submit(_extract_chunk, chunk))
-                if not pending:
-                    return
-                yield from pending.popleft().result()
-        finally:
-            for future in pending:
-                future.cancel()
+    _PARENT_NLP = nlp if inherit else None
+    try:
+        with ProcessPoolExecutor(processes, mp_context=context, initializer=_init_worker,
+                                 initargs=(spec, batch_size, inherit)) as pool:
+            try:
+                while True:
+                    while len(pending) < 2 * processes:
+                        chunk = list(islice(papers, chunk_size))
+                        if not chunk:
+                            break
+                        pending.append(pool.submit(_extract_chunk, chunk))
+                    if not pending:
+                        return
+                    yield from pending.popleft().result()
+            finally:
+                for future in pending:
+                    future.cancel()
+    finally:
+        _PARENT_NLP = None
 
 
 def extract_mentions(
@@ -221,7 +243,7 @@ def extract_mentions(
     elif processes != "auto":
         resolve_processes(processes, "rules", 0)  # reject a bad value even without a pool
     results = (
-        _pooled(stream, spec, count, batch_size) if spec is not None and count > 1
+        _pooled(stream, nlp, spec, count, batch_size) if spec is not None and count > 1
         else paper_mentions(nlp, stream, batch_size)
     )
     for mentions in results:
