@@ -15,21 +15,26 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import __version__
+from .cache import MentionCache
 from .export.atomic import atomic_dir, atomic_path
 from .export.graphml import write_graphml
 from .export.html import write_html
 from .export.jsondata import write_json
-from .cache import MentionCache
-from .extract.pipeline import build_pipeline, check_tier, extract_mentions, model_version
+from .extract.pipeline import (
+    build_pipeline,
+    check_tier,
+    extract_mentions,
+    model_version,
+)
 from .graph.build import build_networkx
 from .graph.communities import annotate, communities_of
 from .graph.data import GraphData
 from .graph.links import paper_links
 from .model import Mention
-from .readers import ReadReport, read_papers
-from .rdf.convert import sorted_triples, write_rdf
+from .rdf.convert import convert_file, write_rdf
 from .rdf.remote import TRIG_FILE
 from .rdf.store import STORE_DIR, write_store
+from .readers import ReadReport, read_papers
 from .resolve.entities import resolve
 from .resolve.thesaurus import read_thesaurus
 from .resolve.vocabularies import shipped_vocabulary
@@ -155,12 +160,10 @@ def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | No
     out_dir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     write_json(data, out_dir / "kgraph.json")
-    ordered = sorted_triples(data)
-    with atomic_path(out_dir / "graph.ttl") as tmp:
-        write_rdf(data, tmp, ox.RdfFormat.TURTLE, triples=ordered)
-    with atomic_path(out_dir / TRIG_FILE) as tmp:  # one named graph per paper, for `kgraph push`
-        write_rdf(data, tmp, ox.RdfFormat.TRIG, triples=ordered)
-    del ordered
+    with atomic_path(out_dir / TRIG_FILE) as trig:  # one named graph per paper, for `kgraph push`
+        write_rdf(data, trig, ox.RdfFormat.TRIG)
+        with atomic_path(out_dir / "graph.ttl") as tmp:
+            convert_file(trig, ox.RdfFormat.TRIG, tmp, ox.RdfFormat.TURTLE)
     with atomic_dir(out_dir / STORE_DIR) as tmp:
         write_store(out_dir / "graph.ttl", tmp)
     write_graphml(build_networkx_of(data), out_dir / "graph.graphml")
