@@ -28,7 +28,7 @@ _DATETIME = ox.NamedNode(_XSD + "dateTime")
 _PRISM = "http://prismstandard.org/namespaces/basic/2.0/"
 _PRISM_DOI = ox.NamedNode(_PRISM + "doi")
 _PRISM_VENUE = ox.NamedNode(_PRISM + "publicationName")
-_IRI_SAFE = "/:;()[]@!$&'*+,=-._~"  # DOIs may hold <, >, spaces...: those are percent-encoded
+_IRI_SAFE = "/:;()@!$&'*+,=-._~"  # RFC 3987 path characters; <, >, [, ], spaces… are percent-encoded
 
 
 @functools.cache  # called for every triple: one NamedNode per term, not per call

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import pyoxigraph as ox
 import rdflib
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from kgraph.rdf.namespaces import PREFIXES, entity_iri, paper_iri
@@ -69,8 +72,8 @@ def test_ontology_parses_and_declares_entity_classes():
 
 
 def test_shipped_skos_vocabulary_is_attributed_and_used():
-    from kgraph.resources import ontology_dir
     from kgraph.resolve.vocabularies import shipped_vocabulary
+    from kgraph.resources import ontology_dir
 
     vocab = rdflib.Graph().parse(ontology_dir() / "vocabularies" / "pwc-methods.ttl")
     scheme = rdflib.URIRef("https://w3id.org/kgraph/vocab/pwc-methods")
@@ -80,3 +83,17 @@ def test_shipped_skos_vocabulary_is_attributed_and_used():
     assert all((c, SKOS.prefLabel, None) in vocab for c in list(concepts)[:50])
     loaded = shipped_vocabulary()
     assert loaded.aliases["1D CNN"] == "1 dimensional convolutional neural network"
+
+
+@settings(max_examples=200, deadline=None)
+@given(doi=st.text(min_size=1, max_size=40), arxiv=st.text(min_size=1, max_size=20))
+def test_any_doi_or_arxiv_id_gives_valid_iris(doi, arxiv):
+    """Real DOIs hold brackets, angle brackets and spaces (SICI DOIs); none may break the RDF."""
+    from kgraph.graph.data import GraphData
+    from kgraph.model import Paper
+    from kgraph.rdf.convert import triples
+
+    paper = Paper("p", "A title", "An abstract.", doi="10.1002/" + doi, arxiv_id=arxiv)
+    data = GraphData((paper,), (), (), (), ())
+    text = ox.serialize(list(triples(data)), format=ox.RdfFormat.N_TRIPLES)
+    assert len(list(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))) >= 5
