@@ -5,9 +5,11 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from kgraph.export.html import COLOURS, COMMUNITY_COLOURS, OVERVIEW_NODES, VIEW_CAP, page_payload, render_html
+from kgraph.export.html import (COLOURS, COMMUNITY_COLOURS, OVERVIEW_NODES, SPACING, VIEW_CAP, initial_layout, page_payload,
+                                render_html)
 from kgraph.graph.build import entity_node
 from kgraph.graph.communities import communities_of
 from kgraph.graph.data import GraphData
@@ -141,10 +143,32 @@ def test_small_build_opens_on_the_whole_graph(demo_kg):
     assert [c["name"] for c in payload["communities"]] == list(demo_kg.data.communities.names)
 
 
+def test_whole_graph_comes_laid_out_and_the_same_every_time(demo_kg):
+    payload = page_payload(demo_kg.data, "t")
+    moving = [n for n in payload["nodes"] if not n.get("single")]
+    assert all(isinstance(n["x"], int) and isinstance(n["y"], int) for n in moving)
+    assert not any("x" in n for n in payload["nodes"] if n.get("single"))  # out of the physics, placed on demand
+    assert len({(n["x"], n["y"]) for n in moving}) > len(moving) * 0.9
+    again = page_payload(demo_kg.data, "t")
+    assert [(n.get("x"), n.get("y")) for n in again["nodes"]] == [(n.get("x"), n.get("y")) for n in payload["nodes"]]
+    assert 0 < payload["polishIterations"] < 100
+
+
+def test_initial_layout_keeps_unlinked_nodes_next_to_the_rest():
+    ring = [(i, (i + 1) % 40) for i in range(40)] + [(i, (i + 7) % 40) for i in range(40)]
+    coords = initial_layout(46, ring + [(44, 45)])  # 40, 41, 42, 43 link to nothing; 44-45 is a pair
+    radius = np.hypot(*coords.T)
+    assert radius[40:].max() < radius[:40].max() * 1.3
+    assert np.hypot(*(coords[44] - coords[45])) < radius[:40].max()  # a small component stays together
+    nearest = np.sort(np.hypot(*(coords[:, None] - coords[None]).transpose(2, 0, 1)), axis=1)[:, 1]
+    assert np.median(nearest) == pytest.approx(SPACING)
+
+
 def test_large_build_payload_has_an_overview_of_community_entities(large_page):
     data, _ = large_page
     payload = page_payload(data, "t")
     assert payload["mode"] == "overview"
+    assert not any("x" in n for n in payload["nodes"])  # nothing laid out in Python for the overview
     ids = [payload["nodes"][i]["id"] for i in payload["overview"]["nodes"]]
     assert len(ids) == len(set(ids)) == OVERVIEW_NODES
     assert {entity_node(e) for e in data.communities.top[0]} <= set(ids)
