@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -53,6 +53,8 @@ class BuildOptions:
     fmt: str | None = None
     thesaurus: Path | None = None
     processes: int | str = "auto"  # extraction workers; never changes the result
+    engine: str = "local"  # "local" (worker processes) or "dask"; never changes the result
+    scheduler: str | None = None  # Dask scheduler address; None starts a LocalCluster
 
 
 @dataclass
@@ -85,11 +87,14 @@ def build_data(
     summary: BuildSummary | None = None,
     progress: Progress | None = None,
     cache_path: Path | None = None,
+    shard_dir: Path | None = None,
 ) -> GraphData:
     """Read, extract, resolve and link; return the build's data.
 
     With ``cache_path`` (an SQLite file, see :mod:`kgraph.cache`) papers extracted by an
     earlier build with the same pipeline are not extracted again; nothing else is written.
+    ``shard_dir`` is where the Dask engine's workers leave their shards (a temporary
+    folder by default; see :mod:`kgraph.extract.dask_engine`).
     """
     import time
 
@@ -111,9 +116,16 @@ def build_data(
     todo = [p for p in papers if p.id not in cached]
     fresh: dict[str, list[Mention]] = {p.id: [] for p in todo}
     if todo:  # loading a model takes seconds: not when every paper is cached
-        nlp = build_pipeline(summary.tier)
         tick = progress("Extracting", len(todo)) if progress else None
-        for mention in extract_mentions(todo, nlp, on_paper=tick, processes=options.processes):
+        if options.engine == "dask":
+            from .extract.dask_engine import extract_on_dask  # an optional extra: imported only when used
+
+            found: Iterable[Mention] = extract_on_dask(todo, summary.tier, scheduler=options.scheduler, shard_dir=shard_dir, on_paper=tick)
+        elif options.engine == "local":
+            found = extract_mentions(todo, build_pipeline(summary.tier), on_paper=tick, processes=options.processes)
+        else:
+            raise ValueError(f"engine must be 'local' or 'dask', not {options.engine!r}")
+        for mention in found:
             fresh[mention.paper_id].append(mention)
     if cache is not None:
         for paper in todo:

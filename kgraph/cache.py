@@ -44,13 +44,20 @@ def text_hash(paper: Paper) -> str:
     return hashlib.sha1(f"{paper.title}\x00{paper.abstract}".encode()).hexdigest()
 
 
-def _encode(mentions: Sequence[Mention]) -> str:
+def encode_mentions(mentions: Sequence[Mention]) -> str:
+    """One paper's mentions as compact JSON (no paper id: the key stores it); see :func:`decode_mentions`."""
     return json.dumps([[m.field.value, m.start, m.end, m.text, m.kind.value, m.sentence, m.extractor,
                         m.confidence, m.label, list(m.sentence_span) if m.sentence_span else None]
                        for m in mentions], ensure_ascii=False, separators=(",", ":"))
 
 
-def _decode(paper_id: str, payload: str) -> list[Mention]:
+def decode_mentions(paper_id: str, payload: str) -> list[Mention]:
+    """The Mentions of ``paper_id`` from :func:`encode_mentions`' JSON.
+
+    >>> m = Mention("p", Field.TITLE, 0, 4, "BERT", EntityKind.METHOD, 0, "gazetteer", 1.0)
+    >>> decode_mentions("p", encode_mentions([m])) == [m]
+    True
+    """
     return [Mention(paper_id, Field(f), s, e, t, EntityKind(k), n, x, c, lab, tuple(span) if span else None)
             for f, s, e, t, k, n, x, c, lab, span in json.loads(payload)]
 
@@ -97,13 +104,13 @@ class MentionCache:
                 self.misses += 1
             else:
                 self.hits += 1
-                found[paper.id] = _decode(paper.id, row[0])
+                found[paper.id] = decode_mentions(paper.id, row[0])
         return found
 
     def put(self, paper: Paper, mentions: Sequence[Mention]) -> None:
         """Remember a paper's mentions (committed by :meth:`close` or the next :meth:`commit`)."""
         self._db.execute("INSERT OR REPLACE INTO mentions VALUES (?, ?, ?)",
-                         (paper.id, text_hash(paper), _encode(mentions)))
+                         (paper.id, text_hash(paper), encode_mentions(mentions)))
 
     def keep_only(self, papers: Iterable[Paper]) -> int:
         """Drop entries of papers not in ``papers`` (removed files, edited texts); return how many."""

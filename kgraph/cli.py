@@ -31,7 +31,9 @@ DEFAULT_DIR = Path("exports")
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+    from rich.markup import escape  # a message may hold brackets: paths, pip extras such as kgraph[dask]
+
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True)
     return typer.Exit(2)
 
 
@@ -61,6 +63,8 @@ def build(
     strict: Annotated[bool, typer.Option(help="Exit with status 1 when any record was skipped.")] = False,
     cache: Annotated[bool, typer.Option(help="Reuse the mentions of papers extracted by an earlier build in the same folder (OUTPUT/cache.sqlite).")] = True,
     processes: Annotated[str, typer.Option("--processes", "-j", help="Extraction worker processes: a number, or auto (every CPU once the corpus pays for starting them).")] = "auto",
+    engine: Annotated[str, typer.Option(help="Extraction engine: local (worker processes) or dask (partitions on a Dask cluster; pip install 'kgraph\\[dask]').")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler address (tcp://host:8786) for --engine dask; OUTPUT must then be on a filesystem the workers share. Default: a local cluster.")] = None,
 ) -> None:
     """Build the graph: writes kgraph.json, graph.ttl, graph.graphml, graph.html and a SPARQL store.
 
@@ -74,13 +78,22 @@ def build(
     summary = BuildSummary()
     if processes != "auto" and not (processes.isdigit() and int(processes) > 0):
         raise typer.BadParameter("a positive number or 'auto'", param_hint="--processes")
+    if engine not in ("local", "dask"):
+        raise typer.BadParameter("local or dask", param_hint="--engine")
+    if scheduler and engine != "dask":
+        raise typer.BadParameter("needs --engine dask", param_hint="--scheduler")
     if field_map:
         if any("=" not in item or ";" in item for item in field_map):
             raise typer.BadParameter("FIELD=COLUMN, one per --map", param_hint="--map")
         fmt = f"{fmt or ''}:{';'.join(field_map)}"  # the readers' format spec carries the mapping
     options = BuildOptions(tier="fast" if fast else tier, top_k=top_k, fmt=fmt, thesaurus=thesaurus,
-                           processes=processes if processes == "auto" else int(processes))
+                           processes=processes if processes == "auto" else int(processes),
+                           engine=engine, scheduler=scheduler)
     try:
+        if engine == "dask":  # fail before reading anything when the extra is missing
+            from .extract.dask_engine import SHARD_DIR, require_dask
+
+            require_dask()
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       console=err, transient=True, disable=not err.is_terminal) as bar:
 
@@ -92,7 +105,9 @@ def build(
             if cache:
                 output.mkdir(parents=True, exist_ok=True)
                 cache_path = output / CACHE_FILE
-            data = build_data(inputs, options, summary=summary, progress=progress, cache_path=cache_path)
+            shard_dir = output / SHARD_DIR if engine == "dask" else None
+            data = build_data(inputs, options, summary=summary, progress=progress, cache_path=cache_path,
+                              shard_dir=shard_dir)
             save_build(data, output, timings=summary.timings)
     except KGraphError as exc:
         raise _fail(exc) from None

@@ -1,0 +1,274 @@
+"""Extraction on a Dask cluster: partitions of papers in, shard files of Mentions out.
+
+``kgraph build --engine dask`` sends the papers to Dask workers in partitions of plain
+``(id, title, abstract)`` tuples (a few hundred kB each, never whole ``Paper`` objects).
+Each worker builds the tier's pipeline once and keeps it for every later partition
+(:data:`_PIPELINES`); it writes the partition's mentions to a shard file in
+``shard_dir`` (JSON Lines, one paper a line, temp-then-rename) and returns only the
+shard's name. The build then reads the shards in partition order, so the Mentions are
+exactly those of a single-process run, in the same order, and removes them.
+
+With no scheduler address a :class:`distributed.LocalCluster` is started (one worker
+process per usable CPU, one thread each) and closed afterwards. With the address of a
+running scheduler, ``shard_dir`` must be on a filesystem that the workers and this
+machine share (NFS, a cluster's scratch space), and every worker needs kgraph and the
+tier's model installed.
+
+Dask is an optional extra: ``pip install 'kgraph[dask]'``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+import threading
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+
+from ..cache import decode_mentions, encode_mentions
+from ..errors import KGraphError, MissingExtraError
+from ..model import Mention, Paper
+from .pipeline import build_pipeline
+from .workers import PaperText, paper_mentions, usable_cpus
+
+__all__ = ["SHARD_DIR", "extract_on_dask", "partition", "read_shard", "require_dask", "write_shard"]
+
+#: Default folder for the shards, inside the build's output folder.
+SHARD_DIR = "shards"
+#: Partitions in flight per worker: enough to keep each busy, few enough that a 100k-paper
+#: corpus is never all in the scheduler's memory at once.
+IN_FLIGHT_PER_WORKER = 2
+
+# -- worker side: the pipelines this worker process has built, by (tier, gazetteer)
+_PIPELINES: dict[tuple[str, bool], Language] = {}
+_PIPELINES_LOCK = threading.Lock()  # a worker with several threads builds each pipeline once
+
+
+def require_dask() -> None:
+    """Raise :class:`MissingExtraError` unless ``dask.distributed`` can be imported."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise MissingExtraError(
+            "--engine dask needs Dask's distributed scheduler: pip install 'kgraph[dask]'"
+        ) from None
+
+
+def partition(count: int, workers: int, partitions: int | None = None, *, batch_size: int = 64) -> int:
+    """Papers per partition.
+
+    Parameters
+    ----------
+    count : int
+        Papers to extract.
+    workers : int
+        Dask workers (threads in all).
+    partitions : int, optional
+        Wanted number of partitions; by default about four per worker, each of 32 to
+        1024 papers (a partition costs a task round trip of a few ms).
+    batch_size : int, default 64
+        Docs per ``nlp.pipe`` batch; a partition holds a whole number of batches
+        (``batch_size // 2`` papers each), so models see the same batches as in one process.
+
+    Returns
+    -------
+    int
+        At least ``batch_size // 2``.
+
+    Examples
+    --------
+    >>> partition(1000, 2)
+    128
+    >>> partition(1000, 2, partitions=3)
+    352
+    """
+    step = max(1, batch_size // 2)
+    wanted = partitions if partitions else 4 * max(1, workers)
+    size = math.ceil(count / max(1, wanted))
+    if not partitions:
+        size = min(max(size, 32), 1024)
+    return max(step, math.ceil(size / step) * step)
+
+
+def write_shard(path: Path, papers: Sequence[PaperText], mentions: Sequence[Sequence[Mention]]) -> None:
+    """Write one partition's mentions to ``path``, atomically (temp file, then rename).
+
+    Each line is a paper: its id as a JSON string, a tab, then the paper's mentions as
+    :func:`kgraph.cache.encode_mentions` writes them. JSON escapes tabs inside strings,
+    so the first tab always ends the id.
+    """
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as out:
+            for (paper_id, _, _), found in zip(papers, mentions, strict=True):
+                out.write(f"{json.dumps(paper_id, ensure_ascii=False)}\t{encode_mentions(found)}\n")
+        os.replace(tmp, path)  # a retried task simply writes the same shard again
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def read_shard(path: Path) -> Iterator[tuple[str, list[Mention]]]:
+    """The ``(paper id, mentions)`` of each line of a shard from :func:`write_shard`, in order."""
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            key, payload = line.rstrip("\n").split("\t", 1)
+            paper_id = json.loads(key)
+            yield paper_id, decode_mentions(paper_id, payload)
+
+
+def _worker_pipeline(tier: str, gazetteer: bool) -> Language:
+    with _PIPELINES_LOCK:
+        if (tier, gazetteer) not in _PIPELINES:
+            # one intra-op thread: Dask already runs one worker per core
+            _PIPELINES[tier, gazetteer] = build_pipeline(tier, gazetteer=gazetteer, threads=1)
+        return _PIPELINES[tier, gazetteer]
+
+
+def _extract_partition(
+    tier: str, gazetteer: bool, batch_size: int, papers: list[PaperText], shard: str
+) -> tuple[str, int]:
+    """Run on a worker: extract one partition into the shard file ``shard``."""
+    nlp = _worker_pipeline(tier, gazetteer)
+    write_shard(Path(shard), papers, list(paper_mentions(nlp, papers, batch_size)))
+    return shard, len(papers)
+
+
+def _connect(scheduler: str | None) -> tuple[Any, Any, int]:
+    """A client, the LocalCluster it owns (None for a remote scheduler) and the worker threads."""
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    if scheduler is None:
+        cpus = usable_cpus()
+        # no dashboard: port 8787 may be taken, and a build has nobody watching it
+        cluster = LocalCluster(n_workers=cpus, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.ERROR)
+        return Client(cluster), cluster, cpus
+    try:
+        client = Client(scheduler, timeout="30s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise KGraphError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    threads = sum(client.nthreads().values())
+    if threads == 0:
+        client.close()
+        raise KGraphError(f"the Dask scheduler at {scheduler} has no workers")
+    return client, None, threads
+
+
+def extract_on_dask(
+    papers: Sequence[Paper],
+    tier: str,
+    *,
+    shard_dir: Path | None = None,
+    scheduler: str | None = None,
+    partitions: int | None = None,
+    gazetteer: bool = True,
+    batch_size: int = 64,
+    on_paper: Callable[[], None] | None = None,
+) -> list[Mention]:
+    """The Mentions of every paper, extracted on a Dask cluster, in input order.
+
+    Parameters
+    ----------
+    papers : sequence of Paper
+        The papers to extract.
+    tier : str
+        ``accurate``, ``fast`` or ``rules`` (see :func:`build_pipeline`).
+    shard_dir : Path, optional
+        Folder for the shard files (created; removed afterwards when left empty). With a
+        remote ``scheduler`` it must be on a filesystem shared with every worker. By
+        default a temporary folder, which only a LocalCluster can reach.
+    scheduler : str, optional
+        Address of a running Dask scheduler (``tcp://host:8786``); None starts a
+        LocalCluster with one single-threaded worker process per usable CPU.
+    partitions : int, optional
+        Number of partitions (see :func:`partition`).
+    gazetteer : bool, default True
+        Include the known-names matcher, as :func:`build_pipeline` does.
+    batch_size : int, default 64
+        Docs per ``nlp.pipe`` batch on the workers.
+    on_paper : callable, optional
+        Called once per extracted paper (progress bars), as partitions finish.
+
+    Returns
+    -------
+    list of Mention
+        Exactly what a single-process run yields, in the same order.
+
+    Raises
+    ------
+    MissingExtraError
+        When Dask's ``distributed`` package is not installed.
+    KGraphError
+        When the scheduler cannot be reached, or a shard is missing (``shard_dir`` not
+        shared with the workers).
+    """
+    require_dask()
+    from distributed import as_completed
+
+    if not papers:
+        return []
+    own_dir = shard_dir is None
+    folder = Path(tempfile.mkdtemp(prefix="kgraph-shards-")) if own_dir else Path(shard_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    run = uuid.uuid4().hex[:8]  # two builds sharing a folder never read each other's shards
+    texts = [(p.id, p.title, p.abstract) for p in papers]
+    client, cluster, threads = _connect(scheduler)
+    try:
+        size = partition(len(texts), threads, partitions, batch_size=batch_size)
+        parts = [texts[i : i + size] for i in range(0, len(texts), size)]
+        shards = [str(folder.resolve() / f"part-{run}-{i:05d}.jsonl") for i in range(len(parts))]
+
+        def submit(i: int) -> Any:
+            # pure=False: a retried build must not reuse an old result whose shard is gone
+            return client.submit(_extract_partition, tier, gazetteer, batch_size, parts[i], shards[i],
+                                 pure=False, key=f"kgraph-extract-{run}-{i}")
+
+        window = max(1, IN_FLIGHT_PER_WORKER * threads)
+        queue = iter(range(len(parts)))
+        running = as_completed([submit(i) for i in islice(queue, window)])
+        for future in running:
+            _, done = future.result()  # re-raises a worker's exception here
+            if on_paper is not None:
+                for _ in range(done):
+                    on_paper()
+            following = next(queue, None)
+            if following is not None:
+                running.add(submit(following))
+        return _load_shards(parts, [Path(s) for s in shards])
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+        for name in folder.glob(f"*{run}*"):
+            name.unlink(missing_ok=True)
+        if own_dir:
+            shutil.rmtree(folder, ignore_errors=True)
+        elif not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def _load_shards(parts: Sequence[Sequence[PaperText]], shards: Sequence[Path]) -> list[Mention]:
+    """Every shard's mentions in partition order, checked against the papers sent."""
+    mentions: list[Mention] = []
+    for part, shard in zip(parts, shards, strict=True):
+        if not shard.is_file():
+            raise KGraphError(f"{shard}: a worker wrote this shard but it is not here; with a remote "
+                              "scheduler the shard folder must be on a filesystem shared with the workers")
+        ids = []
+        for paper_id, found in read_shard(shard):
+            ids.append(paper_id)
+            mentions.extend(found)
+        if ids != [paper_id for paper_id, _, _ in part]:
+            raise KGraphError(f"{shard}: holds other papers than its partition (a stale or foreign shard)")
+        shard.unlink()
+    return mentions

@@ -1,0 +1,114 @@
+"""Extraction on a Dask cluster builds exactly the graph of a single-process build."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kgraph.builder import BuildOptions, build_data
+from kgraph.cli import app
+from kgraph.errors import KGraphError, MissingExtraError
+from kgraph.extract import dask_engine
+from kgraph.extract.dask_engine import extract_on_dask, read_shard, write_shard
+from kgraph.extract.pipeline import build_pipeline, tier_available
+from kgraph.extract.workers import extract_mentions
+from kgraph.model import EntityKind, Field, Mention, Paper
+from kgraph.readers import read_papers
+
+from conftest import EXAMPLES
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    """The address of a 2-worker LocalCluster (processes, one thread each)."""
+    distributed = pytest.importorskip("distributed", reason="pip install 'kgraph[dask]'")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
+
+
+def _worker_pipelines(address: str) -> dict[str, dict[tuple[str, bool], int]]:
+    """Per worker: the ids of the pipelines it holds, by (tier, gazetteer)."""
+    from distributed import Client
+
+    def held() -> dict[tuple[str, bool], int]:
+        from kgraph.extract.dask_engine import _PIPELINES
+
+        return {key: id(nlp) for key, nlp in _PIPELINES.items()}
+
+    with Client(address) as client:
+        return client.run(held)
+
+
+def test_rules_build_on_two_dask_workers_equals_single_process(scheduler, tmp_path, monkeypatch):
+    # two papers a partition: the 13 example papers travel as 7 partitions over both workers
+    monkeypatch.setattr(dask_engine, "partition", lambda *args, **kwargs: 2)
+    shards = tmp_path / "shards"
+    ticks: list[int] = []
+
+    def progress(name: str, total: int):
+        return lambda: ticks.append(1)
+
+    single = build_data([EXAMPLES], BuildOptions(tier="rules", processes=1))
+    dask = build_data([EXAMPLES], BuildOptions(tier="rules", engine="dask", scheduler=scheduler),
+                      shard_dir=shards, progress=progress)
+    assert single.mentions and single.links
+    assert dask.papers == single.papers
+    assert dask.mentions == single.mentions
+    assert dask.mention_entity == single.mention_entity
+    assert dask.entities == single.entities
+    assert dask.links == single.links
+    assert len(ticks) == len(single.papers)
+    assert not shards.exists()  # every shard loaded and removed, then the empty folder
+
+    # each worker built the rules pipeline once, and keeps it: a second run reuses it
+    before = _worker_pipelines(scheduler)
+    assert len(before) == 2 and all(("rules", True) in held for held in before.values())
+    again = extract_on_dask(read_papers([EXAMPLES]), "rules", scheduler=scheduler, shard_dir=shards)
+    assert again == list(single.mentions)
+    assert _worker_pipelines(scheduler) == before
+
+
+@pytest.mark.skipif(not tier_available("fast"), reason="fast model not installed")
+def test_fast_tier_on_dask_equals_one_process(scheduler, tmp_path):
+    papers = read_papers([EXAMPLES])[:6]
+    single = list(extract_mentions(papers, nlp=build_pipeline("fast"), processes=1, batch_size=4))
+    on_dask = extract_on_dask(papers, "fast", scheduler=scheduler, shard_dir=tmp_path / "shards",
+                              partitions=3, batch_size=4)
+    assert any(m.extractor == "model" for m in single)
+    assert on_dask == single
+    assert not (tmp_path / "shards").exists()
+
+
+def test_a_shard_round_trips_mentions_and_odd_ids(tmp_path):
+    mention = Mention("a\tb", Field.ABSTRACT, 3, 7, "BERT", EntityKind.METHOD, 0, "gazetteer", 0.5,
+                      "Method", (0, 12))
+    papers = [("a\tb", "T", "We use BERT."), ("ü \"q\"", "T", "Nothing.")]
+    write_shard(tmp_path / "part.jsonl", papers, [[mention], []])
+    assert list(read_shard(tmp_path / "part.jsonl")) == [("a\tb", [mention]), ("ü \"q\"", [])]
+    assert [p.name for p in tmp_path.iterdir()] == ["part.jsonl"]  # no temp file left behind
+
+
+def test_a_shard_the_workers_could_not_share_is_a_clear_error(tmp_path):
+    with pytest.raises(KGraphError, match="shared with the workers"):
+        dask_engine._load_shards([[("p1", "T", "A.")]], [tmp_path / "part-0.jsonl"])
+
+
+def test_without_dask_the_error_names_the_extra(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # makes `import distributed` fail
+    with pytest.raises(MissingExtraError, match=r"kgraph\[dask\]"):
+        extract_on_dask([Paper("p1", "Title", "Abstract.")], "rules")
+    result = CliRunner().invoke(app, ["build", str(EXAMPLES), "-o", str(tmp_path / "out"), "--engine", "dask"])
+    assert result.exit_code == 2
+    assert "kgraph[dask]" in result.output
+    assert not (tmp_path / "out").exists()  # failed before reading or writing anything
+
+
+@pytest.mark.parametrize("args", [["--engine", "spark"], ["--scheduler", "tcp://127.0.0.1:8786"]])
+def test_cli_rejects_a_bad_engine_or_a_scheduler_without_dask(args, tmp_path: Path):
+    result = CliRunner().invoke(app, ["build", str(EXAMPLES), "-o", str(tmp_path / "out"), *args])
+    assert result.exit_code == 2
+    assert not (tmp_path / "out").exists()
