@@ -6,7 +6,8 @@ import pytest
 import spacy
 
 from kgraph.extract.pipeline import build_pipeline, tier_available
-from kgraph.extract.workers import AUTO_MIN_PAPERS, extract_mentions, pipeline_spec, resolve_processes
+from kgraph.extract import workers
+from kgraph.extract.workers import AUTO_MIN_PAPERS, extract_mentions, pipeline_spec, resolve_processes, single_threaded
 from kgraph.model import Paper
 from kgraph.readers import read_papers
 
@@ -55,3 +56,20 @@ def test_a_foreign_pipeline_runs_in_process_and_keeps_order():
 def test_spec_of_a_kgraph_pipeline(rules_nlp):
     spec = pipeline_spec(rules_nlp)
     assert spec is not None and spec.tier == "rules" and spec.gazetteer
+
+
+def test_a_worker_without_fork_rebuilds_the_pipeline_from_its_spec(rules_nlp, monkeypatch):
+    # the spawn path (no fork on the platform): nothing is inherited, the spec is enough
+    monkeypatch.setattr(workers, "_PARENT_NLP", rules_nlp)
+    monkeypatch.setattr(workers, "_WORKER_NLP", None)
+    workers._init_worker(pipeline_spec(rules_nlp), 8, inherit=False)
+    assert workers._WORKER_NLP is not rules_nlp
+    assert workers._WORKER_NLP.pipe_names == rules_nlp.pipe_names
+    paper = ("p", "Pruning 3D Gaussian Splatting", "3D Gaussian Splatting (3DGS) is fast.")
+    assert workers._extract_chunk([paper]) == list(workers.paper_mentions(rules_nlp, [paper]))
+
+
+@pytest.mark.skipif(not tier_available("accurate"), reason="accurate model not installed")
+def test_a_multithreaded_onnx_session_is_not_inherited():
+    assert single_threaded(build_pipeline("accurate", model_only=True))
+    assert not single_threaded(build_pipeline("accurate", model_only=True, threads=2))
