@@ -133,7 +133,8 @@ def _entity_triples(data: GraphData, entity, papers_of, ranks, cooccurrences) ->
         yield t(e, _n("skos:exactMatch"), ox.NamedNode(iri))
     yield t(e, _n("kg:paperCount"), _int(len(papers_of.get(entity.id, ()))))
     yield t(e, _n("kg:mentionCount"), _int(data.mention_counts.get(entity.id, 0)))
-    yield t(e, _n("kg:kindRank"), _int(ranks[entity.id]))
+    if entity.id in ranks:
+        yield t(e, _n("kg:kindRank"), _int(ranks[entity.id]))
     for other, shared in cooccurrences.get(entity.id, ()):
         c = ox.NamedNode(f"{e.value}/cooccurrence/{other}")
         yield t(c, A, _n("kg:Cooccurrence"))
