@@ -2,7 +2,7 @@
 
 Builds from ``../shared/data/corpora/arxiv_cs_50k.jsonl.gz`` (50,000 real abstracts). For
 sizes above 50k the corpus is replicated: copy ``k`` of each record gets a fresh id,
-``(copy k)`` appended to its title and no DOI/arXiv id, so deduplication keeps every
+``(copy k)`` appended to its title and no DOI/arXiv id or link, so deduplication keeps every
 copy — the text the extractor sees is the same, which is fine for timing but says
 nothing new about quality. For each size the script runs the full build (read, extract,
 resolve, link, communities, RDF + store + GraphML, HTML) in a fresh process and reports
@@ -44,7 +44,8 @@ def write_corpus(source: Path, n: int, out: Path, *, skip: int = 0) -> Path:
             if copy:
                 record["id"] = f"{record.get('id', i)}-copy{copy}"
                 record["title"] = f"{record.get('title', '')} (copy {copy})"
-                for key in ("doi", "arxiv_id", "url"):
+                # every field that names the arXiv paper, or the copy merges into the original
+                for key in ("doi", "arxiv_id", "url", "abs", "pdf"):
                     record.pop(key, None)
             handle.write(json.dumps(record) + "\n")
     return out
