@@ -204,7 +204,6 @@ def _build_activity(data: GraphData) -> Iterator[ox.Triple]:
 
 
 _PAPERS = PREFIXES["kgp"]
-_ENTITIES = PREFIXES["kge"]
 GRAPHS = {name: ox.NamedNode(f"{DATA}graph/{name}") for name in ("entities", "links", "build")}
 
 
@@ -218,9 +217,8 @@ def write_rdf(data: GraphData, path: Path, fmt: ox.RdfFormat) -> None:
     TriG and N-Quads keep one named graph per paper (see :func:`quads`); the other
     formats hold every triple in the default graph.
     """
-    prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     source = quads(data) if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS) else triples(data)
-    ox.serialize(source, str(path), fmt, prefixes=prefixes)
+    ox.serialize(source, str(path), fmt, prefixes=_prefixes(fmt))
 
 
 def convert_file(source: Path, source_fmt: ox.RdfFormat, path: Path, fmt: ox.RdfFormat) -> None:
@@ -228,8 +226,13 @@ def convert_file(source: Path, source_fmt: ox.RdfFormat, path: Path, fmt: ox.Rdf
 
     Re-reading the TriG a build just wrote is cheaper than making its triples again.
     """
-    prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    ox.serialize((q.triple for q in ox.parse(path=str(source), format=source_fmt)), str(path), fmt, prefixes=prefixes)
+    read = (q.triple for q in ox.parse(path=str(source), format=source_fmt))
+    ox.serialize(read, str(path), fmt, prefixes=_prefixes(fmt))
+
+
+def _prefixes(fmt: ox.RdfFormat) -> dict[str, str] | None:
+    """kgraph's prefixes for the formats that abbreviate IRIs with them."""
+    return PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
 
 
 def to_rdflib(data: GraphData):

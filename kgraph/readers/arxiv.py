@@ -12,7 +12,7 @@ from typing import Any
 
 from ..model import Paper, SourceRef
 from .clean import decode_latex, split_authors
-from .records import make_paper, nested
+from .records import as_object, make_paper, nested
 
 
 def is_arxiv_snapshot(record: dict[str, Any]) -> bool:
@@ -41,8 +41,7 @@ def snapshot_paper(record: Any, source: SourceRef) -> Paper:
     ValueError
         When the record has no title or abstract, or a field has the wrong shape.
     """
-    if not isinstance(record, dict):
-        raise ValueError(f"expected a JSON object, got {type(record).__name__}")
+    record = as_object(record)
     versions = record.get("versions")
     first = nested(versions[0], "created") if isinstance(versions, list) and versions else None
     arxiv_id = record.get("id")

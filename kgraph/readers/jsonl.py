@@ -22,7 +22,7 @@ from ..model import Paper, SourceRef
 from .arxiv import is_arxiv_snapshot, snapshot_paper
 from .mapping import mapped_paper
 from .openalex import is_openalex, openalex_paper
-from .records import Converter, Records, lines, read_records
+from .records import Converter, Records, as_object, lines, read_records
 from .report import ReadReport
 from .semanticscholar import is_semantic_scholar, s2_paper
 
@@ -40,8 +40,7 @@ def paper_from_record(record: Any, source: SourceRef, mapping: Mapping[str, str]
         When the record is not an object, lacks a title or abstract, or a field has the
         wrong type; the caller turns it into an InputError with the line.
     """
-    if not isinstance(record, dict):
-        raise ValueError(f"expected a JSON object, got {type(record).__name__}")
+    record = as_object(record)
     if not mapping:
         if is_openalex(record):
             return openalex_paper(record, source)

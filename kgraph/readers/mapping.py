@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import InputError
 from ..model import Paper, SourceRef
 from .clean import split_authors
-from .records import make_paper
+from .records import as_object, make_paper
 
 FIELDS = ("id", "title", "abstract", "year", "authors", "doi", "arxiv_id", "url", "venue")
 
@@ -86,8 +86,7 @@ def mapped_paper(record: Any, source: SourceRef, mapping: Mapping[str, str] | No
     ValueError
         When the record is not an object or lacks a title or abstract.
     """
-    if not isinstance(record, dict):
-        raise ValueError(f"expected a JSON object, got {type(record).__name__}")
+    record = as_object(record)
     cols = columns if columns is not None else resolve_columns([k for k in record if isinstance(k, str)], mapping)
 
     def get(field: str) -> Any:

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from ..model import Paper, SourceRef
-from .records import make_paper, nested, pick
+from .records import as_object, make_paper, nested, pick
 
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:\.pdf)?$", re.I)
 
@@ -69,8 +69,7 @@ def openalex_paper(record: Any, source: SourceRef) -> Paper:
     ValueError
         When the work has no title or no abstract, or a field has the wrong shape.
     """
-    if not isinstance(record, dict):
-        raise ValueError(f"expected a JSON object, got {type(record).__name__}")
+    record = as_object(record)
     authorships = record.get("authorships")
     authors = tuple(
         name.strip() for a in (authorships if isinstance(authorships, list) else [])

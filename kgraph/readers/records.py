@@ -129,6 +129,17 @@ def read_records(path: Path, report: ReadReport, parse: Parser, convert: Convert
         report.problem(InputError("no papers found (the file is empty or holds no records)", source), skipped=0)
 
 
+def as_object(record: Any) -> dict[str, Any]:
+    """``record`` when it is a JSON object, else ValueError (each JSON reader's first check).
+
+    >>> as_object({"title": "T"})
+    {'title': 'T'}
+    """
+    if not isinstance(record, dict):
+        raise ValueError(f"expected a JSON object, got {type(record).__name__}")
+    return record
+
+
 def pick(record: dict[str, Any], *names: str) -> Any:
     """The first present, non-empty value among ``names`` (exact keys)."""
     for name in names:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import Paper, SourceRef
-from .records import make_paper, nested, pick
+from .records import as_object, make_paper, nested, pick
 
 
 def is_semantic_scholar(record: dict[str, Any]) -> bool:
@@ -40,8 +40,7 @@ def s2_paper(record: Any, source: SourceRef) -> Paper:
     ValueError
         When the record has no title or abstract, or a field has the wrong shape.
     """
-    if not isinstance(record, dict):
-        raise ValueError(f"expected a JSON object, got {type(record).__name__}")
+    record = as_object(record)
     authors = record.get("authors")
     if authors is not None and not isinstance(authors, list):
         raise ValueError(f"field 'authors' should be a list, got {type(authors).__name__}")
