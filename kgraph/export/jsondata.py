@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -11,29 +14,37 @@ from ..errors import BuildNotFoundError
 from ..graph.communities import Communities
 from ..graph.data import GraphData
 from ..model import Entity, EntityKind, Field, Link, Mention, Paper, SourceRef
-from .atomic import write_text_atomic
+from .atomic import atomic_path
 
 FORMAT_VERSION = 2
 FILENAME = "kgraph.json"
 
 
 def to_json(data: GraphData) -> dict[str, Any]:
-    return {
-        "format": FORMAT_VERSION,
-        "meta": data.meta,
-        "papers": [asdict(p) for p in data.papers],
-        "entities": [asdict(e) for e in data.entities],
-        # mentions as rows: they are the bulk of the file
-        "mention_columns": ["paper_id", "field", "start", "end", "text", "kind", "sentence", "extractor", "confidence", "label", "entity", "sentence_span"],
-        "mentions": [
-            [m.paper_id, m.field.value, m.start, m.end, m.text, m.kind.value, m.sentence, m.extractor, m.confidence, m.label, e,
-             list(m.sentence_span) if m.sentence_span else None]
-            for m, e in zip(data.mentions, data.mention_entity)
-        ],
-        "links": [[l.source, l.target, l.weight, list(l.shared)] for l in data.links],
-        "ambiguous_acronyms": data.ambiguous_acronyms,
-        "communities": communities_json(data.communities),
-    }
+    """The build as one JSON-ready dict (what :func:`write_json` streams to kgraph.json)."""
+    return {key: list(value) if key in _ROWS else value for key, value in _sections(data)}
+
+
+_ROWS = ("papers", "entities", "mentions", "links")
+
+
+def _sections(data: GraphData) -> Iterator[tuple[str, Any]]:
+    """kgraph.json's keys in order; the bulky ones (``_ROWS``) as row iterators."""
+    yield "format", FORMAT_VERSION
+    yield "meta", data.meta
+    yield "papers", (asdict(p) for p in data.papers)
+    yield "entities", (asdict(e) for e in data.entities)
+    # mentions as rows: they are the bulk of the file
+    yield "mention_columns", ["paper_id", "field", "start", "end", "text", "kind", "sentence", "extractor", "confidence",
+                              "label", "entity", "sentence_span"]
+    yield "mentions", (
+        [m.paper_id, m.field.value, m.start, m.end, m.text, m.kind.value, m.sentence, m.extractor, m.confidence, m.label, e,
+         list(m.sentence_span) if m.sentence_span else None]
+        for m, e in zip(data.mentions, data.mention_entity)
+    )
+    yield "links", ([l.source, l.target, l.weight, list(l.shared)] for l in data.links)
+    yield "ambiguous_acronyms", data.ambiguous_acronyms
+    yield "communities", communities_json(data.communities)
 
 
 def communities_json(communities: Communities) -> dict[str, Any]:
@@ -77,7 +88,22 @@ def from_json(obj: dict[str, Any]) -> GraphData:
 
 
 def write_json(data: GraphData, path: Path) -> None:
-    write_text_atomic(path, json.dumps(to_json(data), ensure_ascii=False, separators=(",", ":")))
+    """Stream kgraph.json in slices of rows, so a big build is never one giant string."""
+    dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8") as handle:
+        for i, (key, value) in enumerate(_sections(data)):
+            handle.write(("{" if i == 0 else ",") + dumps(key) + ":")
+            if key not in _ROWS:
+                handle.write(dumps(value))
+                continue
+            handle.write("[")
+            first = True
+            rows_of = iter(value)
+            for rows in iter(lambda: list(itertools.islice(rows_of, 10_000)), []):
+                handle.write(("" if first else ",") + dumps(rows)[1:-1])
+                first = False
+            handle.write("]")
+        handle.write("}")
 
 
 def read_json(build_dir: Path) -> GraphData:

@@ -1,13 +1,18 @@
-"""A build as RDF triples (pyoxigraph terms), sorted, with no blank nodes.
+"""A build as RDF: Turtle statements made as strings, in named graphs, no blank nodes.
 
-pyoxigraph writes Turtle ~40x faster than rdflib (../shared/FACTS.md), so triples are
-made as pyoxigraph terms; :func:`to_rdflib` converts for users who want rdflib.
+A 100k-paper build is tens of millions of triples; making one pyoxigraph term per
+triple capped the writer at ~200k triples/s, so statements are formatted as Turtle text
+directly (~10x faster): kgraph's prefixes for the vocabulary, IRIs kgraph mints relative
+to ``@base <https://w3id.org/kgraph/id/>`` (a third of the bytes of full IRIs). That
+text is valid Turtle and TriG as it is; pyoxigraph parses it where terms are wanted
+(the store's bulk load, N-Triples/N-Quads/JSON-LD, :func:`triples`).
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterator
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import quote as percent_encode
 
@@ -19,215 +24,308 @@ from ..readers.ids import normalise_arxiv, normalise_doi
 from .namespaces import DATA, PREFIXES, entity_iri, link_iri, mention_iri, paper_iri
 from .queries import lookup_label
 
-_XSD = PREFIXES["xsd"]
-_INT = ox.NamedNode(_XSD + "integer")
-_DOUBLE = ox.NamedNode(_XSD + "double")
-_GYEAR = ox.NamedNode(_XSD + "gYear")
-_DATETIME = ox.NamedNode(_XSD + "dateTime")
+_INT = "^^xsd:integer"
+_DOUBLE = "^^xsd:double"
+_GYEAR = "^^xsd:gYear"
+_DATETIME = "^^xsd:dateTime"
 # PRISM (used with FaBiO) names a paper's DOI and the journal/proceedings it appeared in.
-_PRISM = "http://prismstandard.org/namespaces/basic/2.0/"
-_PRISM_DOI = ox.NamedNode(_PRISM + "doi")
-_PRISM_VENUE = ox.NamedNode(_PRISM + "publicationName")
+_PRISM_DOI = "prism:doi"
+_PRISM_VENUE = "prism:publicationName"
+HEADER = f"@base <{DATA}> .\n" + "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in PREFIXES.items()) + "\n"
 _IRI_SAFE = "/:;()@!$&'*+,=-._~"  # RFC 3987 path characters; <, >, [, ], spaces… are percent-encoded
+# N-Triples string escapes; other control characters as \\u escapes so no line ever breaks
+_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r"}
+_ESCAPES.update({c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F) if c not in _ESCAPES})
 
 
-@functools.cache  # called for every triple: one NamedNode per term, not per call
-def _n(prefixed: str) -> ox.NamedNode:
-    prefix, local = prefixed.split(":", 1)
-    return ox.NamedNode(PREFIXES[prefix] + local)
+def _n(prefixed: str) -> str:
+    """A vocabulary term as written (``"kg:Paper"``); every local name used is plain letters."""
+    return prefixed
 
 
-A = _n("rdf:type")
+def _ref(iri: str) -> str:
+    """An IRI as written: relative to the base when kgraph minted it.
+
+    A path segment "." or ".." (a paper id of "..") would be resolved away, so such
+    IRIs stay absolute.
+    """
+    if iri.startswith(DATA):
+        rest = iri[len(DATA):]
+        if "/." not in f"/{rest}":
+            return f"<{rest}>"
+    return f"<{iri}>"
+
+
+def _lit(value: str) -> str:
+    return f'"{value.translate(_ESCAPES)}"'
+
+
+def _int(value: int) -> str:
+    return f'"{int(value)}"{_INT}'
+
+
+def _double(value: float) -> str:
+    return f'"{float(value)!r}"{_DOUBLE}'
+
+
+A = "a"
 KIND_CLASS = {kind: _n(f"kg:{kind.value}") for kind in EntityKind}
+_PAPERS = PREFIXES["kgp"]
+GRAPHS = {name: f"{DATA}graph/{name}" for name in ("entities", "links", "build")}
 
 
-def _int(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=_INT)
+def paper_graph(paper_id: str) -> str:
+    """The IRI of the named graph holding one paper (its metadata and its mentions)."""
+    return f"{DATA}graph/paper/{paper_iri(paper_id)[len(_PAPERS):]}"
 
 
-def _double(value: float) -> ox.Literal:
-    return ox.Literal(repr(float(value)), datatype=_DOUBLE)
-
-
-def quads(data: GraphData) -> Iterator[ox.Quad]:
-    """Every triple of the build in its named graph, streamed in a fixed sorted order.
+def blocks(data: GraphData) -> Iterator[tuple[str, list[str]]]:
+    """``(graph IRI, statements)`` for every resource of the build, in a fixed order.
 
     Graphs come in the order build, entities, links, then one graph per paper (see
-    :func:`graph_of`); inside a graph, resources in IRI order, and each resource's
-    triples (with those of the nodes under its IRI: a paper's mentions, an entity's
-    co-occurrences) sorted. Only one resource's triples are held at a time, so writing
-    a 100k-paper build needs no list of millions of triples.
+    :func:`paper_graph`); inside a graph, resources in IRI order, and each resource's
+    lines (with those of the nodes under its IRI: a paper's mentions, an entity's
+    co-occurrences) sorted and without repeats (two extractors' mentions at the same
+    offsets share an IRI). Statements (``"s p o"``, see :data:`HEADER`) lack the final
+    ``" ."``. Only one resource is held at a
+    time, so writing a 100k-paper build needs no list of millions of triples.
     """
-    yield from _in_graph(GRAPHS["build"], _build_activity(data))
+    yield GRAPHS["build"], _block(_build_activity(data))
     papers_of = data.papers_of_entity
     ranks, cooccurrences = data.kind_ranks, data.cooccurrences
     for entity in sorted(data.entities, key=lambda e: entity_iri(e.id)):
-        yield from _in_graph(GRAPHS["entities"], _entity_triples(data, entity, papers_of, ranks, cooccurrences))
+        yield GRAPHS["entities"], _block(_entity_triples(data, entity, papers_of, ranks, cooccurrences))
     for link in sorted(data.links, key=lambda link: link_iri(link.source, link.target)):
-        yield from _in_graph(GRAPHS["links"], _link_triples(link))
+        yield GRAPHS["links"], _block(_link_triples(link))
     mentions_of: dict[str, list[int]] = {}
     for i, entity_id in enumerate(data.mention_entity):
         if entity_id:
             mentions_of.setdefault(data.mentions[i].paper_id, []).append(i)
     for paper in sorted(data.papers, key=lambda p: paper_iri(p.id)):
-        graph = ox.NamedNode(f"{DATA}graph/paper/{paper_iri(paper.id)[len(_PAPERS):]}")
-        block = list(_paper_triples(data, paper))
+        lines = list(_paper_triples(data, paper))
         for i in mentions_of.get(paper.id, ()):
-            block.extend(_mention_triples(paper, data.mentions[i], data.mention_entity[i]))
-        yield from _in_graph(graph, block)
+            lines.extend(_mention_triples(paper, data.mentions[i], data.mention_entity[i]))
+        yield paper_graph(paper.id), _block(lines)
 
 
-def _in_graph(graph: ox.NamedNode, block) -> Iterator[ox.Quad]:
-    # a set drops repeats (two extractors' mentions at the same offsets share an IRI)
-    for triple in sorted(set(block), key=str):
-        yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+def _block(lines: Iterable[str]) -> list[str]:
+    return sorted(set(lines))
+
+
+def quads(data: GraphData) -> Iterator[ox.Quad]:
+    """Every triple of the build as a pyoxigraph Quad in its named graph (parsed from :func:`blocks`)."""
+    for graph, lines in blocks(data):
+        name = ox.NamedNode(graph)
+        for triple in ox.parse(HEADER + grouped(lines), format=ox.RdfFormat.TURTLE):
+            yield ox.Quad(triple.subject, triple.predicate, triple.object, name)
 
 
 def triples(data: GraphData) -> Iterator[ox.Triple]:
-    """Every triple of the build (papers, entities, mentions, links, build activity), in :func:`quads` order."""
+    """Every triple of the build (papers, entities, mentions, links, build activity), in :func:`blocks` order."""
     for quad in quads(data):
         yield quad.triple
 
 
-def _paper_triples(data: GraphData, paper) -> Iterator[ox.Triple]:
-    t = ox.Triple
-    p = ox.NamedNode(paper_iri(paper.id))
-    yield t(p, A, _n("kg:Paper"))
-    yield t(p, A, _n("fabio:ResearchPaper"))
-    yield t(p, _n("dcterms:identifier"), ox.Literal(paper.id))
-    yield t(p, _n("dcterms:title"), ox.Literal(paper.title))
-    yield t(p, _n("dcterms:abstract"), ox.Literal(paper.abstract))
+def _paper_triples(data: GraphData, paper) -> Iterator[str]:
+    p = _ref(paper_iri(paper.id))
+    yield f"{p} {A} {_n('kg:Paper')}"
+    yield f"{p} {A} {_n('fabio:ResearchPaper')}"
+    yield f"{p} {_n('dcterms:identifier')} {_lit(paper.id)}"
+    yield f"{p} {_n('dcterms:title')} {_lit(paper.title)}"
+    yield f"{p} {_n('dcterms:abstract')} {_lit(paper.abstract)}"
     if paper.year is not None:
-        yield t(p, _n("dcterms:issued"), ox.Literal(f"{paper.year:04d}", datatype=_GYEAR))
+        yield f'{p} {_n("dcterms:issued")} "{paper.year:04d}"{_GYEAR}'
     for author in paper.authors:
-        yield t(p, _n("dcterms:creator"), ox.Literal(author))
+        yield f"{p} {_n('dcterms:creator')} {_lit(author)}"
     if paper.doi:
         doi = normalise_doi(paper.doi)
-        yield t(p, _n("schema:sameAs"), ox.NamedNode("https://doi.org/" + percent_encode(doi, safe=_IRI_SAFE)))
-        yield t(p, _PRISM_DOI, ox.Literal(doi))
+        yield f"{p} {_n('schema:sameAs')} <https://doi.org/{percent_encode(doi, safe=_IRI_SAFE)}>"
+        yield f"{p} {_PRISM_DOI} {_lit(doi)}"
     if paper.arxiv_id:
         arxiv_id = normalise_arxiv(paper.arxiv_id)
-        yield t(p, _n("schema:sameAs"), ox.NamedNode("https://arxiv.org/abs/" + percent_encode(arxiv_id, safe=_IRI_SAFE)))
+        yield f"{p} {_n('schema:sameAs')} <https://arxiv.org/abs/{percent_encode(arxiv_id, safe=_IRI_SAFE)}>"
     if paper.venue:
-        yield t(p, _PRISM_VENUE, ox.Literal(paper.venue))
+        yield f"{p} {_PRISM_VENUE} {_lit(paper.venue)}"
     if paper.url:
-        yield t(p, _n("schema:url"), ox.Literal(paper.url))
-    for entity_id in sorted(data.entities_of_paper.get(paper.id, ())):
-        yield t(p, _n("kg:mentions"), ox.NamedNode(entity_iri(entity_id)))
+        yield f"{p} {_n('schema:url')} {_lit(paper.url)}"
+    mentions = _n("kg:mentions")
+    for entity_id in data.entities_of_paper.get(paper.id, ()):
+        yield f"{p} {mentions} {_ref(entity_iri(entity_id))}"
 
 
-def _entity_triples(data: GraphData, entity, papers_of, ranks, cooccurrences) -> Iterator[ox.Triple]:
-    t = ox.Triple
-    e = ox.NamedNode(entity_iri(entity.id))
-    yield t(e, A, KIND_CLASS[entity.kind])
-    yield t(e, A, _n("skos:Concept"))
-    yield t(e, _n("skos:prefLabel"), ox.Literal(entity.label, language="en"))
+def _entity_triples(data: GraphData, entity, papers_of, ranks, cooccurrences) -> Iterator[str]:
+    e = _ref(entity_iri(entity.id))
+    yield f"{e} {A} {KIND_CLASS[entity.kind]}"
+    yield f"{e} {A} {_n('skos:Concept')}"
+    yield f"{e} {_n('skos:prefLabel')} {_lit(entity.label)}@en"
     for alt in entity.alt_labels:
-        yield t(e, _n("skos:altLabel"), ox.Literal(alt, language="en"))
-    yield t(e, _n("kg:resolutionKey"), ox.Literal(entity.key))
-    for lookup in sorted({lookup_label(label) for label in (entity.label, *entity.alt_labels)}):
-        yield t(e, _n("kg:lookupLabel"), ox.Literal(lookup))
+        yield f"{e} {_n('skos:altLabel')} {_lit(alt)}@en"
+    yield f"{e} {_n('kg:resolutionKey')} {_lit(entity.key)}"
+    for lookup in {lookup_label(label) for label in (entity.label, *entity.alt_labels)}:
+        yield f"{e} {_n('kg:lookupLabel')} {_lit(lookup)}"
     for reason in entity.merged_by:
-        yield t(e, _n("kg:mergedBy"), ox.Literal(reason))
-    for iri in entity.exact_match:
-        yield t(e, _n("skos:exactMatch"), ox.NamedNode(iri))
-    yield t(e, _n("kg:paperCount"), _int(len(papers_of.get(entity.id, ()))))
-    yield t(e, _n("kg:mentionCount"), _int(data.mention_counts.get(entity.id, 0)))
+        yield f"{e} {_n('kg:mergedBy')} {_lit(reason)}"
+    for match in entity.exact_match:
+        yield f"{e} {_n('skos:exactMatch')} <{match}>"
+    yield f"{e} {_n('kg:paperCount')} {_int(len(papers_of.get(entity.id, ())))}"
+    yield f"{e} {_n('kg:mentionCount')} {_int(data.mention_counts.get(entity.id, 0))}"
     if entity.id in ranks:
-        yield t(e, _n("kg:kindRank"), _int(ranks[entity.id]))
+        yield f"{e} {_n('kg:kindRank')} {_int(ranks[entity.id])}"
+    # a co-occurrence node is known by its kg:cooccurrenceOf (no rdf:type: one triple
+    # fewer for each of the ~40 per common entity, and no query needs the class)
+    of, with_, shared_papers = _n("kg:cooccurrenceOf"), _n("kg:cooccursWith"), _n("kg:sharedPapers")
     for other, shared in cooccurrences.get(entity.id, ()):
-        c = ox.NamedNode(f"{e.value}/cooccurrence/{other}")
-        yield t(c, A, _n("kg:Cooccurrence"))
-        yield t(c, _n("kg:cooccurrenceOf"), e)
-        yield t(c, _n("kg:cooccursWith"), ox.NamedNode(entity_iri(other)))
-        yield t(c, _n("kg:sharedPapers"), _int(shared))
+        c = f"{e[:-1]}/cooccurrence/{other}>"
+        yield f"{c} {of} {e}"
+        yield f"{c} {with_} {_ref(entity_iri(other))}"
+        yield f"{c} {shared_papers} {_int(shared)}"
 
 
-def _mention_triples(paper, mention, entity_id: str) -> Iterator[ox.Triple]:
-    t = ox.Triple
+def _mention_triples(paper, mention, entity_id: str) -> Iterator[str]:
+    # W3C Web Annotation, trimmed: mentions are ~65 % of a build's triples, so the
+    # optional oa:SpecificResource type, kg:Mention (oa:Annotation + oa:hasBody says it)
+    # and the extractor's own label (in kgraph.json) are left out
     field = mention.field.value
-    m = ox.NamedNode(mention_iri(mention.paper_id, field, mention.start, mention.end))
-    target = ox.NamedNode(m.value + "/target")
-    position = ox.NamedNode(m.value + "/position")
-    quote = ox.NamedNode(m.value + "/quote")
-    yield t(m, A, _n("kg:Mention"))
-    yield t(m, A, _n("oa:Annotation"))
-    yield t(m, _n("oa:hasBody"), ox.NamedNode(entity_iri(entity_id)))
-    yield t(m, _n("oa:hasTarget"), target)
-    yield t(m, _n("kg:inField"), ox.Literal(field))
-    yield t(m, _n("kg:sentenceIndex"), _int(mention.sentence))
-    yield t(m, _n("kg:extractor"), ox.Literal(mention.extractor))
-    yield t(m, _n("kg:extractorLabel"), ox.Literal(mention.label or mention.kind.value))
-    yield t(m, _n("kg:confidence"), _double(mention.confidence))
-    yield t(target, A, _n("oa:SpecificResource"))
-    yield t(target, _n("oa:hasSource"), ox.NamedNode(paper_iri(mention.paper_id)))
-    yield t(target, _n("oa:hasSelector"), position)
-    yield t(target, _n("oa:hasSelector"), quote)
-    yield t(position, A, _n("oa:TextPositionSelector"))
-    yield t(position, _n("oa:start"), _int(mention.start))
-    yield t(position, _n("oa:end"), _int(mention.end))
-    yield t(quote, A, _n("oa:TextQuoteSelector"))
-    yield t(quote, _n("oa:exact"), ox.Literal(mention.text))
+    m = _ref(mention_iri(mention.paper_id, field, mention.start, mention.end))
+    target, position, quote = f"{m[:-1]}/target>", f"{m[:-1]}/position>", f"{m[:-1]}/quote>"
+    selector = _n("oa:hasSelector")
+    yield f"{m} {A} {_n('oa:Annotation')}"
+    yield f"{m} {_n('oa:hasBody')} {_ref(entity_iri(entity_id))}"
+    yield f"{m} {_n('oa:hasTarget')} {target}"
+    yield f"{m} {_n('kg:inField')} {_lit(field)}"
+    yield f"{m} {_n('kg:sentenceIndex')} {_int(mention.sentence)}"
+    yield f"{m} {_n('kg:extractor')} {_lit(mention.extractor)}"
+    yield f"{m} {_n('kg:confidence')} {_double(mention.confidence)}"
+    yield f"{target} {_n('oa:hasSource')} {_ref(paper_iri(mention.paper_id))}"
+    yield f"{target} {selector} {position}"
+    yield f"{target} {selector} {quote}"
+    yield f"{position} {A} {_n('oa:TextPositionSelector')}"
+    yield f"{position} {_n('oa:start')} {_int(mention.start)}"
+    yield f"{position} {_n('oa:end')} {_int(mention.end)}"
+    yield f"{quote} {A} {_n('oa:TextQuoteSelector')}"
+    yield f"{quote} {_n('oa:exact')} {_lit(mention.text)}"
     # prefix/suffix reach to the sentence's ends, so the quote selector carries the
     # sentence; always present, so queries need no OPTIONAL (which the store
     # evaluated over every mention: 120 ms instead of 0.5 at 100k papers)
     text = paper.text(mention.field)
     sent_start, sent_end = mention.sentence_span or (max(0, mention.start - 40), mention.end + 40)
-    yield t(quote, _n("oa:prefix"), ox.Literal(text[sent_start:mention.start]))
-    yield t(quote, _n("oa:suffix"), ox.Literal(text[mention.end:sent_end]))
+    yield f"{quote} {_n('oa:prefix')} {_lit(text[sent_start:mention.start])}"
+    yield f"{quote} {_n('oa:suffix')} {_lit(text[mention.end:sent_end])}"
 
 
-def _link_triples(link) -> Iterator[ox.Triple]:
-    t = ox.Triple
-    node = ox.NamedNode(link_iri(link.source, link.target))
-    a, b = ox.NamedNode(paper_iri(link.source)), ox.NamedNode(paper_iri(link.target))
-    yield t(a, _n("kg:relatedTo"), b)
-    yield t(node, A, _n("kg:PaperLink"))
-    yield t(node, _n("kg:source"), a)
-    yield t(node, _n("kg:target"), b)
-    yield t(node, _n("kg:weight"), _double(link.weight))
+def _link_triples(link) -> Iterator[str]:
+    node = _ref(link_iri(link.source, link.target))
+    a, b = _ref(paper_iri(link.source)), _ref(paper_iri(link.target))
+    yield f"{a} {_n('kg:relatedTo')} {b}"
+    yield f"{node} {A} {_n('kg:PaperLink')}"
+    yield f"{node} {_n('kg:source')} {a}"
+    yield f"{node} {_n('kg:target')} {b}"
+    yield f"{node} {_n('kg:weight')} {_double(link.weight)}"
     for entity_id in link.shared:
-        yield t(node, _n("kg:sharedEntity"), ox.NamedNode(entity_iri(entity_id)))
+        yield f"{node} {_n('kg:sharedEntity')} {_ref(entity_iri(entity_id))}"
 
 
-def _build_activity(data: GraphData) -> Iterator[ox.Triple]:
+def _build_activity(data: GraphData) -> Iterator[str]:
     meta = data.meta
-    build = ox.NamedNode(DATA + "build/" + meta.get("fingerprint", "unknown"))
-    yield ox.Triple(build, A, _n("kg:Build"))
-    yield ox.Triple(build, A, _n("prov:Activity"))
-    yield ox.Triple(build, _n("kg:kgraphVersion"), ox.Literal(str(meta.get("kgraph_version", ""))))
-    yield ox.Triple(build, _n("kg:extractorTier"), ox.Literal(str(meta.get("tier", ""))))
+    build = _ref(f"{DATA}build/{meta.get('fingerprint', 'unknown')}")
+    yield f"{build} {A} {_n('kg:Build')}"
+    yield f"{build} {A} {_n('prov:Activity')}"
+    yield f"{build} {_n('kg:kgraphVersion')} {_lit(str(meta.get('kgraph_version', '')))}"
+    yield f"{build} {_n('kg:extractorTier')} {_lit(str(meta.get('tier', '')))}"
     if meta.get("model"):
-        yield ox.Triple(build, _n("kg:extractorModel"), ox.Literal(str(meta["model"])))
+        yield f"{build} {_n('kg:extractorModel')} {_lit(str(meta['model']))}"
     if meta.get("created"):
-        yield ox.Triple(build, _n("prov:startedAtTime"), ox.Literal(meta["created"], datatype=_DATETIME))
-
-
-_PAPERS = PREFIXES["kgp"]
-GRAPHS = {name: ox.NamedNode(f"{DATA}graph/{name}") for name in ("entities", "links", "build")}
+        yield f"{build} {_n('prov:startedAtTime')} {_lit(meta['created'])}{_DATETIME}"
 
 
 RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
                ".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
+_CHUNK = 1 << 20  # characters per write
+
+
+def grouped(lines: list[str]) -> str:
+    """Statements as Turtle, those of one subject joined with ``;`` (lines are sorted).
+
+    >>> print(grouped(["<a> a kg:Paper", "<a> dcterms:title 'T'", "<b> a kg:Paper"]), end="")
+    <a> a kg:Paper ;
+        dcterms:title 'T' .
+    <b> a kg:Paper .
+    """
+    out = []
+    subject = None
+    for line in lines:
+        cut = line.index(" ")
+        if line[:cut] == subject:
+            out.append(" ;\n    " + line[cut + 1:])
+        else:
+            out.append(" .\n" + line if subject is not None else line)
+            subject = line[:cut]
+    return "".join(out) + " .\n" if out else ""
+
+
+def write_turtle(data: GraphData, *, turtle: Path | None = None, trig: Path | None = None) -> None:
+    """Write the build as Turtle and/or TriG (one named graph per paper) in one pass over :func:`blocks`."""
+    handles = {kind: open(path, "w", encoding="utf-8", newline="\n")
+               for kind, path in (("ttl", turtle), ("trig", trig)) if path is not None}
+    buffers: dict[str, list[str]] = {kind: [HEADER] for kind in handles}
+    size = 0
+    current = None
+    try:
+        for graph, lines in blocks(data):
+            body = grouped(lines)
+            if "trig" in buffers:
+                if graph != current:
+                    buffers["trig"].append(("}\n" if current is not None else "") + f"{_ref(graph)} {{\n")
+                buffers["trig"].append(body)
+            if "ttl" in buffers:
+                buffers["ttl"].append(body)
+            current = graph
+            size += len(body)
+            if size > _CHUNK:
+                _flush(handles, buffers)
+                size = 0
+        if "trig" in buffers and current is not None:
+            buffers["trig"].append("}\n")
+        _flush(handles, buffers)
+    finally:
+        for handle in handles.values():
+            handle.close()
+
+
+def _flush(handles, buffers) -> None:
+    for kind, parts in buffers.items():
+        handles[kind].write("".join(parts))
+        parts.clear()
 
 
 def write_rdf(data: GraphData, path: Path, fmt: ox.RdfFormat) -> None:
-    """Serialise the build to ``path``, streaming (caller handles atomic replace).
+    """Serialise the build to ``path`` (caller handles atomic replace).
 
-    TriG and N-Quads keep one named graph per paper (see :func:`quads`); the other
-    formats hold every triple in the default graph.
+    TriG and N-Quads keep one named graph per paper (see :func:`blocks`); the other
+    formats hold every triple in the default graph. Formats other than Turtle and TriG
+    are converted by pyoxigraph from one of those, written first next to ``path``.
     """
-    source = quads(data) if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS) else triples(data)
-    ox.serialize(source, str(path), fmt, prefixes=_prefixes(fmt))
+    if fmt == ox.RdfFormat.TURTLE:
+        write_turtle(data, turtle=path)
+    elif fmt == ox.RdfFormat.TRIG:
+        write_turtle(data, trig=path)
+    else:
+        source_fmt = ox.RdfFormat.TRIG if fmt == ox.RdfFormat.N_QUADS else ox.RdfFormat.TURTLE
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        try:
+            write_turtle(data, **{"trig" if source_fmt == ox.RdfFormat.TRIG else "turtle": Path(name)})
+            convert_file(Path(name), source_fmt, path, fmt)
+        finally:
+            os.unlink(name)
 
 
 def convert_file(source: Path, source_fmt: ox.RdfFormat, path: Path, fmt: ox.RdfFormat) -> None:
-    """Rewrite an RDF file in another format, graphs dropped (e.g. TriG -> Turtle), in order.
-
-    Re-reading the TriG a build just wrote is cheaper than making its triples again.
-    """
-    read = (q.triple for q in ox.parse(path=str(source), format=source_fmt))
-    ox.serialize(read, str(path), fmt, prefixes=_prefixes(fmt))
+    """Rewrite an RDF file in another format (graphs kept only from quad to quad formats)."""
+    quads_out = fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)
+    read = ox.parse(path=str(source), format=source_fmt)
+    ox.serialize(read if quads_out else (q.triple if isinstance(q, ox.Quad) else q for q in read), str(path), fmt,
+                 prefixes=_prefixes(fmt))
 
 
 def _prefixes(fmt: ox.RdfFormat) -> dict[str, str] | None:
@@ -236,11 +334,11 @@ def _prefixes(fmt: ox.RdfFormat) -> dict[str, str] | None:
 
 
 def to_rdflib(data: GraphData):
-    """The build as an :class:`rdflib.Graph` (parsed from N-Triples written by pyoxigraph)."""
+    """The build as an :class:`rdflib.Graph` (parsed from the Turtle :func:`write_turtle` writes)."""
     import rdflib
 
     graph = rdflib.Graph()
     for prefix, iri in PREFIXES.items():
         graph.bind(prefix, iri)
-    graph.parse(data=ox.serialize(triples(data), format=ox.RdfFormat.N_TRIPLES), format="nt")
+    graph.parse(data=HEADER + "".join(grouped(lines) for _graph, lines in blocks(data)), format="turtle")
     return graph

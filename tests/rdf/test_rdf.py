@@ -18,7 +18,7 @@ def test_turtle_parses_back_with_the_build_counts(demo_build, demo_kg):
     assert len(set(graph.subjects(RDF.type, KG.Paper))) == len(data.papers)
     entity_count = sum(len(set(graph.subjects(RDF.type, KG[k]))) for k in ("Method", "Dataset", "Task", "Metric", "Concept"))
     assert entity_count == len(data.entities)
-    assert len(set(graph.subjects(RDF.type, KG.Mention))) == sum(1 for e in data.mention_entity if e)
+    assert len(set(graph.subjects(RDF.type, OA.Annotation))) == sum(1 for e in data.mention_entity if e)
     assert len(set(graph.subjects(RDF.type, KG.PaperLink))) == len(data.links)
     # rdflib's own view agrees triple for triple
     assert graph.isomorphic(demo_kg.to_rdflib())
@@ -42,7 +42,7 @@ def test_mentions_carry_offsets_that_point_at_the_text(demo_kg):
     graph = demo_kg.to_rdflib()
     rows = graph.query("""
         SELECT ?abstract ?start ?end ?exact WHERE {
-          ?m a kg:Mention ; oa:hasTarget ?t ; kg:inField "abstract" .
+          ?m a oa:Annotation ; oa:hasTarget ?t ; kg:inField "abstract" .
           ?t oa:hasSource ?p ; oa:hasSelector ?pos, ?q .
           ?pos oa:start ?start ; oa:end ?end . ?q oa:exact ?exact .
           ?p dcterms:abstract ?abstract }""", initNs={"kg": KG, "oa": OA, "dcterms": DCTERMS})
