@@ -28,4 +28,5 @@ def graphml_ready(graph: nx.Graph) -> nx.Graph:
 
 def write_graphml(graph: nx.Graph, path: Path) -> None:
     with atomic_path(path) as tmp:
-        nx.write_graphml(graphml_ready(graph), tmp)
+        # the lxml writer streams (the ElementTree one builds the whole document first)
+        nx.write_graphml_lxml(graphml_ready(graph), tmp)

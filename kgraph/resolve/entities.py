@@ -18,6 +18,8 @@ Steps, each recorded as a merge reason on the entity:
 
 from __future__ import annotations
 
+import functools
+
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -46,6 +48,11 @@ def own_definition(text: str) -> tuple[str, str] | None:
     >>> own_definition("3D Gaussian Splatting (3DGS)"), own_definition("BERT")
     (('3D Gaussian Splatting', '3DGS'), None)
     """
+    return _own_definition(text)
+
+
+@functools.lru_cache(maxsize=1 << 18)  # called several times per mention; mention texts repeat
+def _own_definition(text: str) -> tuple[str, str] | None:
     for pair in find_acronyms(text):
         covered = min(pair.long_start, pair.short_start), max(pair.long_end, pair.short_end)
         if covered[0] == 0 and not text[covered[1]:].strip(" )"):
@@ -82,6 +89,11 @@ def mention_key(text: str) -> str:
     >>> mention_key("RANSAC techniques"), mention_key("graph techniques")
     ('RANSAC', 'graph technique')
     """
+    return _mention_key(text)
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _mention_key(text: str) -> str:
     key = normalise_label(display_form(text))
     words = key.split()
     if len(words) >= 2 and words[-1] in GENERIC_HEADS and all(is_name_like(w) for w in words[:-1]):
@@ -230,6 +242,7 @@ def resolve(
 
     defined = set(unique) | set(ambiguous)
 
+    @functools.cache  # per call: it reads this corpus's acronyms
     def key_of(text: str) -> str:
         key = mention_key(text)
         full = normalise_label(display_form(text))
@@ -298,7 +311,8 @@ def resolve(
             )
         )
     entities.sort(key=lambda e: e.id)
-    return Resolution(tuple(entities), tuple(entity_id(k) if k else "" for k in final), ambiguous)
+    ids = {e.key: e.id for e in entities}
+    return Resolution(tuple(entities), tuple(ids[k] if k else "" for k in final), ambiguous)
 
 
 def _preferred_label(key: str, surfaces: Counter[str]) -> str:

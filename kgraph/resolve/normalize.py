@@ -7,6 +7,7 @@ keeps what does: the case of acronyms and mixed-case names ("GP", "MoDec-GS").
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -29,6 +30,11 @@ def clean_text(text: str) -> str:
     >>> clean_text("{\\\\it Gaussian}  process\u2013based $^4$")
     'Gaussian process-based ^4'
     """
+    return _clean_text(text)
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _clean_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _DASHES.sub("-", text).translate(_QUOTES)
     text = _LATEX_MATH.sub(r"\1", text)
@@ -95,6 +101,11 @@ def normalise_label(label: str) -> str:
     >>> normalise_label("MoDec-GS")
     'MoDec GS'
     """
+    return _normalise_label(label)
+
+
+@functools.lru_cache(maxsize=1 << 18)  # labels repeat: ~500k calls for 5k papers, most of them seen before
+def _normalise_label(label: str) -> str:
     words = clean_text(label).replace("-", " ").replace("/", " / ").split()
     if not words:
         return ""
