@@ -1,15 +1,21 @@
 #!/usr/bin/env python
-"""Train kgraph's fast entity tagger (small spaCy CNN tok2vec + NER) and ship it.
+"""Train kgraph's fast entity tagger (small spaCy CNN tok2vec + BIO tagger or NER) and ship it.
 
 Steps: SciERC JSONL (+ optional silver JSONL from ``training/silver.py``) -> spaCy DocBin
--> ``spacy train training/fast.cfg`` (fixed seed, one thread) -> the best checkpoint is
+-> ``spacy train training/fast_tagger.cfg`` (fixed seed, one thread; ``--config
+training/fast.cfg`` for the older transition-based ``ner``) -> the best checkpoint is
 scored on dev with the strict span+label micro F1 of ``score_entities.py`` (char offsets,
 every gold entity counted, nested ones included) -> copied to ``kgraph/models/fast``.
 
 Usage (from the repository root)::
 
-    python training/train_fast.py [--data DIR] [--silver PATH ...] [--silver-limit N]
+    python training/train_fast.py [--data DIR] [--silver PATH ...] [--silver-limit N] [--config CFG]
                                   [--gold-repeat K] [--set section.key=value ...] [--no-ship]
+
+With a ``tagger`` in the config's pipeline the entities are written as BIO tags
+(``token.tag_`` = ``"B-Method"``, ``"I-Task"``, ``"O"``), and kgraph decodes them with a
+BIO-constrained Viterbi (:mod:`kgraph.extract.fast`); this file is also passed to
+``spacy train --code`` for its dev scorer ``kgraph.bio_tag_scorer.v1``.
 
 Only spaCy is needed (no torch). Dev data is used for checkpoint selection and scoring
 only; the test split is never read.
@@ -33,8 +39,11 @@ from collections import Counter
 from pathlib import Path
 
 import spacy
-from spacy.tokens import DocBin
+from spacy.tokens import DocBin, Span
 from spacy.util import filter_spans
+
+from kgraph.extract.bio import bio_spans
+from kgraph.extract.fast import load_fast
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "scierc"
@@ -53,8 +62,11 @@ def read_jsonl(path: Path, limit: int | None = None) -> list[dict]:
     return out
 
 
-def make_doc(nlp, record: dict, stats: Counter):
-    """A Doc with ``doc.ents`` from char-offset entities; overlaps keep the longest span."""
+def make_doc(nlp, record: dict, stats: Counter, bio_tags: bool = False):
+    """A Doc with ``doc.ents`` from char-offset entities; overlaps keep the longest span.
+
+    With ``bio_tags`` the entities are also written as ``token.tag_`` (``B-X``/``I-X``/``O``).
+    """
     doc = nlp.make_doc(record["text"])
     spans = []
     for ent in record["entities"]:
@@ -71,13 +83,16 @@ def make_doc(nlp, record: dict, stats: Counter):
     stats["entities"] += len(spans)
     stats["dropped_overlap"] += len(spans) - len(kept)
     doc.ents = kept
+    if bio_tags:
+        for tok in doc:
+            tok.tag_ = f"{tok.ent_iob_}-{tok.ent_type_}" if tok.ent_type_ else "O"
     return doc
 
 
-def to_docbin(nlp, records: list[dict], path: Path, repeat: int = 1) -> Counter:
+def to_docbin(nlp, records: list[dict], path: Path, repeat: int = 1, bio_tags: bool = False) -> Counter:
     stats: Counter = Counter()
     db = DocBin(store_user_data=False)
-    docs = [make_doc(nlp, r, stats) for r in records]
+    docs = [make_doc(nlp, r, stats, bio_tags) for r in records]
     for _ in range(repeat):
         for doc in docs:
             db.add(doc)
@@ -87,6 +102,30 @@ def to_docbin(nlp, records: list[dict], path: Path, repeat: int = 1) -> Counter:
 
 
 # --------------------------------------------------------------------------- scoring
+def bio_tag_score(examples, **kwargs) -> dict:
+    """Dev scores of a BIO tagger for ``spacy train``: tag accuracy and ents P/R/F.
+
+    The entities come from the argmax tags (a stray ``I-X`` opens a span); kgraph decodes
+    with the constrained Viterbi instead, so this is only the checkpoint criterion.
+    """
+    from spacy.scorer import Scorer, get_ner_prf
+
+    scores = Scorer.score_token_attr(examples, "tag", **kwargs)
+    for eg in examples:
+        doc = eg.predicted
+        tags = sorted({t.tag_ or "O" for t in doc})
+        index = {t: i for i, t in enumerate(tags)}
+        path = [index[t.tag_ or "O"] for t in doc]
+        doc.ents = [Span(doc, s, e, label=lab) for s, e, lab, _ in bio_spans(path, tags)]
+    scores.update(get_ner_prf(examples))
+    return scores
+
+
+@spacy.registry.scorers("kgraph.bio_tag_scorer.v1")
+def make_bio_tag_scorer():
+    return bio_tag_score
+
+
 def strict_scores(gold: list[dict], pred: dict[str, list[tuple[int, int, str]]]) -> dict:
     """Micro P/R/F1 exactly as /work/shared/tools/score_entities.py computes them."""
     def prf(tp, np_, ng):
@@ -116,14 +155,13 @@ def strict_scores(gold: list[dict], pred: dict[str, list[tuple[int, int, str]]])
 def predict(nlp, records: list[dict]) -> dict[str, list[tuple[int, int, str]]]:
     texts = [r["text"] for r in records]
     return {
-        r["id"]: [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        r["id"]: [(e.start_char, e.end_char, e.label_) for e in doc.spans["model"]]
         for r, doc in zip(records, nlp.pipe(texts, batch_size=64))
     }
 
 
 def evaluate(model_dir: Path, dev: list[dict], pred_out: Path | None = None) -> dict:
-    nlp = spacy.load(model_dir)
-    nlp.add_pipe("sentencizer", first=True)  # as kgraph runs it
+    nlp = load_fast(model_dir)  # as kgraph runs it: sentencizer + model + span decoding
     pred = predict(nlp, dev)
     if pred_out is not None:
         with open(pred_out, "w", encoding="utf-8") as f:
@@ -133,9 +171,8 @@ def evaluate(model_dir: Path, dev: list[dict], pred_out: Path | None = None) -> 
 
 
 def speed(model_dir: Path, texts: list[str], repeats: int = 2) -> tuple[float, float]:
-    """(abstracts/s, words/s) of sentencizer + tok2vec + ner on one thread; best of ``repeats``."""
-    nlp = spacy.load(model_dir)
-    nlp.add_pipe("sentencizer", first=True)
+    """(abstracts/s, words/s) of sentencizer + model + span decoding on one thread; best of ``repeats``."""
+    nlp = load_fast(model_dir)
     list(nlp.pipe(texts[:50]))  # warm up
     words = sum(len(nlp.make_doc(t)) for t in texts)
     best = float("inf")
@@ -163,9 +200,10 @@ def train_model(args, work: Path, dev: list[dict]) -> tuple[int, float]:
     work.mkdir(parents=True)
     nlp = spacy.blank("en")
 
+    bio = "tagger" in spacy.util.load_config(args.config)["nlp"]["pipeline"]
     train = read_jsonl(args.data / "train.jsonl")
-    train_stats = to_docbin(nlp, train, work / "train_gold.spacy", repeat=args.gold_repeat)
-    dev_stats = to_docbin(nlp, dev, work / "dev.spacy")
+    train_stats = to_docbin(nlp, train, work / "train_gold.spacy", repeat=args.gold_repeat, bio_tags=bio)
+    dev_stats = to_docbin(nlp, dev, work / "dev.spacy", bio_tags=bio)
     print(f"gold train: {dict(train_stats)}\ndev: {dict(dev_stats)}", flush=True)
     train_paths = [work / "train_gold.spacy"]
     n_silver = 0
@@ -178,7 +216,7 @@ def train_model(args, work: Path, dev: list[dict]) -> tuple[int, float]:
         if args.silver_limit is not None:
             silver = silver[: args.silver_limit]
         n_silver = len(silver)
-        s_stats = to_docbin(nlp, silver, work / "train_silver.spacy")
+        s_stats = to_docbin(nlp, silver, work / "train_silver.spacy", bio_tags=bio)
         print(f"silver: {dict(s_stats)}", flush=True)
         train_paths.append(work / "train_silver.spacy")
     # spacy.Corpus.v1 reads every .spacy file in a folder
@@ -188,7 +226,8 @@ def train_model(args, work: Path, dev: list[dict]) -> tuple[int, float]:
         p.rename(train_dir / p.name)
 
     cmd = [sys.executable, "-m", "spacy", "train", str(args.config), "--output", str(work / "model"),
-           "--paths.train", str(train_dir), "--paths.dev", str(work / "dev.spacy"), "--system.seed", str(args.seed)]
+           "--paths.train", str(train_dir), "--paths.dev", str(work / "dev.spacy"), "--system.seed", str(args.seed),
+           "--code", str(Path(__file__).resolve())]
     for ov in args.overrides:
         key, _, value = ov.partition("=")
         cmd += [f"--{key}", value]
@@ -202,7 +241,7 @@ def train_model(args, work: Path, dev: list[dict]) -> tuple[int, float]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with train.jsonl and dev.jsonl")
-    ap.add_argument("--config", type=Path, default=REPO / "training" / "fast.cfg")
+    ap.add_argument("--config", type=Path, default=REPO / "training" / "fast_tagger.cfg")
     ap.add_argument("--silver", type=Path, nargs="*", default=[], help="silver JSONL files (training/silver.py)")
     ap.add_argument("--silver-limit", type=int, default=None, help="use only the first N silver abstracts")
     ap.add_argument("--gold-repeat", type=int, default=4, help="repeat the gold training docs K times (weights gold vs silver)")
@@ -249,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     if aps is None and previous.get("abstracts_per_s"):  # --skip-train without a speed probe
         aps, wps = previous["abstracts_per_s"], previous["words_per_s"]
     summary = {
-        "overrides": args.overrides, "seed": args.seed, "gold_repeat": args.gold_repeat,
+        "config": args.config.name, "overrides": args.overrides, "seed": args.seed, "gold_repeat": args.gold_repeat,
         "silver": [str(p) for p in args.silver], "silver_docs": n_silver, "train_minutes": round(train_min, 1),
         "dev_strict": [round(100 * x, 2) for x in res["strict"]], "dev_span": [round(100 * x, 2) for x in res["span"]],
         "per_label_f1": {k: round(100 * v[2], 2) for k, v in res["per_label"].items()},
@@ -268,10 +307,12 @@ def main(argv: list[str] | None = None) -> int:
         cfg_text = cfg_path.read_text()
         for key in ("train", "dev"):
             cfg_text = re.sub(rf'^{key} = ".*"$', f"{key} = null", cfg_text, count=1, flags=re.M)
+        # the dev scorer lives in this script; the shipped model must load with spaCy alone
+        cfg_text = cfg_text.replace('"kgraph.bio_tag_scorer.v1"', '"spacy.tagger_scorer.v1"')
         cfg_path.write_text(cfg_text)
         meta_path = out / "meta.json"
         meta = json.loads(meta_path.read_text())
-        meta.update({"name": "kgraph_fast", "description": "kgraph fast tier: CNN NER trained on SciERC (train_fast.py)",
+        meta.update({"name": "kgraph_fast", "description": "kgraph fast tier: CNN tagger/NER for SciERC entities (train_fast.py)",
                      "kgraph": summary})
         meta_path.write_text(json.dumps(meta, indent=2))
         print(f"shipped {out} ({dir_size(out) / 1e6:.1f} MB)")

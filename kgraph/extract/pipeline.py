@@ -108,12 +108,9 @@ def build_pipeline(tier: str | None = None, *, gazetteer: bool = True, model_onl
     """
     tier = check_tier(tier)
     if tier == "fast":
-        from . import fast  # noqa: F401  (registers kgraph_ents_to_candidates)
+        from .fast import load_fast  # registers kgraph_bio_tags / kgraph_ents_to_candidates
 
-        nlp = spacy.load(model_dir("fast"))
-        if "sentencizer" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
-            nlp.add_pipe("sentencizer", first=True)
-        nlp.add_pipe("kgraph_ents_to_candidates")
+        nlp = load_fast(model_dir("fast"))
     else:
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")

@@ -1,4 +1,5 @@
-"""Tests of the shipped fast tier (``kgraph/models/fast``): a spaCy CNN tok2vec + NER.
+"""Tests of the shipped fast tier (``kgraph/models/fast``): a spaCy CNN tok2vec + BIO tagger
+(or transition-based NER), loaded as kgraph runs it (:func:`kgraph.extract.fast.load_fast`).
 
 The sentences below were written for these tests (not taken from SciERC) and the
 expected tags were checked by hand against the shipped model; they would fail if the
@@ -10,9 +11,9 @@ from __future__ import annotations
 import json
 
 import pytest
-import spacy
 
 from kgraph.extract.base import SCIERC_LABELS
+from kgraph.extract.fast import load_fast
 from kgraph.resources import model_dir
 
 FAST = model_dir("fast")
@@ -22,18 +23,23 @@ pytestmark = pytest.mark.skipif(not (FAST / "config.cfg").is_file(), reason=f"fa
 
 @pytest.fixture(scope="module")
 def nlp():
-    nlp = spacy.load(FAST)
-    nlp.add_pipe("sentencizer", first=True)
-    return nlp
+    return load_fast(FAST)
 
 
 def ents(nlp, text: str) -> list[tuple[str, str]]:
-    return [(e.text, e.label_) for e in nlp(text).ents]
+    doc = nlp(text)  # a SpanGroup needs its Doc alive
+    return [(e.text, e.label_) for e in doc.spans["model"]]
 
 
-def test_pipeline_is_tok2vec_ner_with_scierc_labels(nlp):
-    assert nlp.pipe_names == ["sentencizer", "tok2vec", "ner"]
-    assert set(nlp.get_pipe("ner").labels) == set(SCIERC_LABELS)
+def test_pipeline_has_scierc_labels(nlp):
+    if "tagger" in nlp.component_names:  # BIO tags, decoded by kgraph_bio_tags
+        assert nlp.pipe_names == ["sentencizer", "tok2vec", "kgraph_bio_tags"]
+        assert "tagger" in nlp.disabled
+        tags = set(nlp.get_pipe("tagger").labels)
+        assert tags == {"O"} | {f"{p}-{lab}" for p in "BI" for lab in SCIERC_LABELS}
+    else:
+        assert nlp.pipe_names == ["sentencizer", "tok2vec", "ner", "kgraph_ents_to_candidates"]
+        assert set(nlp.get_pipe("ner").labels) == set(SCIERC_LABELS)
     meta = json.loads((FAST / "meta.json").read_text())
     assert meta["name"] == "kgraph_fast"
 
@@ -64,7 +70,27 @@ def test_model_and_corpus(nlp):
 def test_offsets_point_into_the_text(nlp):
     text = "Experiments on the Penn Treebank show that the proposed parser is accurate."
     doc = nlp(text)
-    assert doc.ents
-    for e in doc.ents:
+    assert doc.spans["model"]
+    for e in doc.spans["model"]:
         assert text[e.start_char : e.end_char] == e.text
         assert e.label_ in SCIERC_LABELS
+
+
+def test_spans_stay_inside_sentences(nlp):
+    doc = nlp("We study machine translation. Neural machine translation models are evaluated with BLEU.")
+    starts = {sent.start for sent in doc.sents}
+    for e in doc.spans["model"]:
+        assert not any(e.start < s < e.end for s in starts)
+
+
+def test_build_pipeline_model_only_gives_the_same_spans(nlp):
+    from kgraph.extract.pipeline import build_pipeline
+
+    text = "We propose a convolutional neural network for image classification on ImageNet."
+    full = build_pipeline("fast", model_only=True)
+    doc = nlp(text)
+    expected = [(e.start_char, e.end_char, e.label_) for e in doc.spans["model"]]
+    got = full(text)
+    assert [(e.start_char, e.end_char, e.label_) for e in got.spans["model"]] == expected
+    batch = list(full.pipe([text, "", text]))
+    assert [[(e.start_char, e.end_char, e.label_) for e in d.spans["model"]] for d in batch] == [expected, [], expected]
