@@ -192,7 +192,7 @@ def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | No
     with ThreadPoolExecutor(max_workers=1) as pool:
         store = pool.submit(_write_store_from, out_dir / "graph.ttl", out_dir / STORE_DIR)
         write_json(data, out_dir / "kgraph.json")
-        write_graphml(build_networkx_of(data), out_dir / "graph.graphml")
+        write_graphml(data, out_dir / "graph.graphml")
         write_html(data, out_dir / "graph.html", title=f"kgraph — {len(data.papers)} papers")
         lap("json+graphml+html")
         store.result()  # re-raises a failed load

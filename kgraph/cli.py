@@ -286,7 +286,6 @@ def export(
 ) -> None:
     """Write a build in another format (RDF as Turtle, N-Triples or JSON-LD; GraphML)."""
     from .api import load
-    from .builder import build_networkx_of
     from .export.atomic import atomic_path
     from .export.graphml import write_graphml
     from .rdf.convert import RDF_FORMATS, write_rdf
@@ -299,7 +298,7 @@ def export(
     except KGraphError as exc:
         raise _fail(exc) from None
     if suffix == ".graphml":
-        write_graphml(build_networkx_of(data), to)
+        write_graphml(data, to)
     else:
         with atomic_path(to) as tmp:
             write_rdf(data, tmp, RDF_FORMATS[suffix])
