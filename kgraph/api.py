@@ -78,6 +78,7 @@ class KnowledgeGraph:
             return name
         if name in self.data.entity_by_id:
             return self.data.entity_by_id[name]
+        from .resolve.entities import clear_caches
         from .resolve.normalize import normalise_label
 
         if self._label_index is None:
@@ -87,6 +88,7 @@ class KnowledgeGraph:
                     index.setdefault(label.lower(), e)
                     index.setdefault(normalise_label(label).lower(), e)
             self._label_index = index
+            clear_caches()  # the label memo would otherwise keep every label for the process's life
         found = self._label_index.get(name.lower()) or self._label_index.get(normalise_label(name).lower())
         if found is None:
             raise KGraphError(f"no entity named {name!r}")

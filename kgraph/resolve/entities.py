@@ -28,6 +28,7 @@ from urllib.parse import quote
 
 from ..extract.acronyms import find_acronyms
 from ..model import Entity, EntityKind, Mention, Paper
+from . import normalize
 from .normalize import clean_text, is_name_like, normalise_label, squash
 from .thesaurus import Thesaurus
 from .vocabularies import Vocabulary
@@ -51,7 +52,7 @@ def own_definition(text: str) -> tuple[str, str] | None:
     return _own_definition(text)
 
 
-@functools.lru_cache(maxsize=1 << 18)  # called several times per mention; mention texts repeat
+@functools.cache  # called several times per mention; emptied after each resolve() (see clear_caches)
 def _own_definition(text: str) -> tuple[str, str] | None:
     for pair in find_acronyms(text):
         covered = min(pair.long_start, pair.short_start), max(pair.long_end, pair.short_end)
@@ -92,7 +93,7 @@ def mention_key(text: str) -> str:
     return _mention_key(text)
 
 
-@functools.lru_cache(maxsize=1 << 18)
+@functools.cache
 def _mention_key(text: str) -> str:
     key = normalise_label(display_form(text))
     words = key.split()
@@ -215,7 +216,24 @@ def resolve(
         Entities sorted by id; ``mention_entity[i]`` is the id of ``mentions[i]``'s entity,
         or ``""`` when the thesaurus removed the term.
     """
-    vocabulary = vocabulary or Vocabulary()
+    try:
+        return _resolve(papers, mentions, vocabulary or Vocabulary(), thesaurus)
+    finally:
+        clear_caches()
+
+
+def clear_caches() -> None:
+    """Empty the memo tables of the label functions (sized by the last corpus resolved).
+
+    They are unbounded while a corpus is resolved: with ~1M distinct mention texts at 50k
+    papers a bounded LRU missed almost every time.
+    """
+    for cached in (_own_definition, _mention_key, normalize._normalise_label, normalize._clean_text):
+        cached.cache_clear()
+
+
+def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: Vocabulary,
+             thesaurus: Thesaurus | None) -> Resolution:
     aliases = vocabulary.aliases
     local = acronym_definitions(papers)
     unique, ambiguous, long_variants = corpus_acronyms(local)
