@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
+from typing import IO
 from pathlib import Path
 from urllib.parse import quote as percent_encode
 
@@ -263,10 +264,17 @@ def grouped(lines: list[str]) -> str:
     return "".join(out) + " .\n" if out else ""
 
 
-def write_turtle(data: GraphData, *, turtle: Path | None = None, trig: Path | None = None) -> None:
-    """Write the build as Turtle and/or TriG (one named graph per paper) in one pass over :func:`blocks`."""
-    handles = {kind: open(path, "w", encoding="utf-8", newline="\n")
-               for kind, path in (("ttl", turtle), ("trig", trig)) if path is not None}
+def write_turtle(data: GraphData, *, turtle: Path | None = None, trig: Path | None = None,
+                 tee: IO[str] | None = None) -> None:
+    """Write the build as Turtle and/or TriG (one named graph per paper) in one pass over :func:`blocks`.
+
+    ``tee`` receives the Turtle too, as it is made (the build pipes it into the store's
+    bulk loader, so loading overlaps formatting).
+    """
+    handles: dict[str, IO[str]] = {kind: open(path, "w", encoding="utf-8", newline="\n")
+                                   for kind, path in (("ttl", turtle), ("trig", trig)) if path is not None}
+    if tee is not None:
+        handles["tee"] = tee
     buffers: dict[str, list[str]] = {kind: [HEADER] for kind in handles}
     size = 0
     current = None
@@ -277,8 +285,9 @@ def write_turtle(data: GraphData, *, turtle: Path | None = None, trig: Path | No
                 if graph != current:
                     buffers["trig"].append(("}\n" if current is not None else "") + f"{_ref(graph)} {{\n")
                 buffers["trig"].append(body)
-            if "ttl" in buffers:
-                buffers["ttl"].append(body)
+            for kind in ("ttl", "tee"):
+                if kind in buffers:
+                    buffers[kind].append(body)
             current = graph
             size += len(body)
             if size > _CHUNK:
@@ -288,8 +297,9 @@ def write_turtle(data: GraphData, *, turtle: Path | None = None, trig: Path | No
             buffers["trig"].append("}\n")
         _flush(handles, buffers)
     finally:
-        for handle in handles.values():
-            handle.close()
+        for kind, handle in handles.items():
+            if kind != "tee":
+                handle.close()
 
 
 def _flush(handles, buffers) -> None:
