@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
+from spacy.attrs import IS_SPACE, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from tokenizers import Tokenizer
@@ -377,12 +378,15 @@ class TransformerExtractor:
         maps: list[list[int]] = []  # word index -> doc token index, per tagged sentence
         owners: list[int] = []
         for di, doc in enumerate(docs):
-            # one pass over the tokens: doc[i] builds a new Token object on every call
-            words = [(t.text, t.is_space) for t in doc]
+            # token texts from the ORTH column: iterating the doc built a Token object per
+            # token (~7 % of the accurate tier's time)
+            columns = doc.to_array([ORTH, IS_SPACE]).tolist() if len(doc) else []
+            strings = doc.vocab.strings
+            texts = [strings[orth] for orth, _ in columns]
             for s, e in _sentences_of(doc):
-                idx = [i for i in range(s, e) if not words[i][1]]
+                idx = [i for i in range(s, e) if not columns[i][1]]
                 if idx:
-                    sents.append([words[i][0] for i in idx])
+                    sents.append([texts[i] for i in idx])
                     maps.append(idx)
                     owners.append(di)
         tagged = self.tagger.tag(sents, owners) if sents else []
