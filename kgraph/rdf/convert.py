@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from ..graph.data import GraphData
 from ..model import EntityKind
 from ..readers.ids import normalise_arxiv, normalise_doi
-from .namespaces import DATA, PREFIXES, entity_iri, link_iri, mention_iri, paper_iri
+from .namespaces import DATA, PREFIXES, entity_iri, link_iri, mention_iri_under, paper_iri
 from .queries import lookup_label
 
 _INT = "^^xsd:integer"
@@ -37,11 +37,6 @@ _IRI_SAFE = "/:;()@!$&'*+,=-._~"  # RFC 3987 path characters; <, >, [, ], spaces
 # N-Triples string escapes; other control characters as \\u escapes so no line ever breaks
 _ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r"}
 _ESCAPES.update({c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F) if c not in _ESCAPES})
-
-
-def _n(prefixed: str) -> str:
-    """A vocabulary term as written (``"kg:Paper"``); every local name used is plain letters."""
-    return prefixed
 
 
 def _ref(iri: str) -> str:
@@ -70,7 +65,7 @@ def _double(value: float) -> str:
 
 
 A = "a"
-KIND_CLASS = {kind: _n(f"kg:{kind.value}") for kind in EntityKind}
+KIND_CLASS = {kind: f"kg:{kind.value}" for kind in EntityKind}  # every local name used is plain letters
 _PAPERS = PREFIXES["kgp"]
 GRAPHS = {name: f"{DATA}graph/{name}" for name in ("entities", "links", "build")}
 
@@ -102,10 +97,12 @@ def blocks(data: GraphData) -> Iterator[tuple[str, list[str]]]:
     for i, entity_id in enumerate(data.mention_entity):
         if entity_id:
             mentions_of.setdefault(data.mentions[i].paper_id, []).append(i)
-    for paper in sorted(data.papers, key=lambda p: paper_iri(p.id)):
-        lines = list(_paper_triples(data, paper))
+    for iri, paper in sorted(((paper_iri(p.id), p) for p in data.papers), key=lambda pair: pair[0]):
+        # the paper's IRI is percent-encoded once, not again for each of its ~30 mentions
+        p = _ref(iri)
+        lines = list(_paper_triples(data, paper, p))
         for i in mentions_of.get(paper.id, ()):
-            lines.extend(_mention_triples(paper, data.mentions[i], data.mention_entity[i]))
+            lines.extend(_mention_triples(paper, iri, data.mentions[i], data.mention_entity[i]))
         yield paper_graph(paper.id), _block(lines)
 
 
@@ -127,29 +124,28 @@ def triples(data: GraphData) -> Iterator[ox.Triple]:
         yield quad.triple
 
 
-def _paper_triples(data: GraphData, paper) -> Iterator[str]:
-    p = _ref(paper_iri(paper.id))
-    yield f"{p} {A} {_n('kg:Paper')}"
-    yield f"{p} {A} {_n('fabio:ResearchPaper')}"
-    yield f"{p} {_n('dcterms:identifier')} {_lit(paper.id)}"
-    yield f"{p} {_n('dcterms:title')} {_lit(paper.title)}"
-    yield f"{p} {_n('dcterms:abstract')} {_lit(paper.abstract)}"
+def _paper_triples(data: GraphData, paper, p: str) -> Iterator[str]:
+    yield f"{p} {A} kg:Paper"
+    yield f"{p} {A} fabio:ResearchPaper"
+    yield f"{p} dcterms:identifier {_lit(paper.id)}"
+    yield f"{p} dcterms:title {_lit(paper.title)}"
+    yield f"{p} dcterms:abstract {_lit(paper.abstract)}"
     if paper.year is not None:
-        yield f'{p} {_n("dcterms:issued")} "{paper.year:04d}"{_GYEAR}'
+        yield f'{p} dcterms:issued "{paper.year:04d}"{_GYEAR}'
     for author in paper.authors:
-        yield f"{p} {_n('dcterms:creator')} {_lit(author)}"
+        yield f"{p} dcterms:creator {_lit(author)}"
     if paper.doi:
         doi = normalise_doi(paper.doi)
-        yield f"{p} {_n('schema:sameAs')} <https://doi.org/{percent_encode(doi, safe=_IRI_SAFE)}>"
+        yield f"{p} schema:sameAs <https://doi.org/{percent_encode(doi, safe=_IRI_SAFE)}>"
         yield f"{p} {_PRISM_DOI} {_lit(doi)}"
     if paper.arxiv_id:
         arxiv_id = normalise_arxiv(paper.arxiv_id)
-        yield f"{p} {_n('schema:sameAs')} <https://arxiv.org/abs/{percent_encode(arxiv_id, safe=_IRI_SAFE)}>"
+        yield f"{p} schema:sameAs <https://arxiv.org/abs/{percent_encode(arxiv_id, safe=_IRI_SAFE)}>"
     if paper.venue:
         yield f"{p} {_PRISM_VENUE} {_lit(paper.venue)}"
     if paper.url:
-        yield f"{p} {_n('schema:url')} {_lit(paper.url)}"
-    mentions = _n("kg:mentions")
+        yield f"{p} schema:url {_lit(paper.url)}"
+    mentions = "kg:mentions"
     for entity_id in data.entities_of_paper.get(paper.id, ()):
         yield f"{p} {mentions} {_ref(entity_iri(entity_id))}"
 
@@ -157,24 +153,24 @@ def _paper_triples(data: GraphData, paper) -> Iterator[str]:
 def _entity_triples(data: GraphData, entity, papers_of, ranks, cooccurrences) -> Iterator[str]:
     e = _ref(entity_iri(entity.id))
     yield f"{e} {A} {KIND_CLASS[entity.kind]}"
-    yield f"{e} {A} {_n('skos:Concept')}"
-    yield f"{e} {_n('skos:prefLabel')} {_lit(entity.label)}@en"
+    yield f"{e} {A} skos:Concept"
+    yield f"{e} skos:prefLabel {_lit(entity.label)}@en"
     for alt in entity.alt_labels:
-        yield f"{e} {_n('skos:altLabel')} {_lit(alt)}@en"
-    yield f"{e} {_n('kg:resolutionKey')} {_lit(entity.key)}"
+        yield f"{e} skos:altLabel {_lit(alt)}@en"
+    yield f"{e} kg:resolutionKey {_lit(entity.key)}"
     for lookup in {lookup_label(label) for label in (entity.label, *entity.alt_labels)}:
-        yield f"{e} {_n('kg:lookupLabel')} {_lit(lookup)}"
+        yield f"{e} kg:lookupLabel {_lit(lookup)}"
     for reason in entity.merged_by:
-        yield f"{e} {_n('kg:mergedBy')} {_lit(reason)}"
+        yield f"{e} kg:mergedBy {_lit(reason)}"
     for match in entity.exact_match:
-        yield f"{e} {_n('skos:exactMatch')} <{match}>"
-    yield f"{e} {_n('kg:paperCount')} {_int(len(papers_of.get(entity.id, ())))}"
-    yield f"{e} {_n('kg:mentionCount')} {_int(data.mention_counts.get(entity.id, 0))}"
+        yield f"{e} skos:exactMatch <{match}>"
+    yield f"{e} kg:paperCount {_int(len(papers_of.get(entity.id, ())))}"
+    yield f"{e} kg:mentionCount {_int(data.mention_counts.get(entity.id, 0))}"
     if entity.id in ranks:
-        yield f"{e} {_n('kg:kindRank')} {_int(ranks[entity.id])}"
+        yield f"{e} kg:kindRank {_int(ranks[entity.id])}"
     # a co-occurrence node is known by its kg:cooccurrenceOf (no rdf:type: one triple
     # fewer for each of the ~40 per common entity, and no query needs the class)
-    of, with_, shared_papers = _n("kg:cooccurrenceOf"), _n("kg:cooccursWith"), _n("kg:sharedPapers")
+    of, with_, shared_papers = "kg:cooccurrenceOf", "kg:cooccursWith", "kg:sharedPapers"
     for other, shared in cooccurrences.get(entity.id, ()):
         c = f"{e[:-1]}/cooccurrence/{other}>"
         yield f"{c} {of} {e}"
@@ -182,61 +178,62 @@ def _entity_triples(data: GraphData, entity, papers_of, ranks, cooccurrences) ->
         yield f"{c} {shared_papers} {_int(shared)}"
 
 
-def _mention_triples(paper, mention, entity_id: str) -> Iterator[str]:
+def _mention_triples(paper, iri: str, mention, entity_id: str) -> Iterator[str]:
+    """The annotation of one mention of ``paper``, whose IRI is ``iri``."""
     # W3C Web Annotation, trimmed: mentions are ~65 % of a build's triples, so the
     # optional oa:SpecificResource type, kg:Mention (oa:Annotation + oa:hasBody says it)
     # and the extractor's own label (in kgraph.json) are left out
     field = mention.field.value
-    m = _ref(mention_iri(mention.paper_id, field, mention.start, mention.end))
+    m = _ref(mention_iri_under(iri, field, mention.start, mention.end))
     target, position, quote = f"{m[:-1]}/target>", f"{m[:-1]}/position>", f"{m[:-1]}/quote>"
-    selector = _n("oa:hasSelector")
-    yield f"{m} {A} {_n('oa:Annotation')}"
-    yield f"{m} {_n('oa:hasBody')} {_ref(entity_iri(entity_id))}"
-    yield f"{m} {_n('oa:hasTarget')} {target}"
-    yield f"{m} {_n('kg:inField')} {_lit(field)}"
-    yield f"{m} {_n('kg:sentenceIndex')} {_int(mention.sentence)}"
-    yield f"{m} {_n('kg:extractor')} {_lit(mention.extractor)}"
-    yield f"{m} {_n('kg:confidence')} {_double(mention.confidence)}"
-    yield f"{target} {_n('oa:hasSource')} {_ref(paper_iri(mention.paper_id))}"
+    selector = "oa:hasSelector"
+    yield f"{m} {A} oa:Annotation"
+    yield f"{m} oa:hasBody {_ref(entity_iri(entity_id))}"
+    yield f"{m} oa:hasTarget {target}"
+    yield f"{m} kg:inField {_lit(field)}"
+    yield f"{m} kg:sentenceIndex {_int(mention.sentence)}"
+    yield f"{m} kg:extractor {_lit(mention.extractor)}"
+    yield f"{m} kg:confidence {_double(mention.confidence)}"
+    yield f"{target} oa:hasSource {_ref(iri)}"
     yield f"{target} {selector} {position}"
     yield f"{target} {selector} {quote}"
-    yield f"{position} {A} {_n('oa:TextPositionSelector')}"
-    yield f"{position} {_n('oa:start')} {_int(mention.start)}"
-    yield f"{position} {_n('oa:end')} {_int(mention.end)}"
-    yield f"{quote} {A} {_n('oa:TextQuoteSelector')}"
-    yield f"{quote} {_n('oa:exact')} {_lit(mention.text)}"
+    yield f"{position} {A} oa:TextPositionSelector"
+    yield f"{position} oa:start {_int(mention.start)}"
+    yield f"{position} oa:end {_int(mention.end)}"
+    yield f"{quote} {A} oa:TextQuoteSelector"
+    yield f"{quote} oa:exact {_lit(mention.text)}"
     # prefix/suffix reach to the sentence's ends, so the quote selector carries the
     # sentence; always present, so queries need no OPTIONAL (which the store
     # evaluated over every mention: 120 ms instead of 0.5 at 100k papers)
     text = paper.text(mention.field)
     sent_start, sent_end = mention.sentence_span or (max(0, mention.start - 40), mention.end + 40)
-    yield f"{quote} {_n('oa:prefix')} {_lit(text[sent_start:mention.start])}"
-    yield f"{quote} {_n('oa:suffix')} {_lit(text[mention.end:sent_end])}"
+    yield f"{quote} oa:prefix {_lit(text[sent_start:mention.start])}"
+    yield f"{quote} oa:suffix {_lit(text[mention.end:sent_end])}"
 
 
 def _link_triples(link) -> Iterator[str]:
     node = _ref(link_iri(link.source, link.target))
     a, b = _ref(paper_iri(link.source)), _ref(paper_iri(link.target))
-    yield f"{a} {_n('kg:relatedTo')} {b}"
-    yield f"{node} {A} {_n('kg:PaperLink')}"
-    yield f"{node} {_n('kg:source')} {a}"
-    yield f"{node} {_n('kg:target')} {b}"
-    yield f"{node} {_n('kg:weight')} {_double(link.weight)}"
+    yield f"{a} kg:relatedTo {b}"
+    yield f"{node} {A} kg:PaperLink"
+    yield f"{node} kg:source {a}"
+    yield f"{node} kg:target {b}"
+    yield f"{node} kg:weight {_double(link.weight)}"
     for entity_id in link.shared:
-        yield f"{node} {_n('kg:sharedEntity')} {_ref(entity_iri(entity_id))}"
+        yield f"{node} kg:sharedEntity {_ref(entity_iri(entity_id))}"
 
 
 def _build_activity(data: GraphData) -> Iterator[str]:
     meta = data.meta
     build = _ref(f"{DATA}build/{meta.get('fingerprint', 'unknown')}")
-    yield f"{build} {A} {_n('kg:Build')}"
-    yield f"{build} {A} {_n('prov:Activity')}"
-    yield f"{build} {_n('kg:kgraphVersion')} {_lit(str(meta.get('kgraph_version', '')))}"
-    yield f"{build} {_n('kg:extractorTier')} {_lit(str(meta.get('tier', '')))}"
+    yield f"{build} {A} kg:Build"
+    yield f"{build} {A} prov:Activity"
+    yield f"{build} kg:kgraphVersion {_lit(str(meta.get('kgraph_version', '')))}"
+    yield f"{build} kg:extractorTier {_lit(str(meta.get('tier', '')))}"
     if meta.get("model"):
-        yield f"{build} {_n('kg:extractorModel')} {_lit(str(meta['model']))}"
+        yield f"{build} kg:extractorModel {_lit(str(meta['model']))}"
     if meta.get("created"):
-        yield f"{build} {_n('prov:startedAtTime')} {_lit(meta['created'])}{_DATETIME}"
+        yield f"{build} prov:startedAtTime {_lit(meta['created'])}{_DATETIME}"
 
 
 RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,

@@ -44,7 +44,12 @@ def entity_iri(entity_id: str) -> str:
 
 
 def mention_iri(paper_id: str, field: str, start: int, end: int) -> str:
-    return f"{paper_iri(paper_id)}/mention/{field}-{start}-{end}"
+    return mention_iri_under(paper_iri(paper_id), field, start, end)
+
+
+def mention_iri_under(paper: str, field: str, start: int, end: int) -> str:
+    """:func:`mention_iri` from the paper's IRI (writers that already made it)."""
+    return f"{paper}/mention/{field}-{start}-{end}"
 
 
 def link_iri(source: str, target: str) -> str:
