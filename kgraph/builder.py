@@ -191,10 +191,12 @@ def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | No
         views = views_pool.submit(_write_views, out_dir)
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
-            read_end, write_end = os.pipe() if os.path.isdir("/dev/fd") else (None, None)
-            store = pool.submit(_write_store_from, out_dir / STORE_DIR, read_end)
+            piped = _can_pipe()  # else the store loads the finished file
+            if piped:
+                read_end, write_end = os.pipe()
+                store = pool.submit(_write_store_from, out_dir / STORE_DIR, Path(f"/dev/fd/{read_end}"), read_end)
             with atomic_path(out_dir / TRIG_FILE) as trig, atomic_path(out_dir / "graph.ttl") as ttl:
-                if write_end is None:
+                if not piped:
                     write_turtle(data, turtle=ttl, trig=trig)
                 else:
                     with open(write_end, "w", encoding="utf-8") as pipe:
@@ -204,8 +206,8 @@ def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | No
                             store.result()
                             raise
             rdf_done = time.perf_counter()
-            if read_end is None:
-                store = pool.submit(_write_store_from, out_dir / STORE_DIR, None, out_dir / "graph.ttl")
+            if not piped:
+                store = pool.submit(_write_store_from, out_dir / STORE_DIR, out_dir / "graph.ttl")
             store.result()  # re-raises a failed load
             store_done = time.perf_counter()
         views_seconds = views.result() if views_pool is not None else _write_views(out_dir, data)
@@ -237,14 +239,19 @@ def _write_views(out_dir: Path, data: GraphData | None = None) -> float:
     return time.perf_counter() - start
 
 
-def _write_store_from(target: Path, read_end: int | None, turtle: Path | None = None) -> None:
-    """Bulk-load the store from the Turtle pipe ``read_end`` (or the file ``turtle``)."""
+def _can_pipe() -> bool:
+    """Whether the store's loader can read a pipe by path (``/dev/fd``: Linux, macOS)."""
+    return os.path.isdir("/dev/fd")
+
+
+def _write_store_from(target: Path, turtle: Path, pipe_fd: int | None = None) -> None:
+    """Bulk-load the store from ``turtle``: a file, or the read end ``pipe_fd`` of a pipe."""
     try:
         with atomic_dir(target) as tmp:
-            write_store(Path(f"/dev/fd/{read_end}") if read_end is not None else turtle, tmp)
+            write_store(turtle, tmp)
     finally:
-        if read_end is not None:
-            os.close(read_end)  # a writer still writing gets BrokenPipeError, not a hang
+        if pipe_fd is not None:
+            os.close(pipe_fd)  # a writer still writing gets BrokenPipeError, not a hang
 
 
 def build_networkx_of(data: GraphData):
