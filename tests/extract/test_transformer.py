@@ -190,6 +190,30 @@ def test_long_sentence_is_windowed_not_truncated(nlp):
     assert any(s[0] > 200 for s in spans)
 
 
+def test_memoised_pieces_equal_the_tokenizer(nlp, monkeypatch):
+    tagger = nlp.get_pipe("kgraph_transformer").tagger
+    sentences = [["Hyper-parameter", "tuning", "of", "BERT", "\x07", "models"], [], ["models", "naïve", "x" * 300]]
+
+    def direct(sents):
+        ids = []
+        for sent in sents:
+            for word in sent:
+                enc = tagger.tokenizer.encode([word], is_pretokenized=True, add_special_tokens=False)
+                ids.append(enc.ids or [tagger.tokenizer.token_to_id("[UNK]")])
+        return ids
+
+    expected = direct(sentences)
+    for _ in range(2):  # unseen words, then every word from the memo
+        flat, offsets = tagger._pieces(sentences)
+        assert [flat[a:b].tolist() for a, b in zip(offsets[:-1], offsets[1:])] == expected
+    # a full memo starts over instead of growing
+    monkeypatch.setattr(tagger, "MEMO_WORDS", 3)
+    tagger._pieces([["zqxv1", "zqxv2", "zqxv3", "zqxv4"]])  # never seen by this tagger
+    assert len(tagger._memo) == 4
+    flat, offsets = tagger._pieces(sentences)
+    assert [flat[a:b].tolist() for a, b in zip(offsets[:-1], offsets[1:])] == expected
+
+
 def test_runs_without_torch(nlp):
     # torch may be installed in a dev environment (and spaCy/thinc then import it), so
     # block it in a fresh interpreter and run the component there.
