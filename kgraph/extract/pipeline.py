@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 from ..errors import ModelError
 from ..model import Field, Mention, Paper
 from ..resources import model_dir
-from .base import SELECTED, kind_of, sentence_starts
+from .base import SELECTED, kind_of
 from .kinds import refine_kind
 
 # Importing the modules registers their spaCy factories.
@@ -139,7 +139,7 @@ def doc_mentions(doc: Doc, paper_id: str, field: Field) -> list[Mention]:
         return []
     # sentence starts only; a sentence's Span is made for the sentences that hold a
     # mention (materialising list(doc.sents) was half the cost of this function)
-    starts = sentence_starts(doc)
+    starts = [sent.start for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
     bounds: dict[int, tuple[int, int]] = {}
     text = doc.text  # one pass over the tokens; Span.text makes a Token object per token
     extractors = group.attrs.get("extractors", [])
