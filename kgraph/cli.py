@@ -162,7 +162,9 @@ def query(
     endpoint: Annotated[Optional[str], typer.Option(help="Query this SPARQL 1.1 endpoint (e.g. http://127.0.0.1:7878/query after `kgraph push`) instead of a build's store.")] = None,
 ) -> None:
     """Run a SPARQL query (or a canned one) against a build's store and print the result."""
-    from .rdf.queries import canned_queries, canned_query, run_canned
+    from functools import partial
+
+    from .rdf.queries import bind_canned, canned_queries, run_canned
     from .rdf.remote import remote_query
     from .rdf.store import format_rows, open_store, run_query
 
@@ -185,7 +187,10 @@ def query(
         values[key.strip()] = value
     try:
         if endpoint is not None:
-            text = canned_query(name).bind(values) if name is not None else (sys.stdin.read() if sparql == "-" else sparql)
+            if name is not None:
+                text = bind_canned(name, values, partial(remote_query, endpoint))
+            else:
+                text = sys.stdin.read() if sparql == "-" else sparql
             result = remote_query(endpoint, text)
         elif name is not None:
             result = run_canned(open_store(graph), name, values)

@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any
 
 from ..model import Entity, Link, Mention, Paper
+from . import cooccurrence
 from .communities import Communities
 from .cooccurrence import kind_ranks, top_cooccurring
 
@@ -70,6 +71,8 @@ class GraphData:
 
     @cached_property
     def cooccurrences(self) -> dict[str, list[tuple[str, int]]]:
-        """Entity id -> top co-occurring entities per kind with shared papers (entities in >= 2 papers)."""
-        return top_cooccurring(self.papers_of_entity, {e.id: e.kind for e in self.entities})
+        """Entity id -> top co-occurring entities per kind with shared papers, for the
+        entities in at least :data:`.cooccurrence.MIN_PAPERS` papers (read when called)."""
+        return top_cooccurring(self.papers_of_entity, {e.id: e.kind for e in self.entities},
+                               min_papers=cooccurrence.MIN_PAPERS)
 

@@ -19,6 +19,7 @@ from urllib.parse import quote as percent_encode
 
 import pyoxigraph as ox
 
+from ..graph import cooccurrence
 from ..graph.data import GraphData
 from ..model import EntityKind
 from ..readers.ids import normalise_arxiv, normalise_doi
@@ -234,6 +235,8 @@ def _build_activity(data: GraphData) -> Iterator[str]:
         yield f"{build} kg:extractorModel {_lit(str(meta['model']))}"
     if meta.get("created"):
         yield f"{build} prov:startedAtTime {_lit(meta['created'])}{_DATETIME}"
+    # the canned queries count co-occurrences live for entities in fewer papers
+    yield f"{build} kg:cooccurrenceMinPapers {_int(cooccurrence.MIN_PAPERS)}"
 
 
 RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from collections import Counter
 
+import pytest
+
 from kgraph.graph.cooccurrence import kind_ranks, top_cooccurring
 from kgraph.model import Entity, EntityKind
 
@@ -26,11 +28,13 @@ def _brute(papers_of, entity):
     return sorted(((o, n) for o, n in counts.items() if n), key=lambda x: (-x[1], x[0]))
 
 
-def test_top_lists_are_exact_overall_and_for_methods_of_a_dataset():
+@pytest.mark.parametrize("min_papers", [2, 10])
+def test_top_lists_are_exact_overall_and_for_methods_of_a_dataset(min_papers):
     for seed in range(3):
         papers_of, kind_of = _corpus(seed)
-        top = top_cooccurring(papers_of, kind_of, top=5)
-        assert set(top) == {e for e, ps in papers_of.items() if len(ps) >= 2}
+        top = top_cooccurring(papers_of, kind_of, top=5, min_papers=min_papers)
+        assert set(top) == {e for e, ps in papers_of.items() if len(ps) >= min_papers}
+        assert top
         for entity, kept in top.items():
             brute = _brute(papers_of, entity)
             assert kept[:5] == brute[:5]

@@ -6,6 +6,7 @@ import pytest
 
 import kgraph
 from kgraph.errors import QueryError
+from kgraph.graph import cooccurrence
 from kgraph.rdf.queries import canned_queries, canned_query, run_canned
 from kgraph.rdf.store import open_store
 
@@ -19,15 +20,22 @@ PAPERS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
+@pytest.fixture(scope="module", params=[2, 10], ids=["materialised", "counted-live"])
+def store(request, tmp_path_factory):
+    """The corpus built with co-occurrences materialised for entities in >= 2 papers
+    (every shared entity here), and with the default threshold (none: counted live)."""
     src = tmp_path_factory.mktemp("q") / "papers.jsonl"
     import json
 
     src.write_text("".join(json.dumps(p) + "\n" for p in PAPERS))
     out = tmp_path_factory.mktemp("qbuild")
-    kgraph.build([src], tier="rules").save(out)
-    return open_store(out)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cooccurrence, "MIN_PAPERS", request.param)
+        kgraph.build([src], tier="rules").save(out)
+    built = open_store(out)
+    materialised = store_rows(built, "SELECT (COUNT(*) AS ?n) WHERE { ?c kg:cooccurrenceOf ?e }")[0][0]
+    assert (materialised > 0) == (request.param == 2)
+    return built
 
 
 def test_every_shipped_query_is_listed_with_a_title():
@@ -104,7 +112,7 @@ SELECT ?other (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
 
 
 def test_cooccurring_equals_the_live_aggregate_for_every_entity(store):
-    """The materialised counts (and the single-paper path) agree with a GROUP BY over kg:mentions."""
+    """The materialised counts (or the query's own live count) agree with a GROUP BY over kg:mentions."""
     labels = [r[0] for r in store_rows(store, "SELECT DISTINCT ?l WHERE { ?e kg:lookupLabel ?l }")]
     assert labels
     for label in labels:
@@ -123,3 +131,24 @@ def store_rows(store, sparql):
     from kgraph.rdf.store import run_query
 
     return run_query(store, sparql).rows
+
+
+def test_threshold_is_the_builds_and_must_be_given(store):
+    from kgraph.rdf.queries import cooccurrence_threshold
+    from kgraph.rdf.store import run_query
+
+    built = cooccurrence_threshold(lambda text: run_query(store, text))
+    assert built in (2, 10)  # the fixture's two builds
+    text = canned_query("cooccurring").bind({"entity": "x"}, built)
+    assert f"?n < {built})" in text and "$cooccurrenceMinPapers" not in text
+    with pytest.raises(ValueError, match="co-occurrence threshold"):
+        canned_query("cooccurring").bind({"entity": "x"})
+
+
+def test_a_build_without_the_threshold_fact_reads_as_materialised_from_two_papers():
+    import pyoxigraph as ox
+
+    from kgraph.rdf.queries import cooccurrence_threshold
+    from kgraph.rdf.store import run_query
+
+    assert cooccurrence_threshold(lambda text: run_query(ox.Store(), text)) == 2

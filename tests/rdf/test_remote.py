@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from typer.testing import CliRunner
 
 import kgraph
 from kgraph.cli import app
-from kgraph.rdf.queries import canned_query, run_canned
+from kgraph.rdf.queries import bind_canned, run_canned
 from kgraph.rdf.remote import RemoteError, named_graphs, push, remote_query
 from kgraph.rdf.store import open_store
 
@@ -86,7 +87,7 @@ def test_push_query_and_repush_match_the_embedded_store(tmp_path, oxigraph_serve
 
     endpoint = oxigraph_server + "/query"
     embedded = open_store(first)
-    remote = _results(lambda n, v: remote_query(endpoint, canned_query(n).bind(v)))
+    remote = _results(lambda n, v: remote_query(endpoint, bind_canned(n, v, partial(remote_query, endpoint))))
     assert remote == _results(lambda n, v: run_canned(embedded, n, v))
     assert all(remote.values()), remote
     cli = runner.invoke(app, ["query", "--endpoint", endpoint, "--name", "top-entities", "-p", "kind=Dataset", "-f", "json"])
@@ -101,7 +102,7 @@ def test_push_query_and_repush_match_the_embedded_store(tmp_path, oxigraph_serve
     assert any(g.endswith("/graph/paper/p3") for g in gone)
     assert summary.deleted == len(gone) and summary.unchanged >= 1  # p2's graph is the same
     assert summary.sent + summary.unchanged == len(now) and summary.sent < len(now)
-    after = _results(lambda n, v: remote_query(endpoint, canned_query(n).bind(v)))
+    after = _results(lambda n, v: remote_query(endpoint, bind_canned(n, v, partial(remote_query, endpoint))))
     assert after == _results(lambda n, v: run_canned(open_store(second), n, v))
     titles = remote_query(endpoint, "SELECT ?t WHERE { ?p dcterms:title ?t }").rows
     assert sorted(titles) == [("Residual networks for images",), ("Small images",)]
