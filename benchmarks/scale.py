@@ -69,6 +69,16 @@ def run_build(inputs: list[Path], out: Path, tier: str, processes: str, cache: b
             "worker_peak_rss_mb": round(child_rss), "cache": summary.cache}
 
 
+def output_sizes(out: Path) -> str:
+    """Size of each output of a build folder (the store counted as one)."""
+    sizes = []
+    for path in sorted(out.iterdir()):
+        files = path.rglob("*") if path.is_dir() else [path]
+        total = sum(f.stat().st_size for f in files if f.is_file())
+        sizes.append(f"{path.name} {total / 1e9:.2f} GB")
+    return ", ".join(sizes)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[50_000, 100_000, 200_000])
@@ -110,7 +120,10 @@ def main() -> None:
             extract = result["stages"].get("extract")
             if extract:
                 print(f"  extraction: {result['papers'] / extract:.1f} abstracts/s")
+            print(f"  sizes: {output_sizes(out)}")
         shutil.rmtree(out, ignore_errors=True)
+        for path in (corpus, work / f"extra_{n}.jsonl"):
+            path.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
