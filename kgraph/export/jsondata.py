@@ -6,7 +6,7 @@ import functools
 import itertools
 import json
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +32,8 @@ def _sections(data: GraphData) -> Iterator[tuple[str, Any]]:
     """kgraph.json's keys in order; the bulky ones (``_ROWS``) as row iterators."""
     yield "format", FORMAT_VERSION
     yield "meta", data.meta
-    yield "papers", (asdict(p) for p in data.papers)
-    yield "entities", (asdict(e) for e in data.entities)
+    yield "papers", (_paper_row(p) for p in data.papers)
+    yield "entities", (_row(e) for e in data.entities)
     # mentions as rows: they are the bulk of the file
     yield "mention_columns", ["paper_id", "field", "start", "end", "text", "kind", "sentence", "extractor", "confidence",
                               "label", "entity", "sentence_span"]
@@ -45,6 +45,22 @@ def _sections(data: GraphData) -> Iterator[tuple[str, Any]]:
     yield "links", ([l.source, l.target, l.weight, list(l.shared)] for l in data.links)
     yield "ambiguous_acronyms", data.ambiguous_acronyms
     yield "communities", communities_json(data.communities)
+
+
+def _row(obj: Any) -> dict[str, Any]:
+    """A flat dataclass as a dict (``dataclasses.asdict`` deep-copies every value: 5x slower)."""
+    return {name: getattr(obj, name) for name in _field_names(type(obj))}
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _paper_row(paper: Paper) -> dict[str, Any]:
+    row = _row(paper)
+    row["sources"] = [_row(source) for source in paper.sources]
+    return row
 
 
 def communities_json(communities: Communities) -> dict[str, Any]:
