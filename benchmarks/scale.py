@@ -59,14 +59,15 @@ def run_build(inputs: list[Path], out: Path, tier: str, processes: str, cache: b
     start = time.perf_counter()
     options = BuildOptions(tier=tier, processes=processes if processes == "auto" else int(processes))
     out.mkdir(parents=True, exist_ok=True)
-    data = build_data(inputs, options, summary=summary, cache_path=out / "cache.sqlite" if cache else None)
-    save_build(data, out, timings=summary.timings)
+    cache_path = out / "cache.sqlite" if cache else None
+    data = build_data(inputs, options, summary=summary, cache_path=cache_path)
+    save_build(data, out, summary=summary, cache_path=cache_path)
     total = time.perf_counter() - start
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"papers": len(data.papers), "entities": len(data.entities), "links": len(data.links),
             "stages": summary.timings, "total": total, "peak_rss_mb": round(self_rss),
-            "worker_peak_rss_mb": round(child_rss), "cache": summary.cache}
+            "worker_peak_rss_mb": round(child_rss), "cache": summary.cache, "store": summary.store}
 
 
 def output_sizes(out: Path) -> str:
@@ -115,7 +116,8 @@ def main() -> None:
             print(f"\n{n:,} abstracts, {label}: {result['total']:.1f} s total, "
                   f"{result['papers'] / result['total']:.1f} abstracts/s end to end; peak RSS {result['peak_rss_mb']} MB "
                   f"(workers {result['worker_peak_rss_mb']} MB)")
-            print(f"  {result['papers']:,} papers, {result['entities']:,} entities, {result['links']:,} links; cache {result['cache']}")
+            print(f"  {result['papers']:,} papers, {result['entities']:,} entities, {result['links']:,} links; cache {result['cache']}"
+                  + (f"; store updated in place {result['store']}" if result["store"] else ""))
             print(f"  stages: {stages}")
             extract = result["stages"].get("extract")
             if extract:

@@ -33,6 +33,7 @@ from .graph.data import GraphData
 from .graph.links import paper_links
 from .model import Mention
 from .rdf.convert import write_turtle
+from .rdf.incremental import BlockLog, token_quad
 from .rdf.remote import TRIG_FILE
 from .rdf.store import STORE_DIR, write_store
 from .readers import ReadReport, read_papers
@@ -66,6 +67,7 @@ class BuildSummary:
     tier: str = ""
     timings: dict[str, float] = field(default_factory=dict)
     cache: dict[str, int] = field(default_factory=dict)
+    store: dict[str, int] = field(default_factory=dict)  # an in-place update: blocks changed, triples removed/added
 
 
 def _fingerprint(options: BuildOptions, tier: str, model: str) -> str:
@@ -166,7 +168,8 @@ def build_data(
 OUTPUTS = ("kgraph.json", "graph.ttl", "graph.trig", "graph.graphml", "graph.html", STORE_DIR)
 
 
-def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | None = None) -> list[Path]:
+def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | None = None,
+               cache_path: Path | None = None, summary: BuildSummary | None = None) -> list[Path]:
     """Write every output of a build to ``out_dir``, each atomically; return their paths.
 
     Three things run at once, because at 50k papers each takes minutes: a forked
@@ -175,43 +178,47 @@ def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | No
     pipes the Turtle into the store's bulk loader, which runs in a thread (pyoxigraph
     loads in Rust without the GIL). Where fork is not available the views are written
     afterwards in this process.
+
+    With ``cache_path`` (the build's ``cache.sqlite``) the store's content is recorded
+    block by block, and when the store in ``out_dir`` is the one recorded there it is
+    updated in place with only what changed instead of being loaded again (see
+    :mod:`kgraph.rdf.incremental`; ``summary.store`` says how much changed).
     """
     import multiprocessing
     import time
-    from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+    from concurrent.futures import Executor, ProcessPoolExecutor
 
     global _VIEWS_DATA
     out_dir.mkdir(parents=True, exist_ok=True)
+    if timings is None and summary is not None:
+        timings = summary.timings
     start = time.perf_counter()
     forked = "fork" in multiprocessing.get_all_start_methods()
     views_pool: Executor | None = None
-    if forked:  # fork before any thread starts
+    if forked:  # fork before any thread starts (opening the store starts some)
         _VIEWS_DATA = data
         views_pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
         views = views_pool.submit(_write_views, out_dir)
+    log = BlockLog(cache_path) if cache_path is not None else None
     try:
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            piped = _can_pipe()  # else the store loads the finished file
-            if piped:
-                read_end, write_end = os.pipe()
-                store = pool.submit(_write_store_from, out_dir / STORE_DIR, Path(f"/dev/fd/{read_end}"), read_end)
-            with atomic_path(out_dir / TRIG_FILE) as trig, atomic_path(out_dir / "graph.ttl") as ttl:
-                if not piped:
-                    write_turtle(data, turtle=ttl, trig=trig)
-                else:
-                    with open(write_end, "w", encoding="utf-8") as pipe:
-                        try:
-                            write_turtle(data, turtle=ttl, trig=trig, tee=pipe)
-                        except BrokenPipeError:  # the loader stopped: its error says why
-                            store.result()
-                            raise
-            rdf_done = time.perf_counter()
-            if not piped:
-                store = pool.submit(_write_store_from, out_dir / STORE_DIR, out_dir / "graph.ttl")
-            store.result()  # re-raises a failed load
-            store_done = time.perf_counter()
+        store = _recorded_store(out_dir / STORE_DIR, log) if log is not None else None
+        if store is not None and log is not None:
+            changes = _update_store(data, out_dir, store, log)
+            store = None  # closes it
+            if summary is not None:
+                summary.store = changes
+            rdf_done = changes.pop("formatted_at")
+        else:
+            if log is not None:
+                log.start_full()
+            rdf_done = _load_store(data, out_dir, log)
+            if log is not None:
+                log.commit()
+        store_done = time.perf_counter()
         views_seconds = views.result() if views_pool is not None else _write_views(out_dir, data)
     finally:
+        if log is not None:
+            log.close()
         if views_pool is not None:
             views_pool.shutdown()
             _VIEWS_DATA = None
@@ -239,16 +246,74 @@ def _write_views(out_dir: Path, data: GraphData | None = None) -> float:
     return time.perf_counter() - start
 
 
+def _load_store(data: GraphData, out_dir: Path, log: BlockLog | None) -> float:
+    """Write graph.ttl and graph.trig and load a new store from the Turtle; return when the files were done."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    on_block = log.see if log is not None else None
+    token = log.token if log is not None else None
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        piped = _can_pipe()  # else the store loads the finished file
+        if piped:
+            read_end, write_end = os.pipe()
+            store = pool.submit(_write_store_from, out_dir / STORE_DIR, Path(f"/dev/fd/{read_end}"), read_end, token)
+        with atomic_path(out_dir / TRIG_FILE) as trig, atomic_path(out_dir / "graph.ttl") as ttl:
+            if not piped:
+                write_turtle(data, turtle=ttl, trig=trig, on_block=on_block)
+            else:
+                with open(write_end, "w", encoding="utf-8") as pipe:
+                    try:
+                        write_turtle(data, turtle=ttl, trig=trig, tee=pipe, on_block=on_block)
+                    except BrokenPipeError:  # the loader stopped: its error says why
+                        store.result()
+                        raise
+        rdf_done = time.perf_counter()
+        if not piped:
+            store = pool.submit(_write_store_from, out_dir / STORE_DIR, out_dir / "graph.ttl", None, token)
+        store.result()  # re-raises a failed load
+    return rdf_done
+
+
+def _recorded_store(path: Path, log: BlockLog) -> ox.Store | None:
+    """The store at ``path`` opened for writing, if it holds what ``log`` recorded; else ``None``."""
+    if not path.is_dir():
+        return None
+    try:
+        store = ox.Store(str(path))
+    except OSError:  # e.g. locked by another writer: a fresh store is loaded instead
+        return None
+    if log.matches(store):
+        return store
+    del store
+    return None
+
+
+def _update_store(data: GraphData, out_dir: Path, store: ox.Store, log: BlockLog) -> dict[str, float]:
+    """Rewrite graph.ttl and graph.trig, and update ``store`` with what changed since the last build."""
+    import time
+
+    log.start_update()
+    with atomic_path(out_dir / TRIG_FILE) as trig, atomic_path(out_dir / "graph.ttl") as ttl:
+        write_turtle(data, turtle=ttl, trig=trig, on_block=log.see)
+        formatted = time.perf_counter()
+        # inside the block: if the update fails, the old files stay with the old store
+        removed, added = log.apply(store)
+    store.flush()
+    return {"formatted_at": formatted, "blocks_changed": log.changed_blocks, "triples_removed": removed,
+            "triples_added": added}
+
+
 def _can_pipe() -> bool:
     """Whether the store's loader can read a pipe by path (``/dev/fd``: Linux, macOS)."""
     return os.path.isdir("/dev/fd")
 
 
-def _write_store_from(target: Path, turtle: Path, pipe_fd: int | None = None) -> None:
-    """Bulk-load the store from ``turtle``: a file, or the read end ``pipe_fd`` of a pipe."""
+def _write_store_from(target: Path, turtle: Path, pipe_fd: int | None = None, token: str | None = None) -> None:
+    """Bulk-load the store from ``turtle`` (a file, or the read end ``pipe_fd`` of a pipe), marked with ``token``."""
     try:
         with atomic_dir(target) as tmp:
-            write_store(turtle, tmp)
+            write_store(turtle, tmp, marks=[token_quad(token)] if token else ())
     finally:
         if pipe_fd is not None:
             os.close(pipe_fd)  # a writer still writing gets BrokenPipeError, not a hang

@@ -108,7 +108,7 @@ def build(
             shard_dir = output / SHARD_DIR if engine == "dask" else None
             data = build_data(inputs, options, summary=summary, progress=progress, cache_path=cache_path,
                               shard_dir=shard_dir)
-            save_build(data, output, timings=summary.timings)
+            save_build(data, output, summary=summary, cache_path=cache_path)
     except KGraphError as exc:
         raise _fail(exc) from None
     report = summary.report
@@ -134,6 +134,9 @@ def build(
     if summary.cache:
         out.print(f"cache: {summary.cache['reused']} papers reused, {summary.cache['extracted']} extracted, "
                   f"{summary.cache['dropped']} stale entries dropped", highlight=False)
+    if summary.store:
+        out.print(f"store updated in place: {summary.store['blocks_changed']} changed blocks, "
+                  f"{summary.store['triples_removed']} triples removed, {summary.store['triples_added']} added", highlight=False)
     out.print(f"wrote {output}/ (graph.ttl, graph.trig, graph.html, graph.graphml, kgraph.json, store/, cache.sqlite)", highlight=False)
     if strict and report.problems:
         raise typer.Exit(1)

@@ -22,7 +22,7 @@ def test_save_writes_every_output_and_a_store_that_answers(demo_kg, tmp_path, mo
 
 
 def test_a_failing_store_load_raises_instead_of_hanging(demo_kg, tmp_path, monkeypatch):
-    def broken(source, target, fmt=None):
+    def broken(source, target, fmt=None, marks=()):
         raise OSError("disk full (simulated)")
 
     monkeypatch.setattr(builder, "write_store", broken)

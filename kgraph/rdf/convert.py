@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 from pathlib import Path
 from urllib.parse import quote as percent_encode
@@ -77,7 +77,13 @@ def paper_graph(paper_id: str) -> str:
 
 
 def blocks(data: GraphData) -> Iterator[tuple[str, list[str]]]:
-    """``(graph IRI, statements)`` for every resource of the build, in a fixed order.
+    """``(graph IRI, statements)`` for every resource of the build (see :func:`keyed_blocks`)."""
+    for graph, _key, lines in keyed_blocks(data):
+        yield graph, lines
+
+
+def keyed_blocks(data: GraphData) -> Iterator[tuple[str, str, list[str]]]:
+    """``(graph IRI, key, statements)`` for every resource of the build, in a fixed order.
 
     Graphs come in the order build, entities, links, then one graph per paper (see
     :func:`paper_graph`); inside a graph, resources in IRI order, and each resource's
@@ -86,14 +92,18 @@ def blocks(data: GraphData) -> Iterator[tuple[str, list[str]]]:
     offsets share an IRI). Statements (``"s p o"``, see :data:`HEADER`) lack the final
     ``" ."``. Only one resource is held at a
     time, so writing a 100k-paper build needs no list of millions of triples.
+
+    The key names the block's resource (the build, an entity, a link, a paper's graph)
+    so a rebuild can tell which blocks changed (:mod:`kgraph.rdf.incremental`); no
+    statement is in two blocks.
     """
-    yield GRAPHS["build"], _block(_build_activity(data))
+    yield GRAPHS["build"], GRAPHS["build"], _block(_build_activity(data))
     papers_of = data.papers_of_entity
     ranks, cooccurrences = data.kind_ranks, data.cooccurrences
-    for entity in sorted(data.entities, key=lambda e: entity_iri(e.id)):
-        yield GRAPHS["entities"], _block(_entity_triples(data, entity, papers_of, ranks, cooccurrences))
-    for link in sorted(data.links, key=lambda link: link_iri(link.source, link.target)):
-        yield GRAPHS["links"], _block(_link_triples(link))
+    for iri, entity in sorted(((entity_iri(e.id), e) for e in data.entities), key=lambda pair: pair[0]):
+        yield GRAPHS["entities"], iri, _block(_entity_triples(data, entity, papers_of, ranks, cooccurrences))
+    for iri, link in sorted(((link_iri(link.source, link.target), link) for link in data.links), key=lambda pair: pair[0]):
+        yield GRAPHS["links"], iri, _block(_link_triples(link))
     mentions_of: dict[str, list[int]] = {}
     for i, entity_id in enumerate(data.mention_entity):
         if entity_id:
@@ -104,7 +114,8 @@ def blocks(data: GraphData) -> Iterator[tuple[str, list[str]]]:
         lines = list(_paper_triples(data, paper, p))
         for i in mentions_of.get(paper.id, ()):
             lines.extend(_mention_triples(paper, iri, data.mentions[i], data.mention_entity[i]))
-        yield paper_graph(paper.id), _block(lines)
+        graph = paper_graph(paper.id)
+        yield graph, graph, _block(lines)
 
 
 def _block(lines: Iterable[str]) -> list[str]:
@@ -265,11 +276,12 @@ def grouped(lines: list[str]) -> str:
 
 
 def write_turtle(data: GraphData, *, turtle: Path | None = None, trig: Path | None = None,
-                 tee: IO[str] | None = None) -> None:
-    """Write the build as Turtle and/or TriG (one named graph per paper) in one pass over :func:`blocks`.
+                 tee: IO[str] | None = None, on_block: Callable[[str, list[str]], None] | None = None) -> None:
+    """Write the build as Turtle and/or TriG (one named graph per paper) in one pass over :func:`keyed_blocks`.
 
     ``tee`` receives the Turtle too, as it is made (the build pipes it into the store's
-    bulk loader, so loading overlaps formatting).
+    bulk loader, so loading overlaps formatting); ``on_block`` is called with each
+    block's key and statements (a rebuild compares them with the last build's).
     """
     handles: dict[str, IO[str]] = {kind: open(path, "w", encoding="utf-8", newline="\n")
                                    for kind, path in (("ttl", turtle), ("trig", trig)) if path is not None}
@@ -279,7 +291,9 @@ def write_turtle(data: GraphData, *, turtle: Path | None = None, trig: Path | No
     size = 0
     current = None
     try:
-        for graph, lines in blocks(data):
+        for graph, key, lines in keyed_blocks(data):
+            if on_block is not None:
+                on_block(key, lines)
             body = grouped(lines)
             if "trig" in buffers:
                 if graph != current:

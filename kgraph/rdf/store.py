@@ -7,6 +7,7 @@ opened read-only and only SPARQL queries (never updates) are accepted.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,14 +46,16 @@ def term_value(term: object) -> object:
     return getattr(term, "value", str(term))
 
 
-def write_store(rdf_file: Path, path: Path, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE) -> None:
-    """Create a persistent store at ``path`` (which must not exist) from an RDF file.
+def write_store(rdf_file: Path, path: Path, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE,
+                marks: Iterable[ox.Quad] = ()) -> None:
+    """Create a persistent store at ``path`` (which must not exist) from an RDF file, plus the quads ``marks``.
 
     Loading the file the build just wrote keeps the parsing in Rust: making one Python
     ``Quad`` per triple was twice as slow.
     """
     store = ox.Store(str(path))
     store.bulk_load(path=str(rdf_file), format=fmt)
+    store.extend(marks)
     store.flush()
     # compaction: measured 3x faster joins afterwards (800 -> 240 ms at 5M triples)
     store.optimize()

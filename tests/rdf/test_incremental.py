@@ -1,0 +1,155 @@
+"""In-place store updates on rebuild: the updated store must equal a freshly loaded one."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pyoxigraph as ox
+import pytest
+
+from kgraph import builder
+from kgraph.builder import BuildOptions, BuildSummary, build_data, save_build
+from kgraph.cache import CACHE_FILE
+from kgraph.rdf import incremental
+from kgraph.rdf.store import open_store
+
+RULES = BuildOptions(tier="rules")
+BUILD_TIME = "http://www.w3.org/ns/prov#startedAtTime"
+
+
+def _records(ids, title="Graph neural networks for {i}"):
+    return [{"id": f"r{i}", "title": title.format(i=i),
+             "abstract": f"We apply BERT and LoRA to the ImageNet benchmark (case {i}) and report F1 and accuracy."}
+            for i in ids]
+
+
+def _build(inputs, out, cache=True) -> BuildSummary:
+    summary = BuildSummary()
+    cache_path = out / CACHE_FILE if cache else None
+    out.mkdir(parents=True, exist_ok=True)
+    data = build_data(inputs, RULES, summary=summary, cache_path=cache_path)
+    save_build(data, out, summary=summary, cache_path=cache_path)
+    return summary
+
+
+def _triples(out) -> set[str]:
+    """The store's default graph, less the build's start time (it differs from run to run)."""
+    store = open_store(out)
+    return {str(q.triple) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+            if q.predicate.value != BUILD_TIME}
+
+
+def _turtle(out) -> set[str]:
+    """graph.ttl's triples as a store holds them (it writes numbers in canonical form)."""
+    store = ox.Store()
+    store.bulk_load(path=str(out / "graph.ttl"), format=ox.RdfFormat.TURTLE)
+    return {str(q.triple) for q in store if q.predicate.value != BUILD_TIME}
+
+
+def test_a_rebuild_updates_the_store_in_place_and_equals_a_fresh_build(jsonl, tmp_path):
+    first = jsonl("a.jsonl", _records(range(12)))
+    out = tmp_path / "build"
+    assert not _build([first], out).store  # nothing recorded yet: loaded afresh
+    # add papers, edit one (a quote, a backslash and control characters in its title), drop one
+    edited = _records([3], title='A "quoted" \\ title\twith\x01control {i}')
+    second = jsonl("a.jsonl", _records([0, 1, 2, *range(4, 11)]) + edited + _records(range(20, 24)))
+    summary = _build([second], out)
+    assert summary.store["triples_removed"] > 0 and summary.store["triples_added"] > 0
+    fresh = tmp_path / "fresh"
+    _build([second], fresh, cache=False)
+    assert _triples(out) == _triples(fresh) == _turtle(out)
+    titles = {q.object.value for q in open_store(out).quads_for_pattern(None, ox.NamedNode("http://purl.org/dc/terms/title"), None)}
+    assert 'A "quoted" \\ title with\x01control 3' in titles  # the reader makes the tab a space
+    assert "Graph neural networks for 11" not in titles  # the dropped paper is gone
+
+
+def test_an_unchanged_rebuild_changes_only_the_build_record(jsonl, tmp_path):
+    corpus = jsonl("a.jsonl", _records(range(6)))
+    out = tmp_path / "build"
+    _build([corpus], out)
+    before = _triples(out)
+    summary = _build([corpus], out)
+    assert summary.store["blocks_changed"] == 1  # the build activity: its start time
+    assert _triples(out) == before
+
+
+def test_a_store_that_is_not_the_recorded_one_is_loaded_afresh(jsonl, tmp_path):
+    corpus = jsonl("a.jsonl", _records(range(6)))
+    out = tmp_path / "build"
+    _build([corpus], out)
+    with sqlite3.connect(out / CACHE_FILE) as db:  # as if another build had written the table
+        db.execute("UPDATE meta SET value = 'someone else' WHERE key = 'rdf_token'")
+    bigger = jsonl("a.jsonl", _records(range(9)))
+    assert not _build([bigger], out).store
+    assert _triples(out) == _turtle(out)
+    assert _build([bigger], out).store  # and the next rebuild updates in place again
+
+
+def test_a_failed_update_keeps_the_old_outputs_and_the_next_rebuild_is_right(jsonl, tmp_path, monkeypatch):
+    out = tmp_path / "build"
+    _build([jsonl("a.jsonl", _records(range(6)))], out)
+    before, turtle_before = _triples(out), (out / "graph.ttl").read_bytes()
+
+    def broken(self, store):
+        raise OSError("disk full (simulated)")
+
+    bigger = jsonl("a.jsonl", _records(range(9)))
+    with monkeypatch.context() as patch:
+        patch.setattr(incremental.BlockLog, "apply", broken)
+        with pytest.raises(OSError, match="disk full"):
+            _build([bigger], out)
+    assert _triples(out) == before
+    assert (out / "graph.ttl").read_bytes() == turtle_before
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+    assert _build([bigger], out).store
+    assert _triples(out) == _turtle(out)
+
+
+def test_a_crash_between_store_and_table_forces_a_full_load(jsonl, tmp_path, monkeypatch):
+    out = tmp_path / "build"
+    _build([jsonl("a.jsonl", _records(range(6)))], out)
+    bigger = jsonl("a.jsonl", _records(range(9)))
+    with monkeypatch.context() as patch:  # the store is updated, the table never commits
+        patch.setattr(incremental.BlockLog, "_set_token", lambda self: (_ for _ in ()).throw(KeyboardInterrupt()))
+        with pytest.raises(KeyboardInterrupt):
+            _build([bigger], out)
+    assert not _build([bigger], out).store  # tokens disagree: loaded afresh
+    fresh = tmp_path / "fresh"
+    _build([bigger], fresh, cache=False)
+    assert _triples(out) == _triples(fresh)
+
+
+def test_queries_do_not_see_the_state_graph(jsonl, tmp_path):
+    out = tmp_path / "build"
+    _build([jsonl("a.jsonl", _records(range(4)))], out)
+    store = open_store(out)
+    assert incremental.store_token(store)  # it is there, in its named graph
+    hits = list(store.query(f"SELECT * WHERE {{ ?s <{incremental._TOKEN}> ?o }}"))
+    assert hits == []
+
+
+def test_no_cache_writes_no_record(jsonl, tmp_path):
+    out = tmp_path / "build"
+    _build([jsonl("a.jsonl", _records(range(4)))], out, cache=False)
+    assert incremental.store_token(open_store(out)) is None
+    assert not (out / CACHE_FILE).exists()
+
+
+def test_deletions_come_before_insertions():
+    """A statement that moves from one block to another is deleted and inserted: it must survive."""
+    line = "<http://x/a> <http://x/p> <http://x/b>"
+    update = "".join(incremental._update_parts([line], [line], "", "t1"))
+    assert update.index("DELETE DATA {") < update.index("INSERT DATA {")
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://x/a"), ox.NamedNode("http://x/p"), ox.NamedNode("http://x/b")))
+    store.update(update)
+    assert len(list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))) == 1
+    assert incremental.store_token(store) == "t1"
+
+
+def test_builder_uses_the_store_it_recorded_only(tmp_path):
+    log = incremental.BlockLog(tmp_path / CACHE_FILE)
+    assert builder._recorded_store(tmp_path / "store", log) is None  # no store yet
+    ox.Store(str(tmp_path / "store")).flush()
+    assert builder._recorded_store(tmp_path / "store", log) is None  # a store without the token
+    log.close()
