@@ -70,9 +70,17 @@ class GraphData:
         return kind_ranks(self.entities, counts)
 
     @cached_property
+    def cooccurrence_min_papers(self) -> int:
+        """The paper count from which co-occurrences are materialised (:data:`.cooccurrence.MIN_PAPERS`).
+
+        Read once per build, so the RDF records the threshold :attr:`cooccurrences` used.
+        """
+        return cooccurrence.MIN_PAPERS
+
+    @cached_property
     def cooccurrences(self) -> dict[str, list[tuple[str, int]]]:
         """Entity id -> top co-occurring entities per kind with shared papers, for the
-        entities in at least :data:`.cooccurrence.MIN_PAPERS` papers (read when called)."""
+        entities in at least :attr:`cooccurrence_min_papers` papers."""
         return top_cooccurring(self.papers_of_entity, {e.id: e.kind for e in self.entities},
-                               min_papers=cooccurrence.MIN_PAPERS)
+                               min_papers=self.cooccurrence_min_papers)
 

@@ -19,7 +19,6 @@ from urllib.parse import quote as percent_encode
 
 import pyoxigraph as ox
 
-from ..graph import cooccurrence
 from ..graph.data import GraphData
 from ..model import EntityKind
 from ..readers.ids import normalise_arxiv, normalise_doi
@@ -247,7 +246,7 @@ def _build_activity(data: GraphData) -> Iterator[str]:
     if meta.get("created"):
         yield f"{build} prov:startedAtTime {_lit(meta['created'])}{_DATETIME}"
     # the canned queries count co-occurrences live for entities in fewer papers
-    yield f"{build} kg:cooccurrenceMinPapers {_int(cooccurrence.MIN_PAPERS)}"
+    yield f"{build} kg:cooccurrenceMinPapers {_int(data.cooccurrence_min_papers)}"
 
 
 RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
