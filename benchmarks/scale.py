@@ -87,6 +87,7 @@ def main() -> None:
     parser.add_argument("--processes", default="auto")
     parser.add_argument("--add", type=int, default=0, help="then rebuild with this many new papers (cache reuse)")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--keep", action="store_true", help="keep the build folders (e.g. to query the updated store)")
     parser.add_argument("--one", nargs=4, metavar=("INPUTS", "OUT", "TIER", "PROCESSES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:  # child mode: one build, JSON on stdout
@@ -123,7 +124,10 @@ def main() -> None:
             if extract:
                 print(f"  extraction: {result['papers'] / extract:.1f} abstracts/s")
             print(f"  sizes: {output_sizes(out)}")
-        shutil.rmtree(out, ignore_errors=True)
+        if args.keep:
+            print(f"  kept {out}")
+        else:
+            shutil.rmtree(out, ignore_errors=True)
         for path in (corpus, work / f"extra_{n}.jsonl"):
             path.unlink(missing_ok=True)
 

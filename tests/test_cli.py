@@ -120,3 +120,18 @@ def test_view_prints_the_page_or_explains(built, tmp_path):
     assert result.exit_code == 0 and result.output.strip() == (out / "graph.html").resolve().as_uri()
     missing = runner.invoke(app, ["view", str(tmp_path)])
     assert missing.exit_code == 2 and "no graph.html" in missing.output
+
+
+def test_a_rebuild_with_one_more_file_updates_the_store_in_place(tmp_path, jsonl):
+    out = tmp_path / "out"
+    first = runner.invoke(app, ["build", str(EXAMPLES), "-o", str(out), "--tier", "rules"])
+    assert first.exit_code == 0, first.output
+    assert "store updated in place" not in first.output
+    extra = jsonl("extra.jsonl", [{"id": "new-1", "title": "Zebrafish segmentation with LoRA",
+                                   "abstract": "We fine-tune BERT with LoRA and report accuracy on ImageNet."}])
+    again = runner.invoke(app, ["build", str(EXAMPLES), str(extra), "-o", str(out), "--tier", "rules"])
+    assert again.exit_code == 0, again.output
+    assert "1 extracted" in again.output and "store updated in place:" in again.output
+    sparql = 'SELECT ?t WHERE { ?p dcterms:identifier "new-1" ; dcterms:title ?t }'
+    found = runner.invoke(app, ["query", sparql, "-g", str(out), "-f", "csv"])
+    assert found.output.splitlines()[1:] == ["Zebrafish segmentation with LoRA"]
