@@ -69,7 +69,9 @@ def test_an_unchanged_rebuild_changes_only_the_build_record(jsonl, tmp_path):
     _build([corpus], out)
     before = _triples(out)
     summary = _build([corpus], out)
-    assert summary.store["blocks_changed"] == 1  # the build activity: its start time
+    # at most the build activity changes: its start time (to the second)
+    assert summary.store["blocks_changed"] <= 1
+    assert summary.store["triples_removed"] == summary.store["triples_added"] <= 1
     assert _triples(out) == before
 
 
