@@ -153,6 +153,15 @@ def sense_key(long_key: str) -> str:
     return "".join(words)
 
 
+DOMINANT_SHARE = 0.9
+"""An acronym whose commonest sense has this share of the corpus's definitions takes that
+sense wherever a paper uses it undefined. At 50k arXiv abstracts, "LLM" was defined as
+"large language model" in thousands of papers and as a few garbled or odd expansions
+("large language mod els", "language large model") in a handful: counting every sense
+kept 2,160 papers' "LLMs" apart from "large language models". A paper's own definition
+still wins in that paper."""
+
+
 def corpus_acronyms(
     local: Mapping[str, Mapping[str, str]],
 ) -> tuple[dict[str, str], dict[str, tuple[str, ...]], dict[str, str]]:
@@ -161,9 +170,10 @@ def corpus_acronyms(
     Returns
     -------
     unique
-        Short key -> the commonest long key, for acronyms with one sense.
+        Short key -> the commonest long key of its sense, for acronyms with one sense or
+        a dominant one (:data:`DOMINANT_SHARE` of the definitions).
     ambiguous
-        Short key -> its long keys, for acronyms with several senses.
+        Short key -> its long keys, for acronyms with several senses and none dominant.
     variants
         Long key -> the representative long key of its sense ("multilayer perceptron"
         -> "multi layer perceptron"), so spellings of one expansion become one entity.
@@ -184,8 +194,10 @@ def corpus_acronyms(
             for long in members:
                 if long != best:
                     variants[long] = best
-        if len(senses) == 1:
-            unique[short] = max(longs, key=lambda l: (longs[l], l))
+        support = sorted(((sum(longs[l] for l in m), key) for key, m in senses.items()), reverse=True)
+        top_count, top_sense = support[0]
+        if len(senses) == 1 or top_count >= DOMINANT_SHARE * sum(n for n, _ in support):
+            unique[short] = max(senses[top_sense], key=lambda l: (longs[l], l))
         else:
             ambiguous[short] = tuple(sorted(max(m, key=lambda l: (longs[l], l)) for m in senses.values()))
     return unique, ambiguous, variants

@@ -86,3 +86,25 @@ def test_dataset_head_is_dropped_for_names_but_not_for_defined_acronyms():
     ids = res.mention_entity
     assert ids[0] == ids[1]          # KITTI dataset = KITTI
     assert ids[2] != ids[3]          # NLP datasets != natural language processing
+
+
+def test_a_dominant_sense_wins_where_the_acronym_is_used_undefined():
+    local = {f"p{i}": {"LLM": "large language model"} for i in range(19)}
+    local["odd"] = {"LLM": "large language mod els"}  # a garbled definition in one paper
+    unique, ambiguous, _ = corpus_acronyms(local)
+    assert unique["LLM"] == "large language model" and "LLM" not in ambiguous
+    # without a dominant sense (3 against 1 is 75 %) the acronym stays ambiguous
+    unique, ambiguous, _ = corpus_acronyms({"a": {"GP": "gaussian process"}, "b": {"GP": "gaussian process"},
+                                            "c": {"GP": "gaussian process"}, "d": {"GP": "genetic programming"}})
+    assert "GP" in ambiguous and "GP" not in unique
+
+
+def test_a_papers_own_definition_still_beats_the_dominant_sense():
+    papers = [Paper(f"p{i}", "T", "Large language models (LLMs) answer questions.") for i in range(10)]
+    papers += [Paper("odd", "T", "Log-likelihood models (LLMs) are old. LLMs fit data."),
+               Paper("plain", "T", "We prompt LLMs with code.")]
+    mentions = [Mention(p.id, Field.ABSTRACT, 0, 3, "LLMs", EntityKind.METHOD, 0, "test") for p in papers[-2:]]
+    res = resolve(papers, mentions)
+    odd, plain = res.mention_entity
+    assert plain == entity_id("large language model")  # used undefined: the dominant sense
+    assert odd == entity_id("log likelihood model")  # defined otherwise in its own paper
