@@ -51,6 +51,11 @@ def encode_mentions(mentions: Sequence[Mention]) -> str:
                        for m in mentions], ensure_ascii=False, separators=(",", ":"))
 
 
+# dict lookups: calling the Enum classes was half the time of reading a 50k-paper cache
+_FIELDS = {f.value: f for f in Field}
+_KINDS = {k.value: k for k in EntityKind}
+
+
 def decode_mentions(paper_id: str, payload: str) -> list[Mention]:
     """The Mentions of ``paper_id`` from :func:`encode_mentions`' JSON.
 
@@ -60,11 +65,6 @@ def decode_mentions(paper_id: str, payload: str) -> list[Mention]:
     """
     return [Mention(paper_id, _FIELDS[f], s, e, t, _KINDS[k], n, x, c, lab, tuple(span) if span else None)
             for f, s, e, t, k, n, x, c, lab, span in json.loads(payload)]
-
-
-# dict lookups: calling the Enum classes was half the time of reading a 50k-paper cache
-_FIELDS = {f.value: f for f in Field}
-_KINDS = {k.value: k for k in EntityKind}
 
 
 class MentionCache:

@@ -26,7 +26,7 @@ import hashlib
 import secrets
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -115,7 +115,7 @@ class BlockLog:
         self.token = secrets.token_hex(16)
         self._full = True
         self._old: dict[str, bytes] = {}
-        self._pending: list[tuple[str, bytes, bytes]] = []  # (key, digest, text) not yet written
+        self._pending: list[tuple[str, bytes, bytes, list[str]]] = []  # (key, digest, text, lines) not yet written
         self.removed: list[str] = []
         self.added: list[str] = []
         self.changed_blocks = 0
@@ -140,7 +140,7 @@ class BlockLog:
         digest = _digest(text)
         if not self._full and self._old.pop(key, None) == digest:
             return
-        self._pending.append((key, digest, text))
+        self._pending.append((key, digest, text, lines))
         if len(self._pending) >= _BATCH:
             self._flush()
 
@@ -149,23 +149,18 @@ class BlockLog:
         if not pending:
             return
         if not self._full:
-            old = self._bodies(key for key, _d, _t in pending)
-            for key, _digest_, text in pending:
-                new = text.decode("utf-8").split("\n") if text else []
-                before = old.get(key, [])
-                gone, came = set(before) - set(new), set(new) - set(before)
-                self.removed.extend(gone)
-                self.added.extend(came)
+            old = self._bodies([key for key, _d, _t, _l in pending])
+            for key, _digest_, _text, lines in pending:
+                before, new = set(old.get(key, ())), set(lines)
+                self.removed.extend(before - new)
+                self.added.extend(new - before)
             self.changed_blocks += len(pending)
         self._db.executemany("INSERT OR REPLACE INTO rdf_blocks VALUES (?, ?, ?)",
-                             ((key, digest, zlib.compress(text, 1)) for key, digest, text in pending))
+                             ((key, digest, zlib.compress(text, 1)) for key, digest, text, _l in pending))
 
-    def _bodies(self, keys: Iterable[str]) -> dict[str, list[str]]:
+    def _bodies(self, keys: list[str]) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
-        keys = list(keys)
-        for lo in range(0, len(keys), 500):  # SQLite caps the number of ? parameters
-            chunk = keys[lo:lo + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(keys):
             for key, body in self._db.execute(f"SELECT key, body FROM rdf_blocks WHERE key IN ({marks})", chunk):
                 found[key] = _lines(body)
         return found
@@ -174,11 +169,10 @@ class BlockLog:
         """Send ``store`` the differences as one update, then commit; return (triples removed, added)."""
         self._flush()
         gone = list(self._old)  # blocks of the last build that this one no longer has
-        for key, lines in self._bodies(gone).items():
+        for lines in self._bodies(gone).values():
             self.removed.extend(lines)
-        for lo in range(0, len(gone), 500):
-            chunk = gone[lo:lo + 500]
-            self._db.execute(f"DELETE FROM rdf_blocks WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+        for chunk, marks in _in_chunks(gone):
+            self._db.execute(f"DELETE FROM rdf_blocks WHERE key IN ({marks})", chunk)
         self.changed_blocks += len(gone)
         update = "".join(_update_parts(self.removed, self.added, self._recorded or "", self.token))
         store.update(update)
@@ -201,6 +195,13 @@ class BlockLog:
         """Close the table; anything not committed is rolled back."""
         self._db.rollback()
         self._db.close()
+
+
+def _in_chunks(keys: list[str], size: int = 500) -> Iterator[tuple[list[str], str]]:
+    """``keys`` in slices, each with its ``?,?,…`` placeholders (SQLite caps their number)."""
+    for lo in range(0, len(keys), size):
+        chunk = keys[lo:lo + size]
+        yield chunk, ",".join("?" * len(chunk))
 
 
 def _update_parts(removed: list[str], added: list[str], old_token: str, new_token: str) -> Iterator[str]:
