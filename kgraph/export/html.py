@@ -54,6 +54,15 @@ OVERVIEW_ABOVE = 1500
 page opens on the overview: physics over more nodes does not settle in a few seconds."""
 OVERVIEW_NODES = 150
 """Entities in the overview."""
+ALL_ENTITIES_UP_TO = 150_000
+"""Most nodes (papers and entities) a page holds with its single-paper entities; above
+it they are left out of the page (they stay in kgraph.json, the RDF and the store).
+They link nothing and start hidden, yet at 50k arXiv abstracts they are 607k of the
+760k nodes: the page took 34 s to write and 228 MB, and at 200k papers (0.72 GB) it was
+past the longest string a browser parses (V8: ~512M characters)."""
+ABSTRACTS_UP_TO = 60_000
+"""Most papers whose abstracts (with their highlighted mentions) the page holds: they are
+two thirds of a big page (100 MB at 50k papers)."""
 VIEW_CAP = 600
 """Most nodes a community or neighbourhood view lays out (the best connected first)."""
 POLISH_ITERATIONS = 25
@@ -68,12 +77,16 @@ the whole-graph layout."""
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 
-def _paper_marks(data: GraphData, index: dict[str, int]) -> dict[str, list[list[int]]]:
-    """Paper id -> sorted ``[start, end, entity node index]`` of its resolved abstract mentions."""
-    marks: dict[str, list[list[int]]] = {p.id: [] for p in data.papers}
+def _paper_marks(data: GraphData, index: dict[str, int]) -> dict[str, list[list[Any]]]:
+    """Paper id -> sorted ``[start, end, entity node index]`` of its resolved abstract mentions;
+    ``[start, end, -1, kind]`` for an entity left out of the page."""
+    marks: dict[str, list[list[Any]]] = {p.id: [] for p in data.papers}
+    kinds = {e.id: e.kind.value for e in data.entities}
     for mention, entity_id in zip(data.mentions, data.mention_entity):
         if entity_id and mention.field is Field.ABSTRACT:
-            marks[mention.paper_id].append([mention.start, mention.end, index[entity_node(entity_id)]])
+            i = index.get(entity_node(entity_id))
+            marks[mention.paper_id].append([mention.start, mention.end, i] if i is not None
+                                           else [mention.start, mention.end, -1, kinds[entity_id]])
     return {paper_id: sorted(rows) for paper_id, rows in marks.items()}
 
 
@@ -156,9 +169,13 @@ def initial_layout(n_nodes: int, edges: list[tuple[int, int]], weights: list[flo
 def page_payload(data: GraphData, title: str) -> dict[str, Any]:
     """Everything the page reads: nodes, edges as index pairs, paper details, communities."""
     papers_of = data.papers_of_entity
-    keys = [p.id for p in data.papers] + [entity_node(e.id) for e in data.entities]
+    shown = list(data.entities)
+    if len(data.papers) + len(shown) > ALL_ENTITIES_UP_TO:
+        shown = [e for e in shown if len(papers_of.get(e.id, ())) > 1]
+    keys = [p.id for p in data.papers] + [entity_node(e.id) for e in shown]
     index = {key: i for i, key in enumerate(keys)}
-    mentions = [[index[paper_id], index[entity_node(e)]] for paper_id, ids in data.entities_of_paper.items() for e in sorted(ids)]
+    mentions = [[index[paper_id], j] for paper_id, ids in data.entities_of_paper.items() for e in sorted(ids)
+                if (j := index.get(entity_node(e))) is not None]
     related = [[index[link.source], index[link.target], round(link.weight, 3), [index[entity_node(e)] for e in link.shared]]
                for link in data.links]
     degree = Counter(i for pair in mentions for i in pair) + Counter(i for row in related for i in row[:2])
@@ -171,7 +188,7 @@ def page_payload(data: GraphData, title: str) -> dict[str, Any]:
     for paper in data.papers:
         nodes.append({"id": paper.id, "kind": "Paper", "label": paper.title, "size": size(index[paper.id]),
                       "community": membership.get(paper.id, -1)})
-    for entity in data.entities:
+    for entity in shown:
         key = entity_node(entity.id)
         node = {"id": key, "kind": entity.kind.value, "label": entity.label, "size": size(index[key]),
                 "community": membership.get(key, -1)}
@@ -184,8 +201,11 @@ def page_payload(data: GraphData, title: str) -> dict[str, Any]:
         if len(papers_of.get(entity.id, ())) <= 1:
             node["single"] = True
         nodes.append(node)
-    marks = _paper_marks(data, index)
-    papers = {p.id: {"year": p.year, "url": p.url, "abstract": p.abstract, "marks": marks[p.id]} for p in data.papers}
+    if len(data.papers) <= ABSTRACTS_UP_TO:
+        marks = _paper_marks(data, index)
+        papers = {p.id: {"year": p.year, "url": p.url, "abstract": p.abstract, "marks": marks[p.id]} for p in data.papers}
+    else:
+        papers = {p.id: {"year": p.year, "url": p.url} for p in data.papers}
     counts = Counter(node["kind"] for node in nodes)
     singles = sum(1 for node in nodes if node.get("single"))
     communities = [{"id": c, "name": name, "size": n}
@@ -202,7 +222,7 @@ def page_payload(data: GraphData, title: str) -> dict[str, Any]:
         for i, (x, y) in zip(moving, layout):
             nodes[i]["x"], nodes[i]["y"] = round(float(x)), round(float(y))
     return {"title": title, "colours": COLOURS, "communityColours": COMMUNITY_COLOURS, "counts": counts,
-            "singles": singles, "nodes": nodes, "mentions": mentions, "related": related, "papers": papers,
+            "singles": singles, "leftOut": len(data.entities) - len(shown), "nodes": nodes, "mentions": mentions, "related": related, "papers": papers,
             "communities": communities, "mode": "overview" if big else "full", "viewCap": VIEW_CAP,
             "polishIterations": POLISH_ITERATIONS,
             "overview": overview(data, index) if big else None}

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from kgraph.export import html
 from kgraph.export.html import (COLOURS, COMMUNITY_COLOURS, OVERVIEW_NODES, SPACING, VIEW_CAP, initial_layout, page_payload,
                                 render_html)
 from kgraph.graph.build import entity_node
@@ -226,3 +227,52 @@ def test_community_drill_down(open_page, large_page):
     assert 0 < len(shown) <= VIEW_CAP
     assert {data.communities.membership[n] for n in shown} == {1}
     assert page.evaluate("window.kgraphNetwork.physics.options.enabled") is False
+
+
+def test_big_page_leaves_out_single_paper_entities_but_still_marks_them(tmp_path, open_page, monkeypatch):
+    data = synthetic_build(1000)
+    monkeypatch.setattr(html, "ALL_ENTITIES_UP_TO", 100)
+    payload = page_payload(data, "t")
+    singles = {e.id for e in data.entities if len(data.papers_of_entity[e.id]) == 1}
+    assert singles and payload["leftOut"] == len(singles)
+    assert len(payload["nodes"]) == len(data.papers) + len(data.entities) - len(singles)
+    assert not any(n.get("single") for n in payload["nodes"])
+    assert all(max(pair) < len(payload["nodes"]) for pair in payload["mentions"])
+    # a left-out entity's mention is still highlighted, by its kind
+    kind_of = {e.id: e.kind.value for e in data.entities}
+    paper = next(p for p in data.papers
+                 if any(m.paper_id == p.id and e in singles for m, e in zip(data.mentions, data.mention_entity)))
+    marks = payload["papers"][paper.id]["marks"]
+    expected = sorted([m.start, m.end, -1, kind_of[e]] if e in singles else [m.start, m.end]
+                      for m, e in zip(data.mentions, data.mention_entity) if m.paper_id == paper.id and m.field is Field.ABSTRACT)
+    assert sorted(mark if mark[2] == -1 else mark[:2] for mark in marks) == expected
+    out = tmp_path / "graph.html"
+    out.write_text(render_html(data), encoding="utf-8")
+    page, requests, errors = open_page(out)
+    assert page.evaluate("window.kgraphState.nodeCount") == len(payload["nodes"])
+    assert page.is_hidden("#show-singles")
+    assert f"{len(singles):,} entities found in one paper only are not in this page" in page.inner_text("#singles-toggle")
+    page.fill("#search", paper.title)
+    page.dispatch_event("#search", "change")
+    assert page.inner_text("#details h2") == paper.title
+    titles = page.eval_on_selector_all("#details mark", "marks => marks.map(m => m.title)")
+    assert len(titles) == len(marks) and kind_of[next(iter(singles & {e for m, e in zip(data.mentions, data.mention_entity)
+                                                                        if m.paper_id == paper.id}))] in titles
+    assert [r for r in requests if not r.startswith("file:")] == [] and errors == []
+
+
+def test_very_big_page_leaves_out_abstracts(tmp_path, open_page, monkeypatch):
+    data = synthetic_build(1000)
+    monkeypatch.setattr(html, "ABSTRACTS_UP_TO", 10)
+    payload = page_payload(data, "t")
+    assert all("abstract" not in p and "marks" not in p for p in payload["papers"].values())
+    out = tmp_path / "graph.html"
+    out.write_text(render_html(data), encoding="utf-8")
+    page, _, errors = open_page(out)
+    paper = data.papers[3]
+    page.fill("#search", paper.title)
+    page.dispatch_event("#search", "change")
+    assert page.inner_text("#details h2") == paper.title
+    assert "The abstract is not in this page" in page.inner_text("#details")
+    assert paper.abstract[:40] not in page.inner_text("#details")
+    assert errors == []
