@@ -196,6 +196,8 @@ def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | No
     forked = "fork" in multiprocessing.get_all_start_methods()
     views_pool: Executor | None = None
     if forked:  # fork before any thread starts (opening the store starts some)
+        # indexes both sides read, made once here rather than once in each process
+        data.papers_of_entity, data.entities_of_paper  # noqa: B018
         _VIEWS_DATA = data
         views_pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
         views = views_pool.submit(_write_views, out_dir)
@@ -252,6 +254,7 @@ def _load_store(data: GraphData, out_dir: Path, log: BlockLog | None) -> float:
     from concurrent.futures import ThreadPoolExecutor
 
     on_block = log.see if log is not None else None
+    reuse = log.reuse if log is not None else None  # nothing is reused in a full load: signatures are recorded
     token = log.token if log is not None else None
     with ThreadPoolExecutor(max_workers=1) as pool:
         piped = _can_pipe()  # else the store loads the finished file
@@ -260,11 +263,11 @@ def _load_store(data: GraphData, out_dir: Path, log: BlockLog | None) -> float:
             store = pool.submit(_write_store_from, out_dir / STORE_DIR, Path(f"/dev/fd/{read_end}"), read_end, token)
         with atomic_path(out_dir / TRIG_FILE) as trig, atomic_path(out_dir / "graph.ttl") as ttl:
             if not piped:
-                write_turtle(data, turtle=ttl, trig=trig, on_block=on_block)
+                write_turtle(data, turtle=ttl, trig=trig, on_block=on_block, reuse=reuse)
             else:
                 with open(write_end, "w", encoding="utf-8") as pipe:
                     try:
-                        write_turtle(data, turtle=ttl, trig=trig, tee=pipe, on_block=on_block)
+                        write_turtle(data, turtle=ttl, trig=trig, tee=pipe, on_block=on_block, reuse=reuse)
                     except BrokenPipeError:  # the loader stopped: its error says why
                         store.result()
                         raise
@@ -295,13 +298,13 @@ def _update_store(data: GraphData, out_dir: Path, store: ox.Store, log: BlockLog
 
     log.start_update()
     with atomic_path(out_dir / TRIG_FILE) as trig, atomic_path(out_dir / "graph.ttl") as ttl:
-        write_turtle(data, turtle=ttl, trig=trig, on_block=log.see)
+        write_turtle(data, turtle=ttl, trig=trig, on_block=log.see, reuse=log.reuse)
         formatted = time.perf_counter()
         # inside the block: if the update fails, the old files stay with the old store
         removed, added = log.apply(store)
     store.flush()
-    return {"formatted_at": formatted, "blocks_changed": log.changed_blocks, "triples_removed": removed,
-            "triples_added": added}
+    return {"formatted_at": formatted, "blocks_changed": log.changed_blocks, "papers_reused": log.reused_blocks,
+            "triples_removed": removed, "triples_added": added}
 
 
 def _can_pipe() -> bool:

@@ -136,7 +136,8 @@ def build(
                   f"{summary.cache['dropped']} stale entries dropped", highlight=False)
     if summary.store:
         out.print(f"store updated in place: {summary.store['blocks_changed']} changed blocks, "
-                  f"{summary.store['triples_removed']} triples removed, {summary.store['triples_added']} added", highlight=False)
+                  f"{summary.store['triples_removed']} triples removed, {summary.store['triples_added']} added; "
+                  f"{summary.store['papers_reused']} unchanged paper graphs not formatted again", highlight=False)
     out.print(f"wrote {output}/ (graph.ttl, graph.trig, graph.html, graph.graphml, kgraph.json, store/, cache.sqlite)", highlight=False)
     if strict and report.problems:
         raise typer.Exit(1)

@@ -10,17 +10,21 @@ text is valid Turtle and TriG as it is; pyoxigraph parses it where terms are wan
 
 from __future__ import annotations
 
+import hashlib
 import os
+import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from typing import IO
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import IO
 from urllib.parse import quote as percent_encode
 
 import pyoxigraph as ox
 
+from .. import __version__
 from ..graph.data import GraphData
-from ..model import EntityKind
+from ..model import EntityKind, Mention, Paper, SourceRef
 from ..readers.ids import normalise_arxiv, normalise_doi
 from .namespaces import DATA, PREFIXES, entity_iri, link_iri, mention_iri_under, paper_iri
 from .queries import lookup_label
@@ -75,50 +79,115 @@ def paper_graph(paper_id: str) -> str:
     return f"{DATA}graph/paper/{paper_iri(paper_id)[len(_PAPERS):]}"
 
 
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One resource's statements: see :func:`keyed_blocks`."""
+
+    graph: str
+    key: str
+    lines: list[str]
+    signature: bytes | None = None
+    """For a paper's graph: a digest of everything its statements are made from."""
+    reused: str | None = None
+    """The block's Turtle as the last build wrote it, when its signature is unchanged
+    (``lines`` is then empty: the block was not formatted again)."""
+
+    @property
+    def turtle(self) -> str:
+        """The statements as Turtle (:func:`grouped`)."""
+        return self.reused if self.reused is not None else grouped(self.lines)
+
+
 def blocks(data: GraphData) -> Iterator[tuple[str, list[str]]]:
     """``(graph IRI, statements)`` for every resource of the build (see :func:`keyed_blocks`)."""
-    for graph, _key, lines in keyed_blocks(data):
-        yield graph, lines
+    for block in keyed_blocks(data):
+        yield block.graph, block.lines
 
 
-def keyed_blocks(data: GraphData) -> Iterator[tuple[str, str, list[str]]]:
-    """``(graph IRI, key, statements)`` for every resource of the build, in a fixed order.
+Reuse = Callable[[str, bytes], "str | None"]
+"""Given a paper graph's key and signature, the Turtle the last build wrote for it if
+that was made from the same things (else ``None``)."""
+
+
+def keyed_blocks(data: GraphData, reuse: Reuse | None = None) -> Iterator[Block]:
+    """A :class:`Block` for every resource of the build, in a fixed order.
 
     Graphs come in the order build, entities, links, then one graph per paper (see
     :func:`paper_graph`); inside a graph, resources in IRI order, and each resource's
     lines (with those of the nodes under its IRI: a paper's mentions, an entity's
     co-occurrences) sorted and without repeats (two extractors' mentions at the same
     offsets share an IRI). Statements (``"s p o"``, see :data:`HEADER`) lack the final
-    ``" ."``. Only one resource is held at a
-    time, so writing a 100k-paper build needs no list of millions of triples.
+    ``" ."``. Only one resource is held at a time, so writing a 100k-paper build needs
+    no list of millions of triples.
 
     The key names the block's resource (the build, an entity, a link, a paper's graph)
     so a rebuild can tell which blocks changed (:mod:`kgraph.rdf.incremental`); no
-    statement is in two blocks.
+    statement is in two blocks. With ``reuse``, paper graphs carry a
+    :func:`paper_signature` and those ``reuse`` recognises are not formatted again:
+    they are three quarters of the statements, and a rebuild leaves most unchanged.
     """
-    yield GRAPHS["build"], GRAPHS["build"], _block(_build_activity(data))
+    yield Block(GRAPHS["build"], GRAPHS["build"], _block(_build_activity(data)))
     papers_of = data.papers_of_entity
     ranks, cooccurrences = data.kind_ranks, data.cooccurrences
     for iri, entity in sorted(((entity_iri(e.id), e) for e in data.entities), key=lambda pair: pair[0]):
-        yield GRAPHS["entities"], iri, _block(_entity_triples(data, entity, papers_of, ranks, cooccurrences))
+        yield Block(GRAPHS["entities"], iri, _block(_entity_triples(data, entity, papers_of, ranks, cooccurrences)))
     for iri, link in sorted(((link_iri(link.source, link.target), link) for link in data.links), key=lambda pair: pair[0]):
-        yield GRAPHS["links"], iri, _block(_link_triples(link))
+        yield Block(GRAPHS["links"], iri, _block(_link_triples(link)))
     mentions_of: dict[str, list[int]] = {}
     for i, entity_id in enumerate(data.mention_entity):
         if entity_id:
             mentions_of.setdefault(data.mentions[i].paper_id, []).append(i)
     for iri, paper in sorted(((paper_iri(p.id), p) for p in data.papers), key=lambda pair: pair[0]):
+        graph = paper_graph(paper.id)
+        indices = mentions_of.get(paper.id, ())
+        signature = None
+        if reuse is not None:
+            signature = paper_signature(paper, [data.mentions[i] for i in indices], [data.mention_entity[i] for i in indices])
+            turtle = reuse(graph, signature)
+            if turtle is not None:
+                yield Block(graph, graph, [], signature, turtle)
+                continue
         # the paper's IRI is percent-encoded once, not again for each of its ~30 mentions
         p = _ref(iri)
         lines = list(_paper_triples(data, paper, p))
-        for i in mentions_of.get(paper.id, ()):
+        for i in indices:
             lines.extend(_mention_triples(paper, iri, data.mentions[i], data.mention_entity[i]))
-        graph = paper_graph(paper.id)
-        yield graph, graph, _block(lines)
+        yield Block(graph, graph, _block(lines), signature)
 
 
 def _block(lines: Iterable[str]) -> list[str]:
     return sorted(set(lines))
+
+
+def _code_digest() -> bytes:
+    """What the formatting code is: kgraph's version and the source of the modules that write statements."""
+    from ..readers import ids
+    from . import namespaces
+
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    for module in (sys.modules[__name__], namespaces, ids):
+        try:
+            digest.update(Path(module.__file__ or "").read_bytes())
+        except OSError:  # no source file (a frozen install): the version alone says it
+            pass
+    return digest.digest()
+
+
+_CODE = _code_digest()
+
+
+def paper_signature(paper: Paper, mentions: Sequence[Mention], entity_ids: Sequence[str]) -> bytes:
+    """A digest of everything a paper's graph is made from: the paper (not the files it
+    was read from, which its statements do not name), its resolved mentions, and the code.
+
+    >>> paper = Paper("p", "T", "A.")
+    >>> paper_signature(paper, [], []) == paper_signature(replace(paper, sources=(SourceRef("a.jsonl", 3),)), [], [])
+    True
+    >>> paper_signature(paper, [], []) == paper_signature(replace(paper, year=2020), [], [])
+    False
+    """
+    made_of = repr((replace(paper, sources=()), list(mentions), list(entity_ids)))
+    return hashlib.blake2b(made_of.encode("utf-8", "surrogatepass"), key=_CODE, digest_size=16).digest()
 
 
 def quads(data: GraphData) -> Iterator[ox.Quad]:
@@ -274,13 +343,35 @@ def grouped(lines: list[str]) -> str:
     return "".join(out) + " .\n" if out else ""
 
 
+def ungrouped(turtle: str) -> list[str]:
+    """The statements of :func:`grouped` Turtle, one per subject and predicate-object, sorted.
+
+    Literals never hold a raw line break (:data:`_ESCAPES`), so the separators, which
+    end lines, cannot occur inside a term.
+
+    >>> ungrouped(grouped(["<a> a kg:Paper", "<a> dcterms:title 'T ; x .'", "<b> a kg:Paper"]))
+    ['<a> a kg:Paper', "<a> dcterms:title 'T ; x .'", '<b> a kg:Paper']
+    """
+    lines = []
+    for statement in turtle.split(" .\n"):
+        if not statement:
+            continue
+        first, *more = statement.split(" ;\n    ")
+        lines.append(first)
+        subject = first[: first.index(" ") + 1]
+        lines.extend(subject + rest for rest in more)
+    return lines
+
+
 def write_turtle(data: GraphData, *, turtle: Path | None = None, trig: Path | None = None,
-                 tee: IO[str] | None = None, on_block: Callable[[str, list[str]], None] | None = None) -> None:
+                 tee: IO[str] | None = None, on_block: Callable[[Block, str], None] | None = None,
+                 reuse: Reuse | None = None) -> None:
     """Write the build as Turtle and/or TriG (one named graph per paper) in one pass over :func:`keyed_blocks`.
 
     ``tee`` receives the Turtle too, as it is made (the build pipes it into the store's
     bulk loader, so loading overlaps formatting); ``on_block`` is called with each
-    block's key and statements (a rebuild compares them with the last build's).
+    block and its Turtle (a rebuild compares them with the last build's); ``reuse`` is handed to
+    :func:`keyed_blocks`.
     """
     handles: dict[str, IO[str]] = {kind: open(path, "w", encoding="utf-8", newline="\n")
                                    for kind, path in (("ttl", turtle), ("trig", trig)) if path is not None}
@@ -290,18 +381,18 @@ def write_turtle(data: GraphData, *, turtle: Path | None = None, trig: Path | No
     size = 0
     current = None
     try:
-        for graph, key, lines in keyed_blocks(data):
+        for block in keyed_blocks(data, reuse):
+            body = block.turtle
             if on_block is not None:
-                on_block(key, lines)
-            body = grouped(lines)
+                on_block(block, body)
             if "trig" in buffers:
-                if graph != current:
-                    buffers["trig"].append(("}\n" if current is not None else "") + f"{_ref(graph)} {{\n")
+                if block.graph != current:
+                    buffers["trig"].append(("}\n" if current is not None else "") + f"{_ref(block.graph)} {{\n")
                 buffers["trig"].append(body)
             for kind in ("ttl", "tee"):
                 if kind in buffers:
                     buffers[kind].append(body)
-            current = graph
+            current = block.graph
             size += len(body)
             if size > _CHUNK:
                 _flush(handles, buffers)

@@ -32,14 +32,15 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import KGraphError
-from .convert import HEADER
+from .convert import HEADER, Block, ungrouped
 from .namespaces import DATA, PREFIXES
 
 STATE_GRAPH = f"{DATA}graph/state"
 _TOKEN = f"{PREFIXES['kg']}blocksToken"
+_LAYOUT = "2"  # of the table: 2 added paper signatures and keeps each block as Turtle
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS rdf_blocks (key TEXT PRIMARY KEY, digest BLOB NOT NULL, body BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS rdf_blocks (key TEXT PRIMARY KEY, digest BLOB NOT NULL, signature BLOB, body BLOB NOT NULL);
 """
 _PROLOGUE_DIGEST = hashlib.blake2b(HEADER.encode(), digest_size=8).hexdigest()
 _BATCH = 5_000  # changed blocks compared per round trip to the table
@@ -49,9 +50,8 @@ def _digest(text: bytes) -> bytes:
     return hashlib.blake2b(text, digest_size=16).digest()
 
 
-def _lines(body: bytes) -> list[str]:
-    text = zlib.decompress(body).decode("utf-8")
-    return text.split("\n") if text else []
+def _turtle(body: bytes) -> str:
+    return zlib.decompress(body).decode("utf-8")
 
 
 def sparql_prologue() -> str:
@@ -90,13 +90,15 @@ class BlockLog:
     >>> store = ox.Store(str(folder / "store"))
     >>> log = BlockLog(folder / "cache.sqlite")
     >>> log.start_full()
-    >>> log.see("<p1>", ["<p1> a kg:Paper", "<p1> dcterms:title 'One'"])
-    >>> store.load(input=(HEADER + "<p1> a kg:Paper ; dcterms:title 'One' .").encode(), format=ox.RdfFormat.TURTLE)
+    >>> one = Block("<g>", "<p1>", ["<p1> a kg:Paper", "<p1> dcterms:title 'One'"])
+    >>> log.see(one, one.turtle)
+    >>> store.load(input=(HEADER + one.turtle).encode(), format=ox.RdfFormat.TURTLE)
     >>> store.add(token_quad(log.token)); log.commit()
     >>> log = BlockLog(folder / "cache.sqlite"); log.matches(store)
     True
     >>> log.start_update()
-    >>> log.see("<p1>", ["<p1> a kg:Paper", "<p1> dcterms:title 'Two'"])
+    >>> two = Block("<g>", "<p1>", ["<p1> a kg:Paper", "<p1> dcterms:title 'Two'"])
+    >>> log.see(two, two.turtle)
     >>> log.apply(store)
     (1, 1)
     >>> sorted(q.object.value for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
@@ -107,18 +109,27 @@ class BlockLog:
         self.path = path
         try:
             self._db = sqlite3.connect(path)
+            self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            meta = dict(self._db.execute("SELECT key, value FROM meta WHERE key IN ('rdf_token', 'rdf_prologue', 'rdf_layout')"))
+            if meta.get("rdf_layout") != _LAYOUT:  # an older kgraph's table: start it again (the store is loaded afresh)
+                with self._db:
+                    self._db.execute("DROP TABLE IF EXISTS rdf_blocks")
+                    self._db.execute("DELETE FROM meta WHERE key = 'rdf_token'")
+                    self._db.execute("INSERT OR REPLACE INTO meta VALUES ('rdf_layout', ?)", (_LAYOUT,))
+                meta.pop("rdf_token", None)
             self._db.executescript(_SCHEMA)
-            meta = dict(self._db.execute("SELECT key, value FROM meta WHERE key IN ('rdf_token', 'rdf_prologue')"))
         except sqlite3.DatabaseError as exc:
             raise KGraphError(f"{path}: not a usable kgraph cache ({exc}); delete it to start afresh") from None
         self._recorded = meta.get("rdf_token") if meta.get("rdf_prologue") == _PROLOGUE_DIGEST else None
         self.token = secrets.token_hex(16)
         self._full = True
-        self._old: dict[str, bytes] = {}
-        self._pending: list[tuple[str, bytes, bytes, list[str]]] = []  # (key, digest, text, lines) not yet written
+        self._old: dict[str, tuple[bytes, bytes | None]] = {}  # key -> (digest, signature) of the last build
+        self._pending: list[tuple[str, bytes, bytes | None, bytes, list[str]]] = []  # (key, digest, signature, Turtle, lines)
+        self._resigned: list[tuple[bytes | None, str]] = []  # unchanged blocks whose signature changed
         self.removed: list[str] = []
         self.added: list[str] = []
         self.changed_blocks = 0
+        self.reused_blocks = 0
 
     def matches(self, store: ox.Store) -> bool:
         """Whether ``store`` holds exactly the blocks recorded here."""
@@ -132,15 +143,33 @@ class BlockLog:
     def start_update(self) -> None:
         """Keep only what differs from the recorded blocks (for :meth:`apply`)."""
         self._full = False
-        self._old = dict(self._db.execute("SELECT key, digest FROM rdf_blocks"))
+        self._old = {key: (digest, signature) for key, digest, signature in
+                     self._db.execute("SELECT key, digest, signature FROM rdf_blocks")}
 
-    def see(self, key: str, lines: list[str]) -> None:
-        """One block of the new build (its statements, as :func:`~kgraph.rdf.convert.keyed_blocks` gives them)."""
-        text = "\n".join(lines).encode("utf-8")
-        digest = _digest(text)
-        if not self._full and self._old.pop(key, None) == digest:
+    def reuse(self, key: str, signature: bytes) -> str | None:
+        """The recorded Turtle of block ``key`` if it was made from the same things (a
+        :data:`~kgraph.rdf.convert.Reuse` for :func:`~kgraph.rdf.convert.keyed_blocks`)."""
+        old = self._old.get(key)
+        if self._full or old is None or old[1] != signature:
+            return None
+        row = self._db.execute("SELECT body FROM rdf_blocks WHERE key = ?", (key,)).fetchone()
+        return _turtle(row[0]) if row is not None else None
+
+    def see(self, block: Block, turtle: str) -> None:
+        """One block of the new build and its Turtle (as :func:`~kgraph.rdf.convert.write_turtle` makes them)."""
+        if block.reused is not None:  # the recorded block itself
+            self._old.pop(block.key, None)
+            self.reused_blocks += 1
             return
-        self._pending.append((key, digest, text, lines))
+        text = turtle.encode("utf-8")
+        digest = _digest(text)
+        if not self._full:
+            old = self._old.pop(block.key, None)
+            if old is not None and old[0] == digest:
+                if old[1] != block.signature:
+                    self._resigned.append((block.signature, block.key))
+                return
+        self._pending.append((block.key, digest, block.signature, text, block.lines))
         if len(self._pending) >= _BATCH:
             self._flush()
 
@@ -149,25 +178,27 @@ class BlockLog:
         if not pending:
             return
         if not self._full:
-            old = self._bodies([key for key, _d, _t, _l in pending])
-            for key, _digest_, _text, lines in pending:
+            old = self._bodies([key for key, *_rest in pending])
+            for key, _digest_, _signature, _text, lines in pending:
                 before, new = set(old.get(key, ())), set(lines)
                 self.removed.extend(before - new)
                 self.added.extend(new - before)
             self.changed_blocks += len(pending)
-        self._db.executemany("INSERT OR REPLACE INTO rdf_blocks VALUES (?, ?, ?)",
-                             ((key, digest, zlib.compress(text, 1)) for key, digest, text, _l in pending))
+        self._db.executemany("INSERT OR REPLACE INTO rdf_blocks VALUES (?, ?, ?, ?)",
+                             ((key, digest, signature, zlib.compress(text, 1))
+                              for key, digest, signature, text, _l in pending))
 
     def _bodies(self, keys: list[str]) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
         for chunk, marks in _in_chunks(keys):
             for key, body in self._db.execute(f"SELECT key, body FROM rdf_blocks WHERE key IN ({marks})", chunk):
-                found[key] = _lines(body)
+                found[key] = ungrouped(_turtle(body))
         return found
 
     def apply(self, store: ox.Store) -> tuple[int, int]:
         """Send ``store`` the differences as one update, then commit; return (triples removed, added)."""
         self._flush()
+        self._db.executemany("UPDATE rdf_blocks SET signature = ? WHERE key = ?", self._resigned)
         gone = list(self._old)  # blocks of the last build that this one no longer has
         for lines in self._bodies(gone).values():
             self.removed.extend(lines)

@@ -10,7 +10,7 @@ import pytest
 from kgraph import builder
 from kgraph.builder import BuildOptions, BuildSummary, build_data, save_build
 from kgraph.cache import CACHE_FILE
-from kgraph.rdf import incremental
+from kgraph.rdf import convert, incremental
 from kgraph.rdf.store import open_store
 
 RULES = BuildOptions(tier="rules")
@@ -23,11 +23,11 @@ def _records(ids, title="Graph neural networks for {i}"):
             for i in ids]
 
 
-def _build(inputs, out, cache=True) -> BuildSummary:
+def _build(inputs, out, options=RULES, cache=True) -> BuildSummary:
     summary = BuildSummary()
     cache_path = out / CACHE_FILE if cache else None
     out.mkdir(parents=True, exist_ok=True)
-    data = build_data(inputs, RULES, summary=summary, cache_path=cache_path)
+    data = build_data(inputs, options, summary=summary, cache_path=cache_path)
     save_build(data, out, summary=summary, cache_path=cache_path)
     return summary
 
@@ -155,3 +155,55 @@ def test_builder_uses_the_store_it_recorded_only(tmp_path):
     ox.Store(str(tmp_path / "store")).flush()
     assert builder._recorded_store(tmp_path / "store", log) is None  # a store without the token
     log.close()
+
+
+def _trig_without_build_time(out) -> list[str]:
+    return [line for line in (out / "graph.trig").read_text(encoding="utf-8").splitlines() if "startedAtTime" not in line]
+
+
+def test_unchanged_paper_graphs_are_reused_and_the_files_equal_a_fresh_build(jsonl, tmp_path):
+    out = tmp_path / "build"
+    _build([jsonl("a.jsonl", _records(range(8)))], out)
+    plain = _records([100])[0] | {"abstract": "We evaluate it on ImageNet."}  # no BERT
+    corpus = jsonl("a.jsonl", _records(range(8)) + [plain])
+    assert _build([corpus], out).store["papers_reused"] == 8
+    # a thesaurus renames BERT: the eight papers that mention it get a new graph, not r100
+    thesaurus = tmp_path / "thesaurus.txt"
+    thesaurus.write_text("label\treplace by\nBERT\tbidirectional encoder representations\n", encoding="utf-8")
+    options = BuildOptions(tier="rules", thesaurus=thesaurus)
+    assert _build([corpus], out, options).store["papers_reused"] == 1
+    fresh = tmp_path / "fresh"
+    _build([corpus], fresh, options, cache=False)
+    assert _trig_without_build_time(out) == _trig_without_build_time(fresh)
+    assert _triples(out) == _triples(fresh) == _turtle(out)
+    bodies = {q.object.value for q in open_store(out).quads_for_pattern(
+        None, ox.NamedNode("http://www.w3.org/ns/oa#hasBody"), None)}
+    assert "https://w3id.org/kgraph/id/entity/bidirectional_encoder_representation" in bodies
+
+
+def test_new_formatting_code_makes_every_paper_graph_again(jsonl, tmp_path, monkeypatch):
+    out = tmp_path / "build"
+    corpus = jsonl("a.jsonl", _records(range(5)))
+    _build([corpus], out)
+    with monkeypatch.context() as patch:  # as if convert.py had changed: no signature matches
+        patch.setattr(convert, "_CODE", b"another version!")
+        summary = _build([corpus], out)
+        assert summary.store["papers_reused"] == 0
+        assert summary.store["blocks_changed"] <= 1  # the same statements: nothing to update
+        assert _build([corpus], out).store["papers_reused"] == 5  # the new signatures were recorded
+    assert _build([corpus], out).store["papers_reused"] == 0
+
+
+def test_a_table_of_an_older_layout_is_started_again(jsonl, tmp_path):
+    out = tmp_path / "build"
+    corpus = jsonl("a.jsonl", _records(range(4)))
+    _build([corpus], out)
+    with sqlite3.connect(out / CACHE_FILE) as db:
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'rdf_layout'")
+    assert not _build([corpus], out).store  # loaded afresh
+    assert _build([corpus], out).store["papers_reused"] == 4
+
+
+def test_ungrouped_inverts_grouped_on_every_block(demo_kg):
+    for block in convert.keyed_blocks(demo_kg.data):
+        assert convert.ungrouped(convert.grouped(block.lines)) == block.lines
