@@ -95,7 +95,6 @@ def paper_links(
     incidence = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(linking)))
     weighted = incidence.multiply(entity_idf).tocsr()
     transposed = incidence.T.tocsr()
-    kept: set[tuple[int, int]] = set()
     weight_of: dict[tuple[int, int], float] = {}
     for lo in range(0, n, block_rows):
         block = (weighted[lo : lo + block_rows] @ transposed).tocsr()
@@ -105,19 +104,31 @@ def paper_links(
             others, scores = block.indices[start:end], block.data[start:end]
             mask = (others != i) & (scores > 0) & (scores >= min_weight)
             others, scores = others[mask], scores[mask]
-            if not len(others):
-                continue
             if len(others) > top_k:
-                # strongest first; equal weights keep the earlier paper (deterministic)
+                # the k-th score bounds the candidates (a partition is linear; rows can
+                # hold thousands), then strongest first, equal weights keep the earlier paper
+                floor = np.partition(scores, len(scores) - top_k)[len(scores) - top_k]
+                near = scores >= floor
+                others, scores = others[near], scores[near]
                 order = np.lexsort((others, -scores))[:top_k]
                 others, scores = others[order], scores[order]
             for j, w in zip(others.tolist(), scores.tolist()):
-                pair = (i, j) if i < j else (j, i)
-                kept.add(pair)
-                weight_of[pair] = w
+                weight_of[(i, j) if i < j else (j, i)] = w  # the same score from either end
+    pairs = sorted(weight_of)
+    source, target = [a for a, _ in pairs], [b for _, b in pairs]
+    weight = [weight_of[pair] for pair in pairs]
+    # shared entities, rarest first: with the columns ordered by (-idf, id), each row of
+    # the element-wise product lists them in that order
+    by_rarity = sorted(range(len(linking)), key=lambda j: (-entity_idf[j], linking[j]))
+    ranked = incidence[:, by_rarity].tocsr()
+    names = [linking[j] for j in by_rarity]
     links = []
-    for a, b in sorted(kept):
-        shared = set(paper_entities[papers[a]]) & set(paper_entities[papers[b]]) & column.keys()
-        ordered = tuple(sorted(shared, key=lambda e: (-entity_idf[column[e]], e)))
-        links.append(Link(papers[a], papers[b], round(weight_of[(a, b)], 6), ordered))
+    for lo in range(0, len(source), block_rows * 32):  # bounds the product's memory
+        a, b = source[lo : lo + block_rows * 32], target[lo : lo + block_rows * 32]
+        shared = ranked[a].multiply(ranked[b]).tocsr()
+        shared.sort_indices()
+        bounds, columns = shared.indptr.tolist(), shared.indices.tolist()
+        for r, (i, j) in enumerate(zip(a, b)):
+            links.append(Link(papers[i], papers[j], round(weight[lo + r], 6),
+                              tuple(names[c] for c in columns[bounds[r] : bounds[r + 1]])))
     return links
