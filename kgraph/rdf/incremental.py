@@ -5,7 +5,7 @@ minutes for the 35M triples of 50k papers), yet adding 100 papers to 50k changes
 percent of the triples: the new papers' graphs, the counts and ranks of the entities
 they mention, link weights (IDF moves with the corpus size). So a build remembers what
 its store holds, block by block (:func:`kgraph.rdf.convert.keyed_blocks`: one paper's
-graph, one entity with its co-occurrences, one link), in a table of the build's
+graph, one entity with its co-occurrences, a group of links), in a table of the build's
 ``cache.sqlite``: a digest of each block's lines and the lines themselves, compressed. A
 rebuild formats every block again (it must write graph.ttl anyway), compares digests,
 and sends the store a single SPARQL update deleting the lines that went and inserting
