@@ -6,11 +6,13 @@ percent of the triples: the new papers' graphs, the counts and ranks of the enti
 they mention, link weights (IDF moves with the corpus size). So a build remembers what
 its store holds, block by block (:func:`kgraph.rdf.convert.keyed_blocks`: one paper's
 graph, one entity with its co-occurrences, a group of links), in a table of the build's
-``cache.sqlite``: a digest of each block's lines and the lines themselves, compressed. A
-rebuild formats every block again (it must write graph.ttl anyway), compares digests,
-and sends the store a single SPARQL update deleting the lines that went and inserting
-the new ones. No line belongs to two blocks, so a diff never removes a triple another
-block still states.
+``cache.sqlite``: a digest of each block and its Turtle, compressed. A rebuild writes
+every block again (graph.ttl and graph.trig are rewritten), compares digests, and sends
+the store a single SPARQL update deleting the statements that went and inserting the new
+ones. No statement belongs to two blocks, so a diff never removes a triple another block
+still states. Paper graphs, most of the statements, are recorded with a signature of
+what they are made from (:func:`~kgraph.rdf.convert.paper_signature`): one whose
+signature is unchanged is written from the record instead of being formatted again.
 
 The store and the table carry the same random *token* (in the store: a named graph
 that queries over the default graph never see). A rebuild updates the store only when
