@@ -8,8 +8,9 @@ edges as index pairs, all in one ``<script type="application/json">`` block (esc
 with Jinja's ``htmlsafe_json_dumps``: ``<``, ``>``, ``&``, ``'`` become ``\\u`` escapes)
 that the page parses once. Untrusted text is put in the page only with ``textContent``.
 
-The page keeps the whole build in memory but hands vis-network only one *view* at a
-time: the whole graph when it is small, else an overview of the top entities coloured
+The page keeps the build in memory (a big one less its single-paper entities and, bigger
+still, its abstracts: :data:`ALL_ENTITIES_UP_TO`, :data:`ABSTRACTS_UP_TO`) but hands
+vis-network only one *view* at a time: the whole graph when it is small, else an overview of the top entities coloured
 by community; a community or a node's neighbourhood is one click or one search away.
 The whole-graph view comes laid out from Python (``initial_layout``: the browser only
 polishes it); the other views are laid out by a short physics run. Physics then switches
