@@ -126,7 +126,7 @@ class BlockLog:
         self.token = secrets.token_hex(16)
         self._full = True
         self._old: dict[str, tuple[bytes, bytes | None]] = {}  # key -> (digest, signature) of the last build
-        self._pending: list[tuple[str, bytes, bytes | None, bytes, list[str]]] = []  # (key, digest, signature, Turtle, lines)
+        self._pending: list[tuple[str, bytes, bytes | None, bytes, list[str]]] = []  # (key, digest, signature, zlib'd Turtle, lines)
         self._resigned: list[tuple[bytes | None, str]] = []  # unchanged blocks whose signature changed
         self.removed: list[str] = []
         self.added: list[str] = []
@@ -171,7 +171,10 @@ class BlockLog:
                 if old[1] != block.signature:
                     self._resigned.append((block.signature, block.key))
                 return
-        self._pending.append((block.key, digest, block.signature, text, block.lines))
+        # compressed now and, in a full record, without its lines: up to _BATCH paper
+        # graphs wait here, ~0.5 GB as text and line lists at 100k papers
+        self._pending.append((block.key, digest, block.signature, zlib.compress(text, 1),
+                              block.lines if not self._full else []))
         if len(self._pending) >= _BATCH:
             self._flush()
 
@@ -181,14 +184,13 @@ class BlockLog:
             return
         if not self._full:
             old = self._bodies([key for key, *_rest in pending])
-            for key, _digest_, _signature, _text, lines in pending:
+            for key, _digest_, _signature, _body, lines in pending:
                 before, new = set(old.get(key, ())), set(lines)
                 self.removed.extend(before - new)
                 self.added.extend(new - before)
             self.changed_blocks += len(pending)
         self._db.executemany("INSERT OR REPLACE INTO rdf_blocks VALUES (?, ?, ?, ?)",
-                             ((key, digest, signature, zlib.compress(text, 1))
-                              for key, digest, signature, text, _l in pending))
+                             ((key, digest, signature, body) for key, digest, signature, body, _l in pending))
 
     def _bodies(self, keys: list[str]) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
