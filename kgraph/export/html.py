@@ -10,8 +10,8 @@ that the page parses once. Untrusted text is put in the page only with ``textCon
 
 The page keeps the build in memory (a big one less its single-paper entities and, bigger
 still, its abstracts: :data:`ALL_ENTITIES_UP_TO`, :data:`ABSTRACTS_UP_TO`) but hands
-vis-network only one *view* at a time: the whole graph when it is small, else an overview of the top entities coloured
-by community; a community or a node's neighbourhood is one click or one search away.
+vis-network only one *view* at a time: the whole graph when it is small, else an
+overview of the top entities coloured by community; a community or a node's neighbourhood is one click or one search away.
 The whole-graph view comes laid out from Python (``initial_layout``: the browser only
 polishes it); the other views are laid out by a short physics run. Physics then switches
 itself off, so the page is idle afterwards however large the build.
@@ -82,12 +82,11 @@ def _paper_marks(data: GraphData, index: dict[str, int]) -> dict[str, list[list[
     """Paper id -> sorted ``[start, end, entity node index]`` of its resolved abstract mentions;
     ``[start, end, -1, kind]`` for an entity left out of the page."""
     marks: dict[str, list[list[Any]]] = {p.id: [] for p in data.papers}
-    kinds = {e.id: e.kind.value for e in data.entities}
     for mention, entity_id in zip(data.mentions, data.mention_entity):
         if entity_id and mention.field is Field.ABSTRACT:
             i = index.get(entity_node(entity_id))
-            marks[mention.paper_id].append([mention.start, mention.end, i] if i is not None
-                                           else [mention.start, mention.end, -1, kinds[entity_id]])
+            marks[mention.paper_id].append([mention.start, mention.end, i] if i is not None else
+                                           [mention.start, mention.end, -1, data.entity_by_id[entity_id].kind.value])
     return {paper_id: sorted(rows) for paper_id, rows in marks.items()}
 
 
@@ -170,9 +169,13 @@ def initial_layout(n_nodes: int, edges: list[tuple[int, int]], weights: list[flo
 def page_payload(data: GraphData, title: str) -> dict[str, Any]:
     """Everything the page reads: nodes, edges as index pairs, paper details, communities."""
     papers_of = data.papers_of_entity
+
+    def single(entity) -> bool:
+        return len(papers_of.get(entity.id, ())) <= 1
+
     shown = list(data.entities)
     if len(data.papers) + len(shown) > ALL_ENTITIES_UP_TO:
-        shown = [e for e in shown if len(papers_of.get(e.id, ())) > 1]
+        shown = [e for e in shown if not single(e)]
     keys = [p.id for p in data.papers] + [entity_node(e.id) for e in shown]
     index = {key: i for i, key in enumerate(keys)}
     mentions = [[index[paper_id], j] for paper_id, ids in data.entities_of_paper.items() for e in sorted(ids)
@@ -199,7 +202,7 @@ def page_payload(data: GraphData, title: str) -> dict[str, Any]:
             node["merged"] = list(entity.merged_by)
         # an entity of a single paper explains no link: it starts hidden and out of the
         # physics, which keeps big builds readable and quick to lay out
-        if len(papers_of.get(entity.id, ())) <= 1:
+        if single(entity):
             node["single"] = True
         nodes.append(node)
     if len(data.papers) <= ABSTRACTS_UP_TO:
@@ -223,7 +226,8 @@ def page_payload(data: GraphData, title: str) -> dict[str, Any]:
         for i, (x, y) in zip(moving, layout):
             nodes[i]["x"], nodes[i]["y"] = round(float(x)), round(float(y))
     return {"title": title, "colours": COLOURS, "communityColours": COMMUNITY_COLOURS, "counts": counts,
-            "singles": singles, "leftOut": len(data.entities) - len(shown), "nodes": nodes, "mentions": mentions, "related": related, "papers": papers,
+            "singles": singles, "leftOut": len(data.entities) - len(shown), "nodes": nodes, "mentions": mentions,
+            "related": related, "papers": papers,
             "communities": communities, "mode": "overview" if big else "full", "viewCap": VIEW_CAP,
             "polishIterations": POLISH_ITERATIONS,
             "overview": overview(data, index) if big else None}

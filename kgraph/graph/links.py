@@ -118,7 +118,8 @@ def paper_links(
     source, target = [a for a, _ in pairs], [b for _, b in pairs]
     weight = [weight_of[pair] for pair in pairs]
     # shared entities, rarest first: with the columns ordered by (-idf, id), each row of
-    # the element-wise product lists them in that order
+    # the element-wise product lists them in that order (a reordered copy: reordering the
+    # scoring matrix itself would change the order its sums are taken in, and so ties)
     by_rarity = sorted(range(len(linking)), key=lambda j: (-entity_idf[j], linking[j]))
     ranked = incidence[:, by_rarity].tocsr()
     names = [linking[j] for j in by_rarity]

@@ -40,10 +40,8 @@ from .namespaces import DATA, PREFIXES
 STATE_GRAPH = f"{DATA}graph/state"
 _TOKEN = f"{PREFIXES['kg']}blocksToken"
 _LAYOUT = "2"  # of the table: 2 added paper signatures and keeps each block as Turtle
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS rdf_blocks (key TEXT PRIMARY KEY, digest BLOB NOT NULL, signature BLOB, body BLOB NOT NULL);
-"""
+_META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+_BLOCKS = "CREATE TABLE IF NOT EXISTS rdf_blocks (key TEXT PRIMARY KEY, digest BLOB NOT NULL, signature BLOB, body BLOB NOT NULL)"
 _PROLOGUE_DIGEST = hashlib.blake2b(HEADER.encode(), digest_size=8).hexdigest()
 _BATCH = 5_000  # changed blocks compared per round trip to the table
 
@@ -111,7 +109,7 @@ class BlockLog:
         self.path = path
         try:
             self._db = sqlite3.connect(path)
-            self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            self._db.execute(_META)
             meta = dict(self._db.execute("SELECT key, value FROM meta WHERE key IN ('rdf_token', 'rdf_prologue', 'rdf_layout')"))
             if meta.get("rdf_layout") != _LAYOUT:  # an older kgraph's table: start it again (the store is loaded afresh)
                 with self._db:
@@ -119,7 +117,8 @@ class BlockLog:
                     self._db.execute("DELETE FROM meta WHERE key = 'rdf_token'")
                     self._db.execute("INSERT OR REPLACE INTO meta VALUES ('rdf_layout', ?)", (_LAYOUT,))
                 meta.pop("rdf_token", None)
-            self._db.executescript(_SCHEMA)
+            with self._db:
+                self._db.execute(_BLOCKS)
         except sqlite3.DatabaseError as exc:
             raise KGraphError(f"{path}: not a usable kgraph cache ({exc}); delete it to start afresh") from None
         self._recorded = meta.get("rdf_token") if meta.get("rdf_prologue") == _PROLOGUE_DIGEST else None
