@@ -2,7 +2,7 @@
 
 The seed papers (../shared/seeds; the demo corpus when ../shared is absent) are
 replicated with fresh ids to --n papers. Each mode runs kgraph's whole extraction
-(:func:`kgraph.extract.workers.extract_mentions`: title + abstract through the tier's
+(:func:`kgraph.run.local.extract_mentions`: title + abstract through the tier's
 pipeline, then Mentions), next to spaCy's tokenizer alone on the same texts:
 
 * ``1core``: one process, one thread;
@@ -52,7 +52,7 @@ def texts(n: int) -> list[str]:
 
 def run(nlp, corpus: list, processes: int) -> tuple[float, list]:
     """Seconds to extract every mention of ``corpus``, and the mentions."""
-    from kgraph.extract.workers import extract_mentions
+    from kgraph.run.local import extract_mentions
 
     start = time.perf_counter()
     found = list(extract_mentions(corpus, nlp=nlp, processes=processes))

@@ -53,7 +53,8 @@ def write_corpus(source: Path, n: int, out: Path, *, skip: int = 0) -> Path:
 
 def run_build(inputs: list[Path], out: Path, tier: str, processes: str, cache: bool) -> dict:
     """One build in this process; returns stage timings, totals and peak RSS (MB)."""
-    from kgraph.builder import BuildOptions, BuildSummary, build_data, save_build
+    from kgraph.builder import BuildOptions, BuildSummary, build_data
+    from kgraph.export.outputs import save_build
 
     summary = BuildSummary()
     start = time.perf_counter()
@@ -61,7 +62,7 @@ def run_build(inputs: list[Path], out: Path, tier: str, processes: str, cache: b
     out.mkdir(parents=True, exist_ok=True)
     cache_path = out / "cache.sqlite" if cache else None
     data = build_data(inputs, options, summary=summary, cache_path=cache_path)
-    save_build(data, out, summary=summary, cache_path=cache_path)
+    save_build(data, out, timings=summary.timings, cache_path=cache_path, store_changes=summary.store)
     total = time.perf_counter() - start
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

@@ -78,8 +78,7 @@ class KnowledgeGraph:
             return name
         if name in self.data.entity_by_id:
             return self.data.entity_by_id[name]
-        from .resolve.entities import clear_caches
-        from .resolve.normalize import normalise_label
+        from .text.labels import normalise_label
 
         if self._label_index is None:
             index: dict[str, Entity] = {}
@@ -88,7 +87,6 @@ class KnowledgeGraph:
                     index.setdefault(label.lower(), e)
                     index.setdefault(normalise_label(label).lower(), e)
             self._label_index = index
-            clear_caches()  # the label memo would otherwise keep every label for the process's life
         found = self._label_index.get(name.lower()) or self._label_index.get(normalise_label(name).lower())
         if found is None:
             raise KGraphError(f"no entity named {name!r}")
@@ -114,7 +112,7 @@ class KnowledgeGraph:
     # -- other views ----------------------------------------------------------------------
     def to_networkx(self) -> nx.Graph:
         """Paper and entity nodes; ``mentions`` and ``related`` edges (see :mod:`kgraph.graph.build`)."""
-        from .builder import build_networkx_of
+        from .graph.data import build_networkx_of
 
         return build_networkx_of(self.data)
 
@@ -142,7 +140,7 @@ class KnowledgeGraph:
 
     def save(self, directory: str | Path) -> list[Path]:
         """Write kgraph.json, graph.ttl, graph.graphml, graph.html and the SPARQL store."""
-        from .builder import save_build
+        from .export.outputs import save_build
 
         self._store = None  # the store folder is replaced; reopen lazily
         paths = save_build(self.data, Path(directory))

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
+from .version import __version__
 from .errors import KGraphError
 
 app = typer.Typer(
@@ -72,7 +72,8 @@ def build(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .builder import BuildOptions, BuildSummary, build_data, save_build
+    from .builder import BuildOptions, BuildSummary, build_data
+    from .export.outputs import save_build
     from .cache import CACHE_FILE
 
     summary = BuildSummary()
@@ -91,7 +92,7 @@ def build(
                            engine=engine, scheduler=scheduler)
     try:
         if engine == "dask":  # fail before reading anything when the extra is missing
-            from .extract.dask_engine import SHARD_DIR, require_dask
+            from .run.dask_engine import SHARD_DIR, require_dask
 
             require_dask()
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -108,7 +109,7 @@ def build(
             shard_dir = output / SHARD_DIR if engine == "dask" else None
             data = build_data(inputs, options, summary=summary, progress=progress, cache_path=cache_path,
                               shard_dir=shard_dir)
-            save_build(data, output, summary=summary, cache_path=cache_path)
+            save_build(data, output, timings=summary.timings, cache_path=cache_path, store_changes=summary.store)
     except KGraphError as exc:
         raise _fail(exc) from None
     report = summary.report
@@ -267,7 +268,7 @@ def entities(
 ) -> None:
     """List entities with their variants and how they were merged; export the merges as a thesaurus."""
     from .api import load
-    from .export.atomic import write_text_atomic
+    from .atomic import write_text_atomic
     from .resolve.thesaurus import merge_rows, thesaurus_lines
 
     try:
@@ -295,7 +296,7 @@ def export(
 ) -> None:
     """Write a build in another format (RDF as Turtle, N-Triples or JSON-LD; GraphML)."""
     from .api import load
-    from .export.atomic import atomic_path
+    from .atomic import atomic_path
     from .export.graphml import write_graphml
     from .rdf.convert import RDF_FORMATS, write_rdf
 
@@ -394,7 +395,7 @@ def annotate(
     """Tag entities (SciERC labels, character offsets) in each line's text."""
     import json
 
-    from .export.atomic import atomic_path
+    from .atomic import atomic_path
     from .extract.annotate import annotate as run_annotate
 
     try:

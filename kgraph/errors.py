@@ -55,3 +55,14 @@ class BuildNotFoundError(KGraphError):
 
 class MissingExtraError(KGraphError):
     """An optional dependency is needed but not installed; the message says which extra."""
+
+
+class OptionError(KGraphError, ValueError):
+    """An option or argument value that is not allowed; the message names the option.
+
+    Also a :class:`ValueError`, so callers that caught the plain ``ValueError`` raised
+    before still catch it.
+
+    >>> isinstance(OptionError("top_k must be >= 1"), ValueError)
+    True
+    """

@@ -1,6 +1,6 @@
 """GraphML export (Gephi, Cytoscape, yEd), streamed from a build's data.
 
-The same nodes and edges as :func:`kgraph.builder.build_networkx_of` (papers and
+The same nodes and edges as :func:`kgraph.graph.data.build_networkx_of` (papers and
 entities; ``mentions`` and ``related`` edges; communities), written element by element
 as text: going through networkx meant two graph copies of a few GB at 100k papers.
 Lists become "; "-joined strings; missing values are left out.
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..graph.build import PAPER, entity_node
 from ..graph.data import GraphData
-from .atomic import atomic_path
+from ..atomic import atomic_path
 
 _NS = "http://graphml.graphdrawing.org/xmlns"
 NODE_KEYS = {"type": "string", "label": "string", "year": "long", "url": "string", "alt_labels": "string",

@@ -35,7 +35,7 @@ from pyvis.network import Network
 from ..graph.build import entity_node
 from ..graph.data import GraphData
 from ..model import EntityKind, Field
-from .atomic import write_text_atomic
+from ..atomic import write_text_atomic
 
 COLOURS: dict[str, str] = {
     "Paper": "#5b6b7f",

@@ -14,7 +14,7 @@ from ..errors import BuildNotFoundError
 from ..graph.communities import Communities
 from ..graph.data import GraphData
 from ..model import Entity, EntityKind, Field, Link, Mention, Paper, SourceRef
-from .atomic import atomic_path
+from ..atomic import atomic_path
 
 FORMAT_VERSION = 2
 FILENAME = "kgraph.json"

@@ -34,11 +34,6 @@ class EntsToCandidates:
         return doc
 
 
-@Language.factory("kgraph_ents_to_candidates")
-def make_ents_to_candidates(nlp: Language, name: str) -> EntsToCandidates:
-    return EntsToCandidates()
-
-
 class BioTagDecoder:
     """Entity spans from a BIO ``tagger``: its scores, Viterbi-decoded, into ``doc.spans["model"]``.
 
@@ -107,11 +102,6 @@ class BioTagDecoder:
         for batch in minibatch(stream, batch_size or self.batch_size):
             self._process(batch)
             yield from batch
-
-
-@Language.factory("kgraph_bio_tags", default_config={"tagger": "tagger", "batch_size": 256})
-def make_bio_tags(nlp: Language, name: str, tagger: str, batch_size: int) -> BioTagDecoder:
-    return BioTagDecoder(nlp, name, tagger=tagger, batch_size=batch_size)
 
 
 def load_fast(path: str | Path) -> Language:

@@ -81,10 +81,3 @@ class GazetteerMatcher:
     def __call__(self, doc: Doc) -> Doc:
         set_candidates(doc, "gazetteer", filter_spans(self._spans(doc)), None)
         return doc
-
-
-@Language.factory("kgraph_gazetteer", default_config={"path": ""})
-def make_gazetteer(nlp: Language, name: str, path: str) -> GazetteerMatcher:
-    """Build the matcher from ``path`` or, when empty, from the shipped gazetteer."""
-    entries = read_gazetteer(Path(path)) if path else shipped_gazetteer()
-    return GazetteerMatcher(nlp, entries)

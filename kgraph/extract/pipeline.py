@@ -1,5 +1,7 @@
 """Assemble the extraction pipeline and turn processed Docs into Mentions.
 
+Running it over many papers (worker processes, Dask) is :mod:`kgraph.run`'s job.
+
 Tiers
 -----
 ``accurate``
@@ -13,22 +15,17 @@ Tiers
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Iterator
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..errors import ModelError
-from ..model import Field, Mention, Paper
+from ..model import Field, Mention
 from ..resources import model_dir
+from . import components  # noqa: F401  (registers the factories of every component added below)
 from .base import SELECTED, kind_of
 from .kinds import refine_kind
-
-# Importing the modules registers their spaCy factories.
-from . import gazetteer as _gazetteer  # noqa: F401
-from . import rules as _rules  # noqa: F401
-from . import select as _select  # noqa: F401
 
 TIERS = ("accurate", "fast", "rules")
 
@@ -108,15 +105,13 @@ def build_pipeline(tier: str | None = None, *, gazetteer: bool = True, model_onl
     """
     tier = check_tier(tier)
     if tier == "fast":
-        from .fast import load_fast  # registers kgraph_bio_tags / kgraph_ents_to_candidates
+        from .fast import load_fast  # imported when used: the CNN model's code
 
         nlp = load_fast(model_dir("fast"))
     else:
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
         if tier == "accurate":
-            from . import transformer  # noqa: F401  (registers kgraph_transformer; needs onnxruntime)
-
             nlp.add_pipe("kgraph_transformer", config={"num_threads": threads})
     nlp.meta["kgraph_tier"] = tier
     nlp.meta["kgraph_model"] = model_version(tier)
@@ -172,22 +167,3 @@ def doc_mentions(doc: Doc, paper_id: str, field: Field) -> list[Mention]:
             )
         )
     return mentions
-
-
-def extract_mentions(
-    papers: Iterable[Paper],
-    nlp: Language,
-    *,
-    batch_size: int = 64,
-    on_paper: Callable[[], None] | None = None,
-    processes: int | str = 1,
-) -> Iterator[Mention]:
-    """Run ``nlp`` over every paper's title and abstract and yield their mentions, in order.
-
-    ``on_paper`` is called once per finished paper (for progress bars). ``processes``
-    (a number or ``"auto"``) spreads the work over worker processes that rebuild the same
-    pipeline; see :func:`kgraph.extract.workers.extract_mentions`.
-    """
-    from .workers import extract_mentions as extract  # workers imports this module
-
-    yield from extract(papers, nlp=nlp, processes=processes, batch_size=batch_size, on_paper=on_paper)

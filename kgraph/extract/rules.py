@@ -1,6 +1,6 @@
 """Cue-word rules and acronym definitions as spaCy components.
 
-Both are thin wrappers: :func:`~kgraph.extract.acronyms.find_acronyms` and
+Both are thin wrappers: :func:`~kgraph.text.acronyms.find_acronyms` and
 :func:`~kgraph.extract.kinds.guess_kind` hold the logic.
 """
 
@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..model import EntityKind
-from .acronyms import find_acronyms
+from ..text.acronyms import find_acronyms
 from .base import set_candidates
 from .kinds import guess_kind
 
@@ -55,14 +55,13 @@ class CueRules:
 class AcronymDefinitions:
     """Long and short forms of each "long form (SHORT)" become spans of the kind the long form names.
 
-    Later uses of the short form in the same text get the same kind; the pairs are kept in
-    ``doc.user_data["kgraph_acronyms"]`` for entity resolution.
+    Later uses of the short form in the same text get the same kind. (Entity resolution
+    finds the definitions again in the paper's text: it needs them per paper, not per Doc.)
     """
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text  # Doc.text joins every token: build it once, not once per pair
         pairs = find_acronyms(text)
-        doc.user_data["kgraph_acronyms"] = [(p.short, p.long) for p in pairs]
         spans: list[Span] = []
         for pair in pairs:
             kind = guess_kind(pair.long) or EntityKind.CONCEPT
@@ -75,13 +74,3 @@ class AcronymDefinitions:
         kept = filter_spans([s for s in spans if s is not None])
         set_candidates(doc, "acronym", kept, [0.8] * len(kept))
         return doc
-
-
-@Language.factory("kgraph_rules")
-def make_rules(nlp: Language, name: str) -> CueRules:
-    return CueRules(nlp)
-
-
-@Language.factory("kgraph_acronyms")
-def make_acronyms(nlp: Language, name: str) -> AcronymDefinitions:
-    return AcronymDefinitions()

@@ -46,8 +46,3 @@ class Selector:
         group.attrs["scores"] = [score for _, _, score in chosen]
         doc.spans[SELECTED] = group
         return doc
-
-
-@Language.factory("kgraph_select")
-def make_selector(nlp: Language, name: str) -> Selector:
-    return Selector()

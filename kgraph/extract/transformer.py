@@ -34,6 +34,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from tokenizers import Tokenizer
 
+from ..errors import OptionError
 from .base import set_candidates
 from .bio import SpanTuple, allowed_transitions, bio_spans, viterbi_bio, viterbi_bio_batch  # noqa: F401  (re-exported)
 
@@ -177,7 +178,7 @@ class OnnxTagger:
         self.batch_size = max(1, int(batch_size))
         self.max_batch_tokens = max(1, int(max_batch_tokens))
         if decode not in ("viterbi", "argmax"):
-            raise ValueError(f"decode must be 'viterbi' or 'argmax', not {decode!r}")
+            raise OptionError(f"decode must be 'viterbi' or 'argmax', not {decode!r}")
         self.decode = decode
         self._start, self._trans = allowed_transitions(self.tags)
 
@@ -434,26 +435,3 @@ class TransformerExtractor:
         if buf:
             self._process(buf)
             yield from buf
-
-
-@Language.factory(
-    "kgraph_transformer",
-    default_config={
-        "model_dir": "",
-        "batch_size": 64,
-        "sentence_batch_size": 1,
-        "max_batch_tokens": 512,
-        "num_threads": 1,
-    },
-)
-def make_transformer(
-    nlp: Language,
-    name: str,
-    model_dir: str,
-    batch_size: int,
-    sentence_batch_size: int,
-    max_batch_tokens: int,
-    num_threads: int,
-) -> TransformerExtractor:
-    """Create the ``kgraph_transformer`` component (see :class:`TransformerExtractor`)."""
-    return TransformerExtractor(nlp, name, model_dir, batch_size, sentence_batch_size, max_batch_tokens, num_threads)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from ..errors import OptionError
 from ..model import Entity, Link, Paper
 from .build import entity_node
 
@@ -58,7 +59,7 @@ class Communities:
 
 def _resolve_method(method: str) -> str:
     if method not in METHODS:
-        raise ValueError(f"unknown community method {method!r}; use one of {', '.join(METHODS)}")
+        raise OptionError(f"unknown community method {method!r}; use one of {', '.join(METHODS)}")
     if method != "auto":
         return method
     try:

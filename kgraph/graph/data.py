@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import networkx as nx
+
 from ..model import Entity, Link, Mention, Paper
 from . import cooccurrence
-from .communities import Communities
+from .build import build_networkx
+from .communities import Communities, annotate
 from .cooccurrence import kind_ranks, top_cooccurring
 
 
@@ -58,6 +61,11 @@ class GraphData:
                 out[mention.paper_id].add(entity)
         return dict(out)
 
+    def build_indexes(self) -> None:
+        """Make the paper/entity indexes now (before a fork, so that both processes share them)."""
+        for name in ("papers_of_entity", "entities_of_paper"):
+            getattr(self, name)  # a cached_property: computed here once, then kept on the instance
+
     @cached_property
     def mention_counts(self) -> Counter[str]:
         """Entity id -> number of mentions."""
@@ -84,3 +92,8 @@ class GraphData:
         return top_cooccurring(self.papers_of_entity, {e.id: e.kind for e in self.entities},
                                min_papers=self.cooccurrence_min_papers)
 
+
+def build_networkx_of(data: GraphData) -> nx.Graph:
+    """The networkx graph of a build's data: papers and entities, mentions and links, communities."""
+    pairs = [(m.paper_id, e) for m, e in zip(data.mentions, data.mention_entity) if e]
+    return annotate(build_networkx(data.papers, data.entities, pairs, data.links), data.communities)

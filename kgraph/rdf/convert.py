@@ -23,12 +23,12 @@ from urllib.parse import quote as percent_encode
 
 import pyoxigraph as ox
 
-from .. import __version__
+from ..version import __version__
 from ..graph.data import GraphData
 from ..model import EntityKind, Mention, Paper, SourceRef
 from ..readers.ids import normalise_arxiv, normalise_doi
 from .namespaces import DATA, PREFIXES, entity_iri, link_iri, mention_iri_under, paper_iri
-from .queries import lookup_label
+from ..text.labels import lookup_label
 
 _INT = "^^xsd:integer"
 _DOUBLE = "^^xsd:double"

@@ -33,19 +33,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import QueryError
+from ..errors import OptionError, QueryError
 from ..resources import ontology_dir
+from ..text.labels import lookup_label
 from .namespaces import PREFIXES
 from .store import QueryResult, run_query
 
-
-def lookup_label(label: str) -> str:
-    """The form of a label stored as ``kg:lookupLabel``: spaces collapsed, lower-cased.
-
-    >>> lookup_label("  Low-Rank   Adaptation ")
-    'low-rank adaptation'
-    """
-    return " ".join(label.split()).lower()
 
 _PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*=\s*([^|]*?)\s*\|\s*([^|]*?)\s*(?:\|\s*(text|lower|class|int)\s*)?$")
 _INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
@@ -92,7 +85,7 @@ class CannedQuery:
             For an unknown parameter, a missing value, or a non-integer ``limit``.
         """
         if self.needs_threshold and threshold is None:
-            raise ValueError(f"query {self.name!r} needs the build's co-occurrence threshold")
+            raise OptionError(f"query {self.name!r} needs the build's co-occurrence threshold")
         known = {p.name: p for p in self.params}
         unknown = sorted(set(values) - set(known))
         if unknown:

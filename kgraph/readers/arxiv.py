@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import Paper, SourceRef
-from .clean import decode_latex, split_authors
+from ..text.markup import decode_latex
+from .fields import split_authors
 from .records import as_object, make_paper, nested
 
 

@@ -20,7 +20,7 @@ from defusedxml.ElementTree import iterparse
 
 from ..errors import InputError
 from ..model import Paper, SourceRef
-from .clean import decode_latex
+from ..text.markup import decode_latex
 from .records import Records, make_paper, read_records
 from .report import ReadReport
 

@@ -20,7 +20,8 @@ from bibtexparser.model import DuplicateFieldKeyBlock, Entry
 
 from ..errors import InputError
 from ..model import Paper, SourceRef
-from .clean import decode_latex, display_name
+from ..text.markup import decode_latex
+from .fields import display_name
 from .records import Notice, Records, make_paper, read_records
 from .report import ReadReport
 

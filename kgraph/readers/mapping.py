@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import Paper, SourceRef
-from .clean import split_authors
+from .fields import split_authors
 from .records import as_object, make_paper
 
 FIELDS = ("id", "title", "abstract", "year", "authors", "doi", "arxiv_id", "url", "venue")

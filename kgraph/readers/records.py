@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import Paper, SourceRef
-from .clean import as_text, parse_year
+from .fields import as_text, parse_year
 from .ids import normalise_arxiv, normalise_doi, paper_id
 from .report import ReadReport
 from .textfile import read_text, source_name

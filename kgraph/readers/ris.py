@@ -16,7 +16,7 @@ import rispy
 
 from ..errors import InputError
 from ..model import Paper, SourceRef
-from .clean import display_name
+from .fields import display_name
 from .records import Records, lines, make_paper, pick, read_records
 from .report import ReadReport
 

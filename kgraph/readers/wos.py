@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Paper, SourceRef
-from .clean import display_name
+from .fields import display_name
 from .records import Records, lines, make_paper, read_records
 from .report import ReadReport
 

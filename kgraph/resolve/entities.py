@@ -3,7 +3,7 @@
 Steps, each recorded as a merge reason on the entity:
 
 ``normalisation``
-    Mentions whose labels share a :func:`~kgraph.resolve.normalize.normalise_label` key,
+    Mentions whose labels share a :func:`~kgraph.text.labels.normalise_label` key,
     plus squashed keys ("MoDecGS") joined to a spaced key seen in the corpus ("MoDec GS").
 ``acronym``
     A short form defined in a paper ("3D Gaussian Splatting (3DGS)") joins its long form;
@@ -22,14 +22,13 @@ import functools
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from ..extract.acronyms import find_acronyms
 from ..model import Entity, EntityKind, Mention, Paper
-from . import normalize
-from .normalize import clean_text, is_name_like, normalise_label, squash
+from ..text.acronyms import find_acronyms
+from ..text.labels import is_name_like, normalise_label, squash, tidy_label
 from .thesaurus import Thesaurus
 from .vocabularies import Vocabulary
 
@@ -49,11 +48,6 @@ def own_definition(text: str) -> tuple[str, str] | None:
     >>> own_definition("3D Gaussian Splatting (3DGS)"), own_definition("BERT")
     (('3D Gaussian Splatting', '3DGS'), None)
     """
-    return _own_definition(text)
-
-
-@functools.cache  # called several times per mention; emptied after each resolve() (see clear_caches)
-def _own_definition(text: str) -> tuple[str, str] | None:
     for pair in find_acronyms(text):
         covered = min(pair.long_start, pair.short_start), max(pair.long_end, pair.short_end)
         if covered[0] == 0 and not text[covered[1]:].strip(" )"):
@@ -90,16 +84,42 @@ def mention_key(text: str) -> str:
     >>> mention_key("RANSAC techniques"), mention_key("graph techniques")
     ('RANSAC', 'graph technique')
     """
-    return _mention_key(text)
+    return _without_generic_head(normalise_label(display_form(text)))
 
 
-@functools.cache
-def _mention_key(text: str) -> str:
-    key = normalise_label(display_form(text))
+def _without_generic_head(key: str) -> str:
     words = key.split()
     if len(words) >= 2 and words[-1] in GENERIC_HEADS and all(is_name_like(w) for w in words[:-1]):
         return " ".join(words[:-1])
     return key
+
+
+class LabelMemo:
+    """The label functions of one resolution run, memoised for that run only.
+
+    At 50k papers about 1M distinct mention texts each come back several times, and each
+    function is called several times per mention; a bounded LRU missed almost every
+    time, so the tables are unbounded, and they go away with the run that filled them.
+    """
+
+    def __init__(self) -> None:
+        self.tidy = functools.cache(tidy_label)
+        self.normalise = functools.cache(normalise_label)
+        self.own_definition = functools.cache(own_definition)
+        self.mention_key = functools.cache(self._mention_key)
+
+    def display_form(self, text: str) -> str:
+        """:func:`display_form`, from the memo."""
+        definition = self.own_definition(text)
+        return definition[0] if definition else text
+
+    def variants(self, text: str) -> tuple[str, ...]:
+        """:func:`variants`, from the memo."""
+        definition = self.own_definition(text)
+        return definition if definition else (text,)
+
+    def _mention_key(self, text: str) -> str:
+        return _without_generic_head(self.normalise(self.display_form(text)))
 
 
 @dataclass(frozen=True)
@@ -120,14 +140,19 @@ def entity_id(key: str) -> str:
     return quote(key.replace(" ", "_"), safe="_-.~")
 
 
-def acronym_definitions(papers: Iterable[Paper]) -> dict[str, dict[str, str]]:
-    """Per paper id: short-form key -> long-form key, from definitions in title and abstract."""
+def acronym_definitions(
+    papers: Iterable[Paper], normalise: Callable[[str], str] = normalise_label
+) -> dict[str, dict[str, str]]:
+    """Per paper id: short-form key -> long-form key, from definitions in title and abstract.
+
+    ``normalise`` is the label key function (a run passes its memoised one).
+    """
     local: dict[str, dict[str, str]] = {}
     for paper in papers:
         pairs = {}
         for text in (paper.title, paper.abstract):
             for pair in find_acronyms(text):
-                short, long = normalise_label(pair.short), normalise_label(pair.long)
+                short, long = normalise(pair.short), normalise(pair.long)
                 if short and long and short != long:
                     pairs.setdefault(short, long)
         if pairs:
@@ -228,26 +253,14 @@ def resolve(
         Entities sorted by id; ``mention_entity[i]`` is the id of ``mentions[i]``'s entity,
         or ``""`` when the thesaurus removed the term.
     """
-    try:
-        return _resolve(papers, mentions, vocabulary or Vocabulary(), thesaurus)
-    finally:
-        clear_caches()
-
-
-def clear_caches() -> None:
-    """Empty the memo tables of the label functions (sized by the last corpus resolved).
-
-    They are unbounded while a corpus is resolved: with ~1M distinct mention texts at 50k
-    papers a bounded LRU missed almost every time.
-    """
-    for cached in (_own_definition, _mention_key, normalize._normalise_label, normalize._clean_text):
-        cached.cache_clear()
+    return _resolve(papers, mentions, vocabulary or Vocabulary(), thesaurus, LabelMemo())
 
 
 def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: Vocabulary,
-             thesaurus: Thesaurus | None) -> Resolution:
+             thesaurus: Thesaurus | None, memo: LabelMemo) -> Resolution:
+    normalise = memo.normalise
     aliases = vocabulary.aliases
-    local = acronym_definitions(papers)
+    local = acronym_definitions(papers, normalise)
     unique, ambiguous, long_variants = corpus_acronyms(local)
     replacements = thesaurus.replacements if thesaurus is not None else {}
     preferred: dict[str, str] = {}  # key -> label the thesaurus asked for
@@ -262,7 +275,7 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
             replacement = replacements[key]
             if not replacement:
                 return ""
-            key = normalise_label(replacement)
+            key = normalise(replacement)
             preferred[key] = replacement
             reasons[key].add("thesaurus")
             if key in seen:
@@ -274,8 +287,8 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
 
     @functools.cache  # per call: it reads this corpus's acronyms
     def key_of(text: str) -> str:
-        key = mention_key(text)
-        full = normalise_label(display_form(text))
+        key = memo.mention_key(text)
+        full = normalise(memo.display_form(text))
         # "KITTI dataset" is KITTI, but "NLP datasets" are not NLP: keep a data head when
         # what is left is an acronym the corpus defines (it names a field, not a dataset)
         if full != key and full.split()[-1] in _DATA_HEADS and key in defined:
@@ -284,7 +297,7 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
 
     for mention in mentions:
         key = by_thesaurus(key_of(mention.text))
-        if own_definition(mention.text):
+        if memo.own_definition(mention.text):
             reasons[key].add("acronym")
         if key and key not in preferred:
             expansion = local.get(mention.paper_id, {}).get(key) or unique.get(key)
@@ -323,11 +336,11 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
             by_key[key].append(i)
     entities = []
     for key, indices in by_key.items():
-        surfaces = Counter(clean_text(v) for i in indices for v in variants(mentions[i].text))
+        surfaces = Counter(memo.tidy(v) for i in indices for v in memo.variants(mentions[i].text))
         kinds = Counter(mentions[i].kind for i in indices)
         kind = max(kinds, key=lambda k: (kinds[k], -_KIND_ORDER.index(k)))
-        label = preferred.get(key) or _preferred_label(key, surfaces)
-        if len({normalise_label(s) for s in surfaces}) < len(surfaces):
+        label = preferred.get(key) or _preferred_label(key, surfaces, memo)
+        if len({normalise(s) for s in surfaces}) < len(surfaces):
             reasons[key].add("normalisation")
         entities.append(
             Entity(
@@ -345,9 +358,9 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
     return Resolution(tuple(entities), tuple(ids[k] if k else "" for k in final), ambiguous)
 
 
-def _preferred_label(key: str, surfaces: Counter[str]) -> str:
+def _preferred_label(key: str, surfaces: Counter[str], memo: LabelMemo) -> str:
     # the long form when an acronym was merged in (its key matches a surface), else the commonest surface
-    matching = [s for s in surfaces if mention_key(s) == key]
+    matching = [s for s in surfaces if memo.mention_key(s) == key]
     pool = matching or list(surfaces)
     return max(pool, key=lambda s: (surfaces[s], _natural_case(s), -len(s)))
 

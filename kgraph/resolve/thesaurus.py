@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..readers.textfile import read_text
-from .normalize import clean_text, normalise_label
+from ..text.labels import normalise_label, tidy_label
 
 HEADER = ("label", "replace by")
 
@@ -60,7 +60,7 @@ def read_thesaurus(path: Path) -> tuple[Thesaurus, list[InputError]]:
         if len(cells) != 2:
             problems.append(InputError(f"expected 2 tab-separated columns (label, replace by), found {len(cells)}: {line[:60]!r}", path, number))
             continue
-        label, replacement = clean_text(cells[0]), clean_text(cells[1])
+        label, replacement = tidy_label(cells[0]), tidy_label(cells[1])
         key = normalise_label(label)
         if not key:
             problems.append(InputError("empty label", path, number))

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..resources import ontology_dir
-from .normalize import normalise_label
+from ..text.labels import normalise_label
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import networkx as nx
 
-from kgraph.builder import build_networkx_of
+from kgraph.graph.data import build_networkx_of
 from kgraph.export.graphml import write_graphml
 
 

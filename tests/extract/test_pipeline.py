@@ -5,7 +5,8 @@ from __future__ import annotations
 import spacy
 
 from kgraph.extract.base import set_candidates
-from kgraph.extract.pipeline import doc_mentions, extract_mentions
+from kgraph.extract.pipeline import doc_mentions
+from kgraph.run.local import extract_mentions
 from kgraph.extract.select import Selector
 from kgraph.model import EntityKind, Field, Paper
 
@@ -45,7 +46,7 @@ def test_offsets_and_sentence_index(rules_nlp):
 def test_extract_mentions_covers_title_and_abstract(rules_nlp):
     paper = Paper(id="p1", title="Pruning 3D Gaussian Splatting", abstract=ABSTRACT)
     seen = []
-    mentions = list(extract_mentions([paper], rules_nlp, on_paper=lambda: seen.append(1)))
+    mentions = list(extract_mentions([paper], nlp=rules_nlp, processes=1, on_paper=lambda: seen.append(1)))
     assert {m.field for m in mentions} == {Field.TITLE, Field.ABSTRACT}
     assert seen == [1]
     for m in mentions:

@@ -7,8 +7,9 @@ import sqlite3
 import pyoxigraph as ox
 import pytest
 
-from kgraph import builder
-from kgraph.builder import BuildOptions, BuildSummary, build_data, save_build
+from kgraph.rdf import publish
+from kgraph.builder import BuildOptions, BuildSummary, build_data
+from kgraph.export.outputs import save_build
 from kgraph.cache import CACHE_FILE
 from kgraph.rdf import convert, incremental
 from kgraph.rdf.store import open_store
@@ -28,7 +29,7 @@ def _build(inputs, out, options=RULES, cache=True) -> BuildSummary:
     cache_path = out / CACHE_FILE if cache else None
     out.mkdir(parents=True, exist_ok=True)
     data = build_data(inputs, options, summary=summary, cache_path=cache_path)
-    save_build(data, out, summary=summary, cache_path=cache_path)
+    save_build(data, out, timings=summary.timings, cache_path=cache_path, store_changes=summary.store)
     return summary
 
 
@@ -149,11 +150,11 @@ def test_deletions_come_before_insertions():
     assert incremental.store_token(store) == "t1"
 
 
-def test_builder_uses_the_store_it_recorded_only(tmp_path):
+def test_a_build_uses_the_store_it_recorded_only(tmp_path):
     log = incremental.BlockLog(tmp_path / CACHE_FILE)
-    assert builder._recorded_store(tmp_path / "store", log) is None  # no store yet
+    assert publish.recorded_store(tmp_path / "store", log) is None  # no store yet
     ox.Store(str(tmp_path / "store")).flush()
-    assert builder._recorded_store(tmp_path / "store", log) is None  # a store without the token
+    assert publish.recorded_store(tmp_path / "store", log) is None  # a store without the token
     log.close()
 
 

@@ -1,5 +1,6 @@
-"""Pure text clean-up shared by the readers: markup, LaTeX, years, author lists.
+"""Markup in exported text: JATS/HTML tags and entities, LaTeX accents, escapes and styles.
 
+Pure functions over strings; this layer imports nothing else of kgraph.
 Exports put abstracts in many wrappers: JATS/HTML tags (``<jats:p>``), HTML entities,
 BibTeX braces and LaTeX accents, hard line wraps. Every reader passes its fields through
 these functions so the same paper reads the same from every source.
@@ -10,14 +11,12 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from typing import Any
 
 # Block-level tags separate words; inline tags (<i>, <sub>) do not.
 _BLOCK_TAG = re.compile(r"</?(?:[\w-]+:)?(?:p|div|br|sec|title|list|list-item|li|ul|ol|h\d|abstract|table|tr|td)\b[^<>]*>", re.I)
 _ANY_TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
 _HEADING_TAG = re.compile(r"<(?:[\w-]+:)?title>\s*(?:abstract|summary)\s*</(?:[\w-]+:)?title>", re.I)
 _ABSTRACT_HEADING = re.compile(r"^(?:abstract|summary)\s*[:.\-–—]\s*(?=\S)", re.I)
-_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 
 # LaTeX accent commands -> Unicode combining marks (NFC composes them afterwards).
 _ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304", ".": "\u0307",
@@ -32,12 +31,16 @@ _STYLE_GROUP = re.compile(r"\{\\(?:it|bf|em|rm|sc|sf|tt)\s+([^{}]*)\}")
 _ESCAPED = re.compile(r"\\([&%$#_{}])")
 _TILDE = re.compile(r"(?<!\\)~")
 _MATH = re.compile(r"((?<!\\)\$[^$]*(?<!\\)\$)")
+# what a label drops (its key must not depend on how a source typeset it)
+_LABEL_STYLE = re.compile(r"\\(?:it|bf|em|rm|sc|tt|textit|textbf|emph|mathrm|mathbf|mathcal|text)\b\s*")
+_LABEL_MATH = re.compile(r"\$([^$]*)\$")
+_BRACES = re.compile(r"[{}]")
 
 
-def clean_text(value: str) -> str:
+def strip_markup(value: str) -> str:
     """Plain one-line text: tags dropped, entities decoded, whitespace collapsed.
 
-    >>> clean_text("<jats:title>Abstract</jats:title><jats:p>CO<sub>2</sub> &amp; H<sub>2</sub>O\\n  rise.</jats:p>")
+    >>> strip_markup("<jats:title>Abstract</jats:title><jats:p>CO<sub>2</sub> &amp; H<sub>2</sub>O\\n  rise.</jats:p>")
     'CO2 & H2O rise.'
     """
     text = _BLOCK_TAG.sub(" ", _HEADING_TAG.sub(" ", value))
@@ -81,82 +84,15 @@ def _decode_text(value: str) -> str:
     return unicodedata.normalize("NFC", text.replace("---", "—").replace("--", "–"))
 
 
-def as_text(value: Any, name: str, numbers: bool = False) -> str:
-    """A field's text, cleaned; ``None`` and missing give ``""``.
+def drop_latex_markup(text: str) -> str:
+    """LaTeX as it survives in a label, dropped: ``$...$`` delimiters, style commands, braces, ``~``.
 
-    Raises
-    ------
-    ValueError
-        When the value is not a string (or, with ``numbers``, a number).
+    Unlike :func:`decode_latex` (for whole fields of a LaTeX source) nothing is decoded:
+    a label keeps its words and loses only their typesetting.
+
+    >>> drop_latex_markup(r"{\\it Gaussian} process $^4$ on~GPUs")
+    'Gaussian process ^4 on GPUs'
     """
-    if value is None:
-        return ""
-    if isinstance(value, bool) or not isinstance(value, (str, int, float) if numbers else str):
-        raise ValueError(f"field {name!r} should be text, got {type(value).__name__}")
-    return clean_text(str(value))
-
-
-def parse_year(value: Any) -> int | None:
-    """The first plausible year in a value ("2021", 2021, "Mon, 2 Apr 2007", "2019-05-01").
-
-    Raises
-    ------
-    ValueError
-        When the value is given but holds no year.
-
-    >>> parse_year("1 Jan.-Feb. 2019"), parse_year(None)
-    (2019, None)
-    """
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise ValueError(f"field 'year' should be a year, got {type(value).__name__}")
-    match = _YEAR.search(str(value))
-    if not match:
-        raise ValueError(f"field 'year' has no year in it: {str(value)[:40]!r}")
-    return int(match.group(1))
-
-
-_AUTHOR_SEP = re.compile(r"\s*;\s*|\s+and\s+|\s*\n\s*")
-
-
-def display_name(name: str) -> str:
-    """``"Last, First"`` (BibTeX, RIS, WoS) to ``"First Last"``; other forms unchanged.
-
-    >>> display_name("Kaelin, Fabian"), display_name("Ada Lovelace"), display_name("King, Jr, Martin")
-    ('Fabian Kaelin', 'Ada Lovelace', 'Martin King Jr')
-    """
-    parts = [" ".join(p.split()) for p in name.split(",")]
-    if len(parts) == 2 and all(parts):
-        return f"{parts[1]} {parts[0]}"
-    if len(parts) == 3 and all(parts):
-        return f"{parts[2]} {parts[0]} {parts[1]}"
-    return " ".join(name.split())
-
-
-def split_authors(value: Any, comma_list: bool = False) -> tuple[str, ...]:
-    """Author names from a list or one string (``;``, `` and `` or new lines between them).
-
-    ``comma_list`` also splits on commas (Scopus' ``"Govil N., Sharma A."``, arXiv's
-    ``"A. Bal, B. Cee and C. Dee"``).
-
-    Raises
-    ------
-    ValueError
-        When the value is neither a string nor a list.
-
-    >>> split_authors("Ada Lovelace and Alan Turing")
-    ('Ada Lovelace', 'Alan Turing')
-    >>> split_authors("Govil N., Sharma A.", comma_list=True)
-    ('Govil N.', 'Sharma A.')
-    """
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        pattern = r"\s*,\s*(?:and\s+)?|" + _AUTHOR_SEP.pattern if comma_list else _AUTHOR_SEP.pattern
-        names = re.split(pattern, value.strip())
-    elif isinstance(value, list):
-        names = [a if isinstance(a, str) else as_text(a, "authors") for a in value]
-    else:
-        raise ValueError(f"field 'authors' should be a list or a string, got {type(value).__name__}")
-    return tuple(n for n in (" ".join(clean_text(a).split()) for a in names) if n)
+    text = _LABEL_MATH.sub(r"\1", text)
+    text = _LABEL_STYLE.sub("", text).replace("~", " ")  # "~" is LaTeX's unbreakable space
+    return _BRACES.sub("", text)

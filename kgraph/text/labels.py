@@ -1,21 +1,23 @@
 """Normalise entity labels to the key that all variants of one name share.
 
-Pure functions. The key folds what does not distinguish names (Unicode forms, dashes,
-quotes, LaTeX markup, the case of ordinary words, plural heads, hyphen vs space) and
-keeps what does: the case of acronyms and mixed-case names ("GP", "MoDec-GS").
+Pure functions; this layer imports nothing else of kgraph. They are not memoised here:
+a run that calls them for millions of repeated labels memoises them itself, for its own
+life (see :class:`kgraph.resolve.entities.LabelMemo`).
+
+The key folds what does not distinguish names (Unicode forms, dashes, quotes, LaTeX
+markup, the case of ordinary words, plural heads, hyphen vs space) and keeps what does:
+the case of acronyms and mixed-case names ("GP", "MoDec-GS").
 """
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 
+from .markup import drop_latex_markup
+
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"', "`": "'"})
-_LATEX_CMD = re.compile(r"\\(?:it|bf|em|rm|sc|tt|textit|textbf|emph|mathrm|mathbf|mathcal|text)\b\s*")
-_LATEX_MATH = re.compile(r"\$([^$]*)\$")
-_BRACES = re.compile(r"[{}]")
 _SPACE = re.compile(r"\s+")
 _EDGE_PUNCT = " \t.,;:!?\"'-"
 _INVARIANT_PLURALS = {"series", "species", "analysis", "basis", "axis", "thesis", "hypothesis", "physics",
@@ -24,23 +26,16 @@ _INVARIANT_PLURALS = {"series", "species", "analysis", "basis", "axis", "thesis"
                       "news", "bias", "gaussian", "lens", "corpus", "status", "focus", "virus", "consensus"}
 
 
-def clean_text(text: str) -> str:
-    """Unicode NFKC, ASCII dashes and quotes, LaTeX markup removed, spaces collapsed.
+def tidy_label(text: str) -> str:
+    """A label as shown: Unicode NFKC, ASCII dashes and quotes, LaTeX markup dropped, spaces
+    collapsed, stray edge punctuation and unbalanced brackets removed.
 
-    >>> clean_text("{\\\\it Gaussian}  process\u2013based $^4$")
+    >>> tidy_label("{\\\\it Gaussian}  process\u2013based $^4$")
     'Gaussian process-based ^4'
     """
-    return _clean_text(text)
-
-
-@functools.cache
-def _clean_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _DASHES.sub("-", text).translate(_QUOTES)
-    text = _LATEX_MATH.sub(r"\1", text)
-    text = _LATEX_CMD.sub("", text).replace("~", " ")  # "~" is LaTeX's unbreakable space
-    text = _BRACES.sub("", text)
-    return _strip_edges(_SPACE.sub(" ", text))
+    return _strip_edges(_SPACE.sub(" ", drop_latex_markup(text)))
 
 
 def _strip_edges(text: str) -> str:
@@ -102,12 +97,7 @@ def normalise_label(label: str) -> str:
     >>> normalise_label("MoDec-GS")
     'MoDec GS'
     """
-    return _normalise_label(label)
-
-
-@functools.cache  # labels repeat; emptied after each resolve() (entities.clear_caches)
-def _normalise_label(label: str) -> str:
-    words = clean_text(label).replace("-", " ").replace("/", " / ").split()
+    words = tidy_label(label).replace("-", " ").replace("/", " / ").split()
     if not words:
         return ""
     words = [w if is_name_like(w) else w.lower() for w in words]
@@ -122,3 +112,12 @@ def squash(key: str) -> str:
     'MoDecGS'
     """
     return key.replace(" ", "")
+
+
+def lookup_label(label: str) -> str:
+    """The form of a label stored as ``kg:lookupLabel``: spaces collapsed, lower-cased.
+
+    >>> lookup_label("  Low-Rank   Adaptation ")
+    'low-rank adaptation'
+    """
+    return " ".join(label.split()).lower()

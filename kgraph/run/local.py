@@ -26,8 +26,9 @@ from itertools import chain, islice
 
 from spacy.language import Language
 
+from ..errors import OptionError
+from ..extract.pipeline import build_pipeline, doc_mentions
 from ..model import Field, Mention, Paper
-from .pipeline import build_pipeline, doc_mentions
 
 __all__ = ["Processes", "PipelineSpec", "extract_mentions", "pipeline_spec", "resolve_processes"]
 
@@ -108,9 +109,9 @@ def resolve_processes(processes: Processes, tier: str, n_papers: int) -> int:
     try:
         count = int(processes)
     except (TypeError, ValueError):
-        raise ValueError(f"processes must be 'auto' or a positive integer, not {processes!r}") from None
+        raise OptionError(f"processes must be 'auto' or a positive integer, not {processes!r}") from None
     if count < 1:
-        raise ValueError(f"processes must be 'auto' or a positive integer, not {processes!r}")
+        raise OptionError(f"processes must be 'auto' or a positive integer, not {processes!r}")
     return count
 
 

@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 from kgraph.builder import BuildOptions, build_data
 from kgraph.cli import app
 from kgraph.errors import KGraphError, MissingExtraError
-from kgraph.extract import dask_engine
-from kgraph.extract.dask_engine import extract_on_dask, read_shard, write_shard
+from kgraph.run import dask_engine
+from kgraph.run.dask_engine import extract_on_dask, read_shard, write_shard
 from kgraph.extract.pipeline import build_pipeline, tier_available
-from kgraph.extract.workers import extract_mentions
+from kgraph.run.local import extract_mentions
 from kgraph.model import EntityKind, Field, Mention, Paper
 from kgraph.readers import read_papers
 
@@ -35,7 +35,7 @@ def _worker_pipelines(address: str) -> dict[str, dict[tuple[str, bool], int]]:
     from distributed import Client
 
     def held() -> dict[tuple[str, bool], int]:
-        from kgraph.extract.dask_engine import _PIPELINES
+        from kgraph.run.dask_engine import _PIPELINES
 
         return {key: id(nlp) for key, nlp in _PIPELINES.items()}
 

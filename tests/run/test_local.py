@@ -6,8 +6,8 @@ import pytest
 import spacy
 
 from kgraph.extract.pipeline import build_pipeline, tier_available
-from kgraph.extract import workers
-from kgraph.extract.workers import AUTO_MIN_PAPERS, extract_mentions, pipeline_spec, resolve_processes, single_threaded
+from kgraph.run import local as workers
+from kgraph.run.local import AUTO_MIN_PAPERS, extract_mentions, pipeline_spec, resolve_processes, single_threaded
 from kgraph.model import Paper
 from kgraph.readers import read_papers
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, strategies as st
 
-from kgraph.resolve.normalize import clean_text, normalise_label, singular
+from kgraph.text.labels import normalise_label, singular, tidy_label
 
 
 @pytest.mark.parametrize(
@@ -31,8 +31,8 @@ def test_singular(word, expected):
     assert singular(word) == expected
 
 
-def test_clean_text_latex_and_dashes():
-    assert clean_text("EIGER IV: the 10$^4$K gas \u2014 {\\bf bold}") == "EIGER IV: the 10^4K gas - bold"
+def test_tidy_label_latex_and_dashes():
+    assert tidy_label("EIGER IV: the 10$^4$K gas \u2014 {\\bf bold}") == "EIGER IV: the 10^4K gas - bold"
 
 
 @given(st.text(max_size=60))

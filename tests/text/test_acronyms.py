@@ -2,9 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from kgraph.extract.acronyms import find_acronyms, is_short_form
-from kgraph.extract.kinds import guess_kind
-from kgraph.model import EntityKind
+from kgraph.text.acronyms import find_acronyms, is_short_form
 
 
 @pytest.mark.parametrize(
@@ -41,15 +39,6 @@ def test_short_form_shape(candidate, ok):
     assert is_short_form(candidate) is ok
 
 
-@pytest.mark.parametrize(
-    "phrase, kind",
-    [("Local Gaussian Deformation", EntityKind.METHOD), ("tiny object detection", EntityKind.TASK),
-     ("Yelp review dataset", EntityKind.DATASET), ("mean squared error", EntityKind.METRIC), ("the weather", None)],
-)
-def test_guess_kind(phrase, kind):
-    assert guess_kind(phrase) is kind
-
-
 @pytest.mark.parametrize("n", [1, 3, 12])
 @pytest.mark.parametrize(
     "text",
@@ -61,6 +50,6 @@ def test_guess_kind(phrase, kind):
     ],
 )
 def test_last_words_equals_scanning_the_whole_text(text, n):
-    from kgraph.extract.acronyms import _WORD, _last_words
+    from kgraph.text.acronyms import _WORD, _last_words
 
     assert [m.span() for m in _last_words(text, n)] == [m.span() for m in list(_WORD.finditer(text))[-n:]]

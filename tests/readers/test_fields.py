@@ -4,28 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kgraph.readers.clean import clean_text, decode_latex, display_name, parse_year, split_authors
+from kgraph.readers.fields import display_name, parse_year, split_authors
 from kgraph.readers.openalex import rebuild_abstract
-
-
-@pytest.mark.parametrize("raw, expected", [
-    ("<jats:sec><jats:title>Abstract</jats:title><jats:p>First.</jats:p><jats:p>Second.</jats:p></jats:sec>", "First. Second."),
-    ("<p>H<sub>2</sub>O &lt; CO<sub>2</sub>&nbsp;rises</p>", "H2O < CO2 rises"),
-    ("Abstract: We show.", "We show."),
-    ("Abstract interpretation is old.", "Abstract interpretation is old."),
-    ("x" * 100_000, "x" * 100_000),
-])
-def test_clean_text(raw, expected):
-    assert clean_text(raw) == expected
-
-
-@pytest.mark.parametrize("raw, expected", [
-    (r"Erd\H{o}s and Ka{\v{c}}", "Erdős and Kač"), (r"\'{E}cole \`a {\ss}", "École à ß"), (r"Stra\ss e, \o{}", "Straße, ø"),
-    (r"{\it Italic} and \textbf{bold}", "Italic and bold"), (r"5\% of \$3 in $x_{1}$", "5% of $3 in $x_{1}$"),
-    (r"pages 1--2, A~B", "pages 1–2, A B"),
-])
-def test_decode_latex(raw, expected):
-    assert decode_latex(raw) == expected
 
 
 def test_years_and_names():

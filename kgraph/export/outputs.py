@@ -1,0 +1,132 @@
+"""Write every output of a build: the views (kgraph.json, GraphML, HTML) and the RDF with its store.
+
+At 50k papers each output takes minutes, so two things run at once: a forked child
+writes the views while this process writes the RDF and the store
+(:func:`kgraph.rdf.publish.publish_rdf`). The child inherits the build's data through
+the fork itself (copy on write; the data is never pickled); where fork is not
+available the views are written afterwards in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from ..errors import KGraphError
+from ..graph.data import GraphData
+from ..rdf.incremental import BlockLog
+from ..rdf.publish import publish_rdf
+from ..rdf.remote import TRIG_FILE
+from ..rdf.store import STORE_DIR
+from .graphml import write_graphml
+from .html import write_html
+from .jsondata import write_json
+
+OUTPUTS = ("kgraph.json", "graph.ttl", TRIG_FILE, "graph.graphml", "graph.html", STORE_DIR)
+
+
+def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | None = None,
+               cache_path: Path | None = None, store_changes: dict[str, int] | None = None) -> list[Path]:
+    """Write every output of a build to ``out_dir``, each atomically; return their paths.
+
+    Parameters
+    ----------
+    data
+        The build's data (:func:`kgraph.builder.build_data`).
+    out_dir
+        The output folder (created if missing).
+    timings
+        Filled with the seconds of ``rdf``, ``store (after rdf)``, the views (alongside)
+        and all ``outputs``.
+    cache_path
+        The build's ``cache.sqlite``: the store's content is recorded block by block, and
+        when the store in ``out_dir`` is the one recorded there it is updated in place
+        with only what changed instead of being loaded again (see
+        :mod:`kgraph.rdf.incremental`).
+    store_changes
+        Filled, after an update in place, with the blocks changed, paper graphs reused
+        and triples removed and added.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    views: ForkedCall | None = None
+    if "fork" in multiprocessing.get_all_start_methods():
+        data.build_indexes()  # both processes read them: made once, before the fork
+        # fork before any thread starts (opening the store starts some)
+        views = ForkedCall(write_views, data, out_dir)
+    log = BlockLog(cache_path) if cache_path is not None else None
+    try:
+        published = publish_rdf(data, out_dir, log)
+        views_seconds = views.result() if views is not None else write_views(data, out_dir)
+    finally:
+        if log is not None:
+            log.close()
+        if views is not None:
+            views.join()
+    if store_changes is not None and published.changes is not None:
+        store_changes.update(published.changes)
+    if timings is not None:
+        timings["rdf"] = published.formatted_at - start
+        timings["store (after rdf)"] = published.stored_at - published.formatted_at
+        timings["json+graphml+html (alongside)"] = views_seconds
+        timings["outputs"] = time.perf_counter() - start
+    return [out_dir / name for name in OUTPUTS]
+
+
+def write_views(data: GraphData, out_dir: Path) -> float:
+    """kgraph.json, graph.graphml and graph.html; returns the seconds it took."""
+    start = time.perf_counter()
+    write_json(data, out_dir / "kgraph.json")
+    write_graphml(data, out_dir / "graph.graphml")
+    write_html(data, out_dir / "graph.html", title=f"kgraph — {len(data.papers)} papers")
+    return time.perf_counter() - start
+
+
+class ForkedCall:
+    """``fn(*args)`` in a forked child process; :meth:`result` returns its value or raises its error.
+
+    The child inherits ``fn`` and ``args`` through the fork (nothing is pickled on the way
+    in), so a large argument costs nothing to hand over; only the result and an error come
+    back through a pipe. Only where the ``fork`` start method exists (Linux, macOS).
+    """
+
+    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_call_and_send, args=(send, fn, args), name=f"kgraph-{fn.__name__}")
+        self._process.start()
+        send.close()  # the child holds its own copy: EOF here means the child is gone
+
+    def result(self) -> Any:
+        """Wait for the child; its return value, or its exception raised here."""
+        try:
+            ok, value = self._receive.recv()
+        except EOFError:
+            self.join()
+            raise KGraphError(f"the {self._process.name} process died (exit code {self._process.exitcode})") from None
+        self.join()
+        if not ok:
+            raise value
+        return value
+
+    def join(self) -> None:
+        """Wait for the child to end (it ends on its own once ``fn`` returned or raised)."""
+        self._process.join()
+        self._receive.close()
+
+
+def _call_and_send(send: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    try:
+        outcome: tuple[bool, Any] = (True, fn(*args))
+    except BaseException as error:  # noqa: BLE001  (every failure goes back to the parent)
+        outcome = (False, error)
+    try:
+        send.send(outcome)
+    except Exception:  # noqa: BLE001  (an error that does not pickle goes back as text)
+        send.send((False, KGraphError(f"{type(outcome[1]).__name__}: {outcome[1]}")))
+    finally:
+        send.close()

@@ -1,0 +1,129 @@
+"""Write a build's RDF: graph.ttl and graph.trig, and the embedded store, loaded or updated.
+
+Two ways, chosen by :func:`publish_rdf`:
+
+* **a full load**: the RDF is formatted once, as Turtle and TriG (one named graph per
+  paper, for ``kgraph push``), and the Turtle is piped into the store's bulk loader
+  while it is written; the loader runs in a thread (pyoxigraph loads in Rust without
+  the GIL). Where pipes cannot be opened by path the store loads the finished file.
+* **an update in place**: when the store in the output folder is the one the build's
+  :class:`~kgraph.rdf.incremental.BlockLog` recorded, only the blocks that changed are
+  deleted and inserted (one SPARQL update), instead of loading the store again.
+
+Every file and the store are replaced whole or not at all (see :mod:`kgraph.atomic`).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..atomic import atomic_dir, atomic_path
+from ..graph.data import GraphData
+from .convert import write_turtle
+from .incremental import BlockLog, token_quad
+from .remote import TRIG_FILE
+from .store import STORE_DIR, write_store
+
+
+@dataclass(frozen=True)
+class Published:
+    """When the RDF files were done and the store after them (``time.perf_counter`` values),
+    and, for an update in place, how much changed (blocks, reused paper graphs, triples)."""
+
+    formatted_at: float
+    stored_at: float
+    changes: dict[str, int] | None = None
+
+
+def publish_rdf(data: GraphData, out_dir: Path, log: BlockLog | None = None) -> Published:
+    """Write graph.ttl, graph.trig and the store of ``data`` into ``out_dir``.
+
+    With ``log`` (the build's block record) the store is updated in place when it is the
+    one recorded there, and the record is brought up to date either way.
+    """
+    store = recorded_store(out_dir / STORE_DIR, log) if log is not None else None
+    if store is not None and log is not None:
+        formatted, changes = _update_store(data, out_dir, store, log)
+        del store  # closes it
+        return Published(formatted, time.perf_counter(), changes)
+    if log is not None:
+        log.start_full()
+    formatted = _load_store(data, out_dir, log)
+    if log is not None:
+        log.commit()
+    return Published(formatted, time.perf_counter())
+
+
+def recorded_store(path: Path, log: BlockLog) -> ox.Store | None:
+    """The store at ``path`` opened for writing, if it holds what ``log`` recorded; else ``None``."""
+    if not path.is_dir():
+        return None
+    try:
+        store = ox.Store(str(path))
+    except OSError:  # e.g. locked by another writer: a fresh store is loaded instead
+        return None
+    if log.matches(store):
+        return store
+    del store
+    return None
+
+
+def can_pipe() -> bool:
+    """Whether the store's loader can read a pipe by path (``/dev/fd``: Linux, macOS)."""
+    return os.path.isdir("/dev/fd")
+
+
+def _load_store(data: GraphData, out_dir: Path, log: BlockLog | None) -> float:
+    """Write graph.ttl and graph.trig and load a new store from the Turtle; return when the files were done."""
+    on_block = log.see if log is not None else None
+    reuse = log.reuse if log is not None else None  # nothing is reused in a full load: signatures are recorded
+    token = log.token if log is not None else None
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        piped = can_pipe()  # else the store loads the finished file
+        if piped:
+            read_end, write_end = os.pipe()
+            store = pool.submit(_write_store_from, out_dir / STORE_DIR, Path(f"/dev/fd/{read_end}"), read_end, token)
+        with atomic_path(out_dir / TRIG_FILE) as trig, atomic_path(out_dir / "graph.ttl") as ttl:
+            if not piped:
+                write_turtle(data, turtle=ttl, trig=trig, on_block=on_block, reuse=reuse)
+            else:
+                with open(write_end, "w", encoding="utf-8") as pipe:
+                    try:
+                        write_turtle(data, turtle=ttl, trig=trig, tee=pipe, on_block=on_block, reuse=reuse)
+                    except BrokenPipeError:  # the loader stopped: its error says why
+                        store.result()
+                        raise
+        formatted = time.perf_counter()
+        if not piped:
+            store = pool.submit(_write_store_from, out_dir / STORE_DIR, out_dir / "graph.ttl", None, token)
+        store.result()  # re-raises a failed load
+    return formatted
+
+
+def _update_store(data: GraphData, out_dir: Path, store: ox.Store, log: BlockLog) -> tuple[float, dict[str, int]]:
+    """Rewrite graph.ttl and graph.trig, and update ``store`` with what changed since the last build."""
+    log.start_update()
+    with atomic_path(out_dir / TRIG_FILE) as trig, atomic_path(out_dir / "graph.ttl") as ttl:
+        write_turtle(data, turtle=ttl, trig=trig, on_block=log.see, reuse=log.reuse)
+        formatted = time.perf_counter()
+        # inside the block: if the update fails, the old files stay with the old store
+        removed, added = log.apply(store)
+    store.flush()
+    return formatted, {"blocks_changed": log.changed_blocks, "papers_reused": log.reused_blocks,
+                       "triples_removed": removed, "triples_added": added}
+
+
+def _write_store_from(target: Path, turtle: Path, pipe_fd: int | None = None, token: str | None = None) -> None:
+    """Bulk-load the store from ``turtle`` (a file, or the read end ``pipe_fd`` of a pipe), marked with ``token``."""
+    try:
+        with atomic_dir(target) as tmp:
+            write_store(turtle, tmp, marks=[token_quad(token)] if token else ())
+    finally:
+        if pipe_fd is not None:
+            os.close(pipe_fd)  # a writer still writing gets BrokenPipeError, not a hang

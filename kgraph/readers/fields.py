@@ -1,0 +1,96 @@
+"""Field values as the readers need them: text, years, author names.
+
+Each function takes one raw field value (a string, number or list from an export) and
+raises ``ValueError`` with the field's name when it is not what the field should hold;
+the readers turn that into an :class:`~kgraph.errors.InputError` naming file and line.
+Markup itself is cleaned by :mod:`kgraph.text.markup`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..text.markup import strip_markup
+
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+
+def as_text(value: Any, name: str, numbers: bool = False) -> str:
+    """A field's text, cleaned; ``None`` and missing give ``""``.
+
+    Raises
+    ------
+    ValueError
+        When the value is not a string (or, with ``numbers``, a number).
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float) if numbers else str):
+        raise ValueError(f"field {name!r} should be text, got {type(value).__name__}")
+    return strip_markup(str(value))
+
+
+def parse_year(value: Any) -> int | None:
+    """The first plausible year in a value ("2021", 2021, "Mon, 2 Apr 2007", "2019-05-01").
+
+    Raises
+    ------
+    ValueError
+        When the value is given but holds no year.
+
+    >>> parse_year("1 Jan.-Feb. 2019"), parse_year(None)
+    (2019, None)
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError(f"field 'year' should be a year, got {type(value).__name__}")
+    match = _YEAR.search(str(value))
+    if not match:
+        raise ValueError(f"field 'year' has no year in it: {str(value)[:40]!r}")
+    return int(match.group(1))
+
+
+_AUTHOR_SEP = re.compile(r"\s*;\s*|\s+and\s+|\s*\n\s*")
+
+
+def display_name(name: str) -> str:
+    """``"Last, First"`` (BibTeX, RIS, WoS) to ``"First Last"``; other forms unchanged.
+
+    >>> display_name("Kaelin, Fabian"), display_name("Ada Lovelace"), display_name("King, Jr, Martin")
+    ('Fabian Kaelin', 'Ada Lovelace', 'Martin King Jr')
+    """
+    parts = [" ".join(p.split()) for p in name.split(",")]
+    if len(parts) == 2 and all(parts):
+        return f"{parts[1]} {parts[0]}"
+    if len(parts) == 3 and all(parts):
+        return f"{parts[2]} {parts[0]} {parts[1]}"
+    return " ".join(name.split())
+
+
+def split_authors(value: Any, comma_list: bool = False) -> tuple[str, ...]:
+    """Author names from a list or one string (``;``, `` and `` or new lines between them).
+
+    ``comma_list`` also splits on commas (Scopus' ``"Govil N., Sharma A."``, arXiv's
+    ``"A. Bal, B. Cee and C. Dee"``).
+
+    Raises
+    ------
+    ValueError
+        When the value is neither a string nor a list.
+
+    >>> split_authors("Ada Lovelace and Alan Turing")
+    ('Ada Lovelace', 'Alan Turing')
+    >>> split_authors("Govil N., Sharma A.", comma_list=True)
+    ('Govil N.', 'Sharma A.')
+    """
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        pattern = r"\s*,\s*(?:and\s+)?|" + _AUTHOR_SEP.pattern if comma_list else _AUTHOR_SEP.pattern
+        names = re.split(pattern, value.strip())
+    elif isinstance(value, list):
+        names = [a if isinstance(a, str) else as_text(a, "authors") for a in value]
+    else:
+        raise ValueError(f"field 'authors' should be a list or a string, got {type(value).__name__}")
+    return tuple(n for n in (" ".join(strip_markup(a).split()) for a in names) if n)
