@@ -27,7 +27,7 @@ from ..version import __version__
 from ..graph.data import GraphData
 from ..model import EntityKind, Mention, Paper, SourceRef
 from ..readers.ids import normalise_arxiv, normalise_doi
-from .namespaces import DATA, PREFIXES, entity_iri, link_iri, mention_iri_under, paper_iri
+from .namespaces import DATA, KG, PREFIXES, entity_iri, link_iri, mention_iri_under, paper_iri
 from ..text.labels import lookup_label
 
 _INT = "^^xsd:integer"
@@ -70,7 +70,7 @@ def _double(value: float) -> str:
 
 
 A = "a"
-KIND_CLASS = {kind: f"kg:{kind.value}" for kind in EntityKind}  # every local name used is plain letters
+KIND_CLASS = {kind: getattr(KG, kind.value) for kind in EntityKind}
 _PAPERS = PREFIXES["kgp"]
 GRAPHS = {name: f"{DATA}graph/{name}" for name in ("entities", "links", "build")}
 
@@ -214,7 +214,7 @@ def triples(data: GraphData) -> Iterator[ox.Triple]:
 
 
 def _paper_triples(data: GraphData, paper, p: str) -> Iterator[str]:
-    yield f"{p} {A} kg:Paper"
+    yield f"{p} {A} {KG.Paper}"
     yield f"{p} {A} fabio:ResearchPaper"
     yield f"{p} dcterms:identifier {_lit(paper.id)}"
     yield f"{p} dcterms:title {_lit(paper.title)}"
@@ -234,7 +234,7 @@ def _paper_triples(data: GraphData, paper, p: str) -> Iterator[str]:
         yield f"{p} {_PRISM_VENUE} {_lit(paper.venue)}"
     if paper.url:
         yield f"{p} schema:url {_lit(paper.url)}"
-    mentions = "kg:mentions"
+    mentions = KG.mentions
     for entity_id in data.entities_of_paper.get(paper.id, ()):
         yield f"{p} {mentions} {_ref(entity_iri(entity_id))}"
 
@@ -246,20 +246,20 @@ def _entity_triples(data: GraphData, entity, papers_of, ranks, cooccurrences) ->
     yield f"{e} skos:prefLabel {_lit(entity.label)}@en"
     for alt in entity.alt_labels:
         yield f"{e} skos:altLabel {_lit(alt)}@en"
-    yield f"{e} kg:resolutionKey {_lit(entity.key)}"
+    yield f"{e} {KG.resolutionKey} {_lit(entity.key)}"
     for lookup in {lookup_label(label) for label in (entity.label, *entity.alt_labels)}:
-        yield f"{e} kg:lookupLabel {_lit(lookup)}"
+        yield f"{e} {KG.lookupLabel} {_lit(lookup)}"
     for reason in entity.merged_by:
-        yield f"{e} kg:mergedBy {_lit(reason)}"
+        yield f"{e} {KG.mergedBy} {_lit(reason)}"
     for match in entity.exact_match:
         yield f"{e} skos:exactMatch <{match}>"
-    yield f"{e} kg:paperCount {_int(len(papers_of.get(entity.id, ())))}"
-    yield f"{e} kg:mentionCount {_int(data.mention_counts.get(entity.id, 0))}"
+    yield f"{e} {KG.paperCount} {_int(len(papers_of.get(entity.id, ())))}"
+    yield f"{e} {KG.mentionCount} {_int(data.mention_counts.get(entity.id, 0))}"
     if entity.id in ranks:
-        yield f"{e} kg:kindRank {_int(ranks[entity.id])}"
+        yield f"{e} {KG.kindRank} {_int(ranks[entity.id])}"
     # a co-occurrence node is known by its kg:cooccurrenceOf (no rdf:type: one triple
     # fewer for each of the ~40 per common entity, and no query needs the class)
-    of, with_, shared_papers = "kg:cooccurrenceOf", "kg:cooccursWith", "kg:sharedPapers"
+    of, with_, shared_papers = KG.cooccurrenceOf, KG.cooccursWith, KG.sharedPapers
     for other, shared in cooccurrences.get(entity.id, ()):
         c = f"{e[:-1]}/cooccurrence/{other}>"
         yield f"{c} {of} {e}"
@@ -279,10 +279,10 @@ def _mention_triples(paper, iri: str, mention, entity_id: str) -> Iterator[str]:
     yield f"{m} {A} oa:Annotation"
     yield f"{m} oa:hasBody {_ref(entity_iri(entity_id))}"
     yield f"{m} oa:hasTarget {target}"
-    yield f"{m} kg:inField {_lit(field)}"
-    yield f"{m} kg:sentenceIndex {_int(mention.sentence)}"
-    yield f"{m} kg:extractor {_lit(mention.extractor)}"
-    yield f"{m} kg:confidence {_double(mention.confidence)}"
+    yield f"{m} {KG.inField} {_lit(field)}"
+    yield f"{m} {KG.sentenceIndex} {_int(mention.sentence)}"
+    yield f"{m} {KG.extractor} {_lit(mention.extractor)}"
+    yield f"{m} {KG.confidence} {_double(mention.confidence)}"
     yield f"{target} oa:hasSource {_ref(iri)}"
     yield f"{target} {selector} {position}"
     yield f"{target} {selector} {quote}"
@@ -303,28 +303,28 @@ def _mention_triples(paper, iri: str, mention, entity_id: str) -> Iterator[str]:
 def _link_triples(link) -> Iterator[str]:
     node = _ref(link_iri(link.source, link.target))
     a, b = _ref(paper_iri(link.source)), _ref(paper_iri(link.target))
-    yield f"{a} kg:relatedTo {b}"
-    yield f"{node} {A} kg:PaperLink"
-    yield f"{node} kg:source {a}"
-    yield f"{node} kg:target {b}"
-    yield f"{node} kg:weight {_double(link.weight)}"
+    yield f"{a} {KG.relatedTo} {b}"
+    yield f"{node} {A} {KG.PaperLink}"
+    yield f"{node} {KG.source} {a}"
+    yield f"{node} {KG.target} {b}"
+    yield f"{node} {KG.weight} {_double(link.weight)}"
     for entity_id in link.shared:
-        yield f"{node} kg:sharedEntity {_ref(entity_iri(entity_id))}"
+        yield f"{node} {KG.sharedEntity} {_ref(entity_iri(entity_id))}"
 
 
 def _build_activity(data: GraphData) -> Iterator[str]:
     meta = data.meta
     build = _ref(f"{DATA}build/{meta.get('fingerprint', 'unknown')}")
-    yield f"{build} {A} kg:Build"
+    yield f"{build} {A} {KG.Build}"
     yield f"{build} {A} prov:Activity"
-    yield f"{build} kg:kgraphVersion {_lit(str(meta.get('kgraph_version', '')))}"
-    yield f"{build} kg:extractorTier {_lit(str(meta.get('tier', '')))}"
+    yield f"{build} {KG.kgraphVersion} {_lit(str(meta.get('kgraph_version', '')))}"
+    yield f"{build} {KG.extractorTier} {_lit(str(meta.get('tier', '')))}"
     if meta.get("model"):
-        yield f"{build} kg:extractorModel {_lit(str(meta['model']))}"
+        yield f"{build} {KG.extractorModel} {_lit(str(meta['model']))}"
     if meta.get("created"):
         yield f"{build} prov:startedAtTime {_lit(meta['created'])}{_DATETIME}"
     # the canned queries count co-occurrences live for entities in fewer papers
-    yield f"{build} kg:cooccurrenceMinPapers {_int(data.cooccurrence_min_papers)}"
+    yield f"{build} {KG.cooccurrenceMinPapers} {_int(data.cooccurrence_min_papers)}"
 
 
 RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,

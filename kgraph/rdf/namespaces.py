@@ -32,6 +32,64 @@ PREFIXES: dict[str, str] = {
 }
 
 
+class KG:
+    """The terms of kgraph's ontology (``ontology/kgraph.ttl``) that kgraph writes, as Turtle CURIEs.
+
+    The writers take every ``kg:`` term from here; a test checks that each is declared in
+    the ontology and that each declared term is here or in :data:`NOT_WRITTEN`.
+
+    >>> KG.mentions
+    'kg:mentions'
+    """
+
+    # classes
+    Paper = "kg:Paper"
+    Method = "kg:Method"
+    Dataset = "kg:Dataset"
+    Task = "kg:Task"
+    Metric = "kg:Metric"
+    Concept = "kg:Concept"
+    PaperLink = "kg:PaperLink"
+    Build = "kg:Build"
+    # properties
+    mentions = "kg:mentions"
+    relatedTo = "kg:relatedTo"
+    source = "kg:source"
+    target = "kg:target"
+    sharedEntity = "kg:sharedEntity"
+    weight = "kg:weight"
+    inField = "kg:inField"
+    sentenceIndex = "kg:sentenceIndex"
+    extractor = "kg:extractor"
+    confidence = "kg:confidence"
+    paperCount = "kg:paperCount"
+    mentionCount = "kg:mentionCount"
+    kindRank = "kg:kindRank"
+    cooccurrenceOf = "kg:cooccurrenceOf"
+    cooccursWith = "kg:cooccursWith"
+    sharedPapers = "kg:sharedPapers"
+    mergedBy = "kg:mergedBy"
+    lookupLabel = "kg:lookupLabel"
+    resolutionKey = "kg:resolutionKey"
+    kgraphVersion = "kg:kgraphVersion"
+    extractorTier = "kg:extractorTier"
+    extractorModel = "kg:extractorModel"
+    cooccurrenceMinPapers = "kg:cooccurrenceMinPapers"
+
+
+#: Terms the ontology declares that kgraph does not write, and why.
+NOT_WRITTEN: dict[str, str] = {
+    "kg:Entity": "the superclass of the five kinds: an entity is typed by its kind (and skos:Concept)",
+    "kg:Mention": "an annotation is typed oa:Annotation; its oa:hasBody says it is a mention (one triple fewer each)",
+    "kg:Cooccurrence": "a co-occurrence node is known by its kg:cooccurrenceOf; no query needs the class",
+}
+
+
+def terms() -> dict[str, str]:
+    """Every CURIE of :class:`KG`, by attribute name."""
+    return {name: value for name, value in vars(KG).items() if not name.startswith("_")}
+
+
 def paper_iri(paper_id: str) -> str:
     """>>> paper_iri("doi:10.1/x")
     'https://w3id.org/kgraph/id/paper/doi%3A10.1%2Fx'
