@@ -39,6 +39,23 @@ def write(tmp_path: Path):
     return _write
 
 
+READER_FIXTURES = REPO / "tests" / "readers" / "fixtures"
+
+
+@pytest.fixture
+def read_fixture():
+    """Read one of tests/readers/fixtures/ with its reader: (papers, report, path as a string)."""
+    from kgraph.readers import READERS, ReadReport, detect_format
+
+    def _read(name: str, fmt: str | None = None):
+        path = READER_FIXTURES / name
+        report = ReadReport()
+        papers = list(READERS[fmt or detect_format(path)](path, report))
+        return papers, report, str(path)
+
+    return _read
+
+
 @pytest.fixture
 def jsonl(write):
     """Write records as a JSON Lines file."""

@@ -67,6 +67,7 @@ def _comparable(data):
     return (data.papers, data.mentions, data.mention_entity, data.entities, data.links)
 
 
+@pytest.mark.slow
 def test_rebuild_with_one_more_file_extracts_only_its_papers(jsonl, tmp_path):
     first = jsonl("a.jsonl", _records(6))
     second = jsonl("b.jsonl", _records(2, start=6))
@@ -87,6 +88,7 @@ def test_rebuild_with_one_more_file_extracts_only_its_papers(jsonl, tmp_path):
     assert rows == 2
 
 
+@pytest.mark.slow
 def test_an_edited_abstract_is_extracted_again(jsonl, tmp_path):
     records = _records(3)
     path = jsonl("a.jsonl", records)

@@ -68,6 +68,7 @@ def test_every_command_has_help():
         assert result.exit_code == 0 and "Usage" in result.output
 
 
+@pytest.mark.slow
 def test_bad_inputs_warn_and_build_goes_on(tmp_path, write):
     abstract = "We propose a method. It works well on many problems. " * 6
     files = [write("empty.txt", ""), write("binary.txt", b"\x00\x01\x02"), write("latin1.txt", "caf\xe9\n".encode("latin-1")),
@@ -86,6 +87,7 @@ def test_bad_inputs_warn_and_build_goes_on(tmp_path, write):
     assert strict.exit_code == 1
 
 
+@pytest.mark.slow
 @needs_seeds
 def test_build_on_the_seed_pages(seeds, tmp_path):
     result = runner.invoke(app, ["build", *map(str, seeds), "-o", str(tmp_path), "--tier", "rules"])
@@ -122,6 +124,7 @@ def test_view_prints_the_page_or_explains(built, tmp_path):
     assert missing.exit_code == 2 and "no graph.html" in missing.output
 
 
+@pytest.mark.slow
 def test_a_rebuild_with_one_more_file_updates_the_store_in_place(tmp_path, jsonl):
     out = tmp_path / "out"
     first = runner.invoke(app, ["build", str(EXAMPLES), "-o", str(out), "--tier", "rules"])

@@ -92,6 +92,7 @@ def test_service_is_refused(endpoint):
     assert post(endpoint, {"query": 'ASK { FILTER("SERVICE" != "x") }'})[0] == 200
 
 
+@pytest.mark.slow
 def test_endless_query_is_cut_off_and_server_keeps_answering(endpoint):
     status, body = post(endpoint, {"query": ENDLESS})
     assert status == 503 and "time limit" in body

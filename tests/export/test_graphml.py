@@ -4,8 +4,8 @@ from dataclasses import replace
 
 import networkx as nx
 
-from kgraph.graph.data import build_networkx_of
 from kgraph.export.graphml import write_graphml
+from kgraph.graph.data import build_networkx_of
 
 
 def _present(attrs: dict) -> dict:

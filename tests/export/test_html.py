@@ -9,8 +9,16 @@ import numpy as np
 import pytest
 
 from kgraph.export import html
-from kgraph.export.html import (COLOURS, COMMUNITY_COLOURS, OVERVIEW_NODES, SPACING, VIEW_CAP, initial_layout, page_payload,
-                                render_html)
+from kgraph.export.html import (
+    COLOURS,
+    COMMUNITY_COLOURS,
+    OVERVIEW_NODES,
+    SPACING,
+    VIEW_CAP,
+    initial_layout,
+    page_payload,
+    render_html,
+)
 from kgraph.graph.build import entity_node
 from kgraph.graph.communities import communities_of
 from kgraph.graph.data import GraphData
@@ -198,6 +206,7 @@ def test_colour_by_community(open_page, demo_build, demo_kg):
     assert errors == []
 
 
+@pytest.mark.slow
 def test_large_graph_opens_on_overview_and_search_reaches_any_node(open_page, large_page):
     data, path = large_page
     page, requests, errors = open_page(path)
@@ -218,6 +227,7 @@ def test_large_graph_opens_on_overview_and_search_reaches_any_node(open_page, la
     assert [r for r in requests if not r.startswith("file:")] == [] and errors == []
 
 
+@pytest.mark.slow
 def test_community_drill_down(open_page, large_page):
     data, path = large_page
     page, _, _ = open_page(path)
@@ -229,6 +239,7 @@ def test_community_drill_down(open_page, large_page):
     assert page.evaluate("window.kgraphNetwork.physics.options.enabled") is False
 
 
+@pytest.mark.slow
 def test_big_page_leaves_out_single_paper_entities_but_still_marks_them(tmp_path, open_page, monkeypatch):
     data = synthetic_build(1000)
     monkeypatch.setattr(html, "ALL_ENTITIES_UP_TO", 100)
@@ -261,6 +272,7 @@ def test_big_page_leaves_out_single_paper_entities_but_still_marks_them(tmp_path
     assert [r for r in requests if not r.startswith("file:")] == [] and errors == []
 
 
+@pytest.mark.slow
 def test_very_big_page_leaves_out_abstracts(tmp_path, open_page, monkeypatch):
     data = synthetic_build(1000)
     monkeypatch.setattr(html, "ABSTRACTS_UP_TO", 10)

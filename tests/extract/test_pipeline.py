@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import spacy
-
-from kgraph.extract.base import set_candidates
 from kgraph.extract.pipeline import doc_mentions
-from kgraph.run.local import extract_mentions
-from kgraph.extract.select import Selector
 from kgraph.model import EntityKind, Field, Paper
+from kgraph.run.local import extract_mentions
 
 ABSTRACT = (
     "3D Gaussian Splatting (3DGS) renders novel views in real time. "
@@ -51,14 +47,3 @@ def test_extract_mentions_covers_title_and_abstract(rules_nlp):
     assert seen == [1]
     for m in mentions:
         assert paper.text(m.field)[m.start:m.end] == m.text
-
-
-def test_selector_prefers_model_over_rules_and_drops_generic():
-    nlp = spacy.blank("en")
-    doc = nlp("We apply this method to the Penn Treebank corpus")
-    set_candidates(doc, "model", [doc[2:4].char_span(0, 11, label="Generic"), doc[6:9].char_span(0, 20, label="Material")], [0.9, 0.8])
-    set_candidates(doc, "gazetteer", [doc[6:8].char_span(0, 13, label="Dataset"), doc[1:2].char_span(0, 5, label="Method")])
-    Selector()(doc)
-    chosen = [(s.text, s.label_) for s in doc.spans["kgraph"]]
-    assert chosen == [("apply", "Method"), ("Penn Treebank corpus", "Material")]
-    assert doc.spans["kgraph"].attrs["extractors"] == ["gazetteer", "model"]

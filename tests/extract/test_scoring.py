@@ -4,11 +4,10 @@ import importlib.util
 import random
 
 import pytest
+from conftest import SHARED
 
 from kgraph.extract.annotate import read_text_records
 from kgraph.extract.scoring import score, spans_of
-
-from conftest import SHARED
 
 SCORER = SHARED / "tools" / "score_entities.py"
 LABELS = ["Method", "Task", "Metric", "Material", "OtherScientificTerm", "Generic"]

@@ -214,6 +214,7 @@ def test_memoised_pieces_equal_the_tokenizer(nlp, monkeypatch):
     assert [flat[a:b].tolist() for a, b in zip(offsets[:-1], offsets[1:])] == expected
 
 
+@pytest.mark.slow
 def test_runs_without_torch(nlp):
     # torch may be installed in a dev environment (and spaCy/thinc then import it), so
     # block it in a fresh interpreter and run the component there.

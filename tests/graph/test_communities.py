@@ -87,6 +87,7 @@ def test_build_communities_split_the_topics_and_name_them_by_their_own_entities(
     assert found.sizes()[0] >= found.sizes()[1]
 
 
+@pytest.mark.slow
 def test_build_communities_same_result_in_fresh_processes():
     # hash randomisation changes set order: the result must not depend on it
     code = ("import json, sys; sys.path.insert(0, 'tests'); from graph.test_communities import corpus;"

@@ -7,13 +7,12 @@ import re
 import pyshacl
 import pytest
 import rdflib
+from conftest import EXAMPLES
 from typer.testing import CliRunner
 
 import kgraph
 from kgraph.cli import app
 from kgraph.resources import ontology_dir
-
-from conftest import EXAMPLES
 
 runner = CliRunner()
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
@@ -57,6 +56,7 @@ def test_shapes_catch_a_broken_export(demo_kg):
     assert "PositionShape" in report and "title" in report
 
 
+@pytest.mark.slow
 def test_same_input_gives_byte_identical_rdf_but_for_the_timestamp(tmp_path):
     outs = []
     for name in ("a", "b"):

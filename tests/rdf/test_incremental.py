@@ -7,10 +7,9 @@ import sqlite3
 import pyoxigraph as ox
 import pytest
 
-from kgraph.rdf import publish
 from kgraph.builder import BuildOptions, BuildSummary, build_data
-from kgraph.export.outputs import save_build
 from kgraph.cache import CACHE_FILE
+from kgraph.export.outputs import save_build
 from kgraph.rdf import convert, incremental
 from kgraph.rdf.store import open_store
 
@@ -47,6 +46,7 @@ def _turtle(out) -> set[str]:
     return {str(q.triple) for q in store if q.predicate.value != BUILD_TIME}
 
 
+@pytest.mark.slow
 def test_a_rebuild_updates_the_store_in_place_and_equals_a_fresh_build(jsonl, tmp_path):
     first = jsonl("a.jsonl", _records(range(12)))
     out = tmp_path / "build"
@@ -64,6 +64,7 @@ def test_a_rebuild_updates_the_store_in_place_and_equals_a_fresh_build(jsonl, tm
     assert "Graph neural networks for 11" not in titles  # the dropped paper is gone
 
 
+@pytest.mark.slow
 def test_an_unchanged_rebuild_changes_only_the_build_record(jsonl, tmp_path):
     corpus = jsonl("a.jsonl", _records(range(6)))
     out = tmp_path / "build"
@@ -76,6 +77,7 @@ def test_an_unchanged_rebuild_changes_only_the_build_record(jsonl, tmp_path):
     assert _triples(out) == before
 
 
+@pytest.mark.slow
 def test_a_store_that_is_not_the_recorded_one_is_loaded_afresh(jsonl, tmp_path):
     corpus = jsonl("a.jsonl", _records(range(6)))
     out = tmp_path / "build"
@@ -88,6 +90,7 @@ def test_a_store_that_is_not_the_recorded_one_is_loaded_afresh(jsonl, tmp_path):
     assert _build([bigger], out).store  # and the next rebuild updates in place again
 
 
+@pytest.mark.slow
 def test_a_failed_update_keeps_the_old_outputs_and_the_next_rebuild_is_right(jsonl, tmp_path, monkeypatch):
     out = tmp_path / "build"
     _build([jsonl("a.jsonl", _records(range(6)))], out)
@@ -108,6 +111,7 @@ def test_a_failed_update_keeps_the_old_outputs_and_the_next_rebuild_is_right(jso
     assert _triples(out) == _turtle(out)
 
 
+@pytest.mark.slow
 def test_a_crash_between_store_and_table_forces_a_full_load(jsonl, tmp_path, monkeypatch):
     out = tmp_path / "build"
     _build([jsonl("a.jsonl", _records(range(6)))], out)
@@ -122,6 +126,7 @@ def test_a_crash_between_store_and_table_forces_a_full_load(jsonl, tmp_path, mon
     assert _triples(out) == _triples(fresh)
 
 
+@pytest.mark.slow
 def test_queries_do_not_see_the_state_graph(jsonl, tmp_path):
     out = tmp_path / "build"
     _build([jsonl("a.jsonl", _records(range(4)))], out)
@@ -131,6 +136,7 @@ def test_queries_do_not_see_the_state_graph(jsonl, tmp_path):
     assert hits == []
 
 
+@pytest.mark.slow
 def test_no_cache_writes_no_record(jsonl, tmp_path):
     out = tmp_path / "build"
     _build([jsonl("a.jsonl", _records(range(4)))], out, cache=False)
@@ -150,18 +156,11 @@ def test_deletions_come_before_insertions():
     assert incremental.store_token(store) == "t1"
 
 
-def test_a_build_uses_the_store_it_recorded_only(tmp_path):
-    log = incremental.BlockLog(tmp_path / CACHE_FILE)
-    assert publish.recorded_store(tmp_path / "store", log) is None  # no store yet
-    ox.Store(str(tmp_path / "store")).flush()
-    assert publish.recorded_store(tmp_path / "store", log) is None  # a store without the token
-    log.close()
-
-
 def _trig_without_build_time(out) -> list[str]:
     return [line for line in (out / "graph.trig").read_text(encoding="utf-8").splitlines() if "startedAtTime" not in line]
 
 
+@pytest.mark.slow
 def test_unchanged_paper_graphs_are_reused_and_the_files_equal_a_fresh_build(jsonl, tmp_path):
     out = tmp_path / "build"
     _build([jsonl("a.jsonl", _records(range(8)))], out)
@@ -182,6 +181,7 @@ def test_unchanged_paper_graphs_are_reused_and_the_files_equal_a_fresh_build(jso
     assert "https://w3id.org/kgraph/id/entity/bidirectional_encoder_representation" in bodies
 
 
+@pytest.mark.slow
 def test_new_formatting_code_makes_every_paper_graph_again(jsonl, tmp_path, monkeypatch):
     out = tmp_path / "build"
     corpus = jsonl("a.jsonl", _records(range(5)))
@@ -195,6 +195,7 @@ def test_new_formatting_code_makes_every_paper_graph_again(jsonl, tmp_path, monk
     assert _build([corpus], out).store["papers_reused"] == 0
 
 
+@pytest.mark.slow
 def test_a_table_of_an_older_layout_is_started_again(jsonl, tmp_path):
     out = tmp_path / "build"
     corpus = jsonl("a.jsonl", _records(range(4)))

@@ -76,6 +76,7 @@ def _results(run) -> dict[str, set]:
     return {name: set(run(name, values).rows) for name, values in CASES.items()}
 
 
+@pytest.mark.slow
 def test_push_query_and_repush_match_the_embedded_store(tmp_path, oxigraph_server):
     first = _build(tmp_path, "first", PAPERS)
     runner = CliRunner()

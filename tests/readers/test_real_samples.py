@@ -6,10 +6,9 @@ Counts were checked by hand against the files (see scripts/check_formats.py).
 from __future__ import annotations
 
 import pytest
+from conftest import SHARED
 
 from kgraph.readers import READERS, ReadReport, detect_format, read_papers
-
-from conftest import SHARED
 
 CORPORA = SHARED / "data" / "corpora"
 needs_corpora = pytest.mark.skipif(not (CORPORA / "format_samples").is_dir(),

@@ -3,11 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import needs_seeds
 
 from kgraph.readers import ReadReport, read_papers
 from kgraph.readers.seedpage import is_furniture, read_seed_page
-
-from conftest import needs_seeds
 
 # Counted by hand from the pages: every title line followed by its abstract line.
 SEED_COUNTS = {

@@ -52,6 +52,7 @@ def test_thesaurus_applies_after_acronym_expansion():
     assert entity.label == "LoRA adapters"
 
 
+@pytest.mark.slow
 def test_round_trip_through_the_cli(tmp_path):
     runner = CliRunner()
     first = tmp_path / "first"

@@ -43,6 +43,7 @@ def _worker_pipelines(address: str) -> dict[str, dict[tuple[str, bool], int]]:
         return client.run(held)
 
 
+@pytest.mark.slow
 def test_rules_build_on_two_dask_workers_equals_single_process(scheduler, tmp_path, monkeypatch):
     # two papers a partition: the 13 example papers travel as 7 partitions over both workers
     monkeypatch.setattr(dask_engine, "partition", lambda *args, **kwargs: 2)
@@ -72,6 +73,7 @@ def test_rules_build_on_two_dask_workers_equals_single_process(scheduler, tmp_pa
     assert _worker_pipelines(scheduler) == before
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not tier_available("fast"), reason="fast model not installed")
 def test_fast_tier_on_dask_equals_one_process(scheduler, tmp_path):
     papers = read_papers([EXAMPLES])[:6]

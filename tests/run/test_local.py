@@ -24,6 +24,7 @@ def test_rules_tier_in_two_processes_equals_one(rules_nlp):
     assert len(ticks) == len(papers)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not tier_available("fast"), reason="fast model not installed")
 def test_fast_tier_in_two_processes_equals_one():
     papers = read_papers([EXAMPLES])[:6]

@@ -1,0 +1,30 @@
+"""The selector: one span per stretch of text, by extractor priority, Generic dropped."""
+
+from __future__ import annotations
+
+import spacy
+
+from kgraph.extract.base import set_candidates
+from kgraph.extract.select import Selector
+
+
+def test_selector_prefers_model_over_rules_and_drops_generic():
+    nlp = spacy.blank("en")
+    doc = nlp("We apply this method to the Penn Treebank corpus")
+    set_candidates(doc, "model", [doc[2:4].char_span(0, 11, label="Generic"), doc[6:9].char_span(0, 20, label="Material")], [0.9, 0.8])
+    set_candidates(doc, "gazetteer", [doc[6:8].char_span(0, 13, label="Dataset"), doc[1:2].char_span(0, 5, label="Method")])
+    Selector()(doc)
+    chosen = [(s.text, s.label_) for s in doc.spans["kgraph"]]
+    assert chosen == [("apply", "Method"), ("Penn Treebank corpus", "Material")]
+    assert doc.spans["kgraph"].attrs["extractors"] == ["gazetteer", "model"]
+
+
+def test_selector_keeps_the_scores_of_the_spans_it_chose():
+    nlp = spacy.blank("en")
+    doc = nlp("BERT on SQuAD")
+    set_candidates(doc, "model", [doc[0:1].char_span(0, 4, label="Method")], [0.7])
+    set_candidates(doc, "rule", [doc[2:3].char_span(0, 5, label="Dataset")], [0.6])
+    Selector()(doc)
+    group = doc.spans["kgraph"]
+    assert [(s.text, s.label_) for s in group] == [("BERT", "Method"), ("SQuAD", "Dataset")]
+    assert group.attrs["scores"] == [0.7, 0.6] and group.attrs["extractors"] == ["model", "rule"]

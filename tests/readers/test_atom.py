@@ -1,0 +1,35 @@
+"""The atom reader against its hand-written fixtures (tests/readers/fixtures/)."""
+
+from __future__ import annotations
+
+from conftest import READER_FIXTURES as FIXTURES
+
+from kgraph.readers import READERS, ReadReport
+
+
+def test_atom_entries_and_lines(read_fixture):
+    papers, report, _ = read_fixture("arxiv_api.xml")
+    first, third = papers
+    assert first.title == "DiffusionBrowser: Interactive Diffusion Previews via Multi-Branch Decoders"
+    assert first.abstract == "Video diffusion models are slow & opaque; we decode previews with Gödel-style multi-branch decoders."
+    assert (first.arxiv_id, first.doi, first.year, first.venue) == ("2512.13690", "10.1000/diffusion.1", 2025, "CVPR 2026")
+    assert first.authors == ("Susung Hong", "Chongjian Ge") and first.sources[0].line == 7
+    assert third.id == "arxiv:2512.00002"
+    assert [p.line for p in report.problems] == [23]
+
+
+def test_truncated_atom_keeps_entries_before_the_damage(write):
+    text = (FIXTURES / "arxiv_api.xml").read_text(encoding="utf-8")
+    path = write("cut.xml", text[: text.index("<title>Third entry")])
+    report = ReadReport()
+    papers = list(READERS["atom"](path, report))
+    assert [p.arxiv_id for p in papers] == ["2512.13690"]
+    assert any("damaged XML" in p.message and p.line for p in report.problems)
+
+
+def test_atom_refuses_entity_expansion(write):
+    bomb = write("bomb.xml", '<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]>'
+                             '<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>&b;</title></entry></feed>')
+    report = ReadReport()
+    assert list(READERS["atom"](bomb, report)) == []
+    assert "refused" in report.problems[0].message
