@@ -51,7 +51,8 @@ class KnowledgeGraph:
         self._label_index: dict[str, Entity] | None = None
 
     def __repr__(self) -> str:
-        return f"<KnowledgeGraph {len(self.data.papers)} papers, {len(self.data.entities)} entities, {len(self.data.links)} links>"
+        return (f"<KnowledgeGraph {len(self.data.papers)} papers, {len(self.data.entities)} entities, "
+                f"{len(self.data.links)} links>")
 
     # -- papers and entities -------------------------------------------------------------
     @property
@@ -134,7 +135,8 @@ class KnowledgeGraph:
                 from .rdf.convert import triples
 
                 store = ox.Store()
-                store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples(self.data))
+                store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                                  for t in triples(self.data))
                 self._store = store
         return run_query(self._store, sparql)
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from .version import __version__
 from .errors import KGraphError
+from .version import __version__
 
 app = typer.Typer(
     name="kgraph",
@@ -45,26 +45,43 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version.")] = False,
 ) -> None:
     """kgraph: abstracts in, knowledge graph out."""
 
 
 @app.command()
 def build(
-    inputs: Annotated[list[Path], typer.Argument(help="Files or folders (read recursively), '-' for stdin: BibTeX, RIS, CSV/TSV (Scopus, IEEE, WoS), WoS tagged text, arXiv Atom/snapshot, OpenAlex, Semantic Scholar, JSON/JSONL, seed pages.", show_default=False)],
+    inputs: Annotated[list[Path], typer.Argument(
+        help="Files or folders (read recursively), '-' for stdin: BibTeX, RIS, CSV/TSV (Scopus, IEEE, WoS), WoS tagged "
+             "text, arXiv Atom/snapshot, OpenAlex, Semantic Scholar, JSON/JSONL, seed pages.", show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the outputs.")] = DEFAULT_DIR,
     fast: Annotated[bool, typer.Option("--fast", help="Use the fast (CNN) extractor tier.")] = False,
-    tier: Annotated[Optional[str], typer.Option(help="Extractor tier: accurate, fast or rules (default: accurate when installed).")] = None,
-    fmt: Annotated[Optional[str], typer.Option("--format", help="Force the input format instead of detecting it: seedpage, jsonl, json, openalex, s2, arxiv, atom, bibtex, ris, csv, wos.")] = None,
-    field_map: Annotated[Optional[list[str]], typer.Option("--map", help="CSV/JSON field mapping FIELD=COLUMN (title, abstract, year, authors, doi, arxiv_id, url, venue, id); repeatable.")] = None,
+    tier: Annotated[str | None, typer.Option(
+        help="Extractor tier: accurate, fast or rules (default: accurate when installed).")] = None,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help="Force the input format instead of detecting it: seedpage, jsonl, json, openalex, s2, arxiv, "
+                         "atom, bibtex, ris, csv, wos.")] = None,
+    field_map: Annotated[list[str] | None, typer.Option(
+        "--map", help="CSV/JSON field mapping FIELD=COLUMN (title, abstract, year, authors, doi, arxiv_id, url, venue, "
+                      "id); repeatable.")] = None,
     top_k: Annotated[int, typer.Option(help="Paper-paper links kept per paper.", min=1)] = 10,
-    thesaurus: Annotated[Optional[Path], typer.Option(help="VOSviewer thesaurus (label<TAB>replace by; empty replacement removes the term).")] = None,
+    thesaurus: Annotated[Path | None, typer.Option(
+        help="VOSviewer thesaurus (label<TAB>replace by; empty replacement removes the term).")] = None,
     strict: Annotated[bool, typer.Option(help="Exit with status 1 when any record was skipped.")] = False,
-    cache: Annotated[bool, typer.Option(help="Reuse the mentions of papers extracted by an earlier build in the same folder (OUTPUT/cache.sqlite).")] = True,
-    processes: Annotated[str, typer.Option("--processes", "-j", help="Extraction worker processes: a number, or auto (every CPU once the corpus pays for starting them).")] = "auto",
-    engine: Annotated[str, typer.Option(help="Extraction engine: local (worker processes) or dask (partitions on a Dask cluster; pip install 'kgraph\\[dask]').")] = "local",
-    scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler address (tcp://host:8786) for --engine dask; OUTPUT must then be on a filesystem the workers share. Default: a local cluster.")] = None,
+    cache: Annotated[bool, typer.Option(
+        help="Reuse the mentions of papers extracted by an earlier build in the same folder "
+             "(OUTPUT/cache.sqlite).")] = True,
+    processes: Annotated[str, typer.Option(
+        "--processes", "-j", help="Extraction worker processes: a number, or auto (every CPU once the corpus pays for "
+                                  "starting them).")] = "auto",
+    engine: Annotated[str, typer.Option(
+        help="Extraction engine: local (worker processes) or dask (partitions on a Dask cluster; pip install "
+             "'kgraph\\[dask]').")] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        help="Dask scheduler address (tcp://host:8786) for --engine dask; OUTPUT must then be on a filesystem the "
+             "workers share. Default: a local cluster.")] = None,
 ) -> None:
     """Build the graph: writes kgraph.json, graph.ttl, graph.graphml, graph.html and a SPARQL store.
 
@@ -73,8 +90,8 @@ def build(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .builder import BuildOptions, BuildSummary, build_data
-    from .export.outputs import save_build
     from .cache import CACHE_FILE
+    from .export.outputs import save_build
 
     summary = BuildSummary()
     if processes != "auto" and not (processes.isdigit() and int(processes) > 0):
@@ -139,7 +156,8 @@ def build(
         out.print(f"store updated in place: {summary.store['blocks_changed']} changed blocks, "
                   f"{summary.store['triples_removed']} triples removed, {summary.store['triples_added']} added; "
                   f"{summary.store['papers_reused']} unchanged paper graphs not formatted again", highlight=False)
-    out.print(f"wrote {output}/ (graph.ttl, graph.trig, graph.html, graph.graphml, kgraph.json, store/, cache.sqlite)", highlight=False)
+    out.print(f"wrote {output}/ (graph.ttl, graph.trig, graph.html, graph.graphml, kgraph.json, store/, cache.sqlite)",
+              highlight=False)
     if strict and report.problems:
         raise typer.Exit(1)
 
@@ -158,13 +176,19 @@ def _print_counts(data) -> None:
 
 @app.command()
 def query(
-    sparql: Annotated[Optional[str], typer.Argument(help="A SPARQL SELECT or ASK query ('-' reads it from stdin). Prefixes kg:, skos:, dcterms:, oa:, prov: are predeclared.", show_default=False)] = None,
+    sparql: Annotated[str | None, typer.Argument(
+        help="A SPARQL SELECT or ASK query ('-' reads it from stdin). Prefixes kg:, skos:, dcterms:, oa:, prov: are "
+             "predeclared.", show_default=False)] = None,
     graph: Annotated[Path, typer.Option("--graph", "-g", help="A build folder or a Turtle file.")] = DEFAULT_DIR,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv or json.")] = "table",
-    name: Annotated[Optional[str], typer.Option("--name", "-n", help="Run a canned query from ontology/queries (see --list).")] = None,
-    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="A canned query's parameter as key=value (repeatable).")] = None,
+    name: Annotated[str | None, typer.Option(
+        "--name", "-n", help="Run a canned query from ontology/queries (see --list).")] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", help="A canned query's parameter as key=value (repeatable).")] = None,
     list_queries: Annotated[bool, typer.Option("--list", help="List the canned queries and their parameters.")] = False,
-    endpoint: Annotated[Optional[str], typer.Option(help="Query this SPARQL 1.1 endpoint (e.g. http://127.0.0.1:7878/query after `kgraph push`) instead of a build's store.")] = None,
+    endpoint: Annotated[str | None, typer.Option(
+        help="Query this SPARQL 1.1 endpoint (e.g. http://127.0.0.1:7878/query after `kgraph push`) instead of a "
+             "build's store.")] = None,
 ) -> None:
     """Run a SPARQL query (or a canned one) against a build's store and print the result."""
     from functools import partial
@@ -216,7 +240,9 @@ def query(
 @app.command()
 def push(
     build_dir: Annotated[Path, typer.Argument(help="A build folder (with graph.trig).")] = DEFAULT_DIR,
-    endpoint: Annotated[str, typer.Option(help="The server's SPARQL 1.1 Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph) or http://host:3030/ds/data (Fuseki).")] = ...,
+    endpoint: Annotated[str, typer.Option(
+        help="The server's SPARQL 1.1 Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph) or "
+             "http://host:3030/ds/data (Fuseki).")] = ...,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for each request.")] = 60.0,
 ) -> None:
     """Load a build into an external SPARQL store, one named graph per paper.
@@ -246,11 +272,13 @@ def stats(
     except KGraphError as exc:
         raise _fail(exc) from None
     data = kg.data
-    out.print(f"{len(data.papers)} papers (extractor: {data.meta.get('tier', '?')}, built {data.meta.get('created', '?')})", highlight=False)
+    out.print(f"{len(data.papers)} papers (extractor: {data.meta.get('tier', '?')}, "
+              f"built {data.meta.get('created', '?')})", highlight=False)
     _print_counts(data)
     table = Table("entity", "type", "papers", "also written as", title=f"Top {top} entities")
     for entity in kg.entities()[:top]:
-        table.add_row(entity.label, entity.kind.value, str(len(data.papers_of_entity.get(entity.id, ()))), ", ".join(entity.alt_labels[:4]))
+        table.add_row(entity.label, entity.kind.value, str(len(data.papers_of_entity.get(entity.id, ()))),
+                      ", ".join(entity.alt_labels[:4]))
     out.print(table)
     if data.ambiguous_acronyms:
         amb = Table("acronym", "expansions in this corpus", title="Ambiguous acronyms (kept apart)")
@@ -262,9 +290,11 @@ def stats(
 @app.command()
 def entities(
     directory: Annotated[Path, typer.Argument(help="A build folder.")] = DEFAULT_DIR,
-    kind: Annotated[Optional[str], typer.Option(help="Only this type: Method, Dataset, Task, Metric or Concept.")] = None,
+    kind: Annotated[str | None, typer.Option(help="Only this type: Method, Dataset, Task, Metric or Concept.")] = None,
     limit: Annotated[int, typer.Option(help="How many to list (0 = all).", min=0)] = 30,
-    to_thesaurus: Annotated[Optional[Path], typer.Option("--to-thesaurus", help="Write every merge kgraph made as a VOSviewer thesaurus to review, edit and pass back with build --thesaurus.")] = None,
+    to_thesaurus: Annotated[Path | None, typer.Option(
+        "--to-thesaurus", help="Write every merge kgraph made as a VOSviewer thesaurus to review, edit and pass back "
+                               "with build --thesaurus.")] = None,
 ) -> None:
     """List entities with their variants and how they were merged; export the merges as a thesaurus."""
     from .api import load
@@ -279,12 +309,14 @@ def entities(
     if to_thesaurus is not None:
         rows = merge_rows(kg.data.entities)
         write_text_atomic(to_thesaurus, "\n".join(thesaurus_lines(rows)) + "\n")
-        out.print(f"wrote {len(rows)} merges of {sum(1 for e in kg.data.entities if e.alt_labels)} entities to {to_thesaurus}", highlight=False)
+        out.print(f"wrote {len(rows)} merges of {sum(1 for e in kg.data.entities if e.alt_labels)} entities "
+                  f"to {to_thesaurus}", highlight=False)
         return
     table = Table("entity", "type", "papers", "variants", "merged by")
     papers_of = kg.data.papers_of_entity
     for entity in chosen[: limit or None]:
-        table.add_row(entity.label, entity.kind.value, str(len(papers_of.get(entity.id, ()))), ", ".join(entity.alt_labels), ", ".join(entity.merged_by))
+        table.add_row(entity.label, entity.kind.value, str(len(papers_of.get(entity.id, ()))),
+                      ", ".join(entity.alt_labels), ", ".join(entity.merged_by))
     out.print(table)
     out.print(f"{len(chosen)} entities", highlight=False)
 
@@ -292,7 +324,8 @@ def entities(
 @app.command()
 def export(
     directory: Annotated[Path, typer.Argument(help="A build folder.")] = DEFAULT_DIR,
-    to: Annotated[Path, typer.Option("--to", "-o", help="Output file: .ttl, .nt, .jsonld (RDF) or .graphml.")] = Path("exports/graph.nt"),
+    to: Annotated[Path, typer.Option(
+        "--to", "-o", help="Output file: .ttl, .nt, .jsonld (RDF) or .graphml.")] = Path("exports/graph.nt"),
 ) -> None:
     """Write a build in another format (RDF as Turtle, N-Triples or JSON-LD; GraphML)."""
     from .api import load
@@ -318,12 +351,14 @@ def export(
 @app.command()
 def serve(
     directory: Annotated[Path, typer.Argument(help="A build folder.")] = DEFAULT_DIR,
-    host: Annotated[str, typer.Option(help="Address to bind; the default keeps the endpoint on this machine.")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(
+        help="Address to bind; the default keeps the endpoint on this machine.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.", min=0, max=65535)] = 8000,
     timeout: Annotated[float, typer.Option(help="Seconds a query may run before it is cut off.", min=0.1)] = 30.0,
     max_bytes: Annotated[int, typer.Option(help="Largest result served, in bytes.", min=1)] = 50_000_000,
     workers: Annotated[int, typer.Option(help="Query worker processes.", min=1)] = 2,
-    cors: Annotated[Optional[str], typer.Option(help="Allow browser pages from this origin to query (e.g. a YASGUI host); off by default.")] = None,
+    cors: Annotated[str | None, typer.Option(
+        help="Allow browser pages from this origin to query (e.g. a YASGUI host); off by default.")] = None,
 ) -> None:
     """Serve the build: SPARQL 1.1 Protocol at /sparql (read-only) and the HTML view at /."""
     from .serve import Limits, make_server
@@ -339,7 +374,8 @@ def serve(
 
     signal.signal(signal.SIGTERM, _stop)
     bound_host, bound_port = server.server_address[:2]
-    out.print(f"SPARQL endpoint: http://{bound_host}:{bound_port}/sparql   graph view: http://{bound_host}:{bound_port}/   (Ctrl-C stops)", highlight=False)
+    out.print(f"SPARQL endpoint: http://{bound_host}:{bound_port}/sparql   "
+              f"graph view: http://{bound_host}:{bound_port}/   (Ctrl-C stops)", highlight=False)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -369,7 +405,7 @@ def view(
     out.print(("opened " if opened else "") + page.as_uri(), highlight=False)
 
 
-def _annotation_nlp(fast: bool, tier: Optional[str]):
+def _annotation_nlp(fast: bool, tier: str | None):
     from .extract.pipeline import build_pipeline
 
     return build_pipeline("fast" if fast else (tier or "accurate"), model_only=True)
@@ -388,9 +424,10 @@ def _text_records(path: Path):
 @app.command()
 def annotate(
     source: Annotated[Path, typer.Argument(help="JSON Lines with at least 'id' and 'text' per line (SciERC schema).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write one {id, entities} line per input line.")],
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="Where to write one {id, entities} line per input line.")],
     fast: Annotated[bool, typer.Option("--fast", help="Use the fast (CNN) tier.")] = False,
-    tier: Annotated[Optional[str], typer.Option(help="accurate (default) or fast.")] = None,
+    tier: Annotated[str | None, typer.Option(help="accurate (default) or fast.")] = None,
 ) -> None:
     """Tag entities (SciERC labels, character offsets) in each line's text."""
     import json
@@ -413,7 +450,7 @@ def annotate(
 def evaluate(
     gold: Annotated[Path, typer.Argument(help="Gold JSON Lines in the SciERC schema (id, text, entities).")],
     fast: Annotated[bool, typer.Option("--fast", help="Evaluate the fast (CNN) tier.")] = False,
-    tier: Annotated[Optional[str], typer.Option(help="accurate (default) or fast.")] = None,
+    tier: Annotated[str | None, typer.Option(help="accurate (default) or fast.")] = None,
 ) -> None:
     """Strict and span-only P/R/F1 and per-label scores, with and without Generic."""
     from .extract.annotate import annotate as run_annotate

@@ -48,7 +48,8 @@ GRAPH_TYPES = {
 }
 # Strings, IRIs and comments are blanked before looking for the SERVICE keyword, so a
 # literal that merely contains the word is not refused.
-_NOT_CODE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+_NOT_CODE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+                       r'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
 _SERVICE = re.compile(r"\bSERVICE\b", re.I)
 _UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b", re.I)
 
@@ -56,7 +57,8 @@ _UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b"
 def uses_service(sparql: str) -> bool:
     """True when the query has a SERVICE clause (outside strings, IRIs and comments).
 
-    >>> uses_service('SELECT * { SERVICE <http://x/sparql> { ?s ?p ?o } }'), uses_service('SELECT * { ?s ?p "SERVICE" }')
+    >>> (uses_service('SELECT * { SERVICE <http://x/sparql> { ?s ?p ?o } }'),
+    ...  uses_service('SELECT * { ?s ?p "SERVICE" }'))
     (True, False)
     """
     return bool(_SERVICE.search(_NOT_CODE.sub(" ", sparql)))
@@ -114,12 +116,12 @@ class _Bounded(io.RawIOBase):
 
 def _worker(store_path: str, requests: mp.Queue, answers: mp.Queue, max_bytes: int) -> None:
     """Worker process: run queries against the read-only store and send back bytes."""
+    import os
+
     import pyoxigraph as ox
 
     from .rdf.namespaces import PREFIXES
     from .rdf.store import open_store
-
-    import os
 
     store = open_store(Path(store_path))
     parent = os.getppid()
@@ -148,7 +150,7 @@ def _worker(store_path: str, requests: mp.Queue, answers: mp.Queue, max_bytes: i
             answers.put((413, "text/plain", f"the result is larger than {max_bytes:,} bytes; add a LIMIT".encode()))
         except SyntaxError as exc:
             answers.put((400, "text/plain", f"SPARQL syntax error: {exc}".encode()))
-        except Exception as exc:  # noqa: BLE001 - anything the engine raises is the query's fault
+        except Exception as exc:  # anything the engine raises is the query's fault
             answers.put((400, "text/plain", f"query failed: {exc}".encode()))
 
 
@@ -157,7 +159,8 @@ class _Worker:
         ctx = mp.get_context("spawn")  # no inherited locks or open stores
         self.requests: mp.Queue = ctx.Queue()
         self.answers: mp.Queue = ctx.Queue()
-        self.process = ctx.Process(target=_worker, args=(str(store_path), self.requests, self.answers, max_bytes), daemon=True)
+        self.process = ctx.Process(target=_worker, args=(str(store_path), self.requests, self.answers, max_bytes),
+                                   daemon=True)
         self.process.start()
 
     def stop(self) -> None:
@@ -211,7 +214,8 @@ def make_handler(pool: QueryPool, html: Path | None, cors: str | None):
 
         def _send(self, status: int, content_type: str, body: bytes, extra: dict[str, str] | None = None) -> None:
             self.send_response(status)
-            self.send_header("Content-Type", content_type + ("; charset=utf-8" if content_type.startswith("text/") else ""))
+            self.send_header("Content-Type",
+                             content_type + ("; charset=utf-8" if content_type.startswith("text/") else ""))
             self.send_header("Content-Length", str(len(body)))
             self.send_header("X-Content-Type-Options", "nosniff")
             if cors:
@@ -225,7 +229,7 @@ def make_handler(pool: QueryPool, html: Path | None, cors: str | None):
         def _error(self, status: int, message: str) -> None:
             self._send(status, "text/plain", (message + "\n").encode())
 
-        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_GET(self) -> None:  # http.server's naming
             url = urlsplit(self.path)
             if url.path in ("/", "/graph.html"):
                 if html is None or not html.is_file():
@@ -241,7 +245,7 @@ def make_handler(pool: QueryPool, html: Path | None, cors: str | None):
 
         do_HEAD = do_GET
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             if urlsplit(self.path).path != "/sparql":
                 self._error(404, "not found: the endpoint is /sparql")
                 return
@@ -264,9 +268,10 @@ def make_handler(pool: QueryPool, html: Path | None, cors: str | None):
             params.update({k: v for k, v in parse_qs(urlsplit(self.path).query).items() if k not in params})
             self._dispatch(params)
 
-        def do_OPTIONS(self) -> None:  # noqa: N802
+        def do_OPTIONS(self) -> None:
             self._send(204, "text/plain", b"", {"Allow": "GET, HEAD, POST, OPTIONS",
-                                                "Access-Control-Allow-Headers": "Content-Type, Accept"} if cors else {"Allow": "GET, HEAD, POST, OPTIONS"})
+                                                "Access-Control-Allow-Headers": "Content-Type, Accept"} if cors
+                       else {"Allow": "GET, HEAD, POST, OPTIONS"})
 
         def _dispatch(self, params: dict[str, list[str]]) -> None:
             if "update" in params:
@@ -301,7 +306,8 @@ def make_server(build_dir: Path, host: str = "127.0.0.1", port: int = 8000, limi
     """A server for a build folder; call ``serve_forever()`` (and ``shutdown()``/``server_close()``)."""
     build_dir = Path(build_dir)
     if not (build_dir / "store").is_dir():
-        raise BuildNotFoundError(f"{build_dir}: no kgraph build here (no store/); run `kgraph build ... -o {build_dir}` first")
+        raise BuildNotFoundError(f"{build_dir}: no kgraph build here (no store/); "
+                                 f"run `kgraph build ... -o {build_dir}` first")
     pool = QueryPool(build_dir, limits or Limits())
     server = KGraphServer((host, port), make_handler(pool, build_dir / "graph.html", cors))
     server.pool = pool

@@ -12,9 +12,9 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from ..atomic import atomic_path
 from ..graph.build import PAPER, entity_node
 from ..graph.data import GraphData
-from ..atomic import atomic_path
 
 _NS = "http://graphml.graphdrawing.org/xmlns"
 NODE_KEYS = {"type": "string", "label": "string", "year": "long", "url": "string", "alt_labels": "string",
@@ -86,7 +86,8 @@ def write_graphml(data: GraphData, path: Path) -> None:
         pairs = Counter((m.paper_id, e) for m, e in zip(data.mentions, data.mention_entity) if e)
         for (paper_id, entity_id), count in pairs.items():
             attrs = {"type": "mentions", "count": count}
-            out.write(element("edge", "edge", attrs, f"source={_attr(paper_id)} target={_attr(entity_node(entity_id))}"))
+            out.write(element("edge", "edge", attrs,
+                              f"source={_attr(paper_id)} target={_attr(entity_node(entity_id))}"))
         for link in data.links:
             attrs = {"type": "related", "weight": link.weight, "shared": link.shared}
             out.write(element("edge", "edge", attrs, f"source={_attr(link.source)} target={_attr(link.target)}"))

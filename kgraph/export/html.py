@@ -11,7 +11,8 @@ that the page parses once. Untrusted text is put in the page only with ``textCon
 The page keeps the build in memory (a big one less its single-paper entities and, bigger
 still, its abstracts: :data:`ALL_ENTITIES_UP_TO`, :data:`ABSTRACTS_UP_TO`) but hands
 vis-network only one *view* at a time: the whole graph when it is small, else an
-overview of the top entities coloured by community; a community or a node's neighbourhood is one click or one search away.
+overview of the top entities coloured by community; a community or a node's
+neighbourhood is one click or one search away.
 The whole-graph view comes laid out from Python (``initial_layout``: the browser only
 polishes it); the other views are laid out by a short physics run. Physics then switches
 itself off, so the page is idle afterwards however large the build.
@@ -32,10 +33,10 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from pyvis.network import Network
 
+from ..atomic import write_text_atomic
 from ..graph.build import entity_node
 from ..graph.data import GraphData
 from ..model import EntityKind, Field
-from ..atomic import write_text_atomic
 
 COLOURS: dict[str, str] = {
     "Paper": "#5b6b7f",
@@ -180,7 +181,8 @@ def page_payload(data: GraphData, title: str) -> dict[str, Any]:
     index = {key: i for i, key in enumerate(keys)}
     mentions = [[index[paper_id], j] for paper_id, ids in data.entities_of_paper.items() for e in sorted(ids)
                 if (j := index.get(entity_node(e))) is not None]
-    related = [[index[link.source], index[link.target], round(link.weight, 3), [index[entity_node(e)] for e in link.shared]]
+    related = [[index[link.source], index[link.target], round(link.weight, 3),
+                [index[entity_node(e)] for e in link.shared]]
                for link in data.links]
     degree = Counter(i for pair in mentions for i in pair) + Counter(i for row in related for i in row[:2])
     membership = data.communities.membership
@@ -207,7 +209,8 @@ def page_payload(data: GraphData, title: str) -> dict[str, Any]:
         nodes.append(node)
     if len(data.papers) <= ABSTRACTS_UP_TO:
         marks = _paper_marks(data, index)
-        papers = {p.id: {"year": p.year, "url": p.url, "abstract": p.abstract, "marks": marks[p.id]} for p in data.papers}
+        papers = {p.id: {"year": p.year, "url": p.url, "abstract": p.abstract, "marks": marks[p.id]}
+                  for p in data.papers}
     else:
         papers = {p.id: {"year": p.year, "url": p.url} for p in data.papers}
     counts = Counter(node["kind"] for node in nodes)

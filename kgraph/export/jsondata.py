@@ -10,11 +10,11 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from ..atomic import atomic_path
 from ..errors import BuildNotFoundError
 from ..graph.communities import Communities
 from ..graph.data import GraphData
 from ..model import Entity, EntityKind, Field, Link, Mention, Paper, SourceRef
-from ..atomic import atomic_path
 
 FORMAT_VERSION = 2
 FILENAME = "kgraph.json"
@@ -35,14 +35,14 @@ def _sections(data: GraphData) -> Iterator[tuple[str, Any]]:
     yield "papers", (_paper_row(p) for p in data.papers)
     yield "entities", (_row(e) for e in data.entities)
     # mentions as rows: they are the bulk of the file
-    yield "mention_columns", ["paper_id", "field", "start", "end", "text", "kind", "sentence", "extractor", "confidence",
-                              "label", "entity", "sentence_span"]
+    yield "mention_columns", ["paper_id", "field", "start", "end", "text", "kind", "sentence", "extractor",
+                              "confidence", "label", "entity", "sentence_span"]
     yield "mentions", (
-        [m.paper_id, m.field.value, m.start, m.end, m.text, m.kind.value, m.sentence, m.extractor, m.confidence, m.label, e,
-         list(m.sentence_span) if m.sentence_span else None]
+        [m.paper_id, m.field.value, m.start, m.end, m.text, m.kind.value, m.sentence, m.extractor, m.confidence,
+         m.label, e, list(m.sentence_span) if m.sentence_span else None]
         for m, e in zip(data.mentions, data.mention_entity)
     )
-    yield "links", ([l.source, l.target, l.weight, list(l.shared)] for l in data.links)
+    yield "links", ([link.source, link.target, link.weight, list(link.shared)] for link in data.links)
     yield "ambiguous_acronyms", data.ambiguous_acronyms
     yield "communities", communities_json(data.communities)
 
@@ -88,14 +88,14 @@ def from_json(obj: dict[str, Any]) -> GraphData:
         for p in obj["papers"]
     )
     entities = tuple(
-        Entity(**{**e, "kind": EntityKind(e["kind"]), "alt_labels": tuple(e["alt_labels"]), "merged_by": tuple(e["merged_by"]),
-                  "exact_match": tuple(e.get("exact_match", ()))})
+        Entity(**{**e, "kind": EntityKind(e["kind"]), "alt_labels": tuple(e["alt_labels"]),
+                  "merged_by": tuple(e["merged_by"]), "exact_match": tuple(e.get("exact_match", ()))})
         for e in obj["entities"]
     )
     mentions, mention_entity = [], []
     for pid, field, start, end, text, kind, sentence, extractor, confidence, label, entity, span in obj["mentions"]:
-        mentions.append(Mention(pid, Field(field), start, end, text, EntityKind(kind), sentence, extractor, confidence, label,
-                                tuple(span) if span else None))
+        mentions.append(Mention(pid, Field(field), start, end, text, EntityKind(kind), sentence, extractor, confidence,
+                                label, tuple(span) if span else None))
         mention_entity.append(entity)
     links = tuple(Link(s, t, w, tuple(shared)) for s, t, w, shared in obj["links"])
     ambiguous = {k: tuple(v) for k, v in obj.get("ambiguous_acronyms", {}).items()}
@@ -115,7 +115,7 @@ def write_json(data: GraphData, path: Path) -> None:
             handle.write("[")
             first = True
             rows_of = iter(value)
-            for rows in iter(lambda: list(itertools.islice(rows_of, 10_000)), []):
+            for rows in iter(lambda rows_of=rows_of: list(itertools.islice(rows_of, 10_000)), []):
                 handle.write(("" if first else ",") + dumps(rows)[1:-1])
                 first = False
             handle.write("]")
@@ -125,11 +125,13 @@ def write_json(data: GraphData, path: Path) -> None:
 def read_json(build_dir: Path) -> GraphData:
     path = build_dir / FILENAME
     if not path.is_file():
-        raise BuildNotFoundError(f"{build_dir}: no kgraph build here (no {FILENAME}); run `kgraph build ... -o {build_dir}` first")
+        raise BuildNotFoundError(f"{build_dir}: no kgraph build here (no {FILENAME}); "
+                                 f"run `kgraph build ... -o {build_dir}` first")
     try:
         obj = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise BuildNotFoundError(f"{path}: not a kgraph build file ({exc})") from None
     if obj.get("format") != FORMAT_VERSION:
-        raise BuildNotFoundError(f"{path}: written by another kgraph version (format {obj.get('format')!r}); rebuild it")
+        raise BuildNotFoundError(f"{path}: written by another kgraph version (format {obj.get('format')!r}); "
+                                 "rebuild it")
     return from_json(obj)

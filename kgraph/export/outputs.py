@@ -122,11 +122,11 @@ class ForkedCall:
 def _call_and_send(send: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
     try:
         outcome: tuple[bool, Any] = (True, fn(*args))
-    except BaseException as error:  # noqa: BLE001  (every failure goes back to the parent)
+    except BaseException as error:  # every failure goes back to the parent
         outcome = (False, error)
     try:
         send.send(outcome)
-    except Exception:  # noqa: BLE001  (an error that does not pickle goes back as text)
+    except Exception:  # an error that does not pickle goes back as text
         send.send((False, KGraphError(f"{type(outcome[1]).__name__}: {outcome[1]}")))
     finally:
         send.close()

@@ -40,7 +40,8 @@ def read_text_records(path: Path, problems: list[InputError]) -> list[TextRecord
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
             problems.append(InputError("no 'text' string in this record, line skipped", path, number))
             continue
-        gold = tuple((e["start"], e["end"], e["label"]) for e in obj.get("entities", []) if isinstance(e, dict) and {"start", "end", "label"} <= e.keys())
+        gold = tuple((e["start"], e["end"], e["label"]) for e in obj.get("entities", [])
+                     if isinstance(e, dict) and {"start", "end", "label"} <= e.keys())
         records.append(TextRecord(number, str(obj.get("id", number)), obj["text"], gold))
     return records
 
@@ -50,6 +51,6 @@ def annotate(records: Iterable[TextRecord], nlp: Language, batch_size: int = 32)
     records = list(records)
     docs = nlp.pipe((r.text for r in records), batch_size=batch_size)
     for record, doc in zip(records, docs):
-        group = doc.spans["model"] if "model" in doc.spans else []
+        group = doc.spans.get("model", [])
         entities = [{"start": s.start_char, "end": s.end_char, "label": s.label_, "text": s.text} for s in group]
         yield {"id": record.id, "entities": entities}

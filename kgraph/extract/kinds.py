@@ -57,7 +57,8 @@ def guess_kind(phrase: str) -> EntityKind | None:
     return None
 
 
-_DATASET_CUES = frozenset("dataset datasets corpus corpora benchmark benchmarks treebank database databases data".split())
+_DATASET_CUES = frozenset(
+    "dataset datasets corpus corpora benchmark benchmarks treebank database databases data".split())
 
 
 def refine_kind(label: str, kind: EntityKind, text: str) -> EntityKind:
@@ -70,7 +71,8 @@ def refine_kind(label: str, kind: EntityKind, text: str) -> EntityKind:
 
     >>> refine_kind("Material", EntityKind.DATASET, "KITTI"), refine_kind("Material", EntityKind.DATASET, "medicine")
     (<EntityKind.DATASET: 'Dataset'>, <EntityKind.CONCEPT: 'Concept'>)
-    >>> refine_kind("Metric", EntityKind.METRIC, "MMLU benchmark"), refine_kind("Metric", EntityKind.METRIC, "benchmark")
+    >>> (refine_kind("Metric", EntityKind.METRIC, "MMLU benchmark"),
+    ...  refine_kind("Metric", EntityKind.METRIC, "benchmark"))
     (<EntityKind.DATASET: 'Dataset'>, <EntityKind.METRIC: 'Metric'>)
     """
     words = text.replace("-", " ").split()
@@ -80,7 +82,8 @@ def refine_kind(label: str, kind: EntityKind, text: str) -> EntityKind:
         return EntityKind.DATASET  # "MMLU benchmark"; a bare "benchmark" keeps the model's kind
     if label != "Material":
         return kind
-    named = any(w[:1].isupper() or any(c.isdigit() for c in w) for w in words[1:]) or words[0][1:] != words[0][1:].lower()
+    named = (any(w[:1].isupper() or any(c.isdigit() for c in w) for w in words[1:])
+             or words[0][1:] != words[0][1:].lower())
     if named or any(w.lower() in _DATASET_CUES for w in words):
         return EntityKind.DATASET
     return EntityKind.CONCEPT

@@ -82,7 +82,8 @@ def check_tier(tier: str | None) -> str:
     return tier
 
 
-def build_pipeline(tier: str | None = None, *, gazetteer: bool = True, model_only: bool = False, threads: int = 1) -> Language:
+def build_pipeline(tier: str | None = None, *, gazetteer: bool = True, model_only: bool = False,
+                   threads: int = 1) -> Language:
     """A spaCy pipeline that writes ``doc.spans["kgraph"]``.
 
     Parameters
@@ -129,7 +130,7 @@ def build_pipeline(tier: str | None = None, *, gazetteer: bool = True, model_onl
 
 def doc_mentions(doc: Doc, paper_id: str, field: Field) -> list[Mention]:
     """The selected spans of a processed Doc as Mentions with offsets and sentence index."""
-    group = doc.spans[SELECTED] if SELECTED in doc.spans else []
+    group = doc.spans.get(SELECTED, [])
     if not group:
         return []
     # sentence starts only; a sentence's Span is made for the sentences that hold a

@@ -42,7 +42,8 @@ class Scores:
 Span = tuple[int, int, str]
 
 
-def score(gold: Mapping[str, Iterable[Span]], pred: Mapping[str, Iterable[Span]], labels: set[str] | None = None) -> Scores:
+def score(gold: Mapping[str, Iterable[Span]], pred: Mapping[str, Iterable[Span]],
+          labels: set[str] | None = None) -> Scores:
     """Micro-averaged scores over documents.
 
     ``gold`` and ``pred`` map a document id to its (start, end, label) spans; documents
@@ -77,7 +78,9 @@ def score(gold: Mapping[str, Iterable[Span]], pred: Mapping[str, Iterable[Span]]
 
 
 def format_scores(scores: Scores, title: str) -> list[str]:
-    lines = [f"{title}", f"  strict (span+label): {scores.strict}  (gold {scores.strict.gold}, predicted {scores.strict.predicted}, correct {scores.strict.tp})",
+    lines = [f"{title}",
+             f"  strict (span+label): {scores.strict}  (gold {scores.strict.gold}, "
+             f"predicted {scores.strict.predicted}, correct {scores.strict.tp})",
              f"  span only          : {scores.span}"]
     for label, prf in scores.per_label.items():
         lines.append(f"    {label:<20} {prf}  (gold {prf.gold})")

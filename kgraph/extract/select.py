@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
 from .base import EXTRACTORS, SELECTED, kind_of

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import chain
+from itertools import chain, pairwise
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +36,7 @@ from tokenizers import Tokenizer
 
 from ..errors import OptionError
 from .base import set_candidates
-from .bio import SpanTuple, allowed_transitions, bio_spans, viterbi_bio, viterbi_bio_batch  # noqa: F401  (re-exported)
+from .bio import SpanTuple, allowed_transitions, bio_spans, viterbi_bio, viterbi_bio_batch
 
 __all__ = [
     "DEFAULT_MODEL_DIR",
@@ -272,7 +272,7 @@ class OnnxTagger:
             ids_all, counts = ids_all[keep], np.minimum(counts, budget)
             offsets = np.concatenate(([0], np.cumsum(counts)))
         per_word = counts.tolist()
-        plan = plan_units([per_word[a:b] for a, b in zip(firsts_of[:-1], firsts_of[1:])],
+        plan = plan_units([per_word[a:b] for a, b in pairwise(firsts_of)],
                           self.max_length, groups, self.pack)
         # (segments, input ids, first-piece position of every word in segment order)
         units: list[tuple[Unit, np.ndarray, np.ndarray]] = []

@@ -36,7 +36,8 @@ def build_networkx(
     for paper in papers:
         graph.add_node(paper.id, type=PAPER, label=paper.title, year=paper.year, url=paper.url)
     for entity in entities:
-        graph.add_node(entity_node(entity.id), type=entity.kind.value, label=entity.label, alt_labels=list(entity.alt_labels))
+        graph.add_node(entity_node(entity.id), type=entity.kind.value, label=entity.label,
+                       alt_labels=list(entity.alt_labels))
     for (paper_id, entity_id), count in Counter(mention_pairs).items():
         graph.add_edge(paper_id, entity_node(entity_id), type="mentions", count=count)
     for link in links:

@@ -84,7 +84,8 @@ def canonical(membership: Sequence[int]) -> list[int]:
     return [new[c] for c in membership]
 
 
-def _leiden(n: int, edges: Sequence[tuple[int, int]], weights: Sequence[float], seed: int, resolution: float) -> list[int]:
+def _leiden(n: int, edges: Sequence[tuple[int, int]], weights: Sequence[float], seed: int,
+            resolution: float) -> list[int]:
     import igraph as ig
 
     graph = ig.Graph(n=n, edges=list(edges))
@@ -100,12 +101,14 @@ def _leiden(n: int, edges: Sequence[tuple[int, int]], weights: Sequence[float], 
     return list(parts.membership)
 
 
-def _louvain(n: int, edges: Sequence[tuple[int, int]], weights: Sequence[float], seed: int, resolution: float) -> list[int]:
+def _louvain(n: int, edges: Sequence[tuple[int, int]], weights: Sequence[float], seed: int,
+             resolution: float) -> list[int]:
     graph = nx.Graph()
     graph.add_nodes_from(range(n))
     graph.add_weighted_edges_from((u, v, w) for (u, v), w in zip(edges, weights))
     membership = [0] * n
-    for c, part in enumerate(nx.community.louvain_communities(graph, weight="weight", resolution=resolution, seed=seed)):
+    parts = nx.community.louvain_communities(graph, weight="weight", resolution=resolution, seed=seed)
+    for c, part in enumerate(parts):
         for node in part:
             membership[node] = c
     return membership

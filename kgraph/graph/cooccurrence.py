@@ -13,7 +13,6 @@ from collections.abc import Collection, Mapping
 
 from ..model import Entity, EntityKind
 
-
 MIN_PAPERS = 10
 """Co-occurrences are materialised for entities in at least this many papers. Below it
 the canned queries count them live from ``kg:mentions``, which costs about what reading
@@ -121,5 +120,6 @@ def top_cooccurring(
                 of_kind = order[kind_column[others[order]] == kinds.index(partner)][:top]
                 chosen = np.union1d(chosen, of_kind)
                 chosen = chosen[np.lexsort((others[chosen], -shared[chosen]))]
-            result[entities[i]] = [(entities[j], int(n)) for j, n in zip(others[chosen].tolist(), shared[chosen].tolist())]
+            result[entities[i]] = [(entities[j], int(n))
+                                   for j, n in zip(others[chosen].tolist(), shared[chosen].tolist())]
     return result

@@ -23,12 +23,12 @@ from urllib.parse import quote as percent_encode
 
 import pyoxigraph as ox
 
-from ..version import __version__
 from ..graph.data import GraphData
-from ..model import EntityKind, Mention, Paper, SourceRef
+from ..model import EntityKind, Mention, Paper, SourceRef  # noqa: F401 - SourceRef is used by the doctests
 from ..readers.ids import normalise_arxiv, normalise_doi
-from .namespaces import DATA, KG, PREFIXES, entity_iri, link_iri, mention_iri_under, paper_iri
 from ..text.labels import lookup_label
+from ..version import __version__
+from .namespaces import DATA, KG, PREFIXES, entity_iri, link_iri, mention_iri_under, paper_iri
 
 _INT = "^^xsd:integer"
 _DOUBLE = "^^xsd:double"
@@ -148,7 +148,8 @@ def keyed_blocks(data: GraphData, reuse: Reuse | None = None) -> Iterator[Block]
         indices = mentions_of.get(paper.id, ())
         signature = None
         if reuse is not None:
-            signature = paper_signature(paper, [data.mentions[i] for i in indices], [data.mention_entity[i] for i in indices])
+            signature = paper_signature(paper, [data.mentions[i] for i in indices],
+                                        [data.mention_entity[i] for i in indices])
             turtle = reuse(graph, signature)
             if turtle is not None:
                 yield Block(graph, graph, [], signature, turtle)
@@ -382,7 +383,7 @@ def write_turtle(data: GraphData, *, turtle: Path | None = None, trig: Path | No
     block and its Turtle (a rebuild compares them with the last build's); ``reuse`` is handed to
     :func:`keyed_blocks`.
     """
-    handles: dict[str, IO[str]] = {kind: open(path, "w", encoding="utf-8", newline="\n")
+    handles: dict[str, IO[str]] = {kind: open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed below
                                    for kind, path in (("ttl", turtle), ("trig", trig)) if path is not None}
     if tee is not None:
         handles["tee"] = tee

@@ -41,7 +41,8 @@ STATE_GRAPH = f"{DATA}graph/state"
 _TOKEN = f"{PREFIXES['kg']}blocksToken"
 _LAYOUT = "2"  # of the table: 2 added paper signatures and keeps each block as Turtle
 _META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
-_BLOCKS = "CREATE TABLE IF NOT EXISTS rdf_blocks (key TEXT PRIMARY KEY, digest BLOB NOT NULL, signature BLOB, body BLOB NOT NULL)"
+_BLOCKS = ("CREATE TABLE IF NOT EXISTS rdf_blocks "
+           "(key TEXT PRIMARY KEY, digest BLOB NOT NULL, signature BLOB, body BLOB NOT NULL)")
 _PROLOGUE_DIGEST = hashlib.blake2b(HEADER.encode(), digest_size=8).hexdigest()
 _BATCH = 5_000  # changed blocks compared per round trip to the table
 
@@ -110,8 +111,10 @@ class BlockLog:
         try:
             self._db = sqlite3.connect(path)
             self._db.execute(_META)
-            meta = dict(self._db.execute("SELECT key, value FROM meta WHERE key IN ('rdf_token', 'rdf_prologue', 'rdf_layout')"))
-            if meta.get("rdf_layout") != _LAYOUT:  # an older kgraph's table: start it again (the store is loaded afresh)
+            meta = dict(self._db.execute(
+                "SELECT key, value FROM meta WHERE key IN ('rdf_token', 'rdf_prologue', 'rdf_layout')"))
+            # an older kgraph's table: start it again (the store is loaded afresh)
+            if meta.get("rdf_layout") != _LAYOUT:
                 with self._db:
                     self._db.execute("DROP TABLE IF EXISTS rdf_blocks")
                     self._db.execute("DELETE FROM meta WHERE key = 'rdf_token'")
@@ -125,7 +128,8 @@ class BlockLog:
         self.token = secrets.token_hex(16)
         self._full = True
         self._old: dict[str, tuple[bytes, bytes | None]] = {}  # key -> (digest, signature) of the last build
-        self._pending: list[tuple[str, bytes, bytes | None, bytes, list[str]]] = []  # (key, digest, signature, zlib'd Turtle, lines)
+        # (key, digest, signature, zlib'd Turtle, lines)
+        self._pending: list[tuple[str, bytes, bytes | None, bytes, list[str]]] = []
         self._resigned: list[tuple[bytes | None, str]] = []  # unchanged blocks whose signature changed
         self.removed: list[str] = []
         self.added: list[str] = []
@@ -183,7 +187,7 @@ class BlockLog:
             return
         if not self._full:
             old = self._bodies([key for key, *_rest in pending])
-            for key, _digest_, _signature, _body, lines in pending:
+            for key, _digest, _signature, _body, lines in pending:
                 before, new = set(old.get(key, ())), set(lines)
                 self.removed.extend(before - new)
                 self.added.extend(new - before)

@@ -39,7 +39,6 @@ from ..text.labels import lookup_label
 from .namespaces import PREFIXES
 from .store import QueryResult, run_query
 
-
 _PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*=\s*([^|]*?)\s*\|\s*([^|]*?)\s*(?:\|\s*(text|lower|class|int)\s*)?$")
 _INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 CLASSES = ("Method", "Dataset", "Task", "Metric", "Concept", "Paper")
@@ -89,7 +88,8 @@ class CannedQuery:
         known = {p.name: p for p in self.params}
         unknown = sorted(set(values) - set(known))
         if unknown:
-            raise QueryError(f"query {self.name!r} has no parameter {unknown[0]!r}; it takes: {', '.join(known) or 'none'}")
+            raise QueryError(f"query {self.name!r} has no parameter {unknown[0]!r}; "
+                             f"it takes: {', '.join(known) or 'none'}")
         text = self.text.replace(THRESHOLD, str(int(threshold))) if self.needs_threshold else self.text
         bound: dict[str, ox.Literal | ox.NamedNode] = {}
         for param in self.params:
@@ -113,7 +113,7 @@ class CannedQuery:
         for name, term in bound.items():
             # the term in N-Triples syntax as pyoxigraph writes it: quotes, backslashes and
             # newlines escaped, so it is one SPARQL token whatever the value holds
-            text = re.sub(rf"[?$]{name}\b", lambda _: str(term), text)
+            text = re.sub(rf"[?$]{name}\b", lambda _, term=term: str(term), text)
         return text
 
 

@@ -84,7 +84,8 @@ class _Client:
 
     def request(self, method: str, params: str = "", body: bytes | None = None,
                 headers: dict[str, str] | None = None) -> tuple[int, bytes]:
-        target = self.path + "?" + "&".join(p for p in (self.query, params) if p) if (self.query or params) else self.path
+        target = (self.path + "?" + "&".join(p for p in (self.query, params) if p) if (self.query or params)
+                  else self.path)
         for attempt in (1, 2):  # a kept-alive connection the server closed: reconnect once
             try:
                 self.connection.request(method, target, body=body, headers=headers or {})

@@ -72,7 +72,8 @@ def open_store(build_dir: Path) -> ox.Store:
             raise BuildNotFoundError(f"{store_path}: cannot open the store ({exc})") from None
     turtle = build_dir / "graph.ttl" if build_dir.is_dir() else build_dir
     if not turtle.is_file():
-        raise BuildNotFoundError(f"{build_dir}: no kgraph build here (no {STORE_DIR}/ or graph.ttl); run `kgraph build` first")
+        raise BuildNotFoundError(f"{build_dir}: no kgraph build here (no {STORE_DIR}/ or graph.ttl); "
+                                 "run `kgraph build` first")
     store = ox.Store()
     store.bulk_load(path=str(turtle), format=ox.RdfFormat.TURTLE)
     return store

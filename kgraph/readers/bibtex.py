@@ -53,7 +53,8 @@ def bibtex_entries(text: str, source: str) -> Records:
         line = block.start_line + 1
         recovered = getattr(block, "ignore_error_block", None)
         if isinstance(block, DuplicateFieldKeyBlock) and isinstance(recovered, Entry):
-            blocks.append((line, Notice(f"entry {recovered.key!r} repeats a field; the first value is read", source, line)))
+            blocks.append((line, Notice(f"entry {recovered.key!r} repeats a field; the first value is read",
+                                        source, line)))
             blocks.append((line, _fields(recovered)))
         elif isinstance(recovered, Entry):  # duplicate entry key: a different record, read it too
             blocks.append((line, _fields(recovered)))
@@ -81,7 +82,8 @@ def bibtex_paper(fields: dict[str, str], source: SourceRef) -> Paper:
         When the entry has no title or no abstract.
     """
     doi = _get(fields, "doi")
-    arxiv = _get(fields, "eprint") if (fields.get("archiveprefix", "").lower() == "arxiv" or "arxiv" in fields.get("journal", "").lower()) else None
+    on_arxiv = fields.get("archiveprefix", "").lower() == "arxiv" or "arxiv" in fields.get("journal", "").lower()
+    arxiv = _get(fields, "eprint") if on_arxiv else None
     if arxiv is None and doi and (match := _ARXIV_DOI.match(doi.strip())):
         arxiv = match.group(1)
     authors = _get(fields, "author")
@@ -92,7 +94,7 @@ def bibtex_paper(fields: dict[str, str], source: SourceRef) -> Paper:
         year=_get(fields, "year", "date"),
         authors=tuple(n for n in (display_name(a) for a in _AND.split(authors or "")) if n),
         doi=doi,
-        arxiv_id=arxiv if arxiv and not doi else arxiv,
+        arxiv_id=arxiv,
         url=_get(fields, "url"),
         venue=_get(fields, "journal", "booktitle", "journaltitle", "series"),
     )

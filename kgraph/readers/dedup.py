@@ -34,7 +34,8 @@ def _compatible(kept: Paper, other: Paper) -> bool:
     if kept.year is None or other.year is None or kept.year == other.year:
         return True
     return bool((kept.doi and other.doi and normalise_doi(kept.doi) == normalise_doi(other.doi))
-                or (kept.arxiv_id and other.arxiv_id and normalise_arxiv(kept.arxiv_id) == normalise_arxiv(other.arxiv_id)))
+                or (kept.arxiv_id and other.arxiv_id
+                    and normalise_arxiv(kept.arxiv_id) == normalise_arxiv(other.arxiv_id)))
 
 
 def _richer(a: str | None, b: str | None) -> str | None:

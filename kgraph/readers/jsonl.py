@@ -104,12 +104,14 @@ def _convert(mapping: Mapping[str, str] | None, schema: str | None) -> Converter
     return SCHEMAS[schema] if schema else partial(paper_from_record, mapping=mapping)
 
 
-def read_jsonl(path: Path, report: ReadReport, mapping: Mapping[str, str] | None = None, schema: str | None = None) -> Iterator[Paper]:
+def read_jsonl(path: Path, report: ReadReport, mapping: Mapping[str, str] | None = None,
+               schema: str | None = None) -> Iterator[Paper]:
     """Yield one Paper per valid line; bad lines are reported with their number and skipped."""
     return read_records(path, report, json_lines, _convert(mapping, schema))
 
 
-def read_json(path: Path, report: ReadReport, mapping: Mapping[str, str] | None = None, schema: str | None = None) -> Iterator[Paper]:
+def read_json(path: Path, report: ReadReport, mapping: Mapping[str, str] | None = None,
+              schema: str | None = None) -> Iterator[Paper]:
     """Yield the Papers of a JSON document (object, array or API page), or of JSON Lines."""
     return read_records(path, report, json_document, _convert(mapping, schema))
 

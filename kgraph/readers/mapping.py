@@ -28,7 +28,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "doi": ("doi", "di", "item doi"),
     "arxiv_id": ("arxiv id", "arxiv", "arxivid", "eprint", "abs"),
     "url": ("url", "link", "pdf link", "pdf", "landing page"),
-    "venue": ("venue", "journal", "source title", "publication title", "source", "so", "journal ref", "booktitle", "publication"),
+    "venue": ("venue", "journal", "source title", "publication title", "source", "so", "journal ref", "booktitle",
+              "publication"),
 }
 
 

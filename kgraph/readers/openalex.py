@@ -85,6 +85,7 @@ def openalex_paper(record: Any, source: SourceRef) -> Paper:
         doi=record.get("doi") or nested(record, "ids", "doi"),
         arxiv_id=_arxiv_from_locations(record),
         url=nested(record, "primary_location", "landing_page_url") or work_id,
-        venue=nested(record, "primary_location", "source", "display_name") or nested(record, "host_venue", "display_name"),
+        venue=(nested(record, "primary_location", "source", "display_name")
+               or nested(record, "host_venue", "display_name")),
         given_id=f"openalex:{work_id.rsplit('/', 1)[-1]}" if isinstance(work_id, str) and work_id else None,
     )

@@ -86,4 +86,5 @@ def read_seed_page(path: Path, report: ReadReport) -> Iterator[Paper]:
     if pending is not None:
         report.problem(InputError(f"title without abstract, skipped: {pending[1][:80]!r}", source, pending[0]))
     if not seen_any:
-        report.problem(InputError("no papers found (the file is empty or holds only page furniture)", source), skipped=0)
+        report.problem(InputError("no papers found (the file is empty or holds only page furniture)", source),
+                       skipped=0)

@@ -28,7 +28,8 @@ def _name(author: Any) -> str:
     if isinstance(author.get("name"), str):
         return author["name"]
     middle = author.get("middle")
-    parts = [author.get("first"), *(middle if isinstance(middle, list) else [middle]), author.get("last"), author.get("suffix")]
+    parts = [author.get("first"), *(middle if isinstance(middle, list) else [middle]), author.get("last"),
+             author.get("suffix")]
     return " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
 
 

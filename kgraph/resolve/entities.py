@@ -19,7 +19,6 @@ Steps, each recorded as a merge reason on the entity:
 from __future__ import annotations
 
 import functools
-
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -215,16 +214,16 @@ def corpus_acronyms(
         for long in longs:
             senses[sense_key(long)].append(long)
         for members in senses.values():
-            best = max(members, key=lambda l: (longs[l], l))
+            best = max(members, key=lambda form: (longs[form], form))
             for long in members:
                 if long != best:
                     variants[long] = best
-        support = sorted(((sum(longs[l] for l in m), key) for key, m in senses.items()), reverse=True)
+        support = sorted(((sum(longs[form] for form in m), key) for key, m in senses.items()), reverse=True)
         top_count, top_sense = support[0]
         if len(senses) == 1 or top_count >= DOMINANT_SHARE * sum(n for n, _ in support):
-            unique[short] = max(senses[top_sense], key=lambda l: (longs[l], l))
+            unique[short] = max(senses[top_sense], key=lambda form: (longs[form], form))
         else:
-            ambiguous[short] = tuple(sorted(max(m, key=lambda l: (longs[l], l)) for m in senses.values()))
+            ambiguous[short] = tuple(sorted(max(m, key=lambda form: (longs[form], form)) for m in senses.values()))
     return unique, ambiguous, variants
 
 

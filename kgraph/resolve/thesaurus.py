@@ -58,7 +58,8 @@ def read_thesaurus(path: Path) -> tuple[Thesaurus, list[InputError]]:
         if number == 1 and tuple(c.strip().lower() for c in cells) == HEADER:
             continue
         if len(cells) != 2:
-            problems.append(InputError(f"expected 2 tab-separated columns (label, replace by), found {len(cells)}: {line[:60]!r}", path, number))
+            problems.append(InputError(f"expected 2 tab-separated columns (label, replace by), "
+                                       f"found {len(cells)}: {line[:60]!r}", path, number))
             continue
         label, replacement = tidy_label(cells[0]), tidy_label(cells[1])
         key = normalise_label(label)
@@ -66,7 +67,8 @@ def read_thesaurus(path: Path) -> tuple[Thesaurus, list[InputError]]:
             problems.append(InputError("empty label", path, number))
             continue
         if key in replacements and replacements[key] != replacement:
-            problems.append(InputError(f"{label!r} is listed twice with different replacements; the first one is kept", path, number))
+            problems.append(InputError(f"{label!r} is listed twice with different replacements; the first one is kept",
+                                       path, number))
             continue
         replacements[key] = replacement
     return Thesaurus(replacements), problems

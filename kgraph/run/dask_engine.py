@@ -35,8 +35,8 @@ from spacy.language import Language
 
 from ..cache import decode_mentions, encode_mentions
 from ..errors import KGraphError, MissingExtraError
-from ..model import Mention, Paper
 from ..extract.pipeline import build_pipeline
+from ..model import Mention, Paper
 from .local import PaperText, paper_mentions, usable_cpus
 
 __all__ = ["SHARD_DIR", "extract_on_dask", "partition", "read_shard", "require_dask", "write_shard"]

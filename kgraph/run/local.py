@@ -30,7 +30,7 @@ from ..errors import OptionError
 from ..extract.pipeline import build_pipeline, doc_mentions
 from ..model import Field, Mention, Paper
 
-__all__ = ["Processes", "PipelineSpec", "extract_mentions", "pipeline_spec", "resolve_processes"]
+__all__ = ["PipelineSpec", "Processes", "extract_mentions", "pipeline_spec", "resolve_processes"]
 
 #: ``"auto"`` or a number of worker processes (1 = in this process, no pool).
 Processes = int | str

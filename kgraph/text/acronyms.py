@@ -72,7 +72,8 @@ def match_long_form(short: str, before: str) -> int | None:
     start = i + 1
     # extend to the start of the word the first letter is in, hyphenated prefixes included
     # ("Self-Supervised Learning (SSL)" must not become "Supervised Learning")
-    while start > 0 and (before[start - 1].isalnum() or (before[start - 1] == "-" and start > 1 and before[start - 2].isalnum())):
+    while start > 0 and (before[start - 1].isalnum()
+                         or (before[start - 1] == "-" and start > 1 and before[start - 2].isalnum())):
         start -= 1
     return start
 
@@ -109,7 +110,8 @@ def _initials_match(short: str, window: str) -> int | None:
     (AANL)" would lose its first word to the 'a' inside "adaptive"; when every letter of the
     short form starts a word, those words are the long form.
     """
-    letters = [c.lower() for c in short.rstrip("s") if c.isalnum()] if short.endswith("s") and short[:-1].isupper() else [c.lower() for c in short if c.isalnum()]
+    letters = ([c.lower() for c in short.rstrip("s") if c.isalnum()] if short.endswith("s") and short[:-1].isupper()
+               else [c.lower() for c in short if c.isalnum()])
     words = list(re.finditer(r"[^\W_]+", window))
     if len(letters) < 2 or len(words) < len(letters):
         return None

@@ -17,7 +17,8 @@ import unicodedata
 from .markup import drop_latex_markup
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]")
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"', "`": "'"})
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"',
+                         "`": "'"})
 _SPACE = re.compile(r"\s+")
 _EDGE_PUNCT = " \t.,;:!?\"'-"
 _INVARIANT_PLURALS = {"series", "species", "analysis", "basis", "axis", "thesis", "hypothesis", "physics",
@@ -46,9 +47,9 @@ def _strip_edges(text: str) -> str:
         text = text.strip(_EDGE_PUNCT)
         if text.endswith(")") and text.count("(") >= text.count(")"):
             break
-        if text.endswith(("(", ")", "[", "]")) or text.startswith(("(", ")", "[", "]")):
-            if text.count("(") != text.count(")") or text.count("[") != text.count("]"):
-                text = text.strip("()[]")
+        if (text.endswith(("(", ")", "[", "]")) or text.startswith(("(", ")", "[", "]"))) and (
+                text.count("(") != text.count(")") or text.count("[") != text.count("]")):
+            text = text.strip("()[]")
         if text == before:
             break
     return text

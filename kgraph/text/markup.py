@@ -13,14 +13,16 @@ import re
 import unicodedata
 
 # Block-level tags separate words; inline tags (<i>, <sub>) do not.
-_BLOCK_TAG = re.compile(r"</?(?:[\w-]+:)?(?:p|div|br|sec|title|list|list-item|li|ul|ol|h\d|abstract|table|tr|td)\b[^<>]*>", re.I)
+_BLOCK_TAG = re.compile(r"</?(?:[\w-]+:)?(?:p|div|br|sec|title|list|list-item|li|ul|ol|h\d|abstract|table|tr|td)"
+                        r"\b[^<>]*>", re.I)
 _ANY_TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
 _HEADING_TAG = re.compile(r"<(?:[\w-]+:)?title>\s*(?:abstract|summary)\s*</(?:[\w-]+:)?title>", re.I)
 _ABSTRACT_HEADING = re.compile(r"^(?:abstract|summary)\s*[:.\-–—]\s*(?=\S)", re.I)
 
 # LaTeX accent commands -> Unicode combining marks (NFC composes them afterwards).
 _ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304", ".": "\u0307",
-            "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328", "r": "\u030a", "d": "\u0323", "b": "\u0331"}
+            "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328", "r": "\u030a", "d": "\u0323",
+            "b": "\u0331"}
 _LETTERS = {"ss": "ß", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å",
             "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ"}
 _ACCENT_CMD = re.compile(r"""\{?\\(['`^"~=.])\s*(?:\{(\\?[A-Za-z]?)\}|(\\?[A-Za-z]))\}?"""
