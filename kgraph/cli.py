@@ -7,15 +7,22 @@ only for errors (or warnings with ``--strict``).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from .errors import KGraphError
+from .errors import InputError, KGraphError
 from .version import __version__
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from .extract.annotate import TextRecord
+    from .graph.data import GraphData
 
 app = typer.Typer(
     name="kgraph",
@@ -115,7 +122,7 @@ def build(
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       console=err, transient=True, disable=not err.is_terminal) as bar:
 
-            def progress(name: str, total: int):
+            def progress(name: str, total: int) -> Callable[[], None]:
                 task = bar.add_task(name, total=total)
                 return lambda: bar.advance(task)
 
@@ -162,7 +169,7 @@ def build(
         raise typer.Exit(1)
 
 
-def _print_counts(data) -> None:
+def _print_counts(data: GraphData) -> None:
     from collections import Counter
 
     kinds = Counter(e.kind.value for e in data.entities)
@@ -219,11 +226,13 @@ def query(
             if name is not None:
                 text = bind_canned(name, values, partial(remote_query, endpoint))
             else:
+                assert sparql is not None  # either a query or --name, checked above
                 text = sys.stdin.read() if sparql == "-" else sparql
             result = remote_query(endpoint, text)
         elif name is not None:
             result = run_canned(open_store(graph), name, values)
         else:
+            assert sparql is not None  # either a query or --name, checked above
             result = run_query(open_store(graph), sys.stdin.read() if sparql == "-" else sparql)
     except KGraphError as exc:
         raise _fail(exc) from None
@@ -242,7 +251,7 @@ def push(
     build_dir: Annotated[Path, typer.Argument(help="A build folder (with graph.trig).")] = DEFAULT_DIR,
     endpoint: Annotated[str, typer.Option(
         help="The server's SPARQL 1.1 Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph) or "
-             "http://host:3030/ds/data (Fuseki).")] = ...,
+             "http://host:3030/ds/data (Fuseki).")] = ...,  # type: ignore[assignment]  # typer: ... = required
     timeout: Annotated[float, typer.Option(help="Seconds to wait for each request.")] = 60.0,
 ) -> None:
     """Load a build into an external SPARQL store, one named graph per paper.
@@ -373,7 +382,7 @@ def serve(
         raise KeyboardInterrupt  # `kill` stops the server as cleanly as Ctrl-C: workers included
 
     signal.signal(signal.SIGTERM, _stop)
-    bound_host, bound_port = server.server_address[:2]
+    bound_host, bound_port = cast("tuple[str, int]", server.server_address[:2])  # a TCP server's (host, port)
     out.print(f"SPARQL endpoint: http://{bound_host}:{bound_port}/sparql   "
               f"graph view: http://{bound_host}:{bound_port}/   (Ctrl-C stops)", highlight=False)
     try:
@@ -405,16 +414,16 @@ def view(
     out.print(("opened " if opened else "") + page.as_uri(), highlight=False)
 
 
-def _annotation_nlp(fast: bool, tier: str | None):
+def _annotation_nlp(fast: bool, tier: str | None) -> Language:
     from .extract.pipeline import build_pipeline
 
     return build_pipeline("fast" if fast else (tier or "accurate"), model_only=True)
 
 
-def _text_records(path: Path):
+def _text_records(path: Path) -> tuple[list[TextRecord], list[InputError]]:
     from .extract.annotate import read_text_records
 
-    problems: list = []
+    problems: list[InputError] = []
     records = read_text_records(path, problems)
     for problem in problems:
         err.print(f"[yellow]warning:[/] {problem}", highlight=False)

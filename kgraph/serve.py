@@ -29,6 +29,7 @@ import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from .errors import BuildNotFoundError
@@ -107,14 +108,15 @@ class _Bounded(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data) -> int:
+    def write(self, data: bytes) -> int:  # type: ignore[override]  # pyoxigraph writes bytes
         self.buffer += data
         if len(self.buffer) > self.limit:
             raise ResultTooLarge()
         return len(data)
 
 
-def _worker(store_path: str, requests: mp.Queue, answers: mp.Queue, max_bytes: int) -> None:
+def _worker(store_path: str, requests: mp.Queue[tuple[str, str]], answers: mp.Queue[tuple[int, str, bytes]],
+            max_bytes: int) -> None:
     """Worker process: run queries against the read-only store and send back bytes."""
     import os
 
@@ -144,7 +146,7 @@ def _worker(store_path: str, requests: mp.Queue, answers: mp.Queue, max_bytes: i
                 answers.put((406, "text/plain", f"cannot answer this query as {accept!r}".encode()))
                 continue
             sink = _Bounded(max_bytes)
-            result.serialize(sink, format=fmt)
+            result.serialize(sink, format=fmt)  # type: ignore[arg-type]  # pyoxigraph takes any binary sink
             answers.put((200, chosen[0], bytes(sink.buffer)))
         except ResultTooLarge:
             answers.put((413, "text/plain", f"the result is larger than {max_bytes:,} bytes; add a LIMIT".encode()))
@@ -157,8 +159,8 @@ def _worker(store_path: str, requests: mp.Queue, answers: mp.Queue, max_bytes: i
 class _Worker:
     def __init__(self, store_path: Path, max_bytes: int):
         ctx = mp.get_context("spawn")  # no inherited locks or open stores
-        self.requests: mp.Queue = ctx.Queue()
-        self.answers: mp.Queue = ctx.Queue()
+        self.requests: mp.Queue[tuple[str, str]] = ctx.Queue()
+        self.answers: mp.Queue[tuple[int, str, bytes]] = ctx.Queue()
         self.process = ctx.Process(target=_worker, args=(str(store_path), self.requests, self.answers, max_bytes),
                                    daemon=True)
         self.process.start()
@@ -202,12 +204,12 @@ class QueryPool:
             self.idle.get().stop()
 
 
-def make_handler(pool: QueryPool, html: Path | None, cors: str | None):
+def make_handler(pool: QueryPool, html: Path | None, cors: str | None) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "kgraph"
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, fmt: str, *args) -> None:  # one quiet line per request on stderr
+        def log_message(self, fmt: str, *args: Any) -> None:  # one quiet line per request on stderr
             import sys
 
             sys.stderr.write(f"{self.address_string()} {fmt % args}\n")

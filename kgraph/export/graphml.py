@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..atomic import atomic_path
@@ -53,7 +54,7 @@ def write_graphml(data: GraphData, path: Path) -> None:
     keys |= {("edge", name): f"e{i}" for i, name in enumerate(EDGE_KEYS)}
     membership, names = data.communities.membership, data.communities.names
 
-    def element(tag: str, kind: str, attrs: dict[str, object], ids: str) -> str:
+    def element(tag: str, kind: str, attrs: Mapping[str, object], ids: str) -> str:
         parts = [f"<{tag} {ids}>\n"]
         for name, value in attrs.items():
             if value is None or value == "" or value == ():
@@ -77,7 +78,7 @@ def write_graphml(data: GraphData, path: Path) -> None:
             out.write(f'<key id="{key}" for="{kind}" attr.name="{name}" attr.type="{types[name]}"/>\n')
         out.write('<graph edgedefault="undirected">')
         for paper in data.papers:
-            attrs = {"type": PAPER, "label": paper.title, "year": paper.year, "url": paper.url}
+            attrs: dict[str, object] = {"type": PAPER, "label": paper.title, "year": paper.year, "url": paper.url}
             out.write(element("node", "node", attrs | community(paper.id), f"id={_attr(paper.id)}"))
         for entity in data.entities:
             node = entity_node(entity.id)

@@ -36,7 +36,7 @@ from pyvis.network import Network
 from ..atomic import write_text_atomic
 from ..graph.build import entity_node
 from ..graph.data import GraphData
-from ..model import EntityKind, Field
+from ..model import Entity, EntityKind, Field
 
 COLOURS: dict[str, str] = {
     "Paper": "#5b6b7f",
@@ -93,7 +93,7 @@ def _paper_marks(data: GraphData, index: dict[str, int]) -> dict[str, list[list[
 
 def overview(
     data: GraphData, index: dict[str, int], *, max_nodes: int = OVERVIEW_NODES, per_node: int = 5
-) -> dict[str, list]:
+) -> dict[str, list[Any]]:
     """The overview: the entities that name the largest communities, then the most
     mentioned ones, joined by how many papers mention both (each keeps ``per_node``
     strongest partners).
@@ -171,7 +171,7 @@ def page_payload(data: GraphData, title: str) -> dict[str, Any]:
     """Everything the page reads: nodes, edges as index pairs, paper details, communities."""
     papers_of = data.papers_of_entity
 
-    def single(entity) -> bool:
+    def single(entity: Entity) -> bool:
         return len(papers_of.get(entity.id, ())) <= 1
 
     shown = list(data.entities)
@@ -196,7 +196,7 @@ def page_payload(data: GraphData, title: str) -> dict[str, Any]:
                       "community": membership.get(paper.id, -1)})
     for entity in shown:
         key = entity_node(entity.id)
-        node = {"id": key, "kind": entity.kind.value, "label": entity.label, "size": size(index[key]),
+        node: dict[str, Any] = {"id": key, "kind": entity.kind.value, "label": entity.label, "size": size(index[key]),
                 "community": membership.get(key, -1)}
         if entity.alt_labels:
             node["alt"] = list(entity.alt_labels)

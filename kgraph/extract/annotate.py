@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 
@@ -46,7 +47,7 @@ def read_text_records(path: Path, problems: list[InputError]) -> list[TextRecord
     return records
 
 
-def annotate(records: Iterable[TextRecord], nlp: Language, batch_size: int = 32) -> Iterator[dict]:
+def annotate(records: Iterable[TextRecord], nlp: Language, batch_size: int = 32) -> Iterator[dict[str, Any]]:
     """One output record per input record, entities from the pipeline's ``model`` group."""
     records = list(records)
     docs = nlp.pipe((r.text for r in records), batch_size=batch_size)

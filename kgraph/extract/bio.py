@@ -129,7 +129,8 @@ def viterbi_bio_batch(log_probs: Sequence[np.ndarray], start: np.ndarray, trans:
     return [out[:length, i].copy() for i, length in enumerate(lengths.tolist())]
 
 
-def bio_spans(path: Sequence[int], tags: Sequence[str], probs: np.ndarray | None = None) -> list[SpanTuple]:
+def bio_spans(path: Sequence[int] | np.ndarray, tags: Sequence[str],
+              probs: np.ndarray | None = None) -> list[SpanTuple]:
     """Turn a tag path into spans.
 
     Parameters

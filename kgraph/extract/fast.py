@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import spacy
-from spacy.attrs import SENT_START
+from spacy.attrs import SENT_START  # type: ignore[import-not-found]  # spaCy ships no stub for spacy.attrs
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
@@ -48,8 +49,9 @@ class BioTagDecoder:
 
     def __init__(self, nlp: Language, name: str = "kgraph_bio_tags", tagger: str = "tagger", batch_size: int = 256):
         self.name = name
-        self.model = nlp.get_pipe(tagger).model
-        self.tags = list(nlp.get_pipe(tagger).labels)
+        tagger_pipe: Any = nlp.get_pipe(tagger)  # a trainable pipe (spaCy types get_pipe as Doc -> Doc)
+        self.model = tagger_pipe.model
+        self.tags = list(tagger_pipe.labels)
         self.batch_size = batch_size
         self._start, self._trans = allowed_transitions(self.tags)
         self._inside = np.array([t.startswith("I-") for t in self.tags], dtype=bool)
@@ -99,7 +101,7 @@ class BioTagDecoder:
         return doc
 
     def pipe(self, stream: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
-        for batch in minibatch(stream, batch_size or self.batch_size):
+        for batch in minibatch(stream, batch_size or self.batch_size):  # type: ignore[no-untyped-call]  # unannotated
             self._process(batch)
             yield from batch
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -69,9 +70,10 @@ class GazetteerMatcher:
         by_kind: dict[tuple[bool, EntityKind], list[str]] = {}
         for entry in entries:
             by_kind.setdefault((is_case_sensitive(entry.surface), entry.kind), []).append(entry.surface)
+        tokenizer: Any = nlp.tokenizer  # spaCy's Tokenizer has no stub
         for (case_sensitive, kind), surfaces in by_kind.items():
             matcher = self.exact if case_sensitive else self.folded
-            matcher.add(kind.value, list(nlp.tokenizer.pipe(surfaces)))
+            matcher.add(kind.value, list(tokenizer.pipe(surfaces)))
 
     def _spans(self, doc: Doc) -> Iterator[Span]:
         for matcher in (self.exact, self.folded):

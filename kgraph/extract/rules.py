@@ -7,6 +7,7 @@ Both are thin wrappers: :func:`~kgraph.text.acronyms.find_acronyms` and
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import Matcher
@@ -20,14 +21,16 @@ from .kinds import guess_kind
 
 # A "name" token: capitalised, all-caps or mixed with digits ("ResNet-18", "COCO", "ViT").
 _NAME = {"IS_ALPHA": False, "IS_PUNCT": False, "IS_SPACE": False, "IS_DIGIT": False}
-_NAMEISH = [{"IS_TITLE": True, "IS_STOP": False}, {"IS_UPPER": True, "LENGTH": {">=": 2}, "IS_STOP": False}, _NAME]
+_NAMEISH: list[dict[str, Any]] = [{"IS_TITLE": True, "IS_STOP": False},
+                                   {"IS_UPPER": True, "LENGTH": {">=": 2}, "IS_STOP": False}, _NAME]
 _DATASET_CUES = ["dataset", "datasets", "benchmark", "benchmarks", "corpus", "treebank"]
 
 
-def _dataset_patterns() -> list[list[dict]]:
+def _dataset_patterns() -> list[list[dict[str, Any]]]:
     # "the KITTI dataset", "Yelp business review dataset" (the {0,2} pattern also covers
     # the case with no word in between)
-    patterns = [[token, {"IS_LOWER": True, "OP": "{0,2}"}, {"LOWER": {"IN": _DATASET_CUES}}] for token in _NAMEISH]
+    patterns: list[list[dict[str, Any]]] = [[token, {"IS_LOWER": True, "OP": "{0,2}"}, {"LOWER": {"IN": _DATASET_CUES}}]
+                                            for token in _NAMEISH]
     # "on KITTI and nuScenes", "on CIFAR-100"; once, not once per name pattern: the matcher
     # would find every match three times (same spans, 3x the work)
     patterns.append([{"LOWER": {"IN": ["on", "using"]}}, {"TEXT": {"REGEX": r"^(?=.*[A-Z].*[A-Z0-9])[\w\-]+$"}}])
@@ -62,7 +65,7 @@ class AcronymDefinitions:
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text  # Doc.text joins every token: build it once, not once per pair
         pairs = find_acronyms(text)
-        spans: list[Span] = []
+        spans: list[Span | None] = []
         for pair in pairs:
             kind = guess_kind(pair.long) or EntityKind.CONCEPT
             long_span = doc.char_span(pair.long_start, pair.long_end, label=kind.value, alignment_mode="expand")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,6 @@ def format_scores(scores: Scores, title: str) -> list[str]:
     return lines
 
 
-def spans_of(records: Sequence[dict]) -> dict[str, list[Span]]:
+def spans_of(records: Sequence[dict[str, Any]]) -> dict[str, list[Span]]:
     """``{"id", "entities": [{"start", "end", "label"}]}`` records as a span mapping."""
     return {str(r["id"]): [(e["start"], e["end"], e["label"]) for e in r.get("entities", [])] for r in records}

@@ -33,7 +33,7 @@ class Selector:
     """spaCy component writing ``doc.spans["kgraph"]`` with ``extractors`` and ``scores`` attrs."""
 
     def __call__(self, doc: Doc) -> Doc:
-        candidates = []
+        candidates: list[tuple[str, Span, float]] = []
         for name in EXTRACTORS:
             if name in doc.spans:
                 group = doc.spans[name]

@@ -26,10 +26,11 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, pairwise
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import onnxruntime as ort
-from spacy.attrs import IS_SPACE, ORTH
+from spacy.attrs import IS_SPACE, ORTH  # type: ignore[import-not-found]  # spaCy ships no stub for spacy.attrs
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from tokenizers import Tokenizer
@@ -55,12 +56,15 @@ DEFAULT_MODEL_DIR: Path = Path(__file__).resolve().parent.parent / "models" / "a
 def _softmax(logits: np.ndarray) -> np.ndarray:
     z = logits - logits.max(axis=-1, keepdims=True)
     e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
+    probs: np.ndarray = e / e.sum(axis=-1, keepdims=True)
+    return probs
 
 
 # --------------------------------------------------------------------------- packing
 #: One model input: segments (sentence index, first word, end word) laid out in order.
 Unit = list[tuple[int, int, int]]
+#: A unit ready for the model: its segments, input ids, first-piece position of every word.
+Window = tuple[Unit, np.ndarray, np.ndarray]
 
 
 def plan_units(
@@ -170,7 +174,7 @@ class OnnxTagger:
     ) -> None:
         self.model_dir = Path(model_dir) if model_dir else DEFAULT_MODEL_DIR
         cfg = json.loads((self.model_dir / "config.json").read_text(encoding="utf-8"))
-        self.config: dict = cfg
+        self.config: dict[str, Any] = cfg
         self.tags: list[str] = list(cfg["tags"])
         self.max_length: int = int(cfg.get("max_length", 128))
         self.pack: bool = bool(cfg.get("pack_sentences", False))
@@ -230,11 +234,11 @@ class OnnxTagger:
         np.cumsum([len(p) for p in per_word], out=offsets[1:])
         return np.fromiter(chain.from_iterable(per_word), dtype=np.int64, count=int(offsets[-1])), offsets
 
-    def _batches(self, units: list) -> Iterator[list]:
+    def _batches(self, units: list[Window]) -> Iterator[list[Window]]:
         """Cut length-sorted windows into batches of at most ``batch_size`` sentences and
         ``max_batch_tokens`` padded tokens (big batches of long inputs were slower on one
         core: the activations fall out of cache)."""
-        batch: list = []
+        batch: list[Window] = []
         for u in units:
             width = len(u[1])  # sorted ascending, so this is the padded width
             if batch and (len(batch) >= self.batch_size or (len(batch) + 1) * width > self.max_batch_tokens):
@@ -275,7 +279,7 @@ class OnnxTagger:
         plan = plan_units([per_word[a:b] for a, b in pairwise(firsts_of)],
                           self.max_length, groups, self.pack)
         # (segments, input ids, first-piece position of every word in segment order)
-        units: list[tuple[Unit, np.ndarray, np.ndarray]] = []
+        units: list[Window] = []
         for segs in plan:
             parts, firsts, width = [], [], 1  # position 0 holds [CLS]
             for si, ws, we in segs:
@@ -301,8 +305,8 @@ class OnnxTagger:
             if "token_type_ids" in self._input_names:
                 feed["token_type_ids"] = np.zeros_like(ids)
             logits = self.session.run(None, feed)[0].astype(np.float32)
-            for r, (segs, _, firsts) in enumerate(batch):
-                probs = _softmax(logits[r, firsts])
+            for r, (segs, _, first_pieces) in enumerate(batch):
+                probs = _softmax(logits[r, first_pieces])
                 off = 0
                 for si, ws, we in segs:
                     result[si][ws:we] = probs[off : off + we - ws]

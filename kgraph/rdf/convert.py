@@ -15,20 +15,23 @@ import itertools
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 from urllib.parse import quote as percent_encode
 
 import pyoxigraph as ox
 
 from ..graph.data import GraphData
-from ..model import EntityKind, Mention, Paper, SourceRef  # noqa: F401 - SourceRef is used by the doctests
+from ..model import Entity, EntityKind, Link, Mention, Paper, SourceRef  # noqa: F401 - SourceRef: the doctests
 from ..readers.ids import normalise_arxiv, normalise_doi
 from ..text.labels import lookup_label
 from ..version import __version__
 from .namespaces import DATA, KG, PREFIXES, entity_iri, link_iri, mention_iri_under, paper_iri
+
+if TYPE_CHECKING:
+    import rdflib
 
 _INT = "^^xsd:integer"
 _DOUBLE = "^^xsd:double"
@@ -214,7 +217,7 @@ def triples(data: GraphData) -> Iterator[ox.Triple]:
         yield quad.triple
 
 
-def _paper_triples(data: GraphData, paper, p: str) -> Iterator[str]:
+def _paper_triples(data: GraphData, paper: Paper, p: str) -> Iterator[str]:
     yield f"{p} {A} {KG.Paper}"
     yield f"{p} {A} fabio:ResearchPaper"
     yield f"{p} dcterms:identifier {_lit(paper.id)}"
@@ -240,7 +243,8 @@ def _paper_triples(data: GraphData, paper, p: str) -> Iterator[str]:
         yield f"{p} {mentions} {_ref(entity_iri(entity_id))}"
 
 
-def _entity_triples(data: GraphData, entity, papers_of, ranks, cooccurrences) -> Iterator[str]:
+def _entity_triples(data: GraphData, entity: Entity, papers_of: Mapping[str, Sequence[str]], ranks: Mapping[str, int],
+                    cooccurrences: Mapping[str, Sequence[tuple[str, int]]]) -> Iterator[str]:
     e = _ref(entity_iri(entity.id))
     yield f"{e} {A} {KIND_CLASS[entity.kind]}"
     yield f"{e} {A} skos:Concept"
@@ -268,7 +272,7 @@ def _entity_triples(data: GraphData, entity, papers_of, ranks, cooccurrences) ->
         yield f"{c} {shared_papers} {_int(shared)}"
 
 
-def _mention_triples(paper, iri: str, mention, entity_id: str) -> Iterator[str]:
+def _mention_triples(paper: Paper, iri: str, mention: Mention, entity_id: str) -> Iterator[str]:
     """The annotation of one mention of ``paper``, whose IRI is ``iri``."""
     # W3C Web Annotation, trimmed: mentions are ~65 % of a build's triples, so the
     # optional oa:SpecificResource type, kg:Mention (oa:Annotation + oa:hasBody says it)
@@ -301,7 +305,7 @@ def _mention_triples(paper, iri: str, mention, entity_id: str) -> Iterator[str]:
     yield f"{quote} oa:suffix {_lit(text[mention.end:sent_end])}"
 
 
-def _link_triples(link) -> Iterator[str]:
+def _link_triples(link: Link) -> Iterator[str]:
     node = _ref(link_iri(link.source, link.target))
     a, b = _ref(paper_iri(link.source)), _ref(paper_iri(link.target))
     yield f"{a} {KG.relatedTo} {b}"
@@ -416,7 +420,7 @@ def write_turtle(data: GraphData, *, turtle: Path | None = None, trig: Path | No
                 handle.close()
 
 
-def _flush(handles, buffers) -> None:
+def _flush(handles: Mapping[str, IO[str]], buffers: Mapping[str, list[str]]) -> None:
     for kind, parts in buffers.items():
         handles[kind].write("".join(parts))
         parts.clear()
@@ -438,7 +442,10 @@ def write_rdf(data: GraphData, path: Path, fmt: ox.RdfFormat) -> None:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.close(fd)
         try:
-            write_turtle(data, **{"trig" if source_fmt == ox.RdfFormat.TRIG else "turtle": Path(name)})
+            if source_fmt == ox.RdfFormat.TRIG:
+                write_turtle(data, trig=Path(name))
+            else:
+                write_turtle(data, turtle=Path(name))
             convert_file(Path(name), source_fmt, path, fmt)
         finally:
             os.unlink(name)
@@ -457,7 +464,7 @@ def _prefixes(fmt: ox.RdfFormat) -> dict[str, str] | None:
     return PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
 
 
-def to_rdflib(data: GraphData):
+def to_rdflib(data: GraphData) -> rdflib.Graph:
     """The build as an :class:`rdflib.Graph` (parsed from the Turtle :func:`write_turtle` writes)."""
     import rdflib
 

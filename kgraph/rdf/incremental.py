@@ -30,6 +30,7 @@ import sqlite3
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -63,7 +64,7 @@ def sparql_prologue() -> str:
 def store_token(store: ox.Store) -> str | None:
     """The token a store was written with (``None`` for a store without one)."""
     for quad in store.quads_for_pattern(None, ox.NamedNode(_TOKEN), None, ox.NamedNode(STATE_GRAPH)):
-        return quad.object.value
+        return cast(ox.Literal, quad.object).value  # token_quad writes a Literal
     return None
 
 

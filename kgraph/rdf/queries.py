@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -51,7 +52,7 @@ _OLD_THRESHOLD = 2
 def cooccurrence_threshold(run: Callable[[str], QueryResult]) -> int:
     """The ``kg:cooccurrenceMinPapers`` of a build, through ``run`` (a store or an endpoint)."""
     rows = run("SELECT ?m WHERE { ?build kg:cooccurrenceMinPapers ?m } LIMIT 1").rows
-    return int(rows[0][0]) if rows else _OLD_THRESHOLD
+    return int(cast("int | float | str", rows[0][0])) if rows else _OLD_THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,10 @@ class CannedQuery:
         if unknown:
             raise QueryError(f"query {self.name!r} has no parameter {unknown[0]!r}; "
                              f"it takes: {', '.join(known) or 'none'}")
-        text = self.text.replace(THRESHOLD, str(int(threshold))) if self.needs_threshold else self.text
+        if self.needs_threshold and threshold is not None:  # (a missing one was refused above)
+            text = self.text.replace(THRESHOLD, str(int(threshold)))
+        else:
+            text = self.text
         bound: dict[str, ox.Literal | ox.NamedNode] = {}
         for param in self.params:
             value = values.get(param.name, param.default)
@@ -113,7 +117,7 @@ class CannedQuery:
         for name, term in bound.items():
             # the term in N-Triples syntax as pyoxigraph writes it: quotes, backslashes and
             # newlines escaped, so it is one SPARQL token whatever the value holds
-            text = re.sub(rf"[?$]{name}\b", lambda _, term=term: str(term), text)
+            text = re.sub(rf"[?$]{name}\b", lambda _: str(term), text)  # noqa: B023 - re.sub calls it at once
         return text
 
 

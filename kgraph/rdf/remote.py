@@ -22,6 +22,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
@@ -62,11 +63,11 @@ def named_graphs(trig: Path) -> Iterator[tuple[str, bytes]]:
             raise KGraphError(f"{trig}: a triple outside any named graph ({quad}); rebuild with this kgraph")
         if graph.value != current:
             if current is not None:
-                yield current, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+                yield current, cast(bytes, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
             current, triples = graph.value, []
         triples.append(quad.triple)
     if current is not None:
-        yield current, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        yield current, cast(bytes, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
 
 
 class _Client:
@@ -110,7 +111,7 @@ def _manifest(graphs: dict[str, str]) -> bytes:
     for graph, digest in sorted(graphs.items()):
         triples.append(ox.Triple(root, ox.NamedNode(_HAS_GRAPH), ox.NamedNode(graph)))
         triples.append(ox.Triple(ox.NamedNode(graph), ox.NamedNode(_CONTENT_HASH), ox.Literal(digest)))
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return cast(bytes, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))  # bytes: no output given
 
 
 def _read_manifest(body: bytes) -> dict[str, str]:
@@ -182,7 +183,7 @@ def remote_query(endpoint: str, sparql: str, *, timeout: float = 60.0) -> QueryR
     return QueryResult(columns, rows)
 
 
-def _json_term(binding: dict | None) -> object:
+def _json_term(binding: dict[str, Any] | None) -> object:
     """A SPARQL JSON term as the pyoxigraph term the embedded store would give."""
     if binding is None:
         return None

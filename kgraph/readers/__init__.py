@@ -117,8 +117,8 @@ def parse_format(spec: str | None) -> tuple[str | None, dict[str, str]]:
     """
     if not spec:
         return None, {}
-    name, _, rest = spec.partition(":")
-    name = name.strip().lower() or None
+    head, _, rest = spec.partition(":")
+    name = head.strip().lower() or None
     if name is not None and name not in READERS:
         raise InputError(f"unknown format {name!r}; choose one of {', '.join(sorted(READERS))}")
     mapping: dict[str, str] = {}

@@ -13,7 +13,7 @@ import logging
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import bibtexparser
 from bibtexparser.model import DuplicateFieldKeyBlock, Entry
@@ -41,16 +41,16 @@ def bibtex_entries(text: str, source: str) -> Records:
     logger = logging.getLogger("bibtexparser")
     level, logger.level = logger.level, logging.CRITICAL  # its own messages would repeat ours
     try:
-        library = bibtexparser.parse_string(text)
+        library = bibtexparser.parse_string(text)  # type: ignore[attr-defined]  # re-exported without __all__
     except RecursionError:
         raise InputError("BibTeX nested too deeply", source) from None
     finally:
         logger.setLevel(level)
     blocks: list[tuple[int, Any]] = []
     for entry in library.entries:
-        blocks.append((entry.start_line + 1, _fields(entry)))
+        blocks.append((cast(int, entry.start_line) + 1, _fields(entry)))  # a parsed block knows its line
     for block in library.failed_blocks:
-        line = block.start_line + 1
+        line = cast(int, block.start_line) + 1
         recovered = getattr(block, "ignore_error_block", None)
         if isinstance(block, DuplicateFieldKeyBlock) and isinstance(recovered, Entry):
             blocks.append((line, Notice(f"entry {recovered.key!r} repeats a field; the first value is read",

@@ -34,7 +34,7 @@ def sniff_delimiter(header: str) -> str:
     return max("\t,;", key=unquoted.count)
 
 
-def csv_rows(text: str, source: str) -> Iterator[tuple[int, list[str] | InputError]]:
+def csv_rows(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
     """The header (line 1) and every non-blank row as cell lists, with the line each row starts on.
 
     Raises

@@ -69,8 +69,8 @@ def _items(document: Any) -> list[Any]:
         return document
     if isinstance(document, dict):
         for key in ("results", "data", "works", "papers", "items"):
-            if isinstance(document.get(key), list):
-                return document[key]
+            if isinstance(items := document.get(key), list):
+                return items
     return [document]
 
 

@@ -25,8 +25,8 @@ def _name(author: Any) -> str:
         return author
     if not isinstance(author, dict):
         raise ValueError(f"an author should be an object, got {type(author).__name__}")
-    if isinstance(author.get("name"), str):
-        return author["name"]
+    if isinstance(name := author.get("name"), str):
+        return name
     middle = author.get("middle")
     parts = [author.get("first"), *(middle if isinstance(middle, list) else [middle]), author.get("last"),
              author.get("suffix")]

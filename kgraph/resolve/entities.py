@@ -148,7 +148,7 @@ def acronym_definitions(
     """
     local: dict[str, dict[str, str]] = {}
     for paper in papers:
-        pairs = {}
+        pairs: dict[str, str] = {}
         for text in (paper.title, paper.abstract):
             for pair in find_acronyms(text):
                 short, long = normalise(pair.short), normalise(pair.long)

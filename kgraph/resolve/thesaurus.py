@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from ..model import Entity
 from ..readers.textfile import read_text
 from ..text.labels import normalise_label, tidy_label
 
@@ -74,7 +75,7 @@ def read_thesaurus(path: Path) -> tuple[Thesaurus, list[InputError]]:
     return Thesaurus(replacements), problems
 
 
-def merge_rows(entities: Iterable) -> list[tuple[str, str]]:
+def merge_rows(entities: Iterable[Entity]) -> list[tuple[str, str]]:
     """(variant, preferred label) for every merge, as thesaurus rows.
 
     A variant that belongs to several entities (an acronym with two expansions in the

@@ -145,21 +145,21 @@ def _connect(scheduler: str | None) -> tuple[Any, Any, int]:
     """A client, the LocalCluster it owns (None for a remote scheduler) and the worker threads."""
     import logging
 
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster  # unannotated: hence the type: ignores in this module
 
     if scheduler is None:
         cpus = usable_cpus()
         # no dashboard: port 8787 may be taken, and a build has nobody watching it
-        cluster = LocalCluster(n_workers=cpus, threads_per_worker=1, processes=True,
+        cluster = LocalCluster(n_workers=cpus, threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call]
                                dashboard_address=None, silence_logs=logging.ERROR)
-        return Client(cluster), cluster, cpus
+        return Client(cluster), cluster, cpus  # type: ignore[no-untyped-call]
     try:
-        client = Client(scheduler, timeout="30s")
+        client = Client(scheduler, timeout="30s")  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError, ValueError) as exc:
         raise KGraphError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
-    threads = sum(client.nthreads().values())
+    threads = sum(client.nthreads().values())  # type: ignore[no-untyped-call]
     if threads == 0:
-        client.close()
+        client.close()  # type: ignore[no-untyped-call]
         raise KGraphError(f"the Dask scheduler at {scheduler} has no workers")
     return client, None, threads
 
@@ -218,7 +218,7 @@ def extract_on_dask(
     if not papers:
         return []
     own_dir = shard_dir is None
-    folder = Path(tempfile.mkdtemp(prefix="kgraph-shards-")) if own_dir else Path(shard_dir)
+    folder = Path(tempfile.mkdtemp(prefix="kgraph-shards-")) if shard_dir is None else Path(shard_dir)
     folder.mkdir(parents=True, exist_ok=True)
     run = uuid.uuid4().hex[:8]  # two builds sharing a folder never read each other's shards
     texts = [(p.id, p.title, p.abstract) for p in papers]
@@ -235,7 +235,7 @@ def extract_on_dask(
 
         window = max(1, IN_FLIGHT_PER_WORKER * threads)
         queue = iter(range(len(parts)))
-        running = as_completed([submit(i) for i in islice(queue, window)])
+        running = as_completed([submit(i) for i in islice(queue, window)])  # type: ignore[no-untyped-call]
         for future in running:
             _, done = future.result()  # re-raises a worker's exception here
             if on_paper is not None:
@@ -243,7 +243,7 @@ def extract_on_dask(
                     on_paper()
             following = next(queue, None)
             if following is not None:
-                running.add(submit(following))
+                running.add(submit(following))  # type: ignore[no-untyped-call]
         return _load_shards(parts, [Path(s) for s in shards])
     finally:
         client.close()
