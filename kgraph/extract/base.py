@@ -51,7 +51,73 @@ def kind_of(label: str) -> EntityKind | None:
 
 
 def set_candidates(doc: Doc, name: str, spans: Sequence[Span], scores: Iterable[float] | None = None) -> None:
-    """Store an extractor's candidate spans (and their confidences) on ``doc``."""
-    group = SpanGroup(doc, name=name, spans=list(spans))
-    group.attrs["scores"] = list(scores) if scores is not None else [1.0] * len(group)
+    """Store an extractor's candidate spans (and their confidences) on ``doc``.
+
+    Every span gets clean edges first (:func:`clean_bounds`); a span of nothing but space
+    is dropped with its score, and two spans that become one are stored once.
+    """
+    given = list(spans)
+    confidences = list(scores) if scores is not None else [1.0] * len(given)
+    kept: list[Span] = []
+    kept_scores: list[float] = []
+    seen: set[tuple[int, int, str]] = set()
+    for span, score in zip(given, confidences):
+        bounds = clean_bounds(doc, span.start, span.end)
+        if bounds is None or (*bounds, span.label_) in seen:
+            continue
+        seen.add((*bounds, span.label_))
+        kept.append(span if bounds == (span.start, span.end) else Span(doc, *bounds, label=span.label_))
+        kept_scores.append(score)
+    group = SpanGroup(doc, name=name, spans=kept)
+    group.attrs["scores"] = kept_scores
     doc.spans[name] = group
+
+
+#: Hyphenated words longer than this many tokens each way are not followed (a run of
+#: dashes in a table, not a word).
+_MAX_HYPHEN_REACH = 12
+
+
+def clean_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """Token bounds of a candidate span with clean edges, or None when only space is left.
+
+    Space tokens (``"\\n"``, no-break spaces) are trimmed from both edges, and an edge that
+    falls inside a hyphenated word moves out to the whole word: a model that tags
+    "[fine]-tuning", "[state-of-the-]art" or "good[-quality MT system]" yields
+    "fine-tuning", "state-of-the-art" and "good-quality MT system". Only words written
+    without spaces count (SciERC's "state - of - the - art" is three words and a dash
+    each, and stays as tagged). A dash at an edge that joins nothing is trimmed.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("We use fine-tuning and good-quality MT systems.\\n")
+    >>> [doc[s:e].text for s, e in (clean_bounds(doc, 2, 3), clean_bounds(doc, 7, 11))]
+    ['fine-tuning', 'good-quality MT systems']
+    >>> clean_bounds(doc, 12, 13) is None
+    True
+    """
+    n = len(doc)
+
+    def glued(i: int) -> bool:  # token i is written against token i + 1
+        return 0 <= i < n - 1 and not doc[i].whitespace_
+
+    def joins(i: int) -> bool:  # the dash token i joins two words written against it
+        return (doc[i].text == "-" and glued(i - 1) and glued(i) and not doc[i - 1].is_space
+                and not doc[i + 1].is_space and doc[i - 1].text[-1:].isalnum() and doc[i + 1].text[:1].isalnum())
+
+    while start < end and (doc[start].is_space or (doc[start].text == "-" and not joins(start))):
+        start += 1
+    while end > start and (doc[end - 1].is_space or (doc[end - 1].text == "-" and not joins(end - 1))):
+        end -= 1
+    if start >= end:
+        return None
+    for _ in range(_MAX_HYPHEN_REACH):
+        if start >= 1 and (joins(start) or (start >= 2 and joins(start - 1))):
+            start -= 1
+        else:
+            break
+    for _ in range(_MAX_HYPHEN_REACH):
+        if end < n and (joins(end - 1) or (end + 1 < n and joins(end))):
+            end += 1
+        else:
+            break
+    return start, end
