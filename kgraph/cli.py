@@ -414,10 +414,10 @@ def view(
     out.print(("opened " if opened else "") + page.as_uri(), highlight=False)
 
 
-def _annotation_nlp(fast: bool, tier: str | None) -> Language:
+def _annotation_nlp(fast: bool, tier: str | None, model_only: bool) -> Language:
     from .extract.pipeline import build_pipeline
 
-    return build_pipeline("fast" if fast else (tier or "accurate"), model_only=True)
+    return build_pipeline("fast" if fast else (tier or "accurate"), model_only=model_only)
 
 
 def _text_records(path: Path) -> tuple[list[TextRecord], list[InputError]]:
@@ -437,18 +437,24 @@ def annotate(
         "--output", "-o", help="Where to write one {id, entities} line per input line.")],
     fast: Annotated[bool, typer.Option("--fast", help="Use the fast (CNN) tier.")] = False,
     tier: Annotated[str | None, typer.Option(help="accurate (default) or fast.")] = None,
+    scheme: Annotated[str, typer.Option(
+        help="Labels: scierc (Method, Task, Metric, Material, OtherScientificTerm, Generic) or kgraph "
+             "(Method, Dataset, Task, Metric, Concept, Generic).")] = "scierc",
+    model_only: Annotated[bool, typer.Option(
+        "--model-only", help="Only the trained model, without the gazetteer, acronym and rule components.")] = False,
 ) -> None:
-    """Tag entities (SciERC labels, character offsets) in each line's text."""
+    """Tag entities (character offsets) in each line's text, as `kgraph build` extracts them."""
     import json
 
     from .atomic import atomic_path
     from .extract.annotate import annotate as run_annotate
 
+    _check_scheme(scheme)
     try:
         records, problems = _text_records(source)
-        nlp = _annotation_nlp(fast, tier)
+        nlp = _annotation_nlp(fast, tier, model_only)
         with atomic_path(output) as tmp, tmp.open("w", encoding="utf-8") as handle:
-            for record in run_annotate(records, nlp):
+            for record in run_annotate(records, nlp, scheme=scheme):
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     except KGraphError as exc:
         raise _fail(exc) from None
@@ -460,25 +466,43 @@ def evaluate(
     gold: Annotated[Path, typer.Argument(help="Gold JSON Lines in the SciERC schema (id, text, entities).")],
     fast: Annotated[bool, typer.Option("--fast", help="Evaluate the fast (CNN) tier.")] = False,
     tier: Annotated[str | None, typer.Option(help="accurate (default) or fast.")] = None,
+    scheme: Annotated[str, typer.Option(help="Labels of the gold file: scierc or kgraph.")] = "scierc",
+    model_only: Annotated[bool, typer.Option(
+        "--model-only", help="Only the trained model, without the gazetteer, acronym and rule components.")] = False,
 ) -> None:
-    """Strict and span-only P/R/F1 and per-label scores, with and without Generic."""
+    """Strict and span-only P/R/F1 and per-label scores on the labels the gold file uses, with and without Generic.
+
+    A gold set that annotates only some labels (TDMSci: Task, Dataset, Metric) is scored on
+    those: predictions of other labels are neither right nor wrong there.
+    """
     from .extract.annotate import annotate as run_annotate
-    from .extract.base import SCIERC_LABELS
     from .extract.scoring import format_scores, score, spans_of
 
+    _check_scheme(scheme)
     try:
         records, _ = _text_records(gold)
-        nlp = _annotation_nlp(fast, tier)
-        predicted = spans_of(list(run_annotate(records, nlp)))
+        nlp = _annotation_nlp(fast, tier, model_only)
+        predicted = spans_of(list(run_annotate(records, nlp, scheme=scheme)))
     except KGraphError as exc:
         raise _fail(exc) from None
     gold_spans = {r.id: list(r.gold) for r in records}
-    out.print(f"{gold}: {len(records)} documents, extractor {nlp.meta['kgraph_tier']}", highlight=False)
-    for line in format_scores(score(gold_spans, predicted), "all six labels"):
+    labels = {label for spans in gold_spans.values() for _, _, label in spans}
+    what = "the model alone" if model_only else "the whole pipeline"
+    out.print(f"{gold}: {len(records)} documents, extractor {nlp.meta['kgraph_tier']} ({what}), "
+              f"{scheme} labels", highlight=False)
+    title = f"the gold file's labels ({', '.join(sorted(labels))})"
+    for line in format_scores(score(gold_spans, predicted, labels=labels), title):
         out.print(line, highlight=False)
-    no_generic = set(SCIERC_LABELS) - {"Generic"}
-    for line in format_scores(score(gold_spans, predicted, labels=no_generic), "without Generic"):
-        out.print(line, highlight=False)
+    if "Generic" in labels:
+        for line in format_scores(score(gold_spans, predicted, labels=labels - {"Generic"}), "without Generic"):
+            out.print(line, highlight=False)
+
+
+def _check_scheme(scheme: str) -> None:
+    from .extract.annotate import SCHEMES
+
+    if scheme not in SCHEMES:
+        raise typer.BadParameter(f"one of {', '.join(SCHEMES)}", param_hint="--scheme")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,7 +2,9 @@
 
 Input lines follow ../shared/data/scierc/*.jsonl: at least ``id`` and ``text`` (other
 fields are ignored). Output lines are ``{"id", "entities": [{"start", "end", "label",
-"text"}]}`` with character offsets into that text and SciERC labels.
+"text"}]}`` with character offsets into that text, labelled with SciERC's six labels or
+kgraph's kinds (:data:`SCHEMES`). By default the spans are those of the whole pipeline,
+i.e. what ``kgraph build`` extracts; a model-only pipeline gives the model's own.
 """
 
 from __future__ import annotations
@@ -14,9 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
+from spacy.tokens import Doc, Span
 
-from ..errors import InputError
+from ..errors import InputError, OptionError
+from ..model import EntityKind
 from ..readers.textfile import read_text
+from .base import SCIERC_LABELS, SELECTED, kind_of
+from .kinds import refine_kind
 
 
 @dataclass(frozen=True)
@@ -47,11 +53,64 @@ def read_text_records(path: Path, problems: list[InputError]) -> list[TextRecord
     return records
 
 
-def annotate(records: Iterable[TextRecord], nlp: Language, batch_size: int = 32) -> Iterator[dict[str, Any]]:
-    """One output record per input record, entities from the pipeline's ``model`` group."""
+#: Output label schemes of ``kgraph annotate``: SciERC's six labels, or kgraph's kinds.
+SCHEMES: tuple[str, ...] = ("scierc", "kgraph")
+_KIND_TO_SCIERC: dict[EntityKind, str] = {
+    EntityKind.METHOD: "Method",
+    EntityKind.TASK: "Task",
+    EntityKind.METRIC: "Metric",
+    EntityKind.DATASET: "Material",
+    EntityKind.CONCEPT: "OtherScientificTerm",
+}
+
+
+def scheme_label(label: str, text: str, scheme: str = "scierc") -> str:
+    """The label of a predicted span in an output scheme.
+
+    ``scierc`` gives SciERC's six labels (a Dataset counts as Material, a Concept as
+    OtherScientificTerm); ``kgraph`` gives the kind ``kgraph build`` records for the same
+    span (:func:`~kgraph.extract.kinds.refine_kind` included), or ``Generic``.
+
+    >>> scheme_label("Dataset", "SQuAD"), scheme_label("Concept", "attention"), scheme_label("Task", "QA")
+    ('Material', 'OtherScientificTerm', 'Task')
+    >>> scheme_label("Material", "KITTI", "kgraph"), scheme_label("Material", "speech", "kgraph")
+    ('Dataset', 'Concept')
+    """
+    if scheme not in SCHEMES:
+        raise OptionError(f"scheme must be one of {', '.join(SCHEMES)}, not {scheme!r}")
+    kind = kind_of(label)
+    if kind is None:
+        return label  # Generic: no entity kind in either scheme
+    if scheme == "kgraph":
+        return refine_kind(label, kind, text).value
+    return label if label in SCIERC_LABELS else _KIND_TO_SCIERC[kind]
+
+
+def predicted_spans(doc: Doc) -> list[Span]:
+    """The spans a pipeline predicted, in text order.
+
+    A full pipeline (ending in ``kgraph_select``) gives what ``kgraph build`` extracts
+    (``doc.spans["kgraph"]``) plus the model's Generic spans that overlap none of them
+    (Generic is no entity, so the build drops it, but SciERC scores it); a model-only
+    pipeline gives the model's spans as they are.
+    """
+    model = list(doc.spans["model"]) if "model" in doc.spans else []
+    if SELECTED not in doc.spans:
+        return model
+    chosen = list(doc.spans[SELECTED])
+    taken = {i for span in chosen for i in range(span.start, span.end)}
+    generic = [s for s in model if kind_of(s.label_) is None and not taken.intersection(range(s.start, s.end))]
+    return sorted(chosen + generic, key=lambda s: (s.start, s.end))
+
+
+def annotate(records: Iterable[TextRecord], nlp: Language, batch_size: int = 32,
+             scheme: str = "scierc") -> Iterator[dict[str, Any]]:
+    """One output record per input record: the spans of :func:`predicted_spans`, labelled in ``scheme``."""
+    if scheme not in SCHEMES:
+        raise OptionError(f"scheme must be one of {', '.join(SCHEMES)}, not {scheme!r}")
     records = list(records)
     docs = nlp.pipe((r.text for r in records), batch_size=batch_size)
     for record, doc in zip(records, docs):
-        group = doc.spans.get("model", [])
-        entities = [{"start": s.start_char, "end": s.end_char, "label": s.label_, "text": s.text} for s in group]
+        entities = [{"start": s.start_char, "end": s.end_char, "label": scheme_label(s.label_, s.text, scheme),
+                     "text": s.text} for s in predicted_spans(doc)]
         yield {"id": record.id, "entities": entities}
