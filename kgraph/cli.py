@@ -438,8 +438,8 @@ def annotate(
     fast: Annotated[bool, typer.Option("--fast", help="Use the fast (CNN) tier.")] = False,
     tier: Annotated[str | None, typer.Option(help="accurate (default) or fast.")] = None,
     scheme: Annotated[str, typer.Option(
-        help="Labels: scierc (Method, Task, Metric, Material, OtherScientificTerm, Generic) or kgraph "
-             "(Method, Dataset, Task, Metric, Concept, Generic).")] = "scierc",
+        help="Labels: scierc (Method, Task, Metric, Material, OtherScientificTerm, Generic), kgraph "
+             "(Method, Dataset, Task, Metric, Concept, Generic) or model (as the extractors emit them).")] = "scierc",
     model_only: Annotated[bool, typer.Option(
         "--model-only", help="Only the trained model, without the gazetteer, acronym and rule components.")] = False,
 ) -> None:
@@ -466,7 +466,7 @@ def evaluate(
     gold: Annotated[Path, typer.Argument(help="Gold JSON Lines in the SciERC schema (id, text, entities).")],
     fast: Annotated[bool, typer.Option("--fast", help="Evaluate the fast (CNN) tier.")] = False,
     tier: Annotated[str | None, typer.Option(help="accurate (default) or fast.")] = None,
-    scheme: Annotated[str, typer.Option(help="Labels of the gold file: scierc or kgraph.")] = "scierc",
+    scheme: Annotated[str, typer.Option(help="Labels of the gold file: scierc, kgraph or model.")] = "scierc",
     model_only: Annotated[bool, typer.Option(
         "--model-only", help="Only the trained model, without the gazetteer, acronym and rule components.")] = False,
 ) -> None:

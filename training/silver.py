@@ -5,7 +5,8 @@ Takes abstracts from the arXiv corpus in file order starting at ``--offset`` (de
 5000, so the first abstracts, which benchmarks/fast_speed.py times, are never trained
 on), whitespace-normalised (``" ".join(summary.split())``, the form kgraph's readers
 hand to the pipeline), writes them in chunks of ``--chunk`` abstracts and runs
-``kgraph annotate`` (accurate tier, one onnxruntime thread) on each chunk. Output:
+``kgraph annotate --model-only --scheme model`` (accurate tier, one onnxruntime thread: the
+model's own spans and labels, as the silver labels have always been) on each chunk. Output:
 one JSONL per chunk under ``--out`` with ``{"id", "text", "entities"}`` lines (SciERC
 labels, char offsets into ``text``), directly usable by ``train_fast.py --silver``.
 Finished chunks are kept, so a rerun resumes; the sample is fixed by offset/count.
@@ -79,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
             for r in chunk:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")
         t0 = time.time()
-        subprocess.run(kgraph_cmd() + ["annotate", str(src), "-o", str(tagged), "--tier", "accurate"], check=True)
+        subprocess.run(kgraph_cmd() + ["annotate", str(src), "-o", str(tagged), "--tier", "accurate", "--model-only", "--scheme", "model"], check=True)
         dt = time.time() - t0
         by_id = {}
         with open(tagged, encoding="utf-8") as f:

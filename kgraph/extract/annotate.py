@@ -53,8 +53,10 @@ def read_text_records(path: Path, problems: list[InputError]) -> list[TextRecord
     return records
 
 
-#: Output label schemes of ``kgraph annotate``: SciERC's six labels, or kgraph's kinds.
-SCHEMES: tuple[str, ...] = ("scierc", "kgraph")
+#: Output label schemes of ``kgraph annotate``: SciERC's six labels, kgraph's kinds, or the
+#: labels as the extractors emit them (``model``: a trained model's own tag set, e.g. for
+#: the fast tier's silver labels).
+SCHEMES: tuple[str, ...] = ("scierc", "kgraph", "model")
 _KIND_TO_SCIERC: dict[EntityKind, str] = {
     EntityKind.METHOD: "Method",
     EntityKind.TASK: "Task",
@@ -69,7 +71,8 @@ def scheme_label(label: str, text: str, scheme: str = "scierc") -> str:
 
     ``scierc`` gives SciERC's six labels (a Dataset counts as Material, a Concept as
     OtherScientificTerm); ``kgraph`` gives the kind ``kgraph build`` records for the same
-    span (:func:`~kgraph.extract.kinds.refine_kind` included), or ``Generic``.
+    span (:func:`~kgraph.extract.kinds.refine_kind` included), or ``Generic``; ``model``
+    keeps the label as it is.
 
     >>> scheme_label("Dataset", "SQuAD"), scheme_label("Concept", "attention"), scheme_label("Task", "QA")
     ('Material', 'OtherScientificTerm', 'Task')
@@ -79,8 +82,8 @@ def scheme_label(label: str, text: str, scheme: str = "scierc") -> str:
     if scheme not in SCHEMES:
         raise OptionError(f"scheme must be one of {', '.join(SCHEMES)}, not {scheme!r}")
     kind = kind_of(label)
-    if kind is None:
-        return label  # Generic: no entity kind in either scheme
+    if kind is None or scheme == "model":
+        return label  # Generic has no entity kind in any scheme
     if scheme == "kgraph":
         return refine_kind(label, kind, text).value
     return label if label in SCIERC_LABELS else _KIND_TO_SCIERC[kind]

@@ -53,6 +53,7 @@ def test_a_model_only_pipeline_gives_the_models_spans():
 def test_scheme_labels(label, text, scierc, kgraph):
     assert scheme_label(label, text, "scierc") == scierc
     assert scheme_label(label, text, "kgraph") == kgraph
+    assert scheme_label(label, text, "model") == label
 
 
 def test_an_unknown_scheme_is_an_option_error():
