@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span
 from ..errors import InputError, OptionError
 from ..model import EntityKind
 from ..readers.textfile import read_text
-from .base import SCIERC_LABELS, SELECTED, kind_of
+from .base import SCIERC_LABELS, SELECTED, kind_of, model_knows_datasets
 from .kinds import refine_kind
 
 
@@ -66,7 +66,7 @@ _KIND_TO_SCIERC: dict[EntityKind, str] = {
 }
 
 
-def scheme_label(label: str, text: str, scheme: str = "scierc") -> str:
+def scheme_label(label: str, text: str, scheme: str = "scierc", knows_datasets: bool = False) -> str:
     """The label of a predicted span in an output scheme.
 
     ``scierc`` gives SciERC's six labels (a Dataset counts as Material, a Concept as
@@ -85,7 +85,7 @@ def scheme_label(label: str, text: str, scheme: str = "scierc") -> str:
     if kind is None or scheme == "model":
         return label  # Generic has no entity kind in any scheme
     if scheme == "kgraph":
-        return refine_kind(label, kind, text).value
+        return refine_kind(label, kind, text, knows_datasets).value
     return label if label in SCIERC_LABELS else _KIND_TO_SCIERC[kind]
 
 
@@ -114,6 +114,7 @@ def annotate(records: Iterable[TextRecord], nlp: Language, batch_size: int = 32,
     records = list(records)
     docs = nlp.pipe((r.text for r in records), batch_size=batch_size)
     for record, doc in zip(records, docs):
-        entities = [{"start": s.start_char, "end": s.end_char, "label": scheme_label(s.label_, s.text, scheme),
+        knows = model_knows_datasets(doc)
+        entities = [{"start": s.start_char, "end": s.end_char, "label": scheme_label(s.label_, s.text, scheme, knows),
                      "text": s.text} for s in predicted_spans(doc)]
         yield {"id": record.id, "entities": entities}

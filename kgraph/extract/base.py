@@ -13,7 +13,8 @@ group, resolves overlaps by extractor priority and writes ``doc.spans["kgraph"]`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from spacy.tokens import Doc, Span, SpanGroup
 
@@ -23,6 +24,10 @@ from ..model import EntityKind
 #: acronym defined in the same text, which beats a gazetteer match, then a cue-word rule.
 EXTRACTORS: tuple[str, ...] = ("model", "acronym", "gazetteer", "rule")
 SELECTED = "kgraph"
+#: Attribute of a trained model's group: True when its labels include Dataset, so that its
+#: Material means a material that is not a dataset (speech, images, text) and not "a
+#: dataset, perhaps" as in SciERC (see :func:`kgraph.extract.kinds.refine_kind`).
+KNOWS_DATASETS = "knows_datasets"
 
 SCIERC_LABELS: tuple[str, ...] = (
     "Method", "Task", "Metric", "Material", "OtherScientificTerm", "Generic",
@@ -50,11 +55,13 @@ def kind_of(label: str) -> EntityKind | None:
     return EntityKind(label)
 
 
-def set_candidates(doc: Doc, name: str, spans: Sequence[Span], scores: Iterable[float] | None = None) -> None:
+def set_candidates(doc: Doc, name: str, spans: Sequence[Span], scores: Iterable[float] | None = None,
+                   attrs: Mapping[str, Any] | None = None) -> None:
     """Store an extractor's candidate spans (and their confidences) on ``doc``.
 
     Every span gets clean edges first (:func:`clean_bounds`); a span of nothing but space
-    is dropped with its score, and two spans that become one are stored once.
+    is dropped with its score, and two spans that become one are stored once. ``attrs``
+    go on the group (e.g. :data:`KNOWS_DATASETS`).
     """
     given = list(spans)
     confidences = list(scores) if scores is not None else [1.0] * len(given)
@@ -70,7 +77,13 @@ def set_candidates(doc: Doc, name: str, spans: Sequence[Span], scores: Iterable[
         kept_scores.append(score)
     group = SpanGroup(doc, name=name, spans=kept)
     group.attrs["scores"] = kept_scores
+    group.attrs.update(attrs or {})
     doc.spans[name] = group
+
+
+def model_knows_datasets(doc: Doc) -> bool:
+    """Whether the trained model that tagged ``doc`` has a Dataset label (see :data:`KNOWS_DATASETS`)."""
+    return "model" in doc.spans and bool(doc.spans["model"].attrs.get(KNOWS_DATASETS, False))
 
 
 #: Hyphenated words longer than this many tokens each way are not followed (a run of

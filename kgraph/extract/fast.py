@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
-from .base import set_candidates
+from .base import KNOWS_DATASETS, set_candidates
 from .bio import allowed_transitions, viterbi_bio_batch
 
 
@@ -57,11 +57,12 @@ class BioTagDecoder:
         self._inside = np.array([t.startswith("I-") for t in self.tags], dtype=bool)
         self._begin = np.array([t.startswith("B-") for t in self.tags], dtype=bool)
         self._labels = [t[2:] if t != "O" else "" for t in self.tags]
+        self._attrs = {KNOWS_DATASETS: "Dataset" in self._labels}
 
     def _process(self, docs: list[Doc]) -> None:
         for doc in docs:
             if not len(doc):
-                set_candidates(doc, "model", [], None)
+                set_candidates(doc, "model", [], None, self._attrs)
         docs = [doc for doc in docs if len(doc)]
         if not docs:
             return
@@ -94,7 +95,7 @@ class BioTagDecoder:
             off = int(offsets[d])
             per_doc[d].append(Span(docs[d], b - off, e - off, label=labels[tag]))
         for doc, spans in zip(docs, per_doc):
-            set_candidates(doc, "model", spans, None)
+            set_candidates(doc, "model", spans, None, self._attrs)
 
     def __call__(self, doc: Doc) -> Doc:
         self._process([doc])

@@ -61,19 +61,23 @@ _DATASET_CUES = frozenset(
     "dataset datasets corpus corpora benchmark benchmarks treebank database databases data".split())
 
 
-def refine_kind(label: str, kind: EntityKind, text: str) -> EntityKind:
+def refine_kind(label: str, kind: EntityKind, text: str, knows_datasets: bool = False) -> EntityKind:
     """Adjust a model's kind with the mention's own words.
 
-    SciERC's ``Material`` covers datasets but also "speech", "medicine" or "videos": a
-    Material becomes a Dataset only when it names one (a capitalised or mixed-case name
-    such as "KITTI", or a word like dataset/corpus/benchmark/data), else a Concept. Any
-    mention headed by dataset/corpus/benchmark is a Dataset ("MMLU benchmark").
+    SciERC's ``Material`` covers datasets but also "speech", "medicine" or "videos": from
+    a model trained on SciERC alone, a Material becomes a Dataset only when it names one
+    (a capitalised or mixed-case name such as "KITTI", or a word like
+    dataset/corpus/benchmark/data), else a Concept. A model that ``knows_datasets`` (it has
+    a Dataset label of its own) chose Material over Dataset, so its Material is a Concept.
+    Any mention headed by dataset/corpus/benchmark is a Dataset ("MMLU benchmark").
 
     >>> refine_kind("Material", EntityKind.DATASET, "KITTI"), refine_kind("Material", EntityKind.DATASET, "medicine")
     (<EntityKind.DATASET: 'Dataset'>, <EntityKind.CONCEPT: 'Concept'>)
     >>> (refine_kind("Metric", EntityKind.METRIC, "MMLU benchmark"),
     ...  refine_kind("Metric", EntityKind.METRIC, "benchmark"))
     (<EntityKind.DATASET: 'Dataset'>, <EntityKind.METRIC: 'Metric'>)
+    >>> refine_kind("Material", EntityKind.DATASET, "KITTI", knows_datasets=True)
+    <EntityKind.CONCEPT: 'Concept'>
     """
     words = text.replace("-", " ").split()
     if not words:
@@ -82,6 +86,8 @@ def refine_kind(label: str, kind: EntityKind, text: str) -> EntityKind:
         return EntityKind.DATASET  # "MMLU benchmark"; a bare "benchmark" keeps the model's kind
     if label != "Material":
         return kind
+    if knows_datasets:
+        return EntityKind.CONCEPT
     named = (any(w[:1].isupper() or any(c.isdigit() for c in w) for w in words[1:])
              or words[0][1:] != words[0][1:].lower())
     if named or any(w.lower() in _DATASET_CUES for w in words):

@@ -24,7 +24,7 @@ from ..errors import ModelError
 from ..model import Field, Mention
 from ..resources import model_dir
 from . import components  # noqa: F401  (registers the factories of every component added below)
-from .base import SELECTED, kind_of
+from .base import SELECTED, kind_of, model_knows_datasets
 from .kinds import refine_kind
 
 TIERS = ("accurate", "fast", "rules")
@@ -138,6 +138,7 @@ def doc_mentions(doc: Doc, paper_id: str, field: Field) -> list[Mention]:
     starts = [sent.start for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
     bounds: dict[int, tuple[int, int]] = {}
     text = doc.text  # one pass over the tokens; Span.text makes a Token object per token
+    knows_datasets = model_knows_datasets(doc)
     extractors = group.attrs.get("extractors", [])
     scores = group.attrs.get("scores", [])
     mentions = []
@@ -147,7 +148,7 @@ def doc_mentions(doc: Doc, paper_id: str, field: Field) -> list[Mention]:
             continue
         start, end = span.start_char, span.end_char
         surface = text[start:end]
-        kind = refine_kind(span.label_, kind, surface)
+        kind = refine_kind(span.label_, kind, surface, knows_datasets)
         index = bisect.bisect_right(starts, span.start) - 1
         if index not in bounds:
             sentence = doc[starts[index] : starts[index + 1] if index + 1 < len(starts) else len(doc)]

@@ -36,7 +36,7 @@ from spacy.tokens import Doc, Span
 from tokenizers import Tokenizer
 
 from ..errors import OptionError
-from .base import set_candidates
+from .base import KNOWS_DATASETS, set_candidates
 from .bio import SpanTuple, allowed_transitions, bio_spans, viterbi_bio, viterbi_bio_batch
 
 __all__ = [
@@ -420,6 +420,7 @@ class TransformerExtractor:
                 self.group_name,
                 [Span(doc, s, e, label=label) for s, e, label, _ in spans],
                 [conf for *_, conf in spans],
+                {KNOWS_DATASETS: "B-Dataset" in self.tagger.tags},
             )
 
     def __call__(self, doc: Doc) -> Doc:
