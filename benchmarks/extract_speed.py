@@ -16,7 +16,7 @@ The machine may be shared, so every mode runs once per round, rounds are interle
 range. The mentions of every mode are compared with ``1core``'s: they must be identical.
 
 Usage: python benchmarks/extract_speed.py [--n 2000] [--repeats 3] [--tiers accurate fast rules]
-       [--modes 1core 2threads 2procs]
+       [--modes 1core 2threads 2procs] [--corpus seeds|arxiv]
 """
 
 from __future__ import annotations
@@ -34,12 +34,18 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
+ARXIV = REPO.parent / "shared" / "data" / "corpora" / "arxiv_cs_50k.jsonl.gz"
 
 
-def papers(n: int) -> list:
-    """The seed papers replicated with fresh ids to ``n``."""
+def papers(n: int, corpus: str = "seeds") -> list:
+    """``n`` papers: the seed papers replicated with fresh ids, or the first ``n`` arXiv abstracts."""
     from kgraph.readers import read_papers
 
+    if corpus == "arxiv":
+        found = read_papers([ARXIV])[:n]
+        if len(found) < n:
+            raise SystemExit(f"{ARXIV} holds only {len(found)} papers")
+        return found
     sources = sorted(SEEDS.glob("*.txt")) or [REPO / "examples"]
     seed = read_papers(sources)
     return [replace(seed[i % len(seed)], id=f"{seed[i % len(seed)].id}#{i}") for i in range(n)]
@@ -65,13 +71,15 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--tiers", nargs="+", default=["accurate", "fast", "rules"])
     parser.add_argument("--modes", nargs="+", default=["1core", "2threads", "2procs"])
+    parser.add_argument("--corpus", choices=["seeds", "arxiv"], default="seeds",
+                        help="replicated seed papers, or the first N of the 50k arXiv abstracts in ../shared")
     args = parser.parse_args()
 
     import spacy
 
     from kgraph.extract.pipeline import build_pipeline, tier_available
 
-    corpus = papers(args.n)
+    corpus = papers(args.n, args.corpus)
     strings = [t for p in corpus for t in (p.title, p.abstract)]
     tokenizer = spacy.blank("en").tokenizer
     words = sum(len(doc) for doc in tokenizer.pipe(strings))
@@ -96,7 +104,8 @@ def main() -> None:
             reference.setdefault(tier, found)
             same[tier, mode] = same.get((tier, mode), True) and found == reference[tier]
 
-    print(f"{len(corpus)} papers (seed papers replicated, title + abstract), {words} words; "
+    what = "seed papers replicated" if args.corpus == "seeds" else "arXiv abstracts"
+    print(f"{len(corpus)} papers ({what}, title + abstract), {words} words; "
           f"{os.cpu_count()} CPUs; median of {args.repeats} interleaved rounds [min-max papers/s]")
     print(f"{'pipeline':<24} {'papers/s':>9} {'range':>13} {'words/s':>9} {'seconds':>8} {'mentions':>9} {'same':>5}")
     for (tier, mode), secs in times.items():
