@@ -54,7 +54,7 @@ sys.path.insert(0, str(REPO))
 
 from kgraph.extract.scoring import Scores, score
 
-# importing kgraph.extract.transformer registers the kgraph_transformer factory
+import kgraph.extract.components  # noqa: F401,E402  (registers the kgraph_transformer factory)
 from kgraph.extract.transformer import DEFAULT_MODEL_DIR, OnnxTagger
 
 

@@ -263,7 +263,7 @@ def fp16_weights(src: Path, dst: Path, min_size: int = 1024) -> None:
 
 def spacy_eval(model_dir: Path, dev_path: Path, docs: list[dict], threads: int = 1, decode: str = "viterbi"):
     """Score a model folder through the real path: raw text -> sentencizer -> kgraph_transformer."""
-    import kgraph.extract.transformer  # noqa: F401  (registers the factory)
+    import kgraph.extract.components  # noqa: F401  (registers the factories)
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
@@ -279,7 +279,7 @@ def spacy_eval(model_dir: Path, dev_path: Path, docs: list[dict], threads: int =
 
 def bench(model_dir: Path, data: Path, n_docs: int, threads: int, repeats: int = 3, join: int = 1) -> None:
     """Throughput of the spaCy path (blank en + sentencizer + kgraph_transformer), best of ``repeats``."""
-    import kgraph.extract.transformer  # noqa: F401
+    import kgraph.extract.components  # noqa: F401  (registers the factories)
 
     abstracts = [json.loads(line)["text"] for line in (data / "train.jsonl").read_text().splitlines() if line.strip()]
     # join > 1 glues neighbouring abstracts together to stand in for longer (250+ word) ones
