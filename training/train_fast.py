@@ -47,7 +47,10 @@ from kgraph.extract.fast import load_fast
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "scierc"
-LABELS = ("Method", "Task", "Metric", "Material", "OtherScientificTerm", "Generic")
+LABELS = ("Method", "Task", "Metric", "Material", "OtherScientificTerm", "Generic", "Dataset")
+#: SciERC has no Dataset label (its Material holds datasets and other materials): when the dev
+#: gold has none, a predicted Dataset is scored as Material (strict score and checkpoint scorer).
+DATASET, MATERIAL = "Dataset", "Material"
 
 
 # --------------------------------------------------------------------------- data
@@ -101,6 +104,33 @@ def to_docbin(nlp, records: list[dict], path: Path, repeat: int = 1, bio_tags: b
     return stats
 
 
+def relabel_datasets(records: list[dict], teacher_path: Path) -> Counter:
+    """Gold Material spans that the teacher labels Dataset (same char offsets) become Dataset.
+
+    ``teacher_path``: ``kgraph annotate --model-only --scheme model`` output on the same
+    records (``{"id", "entities"}`` lines). Everything else stays gold. Modifies ``records``.
+    """
+    teacher = {r["id"]: {(e["start"], e["end"]) for e in r["entities"] if e["label"] == DATASET}
+               for r in read_jsonl(teacher_path)}
+    stats: Counter = Counter()
+    for r in records:
+        if r["id"] not in teacher:
+            stats["docs_without_teacher"] += 1
+            continue
+        ds = teacher[r["id"]]
+        stats["teacher_dataset_spans"] += len(ds)
+        ents = []
+        for e in r["entities"]:
+            if e["label"] == MATERIAL:
+                stats["gold_material"] += 1
+                if (e["start"], e["end"]) in ds:
+                    e = dict(e, label=DATASET)
+                    stats["material_to_dataset"] += 1
+            ents.append(e)
+        r["entities"] = ents
+    return stats
+
+
 # --------------------------------------------------------------------------- scoring
 def bio_tag_score(examples, **kwargs) -> dict:
     """Dev scores of a BIO tagger for ``spacy train``: tag accuracy and ents P/R/F.
@@ -110,6 +140,13 @@ def bio_tag_score(examples, **kwargs) -> dict:
     """
     from spacy.scorer import Scorer, get_ner_prf
 
+    # gold without Dataset (SciERC): a predicted Dataset counts as Material
+    as_material = not any(t.tag_.endswith("-" + DATASET) for eg in examples for t in eg.reference)
+    if as_material:
+        for eg in examples:
+            for t in eg.predicted:
+                if t.tag_.endswith("-" + DATASET):
+                    t.tag_ = t.tag_[:2] + MATERIAL
     scores = Scorer.score_token_attr(examples, "tag", **kwargs)
     for eg in examples:
         doc = eg.predicted
@@ -163,6 +200,8 @@ def predict(nlp, records: list[dict]) -> dict[str, list[tuple[int, int, str]]]:
 def evaluate(model_dir: Path, dev: list[dict], pred_out: Path | None = None) -> dict:
     nlp = load_fast(model_dir)  # as kgraph runs it: sentencizer + model + span decoding
     pred = predict(nlp, dev)
+    if not any(e["label"] == DATASET for r in dev for e in r["entities"]):  # SciERC: Dataset counts as Material
+        pred = {rid: [(s, e, MATERIAL if lab == DATASET else lab) for s, e, lab in ents] for rid, ents in pred.items()}
     if pred_out is not None:
         with open(pred_out, "w", encoding="utf-8") as f:
             for rid, ents in pred.items():
@@ -202,6 +241,10 @@ def train_model(args, work: Path, dev: list[dict]) -> tuple[int, float]:
 
     bio = "tagger" in spacy.util.load_config(args.config)["nlp"]["pipeline"]
     train = read_jsonl(args.data / "train.jsonl")
+    if args.gold_teacher is not None:
+        rel = relabel_datasets(train, args.gold_teacher)
+        print(f"gold relabelled by teacher {args.gold_teacher}: {dict(rel)}", flush=True)
+        (work / "relabel.json").write_text(json.dumps(dict(rel), indent=1))
     train_stats = to_docbin(nlp, train, work / "train_gold.spacy", repeat=args.gold_repeat, bio_tags=bio)
     dev_stats = to_docbin(nlp, dev, work / "dev.spacy", bio_tags=bio)
     print(f"gold train: {dict(train_stats)}\ndev: {dict(dev_stats)}", flush=True)
@@ -244,6 +287,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--config", type=Path, default=REPO / "training" / "fast_tagger.cfg")
     ap.add_argument("--silver", type=Path, nargs="*", default=[], help="silver JSONL files (training/silver.py)")
     ap.add_argument("--silver-limit", type=int, default=None, help="use only the first N silver abstracts")
+    ap.add_argument("--gold-teacher", type=Path, default=None, metavar="FILE",
+                    help="teacher predictions on the gold train set (kgraph annotate --model-only --scheme model): "
+                         "a gold Material span whose exact offsets the teacher labels Dataset becomes Dataset")
     ap.add_argument("--gold-repeat", type=int, default=4, help="repeat the gold training docs K times (weights gold vs silver)")
     ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                     help="config override, e.g. components.tok2vec.model.encode.width=64")
@@ -287,8 +333,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"speed (1 thread, 1000 arXiv abstracts, +sentencizer): {aps:.0f} abstracts/s, {wps:.0f} words/s")
     if aps is None and previous.get("abstracts_per_s"):  # --skip-train without a speed probe
         aps, wps = previous["abstracts_per_s"], previous["words_per_s"]
+    relabel_file = work / "relabel.json"  # written by train_model with --gold-teacher
+    relabelled = json.loads(relabel_file.read_text()).get("material_to_dataset") if relabel_file.is_file() else None
     summary = {
         "config": args.config.name, "overrides": args.overrides, "seed": args.seed, "gold_repeat": args.gold_repeat,
+        "gold_teacher": str(args.gold_teacher) if args.gold_teacher else None,
+        "relabelled_material_to_dataset": relabelled,
         "silver": [str(p) for p in args.silver], "silver_docs": n_silver, "train_minutes": round(train_min, 1),
         "dev_strict": [round(100 * x, 2) for x in res["strict"]], "dev_span": [round(100 * x, 2) for x in res["span"]],
         "per_label_f1": {k: round(100 * v[2], 2) for k, v in res["per_label"].items()},
