@@ -66,6 +66,12 @@ _KIND_TO_SCIERC: dict[EntityKind, str] = {
 }
 
 
+def check_scheme(scheme: str) -> None:
+    """Raise :class:`~kgraph.errors.OptionError` unless ``scheme`` is one of :data:`SCHEMES`."""
+    if scheme not in SCHEMES:
+        raise OptionError(f"scheme must be one of {', '.join(SCHEMES)}, not {scheme!r}")
+
+
 def scheme_label(label: str, text: str, scheme: str = "scierc", knows_datasets: bool = False) -> str:
     """The label of a predicted span in an output scheme.
 
@@ -79,8 +85,7 @@ def scheme_label(label: str, text: str, scheme: str = "scierc", knows_datasets: 
     >>> scheme_label("Material", "KITTI", "kgraph"), scheme_label("Material", "speech", "kgraph")
     ('Dataset', 'Concept')
     """
-    if scheme not in SCHEMES:
-        raise OptionError(f"scheme must be one of {', '.join(SCHEMES)}, not {scheme!r}")
+    check_scheme(scheme)
     kind = kind_of(label)
     if kind is None or scheme == "model":
         return label  # Generic has no entity kind in any scheme
@@ -109,8 +114,7 @@ def predicted_spans(doc: Doc) -> list[Span]:
 def annotate(records: Iterable[TextRecord], nlp: Language, batch_size: int = 32,
              scheme: str = "scierc") -> Iterator[dict[str, Any]]:
     """One output record per input record: the spans of :func:`predicted_spans`, labelled in ``scheme``."""
-    if scheme not in SCHEMES:
-        raise OptionError(f"scheme must be one of {', '.join(SCHEMES)}, not {scheme!r}")
+    check_scheme(scheme)
     records = list(records)
     docs = nlp.pipe((r.text for r in records), batch_size=batch_size)
     for record, doc in zip(records, docs):

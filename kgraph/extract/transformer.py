@@ -392,6 +392,7 @@ class TransformerExtractor:
             batch_size=sentence_batch_size,
             max_batch_tokens=max_batch_tokens,
         )
+        self._attrs = {KNOWS_DATASETS: "B-Dataset" in self.tagger.tags}  # the same for every doc
 
     def _process(self, docs: Sequence[Doc]) -> None:
         sents: list[list[str]] = []
@@ -420,7 +421,7 @@ class TransformerExtractor:
                 self.group_name,
                 [Span(doc, s, e, label=label) for s, e, label, _ in spans],
                 [conf for *_, conf in spans],
-                {KNOWS_DATASETS: "B-Dataset" in self.tagger.tags},
+                self._attrs,
             )
 
     def __call__(self, doc: Doc) -> Doc:
