@@ -66,11 +66,16 @@ class KnowledgeGraph:
         except KeyError:
             raise KGraphError(f"no paper with id {paper_id!r}") from None
 
-    def entities(self, kind: EntityKind | str | None = None) -> list[Entity]:
-        """Entities, most-mentioned (by papers) first; ``kind`` filters, e.g. ``"Dataset"``."""
+    def entities(self, kind: EntityKind | str | None = None, include_generic: bool = False) -> list[Entity]:
+        """Entities, most-mentioned (by papers) first; ``kind`` filters, e.g. ``"Dataset"``.
+
+        Generic entities ("training data", see :attr:`Entity.generic`) are left out unless
+        ``include_generic``.
+        """
         wanted = EntityKind(kind) if kind is not None else None
         papers_of = self.data.papers_of_entity
-        chosen = [e for e in self.data.entities if wanted is None or e.kind is wanted]
+        chosen = [e for e in self.data.entities
+                  if (wanted is None or e.kind is wanted) and (include_generic or not e.generic)]
         return sorted(chosen, key=lambda e: (-len(papers_of.get(e.id, ())), e.label.lower()))
 
     def entity(self, name: str | Entity) -> Entity:
@@ -83,7 +88,7 @@ class KnowledgeGraph:
 
         if self._label_index is None:
             index: dict[str, Entity] = {}
-            for e in self.entities():  # most common first wins a shared label
+            for e in self.entities(include_generic=True):  # most common first wins a shared label
                 for label in (e.label, *e.alt_labels):
                     index.setdefault(label.lower(), e)
                     index.setdefault(normalise_label(label).lower(), e)

@@ -10,23 +10,26 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from .cache import MentionCache
-from .errors import OptionError
+from .errors import InputError, OptionError
 from .extract.pipeline import build_pipeline, check_tier, model_version
 from .graph.communities import communities_of
 from .graph.data import GraphData
 from .graph.links import paper_links
-from .model import Mention
+from .model import Mention, Paper
 from .readers import ReadReport, read_papers
 from .resolve.entities import resolve
+from .resolve.specificity import shipped_background
 from .resolve.thesaurus import read_thesaurus
-from .resolve.vocabularies import shipped_vocabulary
+from .resolve.vocabularies import shipped_known_kinds, shipped_vocabulary
 from .run.local import extract_mentions
+from .text.language import guess_language
 from .version import __version__
 
 Progress = Callable[[str, int], Callable[[], None]]
@@ -56,6 +59,7 @@ class BuildSummary:
     timings: dict[str, float] = field(default_factory=dict)
     cache: dict[str, int] = field(default_factory=dict)
     store: dict[str, int] = field(default_factory=dict)  # an in-place update: blocks changed, triples removed/added
+    dropped_mentions: int = 0  # removed by the thesaurus, or nothing of a name left
 
 
 def _fingerprint(options: BuildOptions, tier: str, model: str) -> str:
@@ -69,6 +73,25 @@ def extraction_fingerprint(tier: str, model: str) -> str:
     """What a paper's mentions depend on besides its text: kgraph, tier, model and gazetteer."""
     blob = json.dumps([__version__, tier, model, model_version("rules")])
     return hashlib.sha1(blob.encode()).hexdigest()[:16]
+
+
+def _english_only(papers: Sequence[Paper], report: ReadReport) -> list[Paper]:
+    """The papers whose abstract is English; the others are reported in one warning.
+
+    The models know English only: a French abstract would give its function words as
+    entities. Such papers stay in the graph, without mentions.
+    """
+    english: list[Paper] = []
+    other: list[Paper] = []
+    for paper in papers:
+        (english if guess_language(paper.abstract) == "en" else other).append(paper)
+    if other:
+        languages = Counter(guess_language(p.abstract) for p in other)
+        examples = "; ".join(f"{p.sources[0] if p.sources else p.id}" for p in other[:3])
+        report.problem(InputError(
+            f"{len(other)} papers not in English ({', '.join(f'{k} {n}' for k, n in languages.most_common())}) "
+            f"are kept without extracting from them, e.g. {examples}"), skipped=0)
+    return english
 
 
 def build_data(
@@ -103,7 +126,8 @@ def build_data(
     cache = MentionCache(cache_path, extraction_fingerprint(summary.tier, model)) if cache_path is not None else None
     cached = cache.get(papers) if cache is not None else {}
     todo = [p for p in papers if p.id not in cached]
-    fresh: dict[str, list[Mention]] = {p.id: [] for p in todo}
+    todo = _english_only(todo, summary.report)
+    fresh: dict[str, list[Mention]] = {p.id: [] for p in papers if p.id not in cached}
     if todo:  # loading a model takes seconds: not when every paper is cached
         tick = progress("Extracting", len(todo)) if progress else None
         if options.engine == "dask":
@@ -118,8 +142,9 @@ def build_data(
         for mention in found:
             fresh[mention.paper_id].append(mention)
     if cache is not None:
-        for paper in todo:
-            cache.put(paper, fresh[paper.id])
+        for paper in papers:
+            if paper.id in fresh:
+                cache.put(paper, fresh[paper.id])
         summary.cache = {"reused": len(cached), "extracted": len(todo), "dropped": cache.keep_only(papers)}
         cache.close()
     mentions = [m for p in papers for m in (cached[p.id] if p.id in cached else fresh[p.id])]
@@ -129,15 +154,24 @@ def build_data(
         thesaurus, problems = read_thesaurus(options.thesaurus)
         for problem in problems:
             summary.report.problem(problem, skipped=0)
-    resolution = resolve(papers, mentions, shipped_vocabulary(), thesaurus)
+    resolution = resolve(papers, mentions, shipped_vocabulary(), thesaurus, known=shipped_known_kinds(),
+                         background=shipped_background())
+    # a mention the thesaurus removed, or of which no name is left, is no mention
+    kept = [i for i, entity in enumerate(resolution.mention_entity) if entity]
+    summary.dropped_mentions = len(mentions) - len(kept)
+    mentions = [mentions[i] for i in kept]
+    mention_entity = tuple(resolution.mention_entity[i] for i in kept)
     lap("resolve")
+    # generic entities ("training data") keep their mentions but explain no link and
+    # shape no community
+    specific = {e.id for e in resolution.entities if not e.generic}
     paper_entities: dict[str, set[str]] = {p.id: set() for p in papers}
-    for mention, entity in zip(mentions, resolution.mention_entity):
-        if entity:
+    for mention, entity in zip(mentions, mention_entity):
+        if entity in specific:
             paper_entities[mention.paper_id].add(entity)
     links = paper_links(paper_entities, top_k=options.top_k, max_df=options.max_df)
     lap("link")
-    communities = communities_of(papers, resolution.entities, paper_entities, links)
+    communities = communities_of(papers, [e for e in resolution.entities if e.id in specific], paper_entities, links)
     lap("communities")
     meta = {
         "kgraph_version": __version__,
@@ -148,5 +182,5 @@ def build_data(
         "options": {"top_k": options.top_k, "max_df": options.max_df},
         "inputs": [str(p) for p in paths],
     }
-    return GraphData(tuple(papers), tuple(mentions), resolution.mention_entity, resolution.entities,
+    return GraphData(tuple(papers), tuple(mentions), mention_entity, resolution.entities,
                      tuple(links), dict(resolution.ambiguous_acronyms), meta, communities)

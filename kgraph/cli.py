@@ -154,6 +154,9 @@ def build(
         where = "within that file" if dropped == kept else f"already read from {kept}"
         out.print(f"  merged {count:4d} duplicates from {dropped} ({where})", highlight=False)
     _print_counts(data)
+    if summary.dropped_mentions:
+        out.print(f"  {summary.dropped_mentions} mentions dropped (removed by the thesaurus, or no name left)",
+                  highlight=False)
     timing = ", ".join(f"{stage} {secs:.1f}s" for stage, secs in summary.timings.items())
     out.print(f"extractor: {summary.tier}; {timing}", highlight=False)
     if summary.cache:
@@ -172,11 +175,13 @@ def build(
 def _print_counts(data: GraphData) -> None:
     from collections import Counter
 
-    kinds = Counter(e.kind.value for e in data.entities)
+    kinds = Counter(e.kind.value for e in data.entities if not e.generic)
+    generic = sum(1 for e in data.entities if e.generic)
     out.print(
-        f"{len(data.entities)} entities ("
+        f"{len(data.entities) - generic} entities ("
         + ", ".join(f"{k} {kinds.get(k, 0)}" for k in ("Method", "Dataset", "Task", "Metric", "Concept"))
-        + f"), {sum(1 for e in data.mention_entity if e)} mentions, {len(data.links)} paper-paper links",
+        + f") and {generic} generic ones, {sum(1 for e in data.mention_entity if e)} mentions, "
+        f"{len(data.links)} paper-paper links",
         highlight=False,
     )
 
@@ -272,6 +277,8 @@ def push(
 def stats(
     directory: Annotated[Path, typer.Argument(help="A build folder.")] = DEFAULT_DIR,
     top: Annotated[int, typer.Option(help="How many top entities to list.", min=0)] = 10,
+    include_generic: Annotated[bool, typer.Option(
+        "--include-generic", help="List generic entities (\"training data\", \"features\") too.")] = False,
 ) -> None:
     """Papers, entities by type, links, top entities and ambiguous acronyms of a build."""
     from .api import load
@@ -285,7 +292,7 @@ def stats(
               f"built {data.meta.get('created', '?')})", highlight=False)
     _print_counts(data)
     table = Table("entity", "type", "papers", "also written as", title=f"Top {top} entities")
-    for entity in kg.entities()[:top]:
+    for entity in kg.entities(include_generic=include_generic)[:top]:
         table.add_row(entity.label, entity.kind.value, str(len(data.papers_of_entity.get(entity.id, ()))),
                       ", ".join(entity.alt_labels[:4]))
     out.print(table)
@@ -301,6 +308,8 @@ def entities(
     directory: Annotated[Path, typer.Argument(help="A build folder.")] = DEFAULT_DIR,
     kind: Annotated[str | None, typer.Option(help="Only this type: Method, Dataset, Task, Metric or Concept.")] = None,
     limit: Annotated[int, typer.Option(help="How many to list (0 = all).", min=0)] = 30,
+    include_generic: Annotated[bool, typer.Option(
+        "--include-generic", help="List generic entities (\"training data\", \"features\") too.")] = False,
     to_thesaurus: Annotated[Path | None, typer.Option(
         "--to-thesaurus", help="Write every merge kgraph made as a VOSviewer thesaurus to review, edit and pass back "
                                "with build --thesaurus.")] = None,
@@ -312,7 +321,7 @@ def entities(
 
     try:
         kg = load(directory)
-        chosen = kg.entities(kind)
+        chosen = kg.entities(kind, include_generic=include_generic)
     except (KGraphError, ValueError) as exc:
         raise _fail(exc) from None
     if to_thesaurus is not None:
@@ -321,11 +330,12 @@ def entities(
         out.print(f"wrote {len(rows)} merges of {sum(1 for e in kg.data.entities if e.alt_labels)} entities "
                   f"to {to_thesaurus}", highlight=False)
         return
-    table = Table("entity", "type", "papers", "variants", "merged by")
+    table = Table("entity", "type", "papers", "variants", "merged by", *(["generic"] if include_generic else []))
     papers_of = kg.data.papers_of_entity
     for entity in chosen[: limit or None]:
+        extra = [", ".join(entity.evidence) if entity.generic else ""] if include_generic else []
         table.add_row(entity.label, entity.kind.value, str(len(papers_of.get(entity.id, ()))),
-                      ", ".join(entity.alt_labels), ", ".join(entity.merged_by))
+                      ", ".join(entity.alt_labels), ", ".join(entity.merged_by), *extra)
     out.print(table)
     out.print(f"{len(chosen)} entities", highlight=False)
 

@@ -100,6 +100,10 @@ class Entity:
     so it is stable across builds. ``merged_by`` says how variants were merged
     (normalisation, acronym, gazetteer, thesaurus); ``exact_match`` holds IRIs of the
     same concept in known vocabularies (e.g. a Papers with Code method page).
+    ``expansion`` is the long form of an acronym ("Bilingual Evaluation Understudy" for
+    BLEU). ``generic`` says the entity is a generic word rather than a named thing
+    ("training data"), with the ``evidence`` for that judgement (see
+    :mod:`kgraph.resolve.specificity`); generic entities link no papers.
     """
 
     id: str
@@ -109,6 +113,9 @@ class Entity:
     alt_labels: tuple[str, ...] = ()
     merged_by: tuple[str, ...] = ()
     exact_match: tuple[str, ...] = ()
+    expansion: str = ""
+    generic: bool = False
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

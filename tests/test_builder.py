@@ -32,3 +32,21 @@ def test_an_unknown_engine_is_an_option_error_and_a_value_error():
     with pytest.raises(OptionError, match="engine must be 'local' or 'dask'") as caught:
         build_data([EXAMPLES / "papers.jsonl"], BuildOptions(tier="rules", engine="spark"))
     assert isinstance(caught.value, ValueError) and isinstance(caught.value, KGraphError)
+
+
+def test_abstracts_not_in_english_are_kept_but_not_extracted(tmp_path):
+    import json
+
+    from kgraph.builder import BuildOptions, BuildSummary, build_data
+
+    path = tmp_path / "mixed.jsonl"
+    rows = [{"id": "en", "title": "CRFs", "abstract": "We train conditional random fields (CRFs) on the Penn Treebank "
+             "and show that they work well for the tagging of words in sentences."},
+            {"id": "fr", "title": "Les CRF", "abstract": "Dans cet article, nous présentons une approche pour "
+             "l'étiquetage des mots dans les phrases. Les résultats montrent que notre système est meilleur."}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    summary = BuildSummary()
+    data = build_data([path], BuildOptions(tier="rules"), summary=summary)
+    assert {p.id for p in data.papers} == {"en", "fr"}
+    assert {m.paper_id for m in data.mentions} == {"en"}
+    assert any("not in English (fr 1)" in str(p) for p in summary.report.problems)

@@ -24,6 +24,7 @@ Usage (from the repository root, with the training environment of training/READM
     python training/crossval.py --config training/accurate_v2.json --folds 5 --seeds 13 7 21
     python training/crossval.py --config training/accurate.json --folds 5 --seeds 13   # the SciERC-only recipe
     python training/crossval.py ... --only 0:13          # one run (fold 0, seed 13)
+    python training/crossval.py ... --only 0:13 1:7 2:21 3:13 4:7   # every fold once, seeds rotated
     python training/crossval.py ... --summary            # print the table of what is done
 """
 
@@ -130,7 +131,8 @@ def main() -> int:
     ap.add_argument("--seeds", type=int, nargs="+", default=[13, 7, 21])
     ap.add_argument("--data", type=Path, default=DATA, help="folder holding scierc/, tdmsci/, scirex/")
     ap.add_argument("--work", type=Path, default=Path("/tmp/kgraph_cv"))
-    ap.add_argument("--only", default=None, metavar="FOLD:SEED", help="run just this one")
+    ap.add_argument("--only", nargs="+", default=None, metavar="FOLD:SEED",
+                    help="run just these (e.g. one seed per fold: 0:13 1:7 2:21 3:13 4:7)")
     ap.add_argument("--summary", action="store_true", help="only print the table of finished runs")
     ap.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="passed on to train_accurate.py")
     ap.add_argument("--limit", type=int, default=0, help="debug: passed on to train_accurate.py (train abstracts)")
@@ -146,8 +148,7 @@ def main() -> int:
     folds = folds_of(pool, args.folds)
     todo = [(k, s) for s in args.seeds for k in range(args.folds)]
     if args.only:
-        fold, seed = (int(x) for x in args.only.split(":"))
-        todo = [(fold, seed)]
+        todo = [(int(f), int(s)) for f, s in (pair.split(":") for pair in args.only)]
     multi = "sources" in json.loads(args.config.read_text())
     tdmsci = args.data / "tdmsci" / "test.jsonl"
     for k, seed in todo:

@@ -103,7 +103,7 @@ def overview(
     dict
         ``nodes``: node indices; ``edges``: ``[index, index, papers in common]``.
     """
-    papers_of = data.papers_of_entity
+    papers_of = data.specific_papers_of_entity
     chosen: list[str] = []
     for top in data.communities.top[: len(COMMUNITY_COLOURS)]:
         chosen.extend(e for e in top if len(papers_of.get(e, ())) > 1)
@@ -174,7 +174,9 @@ def page_payload(data: GraphData, title: str) -> dict[str, Any]:
     def single(entity: Entity) -> bool:
         return len(papers_of.get(entity.id, ())) <= 1
 
-    shown = list(data.entities)
+    # generic entities ("training data") explain nothing a reader looks for: left out,
+    # like the single-paper ones of a big build (their mentions still show in abstracts)
+    shown = [e for e in data.entities if not e.generic]
     if len(data.papers) + len(shown) > ALL_ENTITIES_UP_TO:
         shown = [e for e in shown if not single(e)]
     keys = [p.id for p in data.papers] + [entity_node(e.id) for e in shown]
@@ -229,7 +231,8 @@ def page_payload(data: GraphData, title: str) -> dict[str, Any]:
         for i, (x, y) in zip(moving, layout):
             nodes[i]["x"], nodes[i]["y"] = round(float(x)), round(float(y))
     return {"title": title, "colours": COLOURS, "communityColours": COMMUNITY_COLOURS, "counts": counts,
-            "singles": singles, "leftOut": len(data.entities) - len(shown), "nodes": nodes, "mentions": mentions,
+            "singles": singles, "leftOut": sum(1 for e in data.entities if not e.generic) - len(shown),
+            "generic": sum(1 for e in data.entities if e.generic), "nodes": nodes, "mentions": mentions,
             "related": related, "papers": papers,
             "communities": communities, "mode": "overview" if big else "full", "viewCap": VIEW_CAP,
             "polishIterations": POLISH_ITERATIONS,

@@ -90,7 +90,8 @@ def from_json(obj: dict[str, Any]) -> GraphData:
     )
     entities = tuple(
         Entity(**{**e, "kind": EntityKind(e["kind"]), "alt_labels": tuple(e["alt_labels"]),
-                  "merged_by": tuple(e["merged_by"]), "exact_match": tuple(e.get("exact_match", ()))})
+                  "merged_by": tuple(e["merged_by"]), "exact_match": tuple(e.get("exact_match", ())),
+                  "evidence": tuple(e.get("evidence", ()))})
         for e in obj["entities"]
     )
     mentions, mention_entity = [], []

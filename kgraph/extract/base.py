@@ -19,6 +19,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, SpanGroup
 
 from ..model import EntityKind
+from ..text.labels import FUNCTION_WORDS, is_number_like
 
 #: Names of the candidate groups, highest priority first: a trained model's span beats an
 #: acronym defined in the same text, which beats a gazetteer match, then a cue-word rule.
@@ -133,4 +134,24 @@ def clean_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
             end += 1
         else:
             break
+    return start, end
+
+
+def name_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """Token bounds of a mention without function words at its edges, or None when no name is left.
+
+    A model sometimes takes a word too many ("corpus [of]", "[the] BERT model", "English
+    [and]"); a span that is only a number or a range ("from 10.3 to 11.8") names nothing.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("the corpus of English and from 10.3 to 11.8")
+    >>> name_bounds(doc, 0, 3), name_bounds(doc, 3, 5), name_bounds(doc, 5, 9)
+    ((1, 2), (3, 4), None)
+    """
+    while start < end and doc[start].lower_ in FUNCTION_WORDS:
+        start += 1
+    while end > start and (doc[end - 1].lower_ in FUNCTION_WORDS or doc[end - 1].text == "-"):
+        end -= 1
+    if start >= end or is_number_like(doc[start:end].text) or not any(c.isalpha() for c in doc[start:end].text):
+        return None
     return start, end

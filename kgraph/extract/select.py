@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, SpanGroup
 
-from .base import EXTRACTORS, SELECTED, kind_of
+from .base import EXTRACTORS, SELECTED, kind_of, name_bounds
 
 
 def select_spans(candidates: list[tuple[str, Span, float]]) -> list[tuple[str, Span, float]]:
@@ -30,7 +30,11 @@ def select_spans(candidates: list[tuple[str, Span, float]]) -> list[tuple[str, S
 
 
 class Selector:
-    """spaCy component writing ``doc.spans["kgraph"]`` with ``extractors`` and ``scores`` attrs."""
+    """spaCy component writing ``doc.spans["kgraph"]`` with ``extractors`` and ``scores`` attrs.
+
+    Each chosen span loses function words at its edges, and one that names nothing (a
+    number, a range) is dropped (:func:`~kgraph.extract.base.name_bounds`).
+    """
 
     def __call__(self, doc: Doc) -> Doc:
         candidates: list[tuple[str, Span, float]] = []
@@ -39,7 +43,12 @@ class Selector:
                 group = doc.spans[name]
                 scores = group.attrs.get("scores") or [1.0] * len(group)
                 candidates.extend((name, span, float(score)) for span, score in zip(group, scores))
-        chosen = select_spans(candidates)
+        chosen = []
+        for name, span, score in select_spans(candidates):
+            bounds = name_bounds(doc, span.start, span.end)
+            if bounds is not None:
+                trimmed = span if bounds == (span.start, span.end) else Span(doc, *bounds, label=span.label_)
+                chosen.append((name, trimmed, score))
         group = SpanGroup(doc, name=SELECTED, spans=[span for _, span, _ in chosen])
         group.attrs["extractors"] = [name for name, _, _ in chosen]
         group.attrs["scores"] = [score for _, _, score in chosen]

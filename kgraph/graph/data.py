@@ -72,10 +72,17 @@ class GraphData:
         return Counter(e for e in self.mention_entity if e)
 
     @cached_property
+    def specific_papers_of_entity(self) -> dict[str, list[str]]:
+        """:attr:`papers_of_entity` of the specific entities only (not ``generic``)."""
+        generic = {e.id for e in self.entities if e.generic}
+        return {e: ps for e, ps in self.papers_of_entity.items() if e not in generic}
+
+    @cached_property
     def kind_ranks(self) -> dict[str, int]:
-        """Entity id -> rank among entities of its kind by papers (see :func:`.cooccurrence.kind_ranks`)."""
-        counts = {e: len(ps) for e, ps in self.papers_of_entity.items()}
-        return kind_ranks(self.entities, counts)
+        """Specific entity id -> rank among specific entities of its kind by papers
+        (see :func:`.cooccurrence.kind_ranks`); generic entities have no rank."""
+        counts = {e: len(ps) for e, ps in self.specific_papers_of_entity.items()}
+        return kind_ranks([e for e in self.entities if not e.generic], counts)
 
     @cached_property
     def cooccurrence_min_papers(self) -> int:
@@ -87,9 +94,9 @@ class GraphData:
 
     @cached_property
     def cooccurrences(self) -> dict[str, list[tuple[str, int]]]:
-        """Entity id -> top co-occurring entities per kind with shared papers, for the
-        entities in at least :attr:`cooccurrence_min_papers` papers."""
-        return top_cooccurring(self.papers_of_entity, {e.id: e.kind for e in self.entities},
+        """Specific entity id -> top co-occurring specific entities per kind with shared
+        papers, for the entities in at least :attr:`cooccurrence_min_papers` papers."""
+        return top_cooccurring(self.specific_papers_of_entity, {e.id: e.kind for e in self.entities if not e.generic},
                                min_papers=self.cooccurrence_min_papers)
 
 

@@ -64,6 +64,9 @@ def _lit(value: str) -> str:
     return f'"{value.translate(_ESCAPES)}"'
 
 
+_BOOL = {True: '"true"^^xsd:boolean', False: '"false"^^xsd:boolean'}
+
+
 def _int(value: int) -> str:
     return f'"{int(value)}"{_INT}'
 
@@ -258,6 +261,11 @@ def _entity_triples(data: GraphData, entity: Entity, papers_of: Mapping[str, Seq
         yield f"{e} {KG.mergedBy} {_lit(reason)}"
     for match in entity.exact_match:
         yield f"{e} skos:exactMatch <{match}>"
+    if entity.expansion:
+        yield f"{e} {KG.expansion} {_lit(entity.expansion)}@en"
+    yield f"{e} {KG.generic} {_BOOL[entity.generic]}"
+    for evidence in entity.evidence:
+        yield f"{e} {KG.specificityEvidence} {_lit(evidence)}"
     yield f"{e} {KG.paperCount} {_int(len(papers_of.get(entity.id, ())))}"
     yield f"{e} {KG.mentionCount} {_int(data.mention_counts.get(entity.id, 0))}"
     if entity.id in ranks:

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
 from ..errors import InputError
 from ..model import Paper
+from ..text.markup import repair_hyphenation
 from .atom import read_atom
 from .bibtex import read_bibtex
 from .csvfile import read_csv, sniff_delimiter
@@ -172,4 +174,13 @@ def read_papers(paths: Sequence[str | Path], report: ReadReport | None = None, f
         chosen = name or detect_format(path)
         reader = READERS[chosen]
         papers.extend(reader(path, report, mapping=mapping or None) if chosen in MAPPABLE else reader(path, report))
-    return deduplicate(papers, report)
+    return deduplicate([_mended(p) for p in papers], report)
+
+
+def _mended(paper: Paper) -> Paper:
+    # words broken at a line end ("fine- tuning") are whole before extraction sees them,
+    # so no mention and no entity label is half a word
+    title, abstract = repair_hyphenation(paper.title), repair_hyphenation(paper.abstract)
+    if title == paper.title and abstract == paper.abstract:
+        return paper
+    return replace(paper, title=title, abstract=abstract)

@@ -14,31 +14,42 @@ Steps, each recorded as a merge reason on the entity:
 ``thesaurus``
     The user's thesaurus (VOSviewer format) replaces or removes terms; it has the last
     word, applied to the label as written and again after the steps above.
+
+Each entity then gets its kind (a known name's kind, else its mentions' majority), its
+label (the form the corpus writes most), and a specificity judgement
+(:mod:`kgraph.resolve.specificity`).
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from ..errors import KGraphError
 from ..model import Entity, EntityKind, Mention, Paper
 from ..text.acronyms import find_acronyms
-from ..text.labels import is_name_like, normalise_label, squash, tidy_label
+from ..text.labels import is_name_like, normalise_label, singular, squash, tidy_label
+from .specificity import Background, judge
 from .thesaurus import Thesaurus
 from .vocabularies import Vocabulary
 
 _KIND_ORDER = list(EntityKind)
-#: Words that only say what sort of thing a name is: "RANSAC techniques" is RANSAC.
-GENERIC_HEADS = frozenset(
-    "model method algorithm technique approach system framework architecture network measure "
-    "metric paradigm scheme procedure module tool toolkit library package formalism "
-    "dataset corpus benchmark database".split()
-)
 _DATA_HEADS = frozenset("dataset corpus benchmark database".split())
+_METRIC_HEADS = frozenset("score metric measure".split())
+#: Words that only say what sort of thing a name is: "RANSAC techniques" is RANSAC, "KITTI
+#: dataset" is KITTI, "BLEU score" is BLEU. Not "toolkit", "library", "tool", "package":
+#: "NLTK toolkit" is NLTK, but "NLP toolkit" is a piece of software, not the field.
+GENERIC_HEADS = frozenset(
+    "model method algorithm technique approach system framework architecture network "
+    "paradigm scheme procedure module formalism".split()
+) | _DATA_HEADS | _METRIC_HEADS
+#: The kind a head noun names: "NLP datasets" are datasets, "MT metrics" metrics.
+_HEAD_KINDS = {**dict.fromkeys(_DATA_HEADS, EntityKind.DATASET), **dict.fromkeys(_METRIC_HEADS, EntityKind.METRIC)}
 
 
 def own_definition(text: str) -> tuple[str, str] | None:
@@ -131,12 +142,15 @@ class Resolution:
 
 
 def entity_id(key: str) -> str:
-    """A stable, IRI-safe id from a resolution key.
+    """A stable, IRI-safe id from a resolution key, one per key.
 
-    >>> entity_id("gaussian process")
-    'gaussian_process'
+    Spaces become ``_``, so an ``_`` of the key itself is escaped: "BERT base" and
+    "BERT_base" are two keys and get two ids.
+
+    >>> entity_id("gaussian process"), entity_id("BERT_base")
+    ('gaussian_process', 'BERT%5Fbase')
     """
-    return quote(key.replace(" ", "_"), safe="_-.~")
+    return quote(key, safe=" -.~").replace("_", "%5F").replace(" ", "_")  # quote() never escapes "_"
 
 
 def acronym_definitions(
@@ -161,6 +175,10 @@ def acronym_definitions(
 
 _SENSE_FILLERS = frozenset("a an and the of for to in on with based".split())
 _SENSE_HEADS = frozenset("model models modeling modelling framework method approach network system task".split())
+#: British and variant spellings folded for comparing senses ("mean squared error" is
+#: "mean square error", "nearest neighbour" is "nearest neighbor").
+_SPELLINGS = ((re.compile(r"our\b"), "or"), (re.compile(r"is(e|ed|es|ing|ation|ations)\b"), r"iz\1"),
+              (re.compile(r"ll(ed|ing)\b"), r"l\1"), (re.compile(r"\bsquared\b"), "square"))
 
 
 def sense_key(long_key: str) -> str:
@@ -170,11 +188,23 @@ def sense_key(long_key: str) -> str:
     True
     >>> sense_key("vision language action model") == sense_key("vision-language action")
     True
+    >>> sense_key("mean squared error") == sense_key("mean square errors")
+    True
+    >>> sense_key("k-nearest neighbour") == sense_key("k nearest neighbors")
+    True
     """
-    words = [w for w in normalise_label(long_key).lower().split() if w not in _SENSE_FILLERS]
+    words = [singular(w) for w in normalise_label(long_key).lower().split() if w not in _SENSE_FILLERS]
     while len(words) > 1 and words[-1] in _SENSE_HEADS:
         words.pop()
-    return "".join(words)
+    text = " ".join(words)
+    for pattern, replacement in _SPELLINGS:
+        text = pattern.sub(replacement, text)
+    return text.replace(" ", "")
+
+
+#: A sense found in less than this share of an acronym's definitions (and only once) is
+#: noise: a garbled or odd expansion ("BERT" as anything but its one meaning).
+NOISE_SHARE = 0.05
 
 
 DOMINANT_SHARE = 0.9
@@ -219,6 +249,9 @@ def corpus_acronyms(
                 if long != best:
                     variants[long] = best
         support = sorted(((sum(longs[form] for form in m), key) for key, m in senses.items()), reverse=True)
+        total = sum(n for n, _ in support)
+        support = [(n, key) for n, key in support if n > 1 or n >= NOISE_SHARE * total] or support[:1]
+        senses = {key: senses[key] for _, key in support}
         top_count, top_sense = support[0]
         if len(senses) == 1 or top_count >= DOMINANT_SHARE * sum(n for n, _ in support):
             unique[short] = max(senses[top_sense], key=lambda form: (longs[form], form))
@@ -232,6 +265,9 @@ def resolve(
     mentions: Sequence[Mention],
     vocabulary: Vocabulary | None = None,
     thesaurus: Thesaurus | None = None,
+    *,
+    known: Mapping[str, EntityKind] | None = None,
+    background: Background | None = None,
 ) -> Resolution:
     """Resolve mentions to entities.
 
@@ -245,18 +281,24 @@ def resolve(
         Known names: aliases join their canonical name; entities get ``exact_match``.
     thesaurus
         The user's replacements and removals.
+    known
+        Key -> kind of names a gazetteer knows (Papers with Code datasets, metrics, ...):
+        their kind wins over the mentions' vote, and they are specific.
+    background
+        Phrase frequencies of a background corpus, for the specificity judgement.
 
     Returns
     -------
     Resolution
         Entities sorted by id; ``mention_entity[i]`` is the id of ``mentions[i]``'s entity,
-        or ``""`` when the thesaurus removed the term.
+        or ``""`` when the thesaurus removed the term or no name is left of it.
     """
-    return _resolve(papers, mentions, vocabulary or Vocabulary(), thesaurus, LabelMemo())
+    return _resolve(papers, mentions, vocabulary or Vocabulary(), thesaurus, LabelMemo(), known or {}, background)
 
 
 def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: Vocabulary,
-             thesaurus: Thesaurus | None, memo: LabelMemo) -> Resolution:
+             thesaurus: Thesaurus | None, memo: LabelMemo, known: Mapping[str, EntityKind],
+             background: Background | None) -> Resolution:
     normalise = memo.normalise
     aliases = vocabulary.aliases
     local = acronym_definitions(papers, normalise)
@@ -264,6 +306,7 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
     replacements = thesaurus.replacements if thesaurus is not None else {}
     preferred: dict[str, str] = {}  # key -> label the thesaurus asked for
     reasons: dict[str, set[str]] = defaultdict(set)
+    short_forms: dict[str, set[str]] = defaultdict(set)  # long key -> short keys merged into it
     final: list[str] = []
 
     def by_thesaurus(key: str) -> str:
@@ -288,9 +331,14 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
     def key_of(text: str) -> str:
         key = memo.mention_key(text)
         full = normalise(memo.display_form(text))
-        # "KITTI dataset" is KITTI, but "NLP datasets" are not NLP: keep a data head when
-        # what is left is an acronym the corpus defines (it names a field, not a dataset)
-        if full != key and full.split()[-1] in _DATA_HEADS and key in defined:
+        if full == key:
+            return key
+        # "KITTI dataset" is KITTI and "BLEU score" BLEU, but "NLP datasets" are not NLP and
+        # "MT metrics" not machine translation: a head that names another kind stays when
+        # what is left is an acronym the corpus defines, unless that name is known to be of
+        # the head's kind
+        head_kind = _HEAD_KINDS.get(full.split()[-1])
+        if head_kind is not None and key in defined and known.get(key) is not head_kind:
             return full
         return key
 
@@ -301,6 +349,7 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
         if key and key not in preferred:
             expansion = local.get(mention.paper_id, {}).get(key) or unique.get(key)
             if expansion:
+                short_forms[expansion].add(key)
                 key = expansion
                 reasons[key].add("acronym")
             if key in long_variants:
@@ -311,13 +360,14 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
                 reasons[key].add("gazetteer")
             key = by_thesaurus(key)
         final.append(key)
-    # keys equal but for spaces are one name: "MoDecGS" (a scraped page's lost hyphen) joins
-    # "MoDec GS" because the hyphenated form occurs in the corpus; "multilayer perceptron"
-    # joins "multi layer perceptron". The commonest spelling represents the class.
+    # keys equal but for spaces and case are one name: "MoDecGS" (a scraped page's lost
+    # hyphen) joins "MoDec GS" because the hyphenated form occurs in the corpus;
+    # "multilayer perceptron" joins "multi layer perceptron", "SQUAD" joins "SQuAD". The
+    # commonest spelling represents the class.
     counts = Counter(k for k in final if k)
     classes: dict[str, list[str]] = defaultdict(list)
     for key in counts:
-        classes[squash(key)].append(key)
+        classes[squash(key).casefold()].append(key)
     representative = {}
     for members in classes.values():
         best = max(members, key=lambda k: (k in preferred, counts[k], k.count(" "), k))
@@ -327,6 +377,7 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
             reasons[best].add("normalisation")
             for key in members:
                 reasons[best] |= reasons.get(key, set())
+                short_forms[best] |= short_forms.get(key, set())
     final = [representative[k] if k else "" for k in final]
 
     by_key: dict[str, list[int]] = defaultdict(list)
@@ -336,11 +387,16 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
     entities = []
     for key, indices in by_key.items():
         surfaces = Counter(memo.tidy(v) for i in indices for v in memo.variants(mentions[i].text))
+        surfaces.pop("", None)
+        shorts = short_forms.get(key, set())
+        known_kind = known.get(key) or next((known[k] for k in shorts if k in known), None)
         kinds = Counter(mentions[i].kind for i in indices)
-        kind = max(kinds, key=lambda k: (kinds[k], -_KIND_ORDER.index(k)))
-        label = preferred.get(key) or _preferred_label(key, surfaces, memo)
+        kind = known_kind or max(kinds, key=lambda k: (kinds[k], -_KIND_ORDER.index(k)))
+        label, expansion = _labels(key, surfaces, shorts, memo)
+        label = preferred.get(key) or label
         if len({normalise(s) for s in surfaces}) < len(surfaces):
             reasons[key].add("normalisation")
+        verdict = judge(label, surfaces, known=known_kind is not None, background=background)
         entities.append(
             Entity(
                 id=entity_id(key),
@@ -350,18 +406,46 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
                 alt_labels=tuple(sorted(s for s in surfaces if s != label)),
                 merged_by=tuple(sorted(reasons.get(key, ()))),
                 exact_match=(vocabulary.concepts[key],) if key in vocabulary.concepts else (),
+                expansion=expansion,
+                generic=verdict.generic,
+                evidence=verdict.evidence,
             )
         )
     entities.sort(key=lambda e: e.id)
+    for before, after in itertools.pairwise(entities):
+        if before.id == after.id:  # entity_id is one-to-one; two keys on one id is a bug, not a merge
+            raise KGraphError(f"entity id {before.id!r} would name two entities: {before.key!r} and {after.key!r}")
     ids = {e.key: e.id for e in entities}
     return Resolution(tuple(entities), tuple(ids[k] if k else "" for k in final), ambiguous)
 
 
-def _preferred_label(key: str, surfaces: Counter[str], memo: LabelMemo) -> str:
-    # the long form when an acronym was merged in (its key matches a surface), else the commonest surface
-    matching = [s for s in surfaces if memo.mention_key(s) == key]
-    pool = matching or list(surfaces)
-    return max(pool, key=lambda s: (surfaces[s], _natural_case(s), -len(s)))
+def _labels(key: str, surfaces: Counter[str], shorts: set[str], memo: LabelMemo) -> tuple[str, str]:
+    """(label, expansion) of an entity from the surfaces of its mentions.
+
+    The label is the form the corpus writes most, counted over the forms that normalise
+    alike ("LLMs", "LLM's" and "LLM" are one form, shown singular where the corpus writes
+    it so); on a tie the acronym wins. The expansion is the commonest long form when an
+    acronym was merged in ("Bilingual Evaluation Understudy" for BLEU), else "".
+    """
+    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    for surface, n in surfaces.items():
+        forms[memo.normalise(surface).casefold()][surface] += n
+    if not forms:
+        return key, ""
+
+    def is_short(form: str) -> bool:
+        return any(form == s.casefold() for s in shorts)
+
+    best = max(forms, key=lambda f: (sum(forms[f].values()), is_short(f), f))
+    members = forms[best]
+    singulars = [s for s in members if memo.normalise(s) == s or memo.normalise(s).casefold() == s.casefold()]
+    label = max(singulars or members, key=lambda s: (members[s], _natural_case(s), -len(s), s))
+    expansion = ""
+    if shorts:
+        longs = {s: n for s, n in surfaces.items() if not is_short(memo.normalise(s).casefold())}
+        if longs:
+            expansion = max(longs, key=lambda s: (longs[s], _natural_case(s), s))
+    return label, expansion
 
 
 def _natural_case(surface: str) -> int:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from ..extract.gazetteer import GazetteerEntry, shipped_gazetteer
+from ..model import EntityKind
 from ..resources import ontology_dir
 from ..text.labels import normalise_label
 
@@ -57,3 +59,33 @@ def read_vocabularies(paths: Iterable[Path]) -> Vocabulary:
 def shipped_vocabulary() -> Vocabulary:
     """The vocabularies packaged with kgraph."""
     return read_vocabularies((ontology_dir() / "vocabularies").glob("*.ttl"))
+
+
+#: Gazetteer sources whose kinds are curated names (Papers with Code lists); CSO labels
+#: are topics, not typed names, and decide nothing.
+_NAMED_SOURCES = ("pwc_",)
+
+
+def known_kinds(entries: Iterable[GazetteerEntry]) -> dict[str, EntityKind]:
+    """Resolution key -> kind of every curated name in a gazetteer (its surface and canonical form).
+
+    >>> from kgraph.extract.gazetteer import GazetteerEntry as E
+    >>> known_kinds([E("SQuAD", EntityKind.DATASET, "SQuAD", "pwc_task_datasets"),
+    ...              E("deep learning", EntityKind.CONCEPT, "deep learning", "cso")])
+    {'SQuAD': <EntityKind.DATASET: 'Dataset'>}
+    """
+    kinds: dict[str, EntityKind] = {}
+    for entry in entries:
+        if entry.kind is EntityKind.CONCEPT or not entry.source.startswith(_NAMED_SOURCES):
+            continue
+        for text in (entry.surface, entry.canonical):
+            key = normalise_label(text)
+            if key:
+                kinds.setdefault(key, entry.kind)
+    return kinds
+
+
+@lru_cache(maxsize=1)
+def shipped_known_kinds() -> dict[str, EntityKind]:
+    """:func:`known_kinds` of the gazetteer packaged with kgraph."""
+    return known_kinds(shipped_gazetteer())

@@ -8,6 +8,7 @@ follow the short form ("GLMD (Global-to-Local Motion Decomposition)").
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -78,6 +79,51 @@ def match_long_form(short: str, before: str) -> int | None:
     return start
 
 
+#: Long-form words that need not give the short form a letter ("Bidirectional Encoder
+#: Representations from Transformers" is BERT).
+_FILLERS = frozenset("a an and the of for to in on at by with from via using based over under".split())
+
+
+def covers_long_form(short: str, long: str) -> bool:
+    """True when the letters of ``short`` can be read, in order, from the words of ``long``:
+    each word but fillers gives at least one letter, the first it gives being its initial
+    (later ones may come from inside it: "GloVe" is "Global Vectors").
+
+    Schwartz–Hearst only asks that the letters occur in order, so "NAT" would abbreviate
+    "neural machine translation" (N, the a of "neural", T) and an "F1" would stand for
+    any phrase with an f and a 1 in it. A word that gives no letter means the pair is wrong.
+
+    >>> covers_long_form("NAT", "non-autoregressive translation"), covers_long_form("NAT", "neural machine translation")
+    (True, False)
+    >>> covers_long_form("BERT", "Bidirectional Encoder Representations from Transformers")
+    True
+    >>> covers_long_form("GloVe", "Global Vectors"), covers_long_form("LLMs", "large language models")
+    (True, True)
+    """
+    plural = len(short) > 2 and short.endswith("s") and short[:-1].isupper()
+    letters = [c.lower() for c in (short[:-1] if plural else short) if c.isalnum()]
+    words = [w.lower() for w in re.findall(r"[^\W_]+", long)]
+    if not letters or not words or words[0][0] != letters[0]:
+        return False
+    needed = [w not in _FILLERS for w in words]
+
+    @functools.cache
+    def fits(i: int, j: int, at: int) -> bool:  # letter i next, in word j from position at on
+        if i == len(letters):
+            return not any(needed[j + 1:])
+        c = letters[i]
+        if any(words[j][q] == c and fits(i + 1, j, q + 1) for q in range(at, len(words[j]))):
+            return True
+        for k in range(j + 1, len(words)):
+            if words[k][0] == c and fits(i + 1, k, 1):
+                return True
+            if needed[k]:
+                return False  # a word that must give a letter cannot be skipped
+        return False
+
+    return fits(1, 0, 1)
+
+
 def find_acronyms(text: str) -> list[AcronymPair]:
     """All "long form (SHORT)" and "SHORT (long form)" definitions in ``text``.
 
@@ -98,7 +144,7 @@ def find_acronyms(text: str) -> list[AcronymPair]:
             pair = _long_before(text, match.start(), inner, inner_start)
         else:
             pair = _long_inside(text, match, inner, inner_start)
-        if pair is not None:
+        if pair is not None and covers_long_form(pair.short, pair.long):
             pairs.append(pair)
     return pairs
 

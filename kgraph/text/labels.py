@@ -20,11 +20,33 @@ _DASHES = re.compile(r"[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"',
                          "`": "'"})
 _SPACE = re.compile(r"\s+")
+_POSSESSIVE = re.compile(r"(?<=\w)'s?$")
 _EDGE_PUNCT = " \t.,;:!?\"'-"
 _INVARIANT_PLURALS = {"series", "species", "analysis", "basis", "axis", "thesis", "hypothesis", "physics",
                       "mathematics", "statistics", "dynamics", "robotics", "linguistics", "semantics",
                       "graphics", "economics", "genomics", "kinematics", "mechanics", "optics",
                       "news", "bias", "gaussian", "lens", "corpus", "status", "focus", "virus", "consensus"}
+
+
+#: Words a name neither starts nor ends with: "corpus of", "English and", "the BERT".
+FUNCTION_WORDS = frozenset(
+    "a an the of for to in on at by with from into onto via and or nor but as than that which who whose "
+    "this these those such our their its his her we they it is are was were be been has have had "
+    "using versus vs".split()
+)
+_NUMBER_WORDS = frozenset("to and from between or vs of by %".split())
+_NUMBER = re.compile(r"^[+\-±~≈<>]?\d[\d.,]*%?$")
+
+
+def is_number_like(text: str) -> bool:
+    """True for a number, a range or a list of numbers: no name in it.
+
+    >>> [is_number_like(t) for t in ("from 10.3 to 11.8", "42%", "3 and 4", "F1", "3D")]
+    [True, True, True, False, False]
+    """
+    words = text.replace("(", " ").replace(")", " ").split()
+    return bool(words) and all(_NUMBER.match(w) or w.lower() in _NUMBER_WORDS for w in words) and any(
+        _NUMBER.match(w) for w in words)
 
 
 def tidy_label(text: str) -> str:
@@ -95,13 +117,15 @@ def normalise_label(label: str) -> str:
     True
     >>> normalise_label("state-of-the-art") == normalise_label("state of the art")
     True
-    >>> normalise_label("MoDec-GS")
-    'MoDec GS'
+    >>> normalise_label("MoDec-GS"), normalise_label("LLM's")
+    ('MoDec GS', 'LLM')
     """
     words = tidy_label(label).replace("-", " ").replace("/", " / ").split()
     if not words:
         return ""
     words = [w if is_name_like(w) else w.lower() for w in words]
+    # a possessive is the name itself: "LLM's", "models'"
+    words[-1] = _POSSESSIVE.sub("", words[-1]) or words[-1]
     words[-1] = singular(words[-1])
     return " ".join(words)
 

@@ -98,3 +98,33 @@ def drop_latex_markup(text: str) -> str:
     text = _LABEL_MATH.sub(r"\1", text)
     text = _LABEL_STYLE.sub("", text).replace("~", " ")  # "~" is LaTeX's unbreakable space
     return _BRACES.sub("", text)
+
+
+#: Left halves that are whole words or prefixes: their line-break hyphen is a real one
+#: ("fine- tuning" is "fine-tuning"); any other broken word is joined ("ac- curacy").
+_HYPHEN_PREFIXES = frozenset(
+    "fine pre post multi self non semi co re anti cross state end real high low large small well long short "
+    "open zero few one two three four single double top bottom data task domain model cross inter intra "
+    "sub super over under out in on off up down full half part close hand user time word sentence "
+    "character graph image text video audio speech object knowledge human machine language deep".split()
+)
+_BROKEN_WORD = re.compile(r"\b([A-Za-z]+)- ([a-z]+)\b")
+_NOT_CONTINUATION = frozenset("and or nor to as vs versus than but".split())
+
+
+def repair_hyphenation(text: str) -> str:
+    """Mend words broken at a line end: "fine- tuning" -> "fine-tuning", "ac- curacy" -> "accuracy".
+
+    A suspended hyphen ("pre- and post-training") is left alone.
+
+    >>> repair_hyphenation("We study fine- tuning and its ac- curacy in pre- and post-training.")
+    'We study fine-tuning and its accuracy in pre- and post-training.'
+    """
+
+    def mend(match: re.Match[str]) -> str:
+        left, right = match.group(1), match.group(2)
+        if right in _NOT_CONTINUATION:
+            return match.group(0)
+        return f"{left}-{right}" if left.lower() in _HYPHEN_PREFIXES or not left.islower() else left + right
+
+    return _BROKEN_WORD.sub(mend, text) if "- " in text else text

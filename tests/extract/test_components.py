@@ -41,3 +41,16 @@ def test_spacy_finds_the_components_without_kgraph_being_imported():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.splitlines()
     assert out[0] == "[('KITTI dataset', 'Dataset'), ('MLP', 'Method'), ('multi-layer perceptron', 'Method')]"
     assert out[1] == "False"  # registering the model components does not load onnxruntime
+
+
+def test_selected_mentions_lose_edge_function_words_and_numbers_are_no_mentions():
+    import spacy
+    from spacy.tokens import Span
+
+    from kgraph.extract.base import set_candidates
+    from kgraph.extract.select import Selector
+
+    nlp = spacy.blank("en")
+    doc = nlp("the corpus of English improves from 10.3 to 11.8 points")
+    set_candidates(doc, "model", [Span(doc, 0, 4, label="Material"), Span(doc, 5, 9, label="Metric")])
+    assert [s.text for s in Selector()(doc).spans["kgraph"]] == ["corpus of English"]

@@ -20,9 +20,19 @@ def test_acronym_defined_in_paper_merges_with_long_form():
     mentions = [m("p1", "3D Gaussian Splatting"), m("p1", "3DGS"), m("p1", "3DGS")]
     res = resolve(papers, mentions)
     (entity,) = res.entities
-    assert entity.label == "3D Gaussian Splatting"
-    assert entity.alt_labels == ("3DGS",)
+    # the label is the form the corpus writes most; the long form is the expansion
+    assert entity.label == "3DGS"
+    assert entity.expansion == "3D Gaussian Splatting"
+    assert entity.alt_labels == ("3D Gaussian Splatting",)
     assert "acronym" in entity.merged_by
+
+
+def test_long_form_is_the_label_when_the_corpus_writes_it_most():
+    papers = [Paper("p1", "T", "3D Gaussian Splatting (3DGS) is fast.")]
+    mentions = [m("p1", "3D Gaussian Splatting"), m("p1", "3D Gaussian splatting"), m("p1", "3DGS")]
+    (entity,) = resolve(papers, mentions).entities
+    assert entity.label in {"3D Gaussian Splatting", "3D Gaussian splatting"}
+    assert entity.expansion == entity.label
 
 
 def test_undefined_acronym_uses_the_unambiguous_corpus_definition():
@@ -108,3 +118,39 @@ def test_a_papers_own_definition_still_beats_the_dominant_sense():
     odd, plain = res.mention_entity
     assert plain == entity_id("large language model")  # used undefined: the dominant sense
     assert odd == entity_id("log likelihood model")  # defined otherwise in its own paper
+
+
+def test_an_acronym_is_not_merged_into_a_long_form_it_does_not_abbreviate():
+    papers = [Paper("p1", "T", "Non-autoregressive translation (NAT) is fast."),
+              Paper("p2", "T", "Neural machine translation (NMT) is strong.")]
+    mentions = [m("p1", "NAT"), m("p2", "NMT"), m("p1", "non-autoregressive translation"),
+                m("p2", "neural machine translation")]
+    res = resolve(papers, mentions)
+    assert by_label(res, mentions) == [
+        ["NAT", "non-autoregressive translation"], ["NMT", "neural machine translation"]]
+
+
+def test_possessive_case_and_plural_variants_are_one_entity_with_a_singular_label():
+    mentions = [m("p1", "LLM's"), m("p1", "LLMs"), m("p2", "LLM"), m("p2", "LLM"), m("p3", "SQUAD"), m("p3", "SQuAD")]
+    res = resolve([Paper(p, "T", "x") for p in ("p1", "p2", "p3")], mentions)
+    assert sorted(e.label for e in res.entities) == ["LLM", "SQuAD"]
+
+
+def test_a_head_that_names_another_kind_keeps_a_defined_acronym_apart():
+    papers = [Paper("p1", "T", "Natural language processing (NLP) is a field."), Paper("p2", "T", "x")]
+    mentions = [m("p1", "NLP", EntityKind.TASK), m("p2", "NLP toolkit"), m("p2", "NLP metrics", EntityKind.METRIC),
+                m("p2", "KITTI dataset", EntityKind.DATASET), m("p2", "KITTI", EntityKind.DATASET)]
+    res = resolve(papers, mentions)
+    assert by_label(res, mentions) == [["KITTI", "KITTI dataset"], ["NLP"], ["NLP metrics"], ["NLP toolkit"]]
+
+
+def test_underscores_and_spaces_give_distinct_ids():
+    res = resolve([Paper("p1", "T", "x")], [m("p1", "BERT_base"), m("p1", "BERT base")])
+    assert len({e.id for e in res.entities}) == 2
+
+
+def test_noise_senses_do_not_make_an_acronym_ambiguous():
+    definitions = {f"p{i}": {"BERT": "Bidirectional Encoder Representations from Transformer"} for i in range(30)}
+    definitions["odd"] = {"BERT": "Bayesian Estimation of Regression Trees"}
+    unique, ambiguous, _ = corpus_acronyms(definitions)
+    assert "BERT" in unique and "BERT" not in ambiguous

@@ -53,3 +53,11 @@ def test_last_words_equals_scanning_the_whole_text(text, n):
     from kgraph.text.acronyms import _WORD, _last_words
 
     assert [m.span() for m in _last_words(text, n)] == [m.span() for m in list(_WORD.finditer(text))[-n:]]
+
+
+def test_a_definition_whose_long_form_skips_a_word_is_no_definition():
+    from kgraph.text.acronyms import find_acronyms
+
+    assert [(p.short, p.long) for p in find_acronyms("non-autoregressive neural machine translation (NAT)")] == []
+    assert [(p.short, p.long) for p in find_acronyms("improves F1 (from 10.3 to 11.8)")] == []
+    assert [(p.short, p.long) for p in find_acronyms("We use Global Vectors (GloVe).")] == [("GloVe", "Global Vectors")]

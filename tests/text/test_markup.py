@@ -32,3 +32,17 @@ def test_decode_latex(raw, expected):
 ])
 def test_drop_latex_markup_keeps_words(raw, expected):
     assert drop_latex_markup(raw) == expected
+
+
+def test_words_broken_at_a_line_end_are_mended_before_extraction(tmp_path):
+    import json
+
+    from kgraph.readers import read_papers
+    from kgraph.text.markup import repair_hyphenation
+
+    assert repair_hyphenation("fine- tuning improves ac- curacy") == "fine-tuning improves accuracy"
+    assert repair_hyphenation("pre- and post-training") == "pre- and post-training"
+    path = tmp_path / "p.jsonl"
+    path.write_text(json.dumps({"title": "On fine- tuning", "abstract": "Its ac- curacy rises."}) + "\n")
+    (paper,) = read_papers([path])
+    assert (paper.title, paper.abstract) == ("On fine-tuning", "Its accuracy rises.")

@@ -1,0 +1,171 @@
+"""Is an entity a *named thing* a researcher could look up, or a generic word?
+
+"SQuAD", "BLEU", "conditional random fields" are specific; "training data", "features",
+"quality", "neural networks" are not: they relate most papers of a field and explain
+no link. Every entity gets a judgement with the evidence behind it:
+
+``name``
+    Written like a name (acronym, mixed case, digits: "BERT", "CIFAR-10") — specific.
+``known``
+    A Papers with Code method, dataset, task or metric name — specific.
+``generic-words``
+    Made only of category nouns and generic modifiers ("labeled data", "benchmark") — generic.
+``fragment``
+    No letters, a lone letter or a prefix ("non", "fine") — generic.
+``background``
+    Found in more than :data:`BACKGROUND_SHARE` of all computer-science abstracts
+    (the shipped background, ``scripts/build_background.py``) — generic.
+
+``name`` and ``known`` win over ``background`` (a famous name is still a name) up to
+:data:`UMBRELLA_SHARE`, never over ``fragment``. Generic entities stay in the graph with their mentions; they do not
+link papers, name communities or lead top lists.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..resources import data_file
+from ..text.labels import is_name_like, singular
+
+#: Words that say what sort of thing something is, not which one.
+CATEGORY_NOUNS = frozenset(
+    "data dataset corpus corpora benchmark database collection resource model method methodology approach "
+    "algorithm technique framework system architecture network feature representation annotation label "
+    "text language human task problem result performance quality robustness efficiency effectiveness "
+    "metric measure measurement score evaluation experiment analysis study application information "
+    "knowledge structure process function parameter module component tool toolkit library package "
+    "domain setting scenario input output sample example instance image video signal sequence word "
+    "sentence document token embedding baseline variant version strategy mechanism pipeline solution "
+    "property pattern behavior behaviour accuracy error loss objective training learning inference "
+    "prediction generation detection classification recognition understanding reasoning modeling "
+    "modelling optimization optimisation estimation simulation computation generalization capability "
+    "ability challenge issue limitation advantage improvement gain effect impact factor aspect "
+    "level stage step phase procedure operation rule principle theory concept idea notion type kind class "
+    "category form unit element item object entity value number amount size set space area field "
+    "work research literature paper article survey review user people participant expert annotator "
+    "content material source target context environment condition case problem question answer "
+    "task-specific state art state-of-the-art sota".split()
+)
+#: Adjectives and prefixes that narrow nothing down on their own.
+GENERIC_MODIFIERS = frozenset(
+    "training test testing validation dev labeled labelled unlabeled unlabelled annotated parallel synthetic "
+    "real real-world large small big new novel existing standard public publicly available various different "
+    "multiple several other such proposed previous prior traditional conventional classical current recent "
+    "human automatic automated manual high low good better best fine non shared original raw additional "
+    "external common popular general specific simple complex efficient effective robust strong weak final "
+    "overall extensive comprehensive diverse challenging downstream upstream target source neural deep "
+    "large-scale small-scale open full partial main key important significant main multi cross "
+    "first second third single many few more most less much well quantitative qualitative empirical "
+    "theoretical experimental practical novel unified generic broad wide whole entire same similar "
+    "related relevant corresponding underlying given particular certain key basic fundamental "
+    "computational statistical linguistic semantic visual textual numerical natural artificial "
+    "supervised unsupervised self-supervised".split()
+)
+#: Share of background abstracts above which an entity is too common to tell papers apart.
+BACKGROUND_SHARE = 0.02
+#: Above this share even a known name is an umbrella term, unless it is written as a name.
+UMBRELLA_SHARE = 0.05
+_FUNCTION_WORDS = frozenset("a an the of for to in on at by with from into via and or as than".split())
+
+
+def background_key(text: str) -> str:
+    """The key phrases are counted under: lower case, hyphens as spaces, every word singular.
+
+    >>> background_key("Neural Networks"), background_key("state-of-the-art methods")
+    ('neural network', 'state of the art method')
+    """
+    return " ".join(singular(w) for w in text.replace("-", " ").lower().split())
+
+
+@dataclass(frozen=True)
+class Background:
+    """In how many of ``documents`` background abstracts each phrase occurs."""
+
+    documents: int = 0
+    frequency: Mapping[str, int] = field(default_factory=dict)
+
+    def share(self, text: str) -> float:
+        """The share of background abstracts that contain ``text`` (0 when unknown)."""
+        if not self.documents:
+            return 0.0
+        return self.frequency.get(background_key(text), 0) / self.documents
+
+
+@lru_cache(maxsize=1)
+def shipped_background() -> Background:
+    """The background shipped with kgraph (``kgraph/data/background.tsv.gz``)."""
+    documents, frequency = 0, {}
+    with gzip.open(data_file("background.tsv.gz"), "rt", encoding="utf-8") as handle:
+        for line in handle:
+            phrase, count = line.rstrip("\n").split("\t")
+            if phrase == "# documents":
+                documents = int(count)
+            elif not phrase.startswith("#"):
+                frequency[phrase] = int(count)
+    return Background(documents, frequency)
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """Whether an entity is generic, and the evidence for the verdict."""
+
+    generic: bool
+    evidence: tuple[str, ...]
+
+
+def judge(label: str, surfaces: Mapping[str, int], *, known: bool = False,
+          background: Background | None = None) -> Judgement:
+    """Judge an entity by its label, the surfaces its mentions show, known names and the background.
+
+    Parameters
+    ----------
+    label
+        The entity's label.
+    surfaces
+        Surface form -> mentions (any surface written like a name makes it a name).
+    known
+        Whether a gazetteer names it (a Papers with Code method, dataset, task or metric).
+    background
+        Phrase frequencies of a background corpus.
+
+    Examples
+    --------
+    >>> judge("labeled data", {"labeled data": 3})
+    Judgement(generic=True, evidence=('generic-words',))
+    >>> judge("SQuAD", {"SQuAD": 2})
+    Judgement(generic=False, evidence=('name',))
+    >>> judge("conditional random field", {"CRFs": 1}, known=True)
+    Judgement(generic=False, evidence=('name', 'known'))
+    >>> judge("non", {"non": 4}).evidence
+    ('fragment',)
+    """
+    words = [w for w in label.replace("-", " ").split() if w.lower() not in _FUNCTION_WORDS]
+    letters = sum(c.isalpha() for c in label)
+    if letters == 0 or (len(words) == 1 and not is_name_like(words[0]) and (
+            len(words[0]) <= 2 or words[0].lower() in GENERIC_MODIFIERS)):
+        return Judgement(True, ("fragment",))
+    share = background.share(label) if background is not None else 0.0
+    if share > UMBRELLA_SHARE and not any(is_name_like(w) for w in words):
+        # "deep learning" is on the Papers with Code task list, but it is said by one CS
+        # abstract in twenty: it tells no two papers apart
+        return Judgement(True, (f"background {100 * share:.1f}%",))
+    evidence = []
+    # a name when it reads as one: an acronym that stands in for an umbrella phrase in a
+    # few papers ("NNs" for "neural networks") does not make the phrase a name
+    named = sum(n for s, n in surfaces.items() if any(is_name_like(w) for w in s.replace("-", " ").split()))
+    if any(is_name_like(w) for w in words) or named * 2 >= max(1, sum(surfaces.values())):
+        evidence.append("name")
+    if known:
+        evidence.append("known")
+    if evidence:
+        return Judgement(False, tuple(evidence))
+    lowered = [singular(w.lower()) for w in words]
+    if lowered and all(w in CATEGORY_NOUNS or w in GENERIC_MODIFIERS for w in lowered):
+        return Judgement(True, ("generic-words",))
+    if share > BACKGROUND_SHARE:
+        return Judgement(True, (f"background {100 * share:.1f}%",))
+    return Judgement(False, ())
