@@ -42,7 +42,8 @@ def phrases(text: str, longest: int = 3) -> set[str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
-    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "kgraph" / "data" / "background.tsv.gz")
+    ap.add_argument("--out", type=Path,
+                    default=Path(__file__).resolve().parents[1] / "kgraph" / "data" / "background.tsv.gz")
     ap.add_argument("--min-share", type=float, default=0.002)
     args = ap.parse_args()
     source = args.shared / "data" / "corpora" / "arxiv_cs_50k.jsonl.gz"
@@ -60,7 +61,8 @@ def main() -> int:
         out.write(f"# documents\t{docs}\n# source\tarXiv cs abstracts (../shared/data/corpora/arxiv_cs_50k.jsonl.gz)\n")
         out.writelines(f"{p}\t{n}\n" for p, n in kept)
     tmp.replace(args.out)
-    print(f"{len(kept)} phrases in >= {floor} of {docs} documents -> {args.out} ({args.out.stat().st_size / 1e3:.0f} kB)")
+    size = args.out.stat().st_size / 1e3
+    print(f"{len(kept)} phrases in >= {floor} of {docs} documents -> {args.out} ({size:.0f} kB)")
     return 0
 
 

@@ -34,7 +34,7 @@ from ..errors import KGraphError
 from ..model import Entity, EntityKind, Mention, Paper
 from ..text.acronyms import find_acronyms
 from ..text.labels import is_name_like, normalise_label, singular, squash, tidy_label
-from .specificity import Background, judge
+from .specificity import CORPUS_MIN_PAPERS, Background, judge
 from .thesaurus import Thesaurus
 from .vocabularies import Vocabulary
 
@@ -396,7 +396,9 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
         label = preferred.get(key) or label
         if len({normalise(s) for s in surfaces}) < len(surfaces):
             reasons[key].add("normalisation")
-        verdict = judge(label, surfaces, known=known_kind is not None, background=background)
+        df = len({mentions[i].paper_id for i in indices})
+        verdict = judge(label, surfaces, known=known_kind is not None, known_kind=known_kind, background=background,
+                        corpus_share=df / len(papers) if len(papers) >= CORPUS_MIN_PAPERS else 0.0)
         entities.append(
             Entity(
                 id=entity_id(key),
@@ -422,14 +424,15 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
 def _labels(key: str, surfaces: Counter[str], shorts: set[str], memo: LabelMemo) -> tuple[str, str]:
     """(label, expansion) of an entity from the surfaces of its mentions.
 
-    The label is the form the corpus writes most, counted over the forms that normalise
-    alike ("LLMs", "LLM's" and "LLM" are one form, shown singular where the corpus writes
-    it so); on a tie the acronym wins. The expansion is the commonest long form when an
-    acronym was merged in ("Bilingual Evaluation Understudy" for BLEU), else "".
+    The label is the form the corpus writes most, counted over the forms that share a
+    key ("LLMs", "LLM's" and "LLM" are one form, and so are "BLEU score" and "BLEU"),
+    shown bare and singular where the corpus writes it so; on a tie the acronym wins.
+    The expansion is the commonest long form when an acronym was merged in ("Bilingual
+    Evaluation Understudy" for BLEU), else "".
     """
     forms: dict[str, Counter[str]] = defaultdict(Counter)
     for surface, n in surfaces.items():
-        forms[memo.normalise(surface).casefold()][surface] += n
+        forms[memo.mention_key(surface).casefold()][surface] += n
     if not forms:
         return key, ""
 
@@ -438,8 +441,10 @@ def _labels(key: str, surfaces: Counter[str], shorts: set[str], memo: LabelMemo)
 
     best = max(forms, key=lambda f: (sum(forms[f].values()), is_short(f), f))
     members = forms[best]
-    singulars = [s for s in members if memo.normalise(s) == s or memo.normalise(s).casefold() == s.casefold()]
-    label = max(singulars or members, key=lambda s: (members[s], _natural_case(s), -len(s), s))
+    # the bare singular form where the corpus writes it: "LLM" for "LLMs", "BLEU" for "BLEU score"
+    bare = [s for s in members if memo.normalise(s).casefold() == best]
+    singular_bare = [s for s in bare if s.casefold() == best]
+    label = max(singular_bare or bare or members, key=lambda s: (members[s], _natural_case(s), -len(s), s))
     expansion = ""
     if shorts:
         longs = {s: n for s, n in surfaces.items() if not is_short(memo.normalise(s).casefold())}

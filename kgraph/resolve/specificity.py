@@ -10,11 +10,16 @@ no link. Every entity gets a judgement with the evidence behind it:
     A Papers with Code method, dataset, task or metric name — specific.
 ``generic-words``
     Made only of category nouns and generic modifiers ("labeled data", "benchmark") — generic.
+``property``
+    A property of something ("reconstruction quality", "memory usage") — generic.
 ``fragment``
     No letters, a lone letter or a prefix ("non", "fine") — generic.
 ``background``
     Found in more than :data:`BACKGROUND_SHARE` of all computer-science abstracts
-    (the shipped background, ``scripts/build_background.py``) — generic.
+    (the shipped background, ``scripts/build_background.py``), or a single ordinary word
+    in more than :data:`WORD_SHARE` of them — generic.
+``corpus``
+    In more than :data:`CORPUS_SHARE` of the papers of the corpus itself — generic.
 
 ``name`` and ``known`` win over ``background`` (a famous name is still a name) up to
 :data:`UMBRELLA_SHARE`, never over ``fragment``. Generic entities stay in the graph with their mentions; they do not
@@ -28,6 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..model import EntityKind
 from ..resources import data_file
 from ..text.labels import is_name_like, singular
 
@@ -48,7 +54,9 @@ CATEGORY_NOUNS = frozenset(
     "category form unit element item object entity value number amount size set space area field "
     "work research literature paper article survey review user people participant expert annotator "
     "content material source target context environment condition case problem question answer "
-    "task-specific state art state-of-the-art sota".split()
+    "task-specific state art state-of-the-art sota size time runtime speed overhead complexity cost "
+    "boost code prompt description preference detail scenario deployment capability resource "
+    "image images video videos point points".split()
 )
 #: Adjectives and prefixes that narrow nothing down on their own.
 GENERIC_MODIFIERS = frozenset(
@@ -63,12 +71,26 @@ GENERIC_MODIFIERS = frozenset(
     "theoretical experimental practical novel unified generic broad wide whole entire same similar "
     "related relevant corresponding underlying given particular certain key basic fundamental "
     "computational statistical linguistic semantic visual textual numerical natural artificial "
-    "supervised unsupervised self-supervised".split()
+    "supervised unsupervised self-supervised world scale art grained visual source textual "
+    "pretrained pre-trained fine-tuned inference".split()
+)
+#: Abbreviations that stand for generic words, not names: "SOTA" is "state of the art".
+GENERIC_ACRONYMS = frozenset("SOTA AI ML DL ID OOD".split())
+#: Heads that make a phrase a property of something ("segmentation accuracy", "memory usage").
+PROPERTY_HEADS = frozenset(
+    "quality accuracy efficiency consumption usage consistency latency count capability capabilities "
+    "understanding overhead performance ability".split()
 )
 #: Share of background abstracts above which an entity is too common to tell papers apart.
 BACKGROUND_SHARE = 0.02
 #: Above this share even a known name is an umbrella term, unless it is written as a name.
 UMBRELLA_SHARE = 0.05
+#: A single ordinary word above this share is a common noun ("density", "noise", "kernel").
+WORD_SHARE = 0.005
+#: An entity (neither name nor known) in more than this share of a corpus of at least
+#: :data:`CORPUS_MIN_PAPERS` papers is that corpus's umbrella ("forest" in a forestry corpus).
+CORPUS_SHARE = 0.15
+CORPUS_MIN_PAPERS = 100
 _FUNCTION_WORDS = frozenset("a an the of for to in on at by with from into via and or as than".split())
 
 
@@ -117,8 +139,8 @@ class Judgement:
     evidence: tuple[str, ...]
 
 
-def judge(label: str, surfaces: Mapping[str, int], *, known: bool = False,
-          background: Background | None = None) -> Judgement:
+def judge(label: str, surfaces: Mapping[str, int], *, known: bool = False, known_kind: EntityKind | None = None,
+          background: Background | None = None, corpus_share: float = 0.0) -> Judgement:
     """Judge an entity by its label, the surfaces its mentions show, known names and the background.
 
     Parameters
@@ -129,8 +151,12 @@ def judge(label: str, surfaces: Mapping[str, int], *, known: bool = False,
         Surface form -> mentions (any surface written like a name makes it a name).
     known
         Whether a gazetteer names it (a Papers with Code method, dataset, task or metric).
+    known_kind
+        The kind the gazetteer gives it.
     background
         Phrase frequencies of a background corpus.
+    corpus_share
+        The share of the corpus's papers that mention it (0 for a corpus too small to tell).
 
     Examples
     --------
@@ -153,19 +179,30 @@ def judge(label: str, surfaces: Mapping[str, int], *, known: bool = False,
         # "deep learning" is on the Papers with Code task list, but it is said by one CS
         # abstract in twenty: it tells no two papers apart
         return Judgement(True, (f"background {100 * share:.1f}%",))
+    if label.rstrip("s") in GENERIC_ACRONYMS:
+        return Judgement(True, ("generic-words",))
     evidence = []
     # a name when it reads as one: an acronym that stands in for an umbrella phrase in a
     # few papers ("NNs" for "neural networks") does not make the phrase a name
     named = sum(n for s, n in surfaces.items() if any(is_name_like(w) for w in s.replace("-", " ").split()))
     if any(is_name_like(w) for w in words) or named * 2 >= max(1, sum(surfaces.values())):
         evidence.append("name")
-    if known:
+    lowered = [singular(w.lower()) for w in words]
+    generic_words = bool(lowered) and all(w in CATEGORY_NOUNS or w in GENERIC_MODIFIERS for w in lowered)
+    # the Papers with Code metric lists hold leaderboard columns ("model size", "training
+    # time"): known, but generic words; a known task made of them ("image classification")
+    # is a task
+    if known and not (known_kind is EntityKind.METRIC and generic_words and not evidence):
         evidence.append("known")
     if evidence:
         return Judgement(False, tuple(evidence))
-    lowered = [singular(w.lower()) for w in words]
-    if lowered and all(w in CATEGORY_NOUNS or w in GENERIC_MODIFIERS for w in lowered):
+    if generic_words:
         return Judgement(True, ("generic-words",))
-    if share > BACKGROUND_SHARE:
+    if len(lowered) > 1 and lowered[-1] in PROPERTY_HEADS:
+        # "reconstruction quality", "memory usage": a property of something, not a metric's name
+        return Judgement(True, ("property",))
+    if share > BACKGROUND_SHARE or (len(lowered) == 1 and share > WORD_SHARE):
         return Judgement(True, (f"background {100 * share:.1f}%",))
+    if corpus_share > CORPUS_SHARE:
+        return Judgement(True, (f"corpus {100 * corpus_share:.0f}%",))
     return Judgement(False, ())

@@ -58,3 +58,14 @@ def test_generic_entities_link_no_papers_and_name_no_community(tmp_path):
     assert all(not generic.intersection(link.shared) for link in data.links)
     assert all(not generic.intersection(top) for top in data.communities.top)
     assert all(e in data.mention_entity for e in generic)  # the mentions are kept
+
+
+def test_properties_and_a_corpus_umbrella_are_generic_but_a_known_task_is_not():
+    from kgraph.model import EntityKind as K
+
+    assert judge("reconstruction quality", {"reconstruction quality": 2}).evidence == ("property",)
+    assert judge("friction stir welding", {"friction stir welding": 9}, corpus_share=0.4).evidence == ("corpus 40%",)
+    assert not judge("friction stir welding", {"friction stir welding": 9}, corpus_share=0.1).generic
+    # a leaderboard column on the metric lists is still generic words; a known task is a task
+    assert judge("model size", {"model size": 3}, known=True, known_kind=K.METRIC).generic
+    assert not judge("image classification", {"image classification": 3}, known=True, known_kind=K.TASK).generic
