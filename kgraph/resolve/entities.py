@@ -48,6 +48,7 @@ GENERIC_HEADS = frozenset(
     "model method algorithm technique approach system framework architecture network "
     "paradigm scheme procedure module formalism".split()
 ) | _DATA_HEADS | _METRIC_HEADS
+_ACRONYM_KINDS = (EntityKind.DATASET, EntityKind.METRIC)
 #: The kind a head noun names: "NLP datasets" are datasets, "MT metrics" metrics.
 _HEAD_KINDS = {**dict.fromkeys(_DATA_HEADS, EntityKind.DATASET), **dict.fromkeys(_METRIC_HEADS, EntityKind.METRIC)}
 
@@ -389,7 +390,9 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
         surfaces = Counter(memo.tidy(v) for i in indices for v in memo.variants(mentions[i].text))
         surfaces.pop("", None)
         shorts = short_forms.get(key, set())
-        known_kind = known.get(key) or next((known[k] for k in shorts if k in known), None)
+        # an acronym's known kind counts for datasets and metrics only: the lists carry
+        # "LLM" as a task, but "SQuAD" and "BLEU" reliably
+        known_kind = known.get(key) or next((known[k] for k in shorts if known.get(k) in _ACRONYM_KINDS), None)
         kinds = Counter(mentions[i].kind for i in indices)
         kind = known_kind or max(kinds, key=lambda k: (kinds[k], -_KIND_ORDER.index(k)))
         label, expansion = _labels(key, surfaces, shorts, memo)
@@ -443,7 +446,7 @@ def _labels(key: str, surfaces: Counter[str], shorts: set[str], memo: LabelMemo)
     members = forms[best]
     # the bare singular form where the corpus writes it: "LLM" for "LLMs", "BLEU" for "BLEU score"
     bare = [s for s in members if memo.normalise(s).casefold() == best]
-    singular_bare = [s for s in bare if s.casefold() == best]
+    singular_bare = [s for s in bare if s.split()[-1] == singular(s.split()[-1])]
     label = max(singular_bare or bare or members, key=lambda s: (members[s], _natural_case(s), -len(s), s))
     expansion = ""
     if shorts:

@@ -154,3 +154,17 @@ def test_noise_senses_do_not_make_an_acronym_ambiguous():
     definitions["odd"] = {"BERT": "Bayesian Estimation of Regression Trees"}
     unique, ambiguous, _ = corpus_acronyms(definitions)
     assert "BERT" in unique and "BERT" not in ambiguous
+
+
+def test_the_label_is_the_commonest_spelling_even_with_a_hyphen():
+    mentions = [m("p1", "fine-tuning"), m("p1", "fine-tuning"), m("p2", "Fine Tuning")]
+    (entity,) = resolve([Paper("p1", "T", "x"), Paper("p2", "T", "y")], mentions).entities
+    assert entity.label == "fine-tuning"
+
+
+def test_an_acronym_known_as_a_task_does_not_override_the_mentions_vote():
+    papers = [Paper("p1", "T", "Large language models (LLMs) are used.")]
+    known = {"LLM": EntityKind.TASK, "SQuAD": EntityKind.DATASET}
+    mentions = [m("p1", "large language models"), m("p1", "LLMs"), m("p1", "LLMs")]
+    (entity,) = resolve(papers, mentions, known=known).entities
+    assert entity.kind is EntityKind.METHOD and entity.label == "LLMs"
