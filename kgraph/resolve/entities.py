@@ -394,7 +394,10 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
         # "LLM" as a task, but "SQuAD" and "BLEU" reliably
         known_kind = known.get(key) or next((known[k] for k in shorts if known.get(k) in _ACRONYM_KINDS), None)
         kinds = Counter(mentions[i].kind for i in indices)
-        kind = known_kind or max(kinds, key=lambda k: (kinds[k], -_KIND_ORDER.index(k)))
+        # the Papers with Code task pages include "Large Language Model" and "Retrieval-
+        # Augmented Generation": a known task says the name is specific, not that it is a task
+        decides = known_kind if known_kind is not EntityKind.TASK else None
+        kind = decides or max(kinds, key=lambda k: (kinds[k], -_KIND_ORDER.index(k)))
         label, expansion = _labels(key, surfaces, shorts, memo)
         label = preferred.get(key) or label
         if len({normalise(s) for s in surfaces}) < len(surfaces):

@@ -168,3 +168,11 @@ def test_an_acronym_known_as_a_task_does_not_override_the_mentions_vote():
     mentions = [m("p1", "large language models"), m("p1", "LLMs"), m("p1", "LLMs")]
     (entity,) = resolve(papers, mentions, known=known).entities
     assert entity.kind is EntityKind.METHOD and entity.label == "LLMs"
+
+
+def test_a_known_task_name_keeps_the_kind_its_mentions_give():
+    mentions = [m("p1", "Retrieval-Augmented Generation"), m("p2", "Retrieval-Augmented Generation", EntityKind.TASK),
+                m("p2", "retrieval-augmented generation")]
+    known = {"retrieval augmented generation": EntityKind.TASK}
+    (entity,) = resolve([Paper("p1", "T", "x"), Paper("p2", "T", "y")], mentions, known=known).entities
+    assert entity.kind is EntityKind.METHOD and "known" in entity.evidence
