@@ -396,8 +396,9 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
         kinds = Counter(mentions[i].kind for i in indices)
         # the Papers with Code task pages include "Large Language Model" and "Retrieval-
         # Augmented Generation": a known task says the name is specific, not that it is a task
-        decides = known_kind if known_kind is not EntityKind.TASK else None
-        kind = decides or max(kinds, key=lambda k: (kinds[k], -_KIND_ORDER.index(k)))
+        kind: EntityKind = max(kinds, key=lambda k: (kinds[k], -_KIND_ORDER.index(k)))
+        if known_kind is not None and known_kind is not EntityKind.TASK:
+            kind = known_kind
         label, expansion = _labels(key, surfaces, shorts, memo)
         label = preferred.get(key) or label
         if len({normalise(s) for s in surfaces}) < len(surfaces):
