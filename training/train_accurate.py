@@ -303,6 +303,50 @@ def bench(model_dir: Path, data: Path, n_docs: int, threads: int, repeats: int =
 
 
 # --------------------------------------------------------------------------- main
+def make_optimizer(model, cfg: dict, n_units: int):
+    """AdamW (no decay on biases and LayerNorm, its own rate for the head) and a linear
+    warm-up/decay schedule over ``cfg["epochs"]`` epochs of ``n_units`` windows."""
+    head = [p for n, p in model.named_parameters() if n.startswith("classifier")]
+    no_decay = lambda n: n.endswith("bias") or "LayerNorm" in n  # noqa: E731
+    groups = [
+        {"params": [p for n, p in model.named_parameters() if not n.startswith("classifier") and not no_decay(n)], "lr": cfg["lr"], "weight_decay": cfg["weight_decay"]},
+        {"params": [p for n, p in model.named_parameters() if not n.startswith("classifier") and no_decay(n)], "lr": cfg["lr"], "weight_decay": 0.0},
+        {"params": head, "lr": cfg["head_lr"], "weight_decay": 0.0},
+    ]
+    opt = torch.optim.AdamW(groups)
+    total = math.ceil(n_units / int(cfg["batch_size"])) * int(cfg["epochs"])
+    warm = int(cfg.get("warmup_ratio", 0.1) * total)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: (s + 1) / max(1, warm) if s < warm else max(0.0, (total - s) / max(1, total - warm))
+    )
+    return opt, sched
+
+
+def epoch_batches(units, bs: int, rng: random.Random) -> list[list[int]]:
+    """Length-bucketed batches of unit indices: shuffle, sort inside chunks of 50 batches, shuffle batches."""
+    order = list(range(len(units)))
+    rng.shuffle(order)
+    batches = []
+    for c in range(0, len(order), bs * 50):
+        chunk = sorted(order[c : c + bs * 50], key=lambda i: len(units[i][0]))
+        batches += [chunk[i : i + bs] for i in range(0, len(chunk), bs)]
+    rng.shuffle(batches)
+    return batches
+
+
+def update_average(avg_state: dict | None, model, n_avg: int) -> dict:
+    """The running mean of end-of-epoch weights (SWA-style checkpoint averaging) with the
+    model's current weights as the ``n_avg``-th: dev F1 per epoch swings by ~1 point on 50
+    abstracts; the average is steadier."""
+    cur = model.state_dict()
+    if avg_state is None:
+        return {k: v.detach().clone() for k, v in cur.items()}
+    for k, v in cur.items():
+        if v.dtype.is_floating_point:
+            avg_state[k] += (v.detach() - avg_state[k]) / n_avg
+    return avg_state
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--config", default=str(REPO / "training" / "accurate.json"))
@@ -391,21 +435,8 @@ def main() -> None:
         label2id=TAG2ID,
         attn_implementation="eager",  # exports cleanly to ONNX; same maths as sdpa
     )
-    head = [p for n, p in model.named_parameters() if n.startswith("classifier")]
-    no_decay = lambda n: n.endswith("bias") or "LayerNorm" in n  # noqa: E731
-    groups = [
-        {"params": [p for n, p in model.named_parameters() if not n.startswith("classifier") and not no_decay(n)], "lr": cfg["lr"], "weight_decay": cfg["weight_decay"]},
-        {"params": [p for n, p in model.named_parameters() if not n.startswith("classifier") and no_decay(n)], "lr": cfg["lr"], "weight_decay": 0.0},
-        {"params": head, "lr": cfg["head_lr"], "weight_decay": 0.0},
-    ]
-    opt = torch.optim.AdamW(groups)
+    opt, sched = make_optimizer(model, cfg, len(train_units))
     bs = int(cfg["batch_size"])
-    steps_per_epoch = math.ceil(len(train_units) / bs)
-    total = steps_per_epoch * int(cfg["epochs"])
-    warm = int(cfg.get("warmup_ratio", 0.1) * total)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: (s + 1) / max(1, warm) if s < warm else max(0.0, (total - s) / max(1, total - warm))
-    )
 
     rng = random.Random(seed)
     history = []
@@ -416,14 +447,7 @@ def main() -> None:
     for epoch in range(1, int(cfg["epochs"]) + 1):
         model.train()
         t0 = time.perf_counter()
-        # Length-bucketed batches: shuffle, sort inside chunks of 50 batches, shuffle batches.
-        order = list(range(len(train_units)))
-        rng.shuffle(order)
-        batches = []
-        for c in range(0, len(order), bs * 50):
-            chunk = sorted(order[c : c + bs * 50], key=lambda i: len(train_units[i][0]))
-            batches += [chunk[i : i + bs] for i in range(0, len(chunk), bs)]
-        rng.shuffle(batches)
+        batches = epoch_batches(train_units, bs, rng)
         loss_sum = 0.0
         for b in batches:
             ids, mask, labels = pad_batch([train_units[i] for i in b])
@@ -446,16 +470,8 @@ def main() -> None:
             best = (vit["f1"], epoch, copy.deepcopy(model.state_dict()), "last")
         swa_start = int(cfg.get("swa_start", 0))
         if swa_start and epoch >= swa_start:
-            # Running mean of the end-of-epoch weights (SWA-style checkpoint averaging):
-            # dev F1 per epoch swings by ~1 point on 50 abstracts; the average is steadier.
             n_avg += 1
-            cur = model.state_dict()
-            if avg_state is None:
-                avg_state = {k: v.detach().clone() for k, v in cur.items()}
-            else:
-                for k, v in cur.items():
-                    if v.dtype.is_floating_point:
-                        avg_state[k] += (v.detach() - avg_state[k]) / n_avg
+            avg_state = update_average(avg_state, model, n_avg)
             avg_model.load_state_dict(avg_state)
             torch.set_num_threads(int(cfg.get("eval_threads", 2)))
             avg = strict_prf(dev_docs, predict_dev(avg_model, dev_docs, tok, cfg["max_length"], "viterbi", pack))

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 import random
 import shutil
 import time
@@ -263,21 +262,8 @@ def main_multi(cfg, args, out: Path, work: Path) -> None:
         str(base), num_labels=len(TAGS), id2label=dict(enumerate(TAGS)), label2id=ta.TAG2ID,
         attn_implementation="eager",
     )
-    head = [p for n, p in model.named_parameters() if n.startswith("classifier")]
-    no_decay = lambda n: n.endswith("bias") or "LayerNorm" in n  # noqa: E731
-    groups = [
-        {"params": [p for n, p in model.named_parameters() if not n.startswith("classifier") and not no_decay(n)], "lr": cfg["lr"], "weight_decay": cfg["weight_decay"]},
-        {"params": [p for n, p in model.named_parameters() if not n.startswith("classifier") and no_decay(n)], "lr": cfg["lr"], "weight_decay": 0.0},
-        {"params": head, "lr": cfg["head_lr"], "weight_decay": 0.0},
-    ]
-    opt = torch.optim.AdamW(groups)
+    opt, sched = ta.make_optimizer(model, cfg, len(train_units))
     bs = int(cfg["batch_size"])
-    steps_per_epoch = math.ceil(len(train_units) / bs)
-    total = steps_per_epoch * int(cfg["epochs"])
-    warm = int(cfg.get("warmup_ratio", 0.1) * total)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: (s + 1) / max(1, warm) if s < warm else max(0.0, (total - s) / max(1, total - warm))
-    )
 
     def dev_eval(m) -> tuple[dict, dict]:
         torch.set_num_threads(int(cfg.get("eval_threads", 1)))
@@ -296,13 +282,7 @@ def main_multi(cfg, args, out: Path, work: Path) -> None:
     for epoch in range(1, int(cfg["epochs"]) + 1):
         model.train()
         t0 = time.perf_counter()
-        order = list(range(len(train_units)))
-        rng.shuffle(order)
-        batches = []
-        for c in range(0, len(order), bs * 50):
-            chunk = sorted(order[c : c + bs * 50], key=lambda i: len(train_units[i][0]))
-            batches += [chunk[i : i + bs] for i in range(0, len(chunk), bs)]
-        rng.shuffle(batches)
+        batches = ta.epoch_batches(train_units, bs, rng)
         loss_sum = 0.0
         for bi, b in enumerate(batches):
             ids, mask, set_ids = ta.pad_batch([train_units[i] for i in b])
@@ -329,13 +309,7 @@ def main_multi(cfg, args, out: Path, work: Path) -> None:
             best = (crit, epoch, copy.deepcopy(model.state_dict()), "last")
         if swa_start and epoch >= swa_start:
             n_avg += 1
-            cur = model.state_dict()
-            if avg_state is None:
-                avg_state = {k: v.detach().clone() for k, v in cur.items()}
-            else:
-                for k, v in cur.items():
-                    if v.dtype.is_floating_point:
-                        avg_state[k] += (v.detach() - avg_state[k]) / n_avg
+            avg_state = ta.update_average(avg_state, model, n_avg)
             avg_model.load_state_dict(avg_state)
             sc, st = dev_eval(avg_model)
             crit = criterion(sc, st)
