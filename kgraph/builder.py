@@ -81,12 +81,11 @@ def _english_only(papers: Sequence[Paper], report: ReadReport) -> list[Paper]:
     The models know English only: a French abstract would give its function words as
     entities. Such papers stay in the graph, without mentions.
     """
-    english: list[Paper] = []
-    other: list[Paper] = []
-    for paper in papers:
-        (english if guess_language(paper.abstract) == "en" else other).append(paper)
+    language = {p.id: guess_language(p.abstract) for p in papers}
+    english = [p for p in papers if language[p.id] == "en"]
+    other = [p for p in papers if language[p.id] != "en"]
     if other:
-        languages = Counter(guess_language(p.abstract) for p in other)
+        languages = Counter(language[p.id] for p in other)
         examples = "; ".join(f"{p.sources[0] if p.sources else p.id}" for p in other[:3])
         report.problem(InputError(
             f"{len(other)} papers not in English ({', '.join(f'{k} {n}' for k, n in languages.most_common())}) "

@@ -175,10 +175,10 @@ def build(
 def _print_counts(data: GraphData) -> None:
     from collections import Counter
 
-    kinds = Counter(e.kind.value for e in data.entities if not e.generic)
-    generic = sum(1 for e in data.entities if e.generic)
+    kinds = Counter(e.kind.value for e in data.specific_entities)
+    generic = len(data.entities) - len(data.specific_entities)
     out.print(
-        f"{len(data.entities) - generic} entities ("
+        f"{len(data.specific_entities)} entities ("
         + ", ".join(f"{k} {kinds.get(k, 0)}" for k in ("Method", "Dataset", "Task", "Metric", "Concept"))
         + f") and {generic} generic ones, {sum(1 for e in data.mention_entity if e)} mentions, "
         f"{len(data.links)} paper-paper links",

@@ -176,7 +176,7 @@ def page_payload(data: GraphData, title: str) -> dict[str, Any]:
 
     # generic entities ("training data") explain nothing a reader looks for: left out,
     # like the single-paper ones of a big build (their mentions still show in abstracts)
-    shown = [e for e in data.entities if not e.generic]
+    shown = list(data.specific_entities)
     if len(data.papers) + len(shown) > ALL_ENTITIES_UP_TO:
         shown = [e for e in shown if not single(e)]
     keys = [p.id for p in data.papers] + [entity_node(e.id) for e in shown]
@@ -231,8 +231,8 @@ def page_payload(data: GraphData, title: str) -> dict[str, Any]:
         for i, (x, y) in zip(moving, layout):
             nodes[i]["x"], nodes[i]["y"] = round(float(x)), round(float(y))
     return {"title": title, "colours": COLOURS, "communityColours": COMMUNITY_COLOURS, "counts": counts,
-            "singles": singles, "leftOut": sum(1 for e in data.entities if not e.generic) - len(shown),
-            "generic": sum(1 for e in data.entities if e.generic), "nodes": nodes, "mentions": mentions,
+            "singles": singles, "leftOut": len(data.specific_entities) - len(shown),
+            "generic": len(data.entities) - len(data.specific_entities), "nodes": nodes, "mentions": mentions,
             "related": related, "papers": papers,
             "communities": communities, "mode": "overview" if big else "full", "viewCap": VIEW_CAP,
             "polishIterations": POLISH_ITERATIONS,

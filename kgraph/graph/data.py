@@ -72,17 +72,22 @@ class GraphData:
         return Counter(e for e in self.mention_entity if e)
 
     @cached_property
+    def specific_entities(self) -> tuple[Entity, ...]:
+        """The entities that are not ``generic``, in entity order."""
+        return tuple(e for e in self.entities if not e.generic)
+
+    @cached_property
     def specific_papers_of_entity(self) -> dict[str, list[str]]:
         """:attr:`papers_of_entity` of the specific entities only (not ``generic``)."""
-        generic = {e.id for e in self.entities if e.generic}
-        return {e: ps for e, ps in self.papers_of_entity.items() if e not in generic}
+        specific = {e.id for e in self.specific_entities}
+        return {e: ps for e, ps in self.papers_of_entity.items() if e in specific}
 
     @cached_property
     def kind_ranks(self) -> dict[str, int]:
         """Specific entity id -> rank among specific entities of its kind by papers
         (see :func:`.cooccurrence.kind_ranks`); generic entities have no rank."""
         counts = {e: len(ps) for e, ps in self.specific_papers_of_entity.items()}
-        return kind_ranks([e for e in self.entities if not e.generic], counts)
+        return kind_ranks(self.specific_entities, counts)
 
     @cached_property
     def cooccurrence_min_papers(self) -> int:
@@ -96,7 +101,7 @@ class GraphData:
     def cooccurrences(self) -> dict[str, list[tuple[str, int]]]:
         """Specific entity id -> top co-occurring specific entities per kind with shared
         papers, for the entities in at least :attr:`cooccurrence_min_papers` papers."""
-        return top_cooccurring(self.specific_papers_of_entity, {e.id: e.kind for e in self.entities if not e.generic},
+        return top_cooccurring(self.specific_papers_of_entity, {e.id: e.kind for e in self.specific_entities},
                                min_papers=self.cooccurrence_min_papers)
 
 

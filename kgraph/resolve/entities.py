@@ -404,7 +404,7 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
         if len({normalise(s) for s in surfaces}) < len(surfaces):
             reasons[key].add("normalisation")
         df = len({mentions[i].paper_id for i in indices})
-        verdict = judge(label, surfaces, known=known_kind is not None, known_kind=known_kind, background=background,
+        verdict = judge(label, surfaces, known_kind=known_kind, background=background,
                         corpus_share=df / len(papers) if len(papers) >= CORPUS_MIN_PAPERS else 0.0)
         entities.append(
             Entity(

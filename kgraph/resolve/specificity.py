@@ -139,7 +139,7 @@ class Judgement:
     evidence: tuple[str, ...]
 
 
-def judge(label: str, surfaces: Mapping[str, int], *, known: bool = False, known_kind: EntityKind | None = None,
+def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | None = None,
           background: Background | None = None, corpus_share: float = 0.0) -> Judgement:
     """Judge an entity by its label, the surfaces its mentions show, known names and the background.
 
@@ -149,10 +149,9 @@ def judge(label: str, surfaces: Mapping[str, int], *, known: bool = False, known
         The entity's label.
     surfaces
         Surface form -> mentions (any surface written like a name makes it a name).
-    known
-        Whether a gazetteer names it (a Papers with Code method, dataset, task or metric).
     known_kind
-        The kind the gazetteer gives it.
+        The kind a gazetteer gives it (a Papers with Code method, dataset, task or metric),
+        or None when no gazetteer names it.
     background
         Phrase frequencies of a background corpus.
     corpus_share
@@ -164,7 +163,7 @@ def judge(label: str, surfaces: Mapping[str, int], *, known: bool = False, known
     Judgement(generic=True, evidence=('generic-words',))
     >>> judge("SQuAD", {"SQuAD": 2})
     Judgement(generic=False, evidence=('name',))
-    >>> judge("conditional random field", {"CRFs": 1}, known=True)
+    >>> judge("conditional random field", {"CRFs": 1}, known_kind=EntityKind.METHOD)
     Judgement(generic=False, evidence=('name', 'known'))
     >>> judge("non", {"non": 4}).evidence
     ('fragment',)
@@ -192,7 +191,7 @@ def judge(label: str, surfaces: Mapping[str, int], *, known: bool = False, known
     # the Papers with Code metric lists hold leaderboard columns ("model size", "training
     # time"): known, but generic words; a known task made of them ("image classification")
     # is a task
-    if known and not (known_kind is EntityKind.METRIC and generic_words and not evidence):
+    if known_kind is not None and not (known_kind is EntityKind.METRIC and generic_words and not evidence):
         evidence.append("known")
     if evidence:
         return Judgement(False, tuple(evidence))

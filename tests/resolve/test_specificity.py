@@ -67,5 +67,5 @@ def test_properties_and_a_corpus_umbrella_are_generic_but_a_known_task_is_not():
     assert judge("friction stir welding", {"friction stir welding": 9}, corpus_share=0.4).evidence == ("corpus 40%",)
     assert not judge("friction stir welding", {"friction stir welding": 9}, corpus_share=0.1).generic
     # a leaderboard column on the metric lists is still generic words; a known task is a task
-    assert judge("model size", {"model size": 3}, known=True, known_kind=K.METRIC).generic
-    assert not judge("image classification", {"image classification": 3}, known=True, known_kind=K.TASK).generic
+    assert judge("model size", {"model size": 3}, known_kind=K.METRIC).generic
+    assert not judge("image classification", {"image classification": 3}, known_kind=K.TASK).generic
