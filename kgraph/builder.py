@@ -101,13 +101,15 @@ def build_data(
     progress: Progress | None = None,
     cache_path: Path | None = None,
     shard_dir: Path | None = None,
+    on_stage: Callable[[str, float], None] | None = None,
 ) -> GraphData:
     """Read, extract, resolve and link; return the build's data.
 
     With ``cache_path`` (an SQLite file, see :mod:`kgraph.cache`) papers extracted by an
     earlier build with the same pipeline are not extracted again; nothing else is written.
     ``shard_dir`` is where the Dask engine's workers leave their shards (a temporary
-    folder by default; see :mod:`kgraph.run.dask_engine`).
+    folder by default; see :mod:`kgraph.run.dask_engine`). ``on_stage(name, seconds)``
+    is called as each stage ends.
     """
     summary = summary if summary is not None else BuildSummary()
     clock = time.perf_counter()
@@ -117,11 +119,20 @@ def build_data(
         now = time.perf_counter()
         summary.timings[stage] = now - clock
         clock = now
+        if on_stage is not None:
+            on_stage(stage, summary.timings[stage])
 
     papers = read_papers(paths, summary.report, fmt=options.fmt)
+    if not papers:  # before the cache is touched: an empty read must not empty an earlier build
+        problems = summary.report.problems
+        first = f" ({len(problems)} problem{'s' * (len(problems) > 1)}, the first: {problems[0]})" if problems else ""
+        names = ", ".join(str(p) for p in paths) or "no input"
+        raise InputError(f"no papers read from {names}{first}; nothing was built")
     lap("read")
     summary.tier = check_tier(options.tier)
     model = model_version(summary.tier)
+    if cache_path is not None:
+        cache_path.parent.mkdir(parents=True, exist_ok=True)
     cache = MentionCache(cache_path, extraction_fingerprint(summary.tier, model)) if cache_path is not None else None
     cached = cache.get(papers) if cache is not None else {}
     todo = [p for p in papers if p.id not in cached]

@@ -6,7 +6,9 @@ only for errors (or warnings with ``--strict``).
 
 from __future__ import annotations
 
+import sqlite3
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
 
     from .extract.annotate import TextRecord
     from .graph.data import GraphData
+    from .readers import ReadReport
 
 app = typer.Typer(
     name="kgraph",
@@ -30,6 +33,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -61,32 +65,39 @@ def main(
 @app.command()
 def build(
     inputs: Annotated[list[Path], typer.Argument(
+        metavar="INPUT...",
         help="Files or folders (read recursively), '-' for stdin: BibTeX, RIS, CSV/TSV (Scopus, IEEE, WoS), WoS tagged "
              "text, arXiv Atom/snapshot, OpenAlex, Semantic Scholar, JSON/JSONL, seed pages.", show_default=False)],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the outputs.")] = DEFAULT_DIR,
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", metavar="DIR", help="Folder for the outputs.")] = DEFAULT_DIR,
     fast: Annotated[bool, typer.Option("--fast", help="Use the fast (CNN) extractor tier.")] = False,
     tier: Annotated[str | None, typer.Option(
-        help="Extractor tier: accurate, fast or rules (default: accurate when installed).")] = None,
+        metavar="TIER", help="Extractor tier: accurate, fast or rules (default: accurate when installed).")] = None,
     fmt: Annotated[str | None, typer.Option(
-        "--format", help="Force the input format instead of detecting it: seedpage, jsonl, json, openalex, s2, arxiv, "
-                         "atom, bibtex, ris, csv, wos.")] = None,
+        "--format", metavar="FORMAT",
+        help="Force the input format instead of detecting it: seedpage, jsonl, json, openalex, s2, arxiv, "
+             "atom, bibtex, ris, csv, wos.")] = None,
     field_map: Annotated[list[str] | None, typer.Option(
-        "--map", help="CSV/JSON field mapping FIELD=COLUMN (title, abstract, year, authors, doi, arxiv_id, url, venue, "
-                      "id); repeatable.")] = None,
-    top_k: Annotated[int, typer.Option(help="Paper-paper links kept per paper.", min=1)] = 10,
+        "--map", metavar="FIELD=COLUMN",
+        help="CSV/JSON field mapping FIELD=COLUMN (title, abstract, year, authors, doi, arxiv_id, url, venue, "
+             "id); repeatable.")] = None,
+    top_k: Annotated[int, typer.Option(metavar="N", help="Paper-paper links kept per paper.", min=1)] = 10,
     thesaurus: Annotated[Path | None, typer.Option(
-        help="VOSviewer thesaurus (label<TAB>replace by; empty replacement removes the term).")] = None,
+        metavar="FILE", help="VOSviewer thesaurus (label<TAB>replace by; empty replacement removes the term).")] = None,
     strict: Annotated[bool, typer.Option(help="Exit with status 1 when any record was skipped.")] = False,
     cache: Annotated[bool, typer.Option(
         help="Reuse the mentions of papers extracted by an earlier build in the same folder "
              "(OUTPUT/cache.sqlite).")] = True,
     processes: Annotated[str, typer.Option(
-        "--processes", "-j", help="Extraction worker processes: a number, or auto (every CPU once the corpus pays for "
-                                  "starting them).")] = "auto",
+        "--processes", "-j", metavar="N|auto",
+        help="Extraction worker processes: a number, or auto (every CPU once the corpus pays for "
+             "starting them).")] = "auto",
     engine: Annotated[str, typer.Option(
+        metavar="local|dask",
         help="Extraction engine: local (worker processes) or dask (partitions on a Dask cluster; pip install "
-             "'kgraph\\[dask]').")] = "local",
+             "'kgraph[dask]').")] = "local",
     scheduler: Annotated[str | None, typer.Option(
+        metavar="ADDRESS",
         help="Dask scheduler address (tcp://host:8786) for --engine dask; OUTPUT must then be on a filesystem the "
              "workers share. Default: a local cluster.")] = None,
 ) -> None:
@@ -107,6 +118,9 @@ def build(
         raise typer.BadParameter("local or dask", param_hint="--engine")
     if scheduler and engine != "dask":
         raise typer.BadParameter("needs --engine dask", param_hint="--scheduler")
+    missing = [str(p) for p in inputs if str(p) != "-" and not p.exists()]
+    if missing:  # a mistyped path is said at once, not after a long build without it
+        raise typer.BadParameter(f"no such file or folder: {', '.join(missing)}", param_hint="INPUTS")
     if field_map:
         if any("=" not in item or ";" in item for item in field_map):
             raise typer.BadParameter("FIELD=COLUMN, one per --map", param_hint="--map")
@@ -121,24 +135,31 @@ def build(
             require_dask()
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       console=err, transient=True, disable=not err.is_terminal) as bar:
+            lines = None if err.is_terminal else ProgressLines(lambda line: err.print(line, markup=False,
+                                                                                       highlight=False))
 
             def progress(name: str, total: int) -> Callable[[], None]:
+                if lines is not None:  # a log file or a pipe: progress as lines, not bars
+                    return lines.start(name, total)
                 task = bar.add_task(name, total=total)
                 return lambda: bar.advance(task)
 
-            cache_path = None
-            if cache:
-                output.mkdir(parents=True, exist_ok=True)
-                cache_path = output / CACHE_FILE
+            cache_path = output / CACHE_FILE if cache else None
             shard_dir = output / SHARD_DIR if engine == "dask" else None
             data = build_data(inputs, options, summary=summary, progress=progress, cache_path=cache_path,
-                              shard_dir=shard_dir)
+                              shard_dir=shard_dir, on_stage=lines.stage if lines is not None else None)
+            if lines is not None:
+                lines.stage("writing outputs", None)
             save_build(data, output, timings=summary.timings, cache_path=cache_path, store_changes=summary.store)
     except KGraphError as exc:
+        _print_problems(summary.report)
         raise _fail(exc) from None
+    except (OSError, sqlite3.Error) as exc:  # a full disk, a read-only folder: the previous build stays
+        _print_problems(summary.report)
+        raise _fail(KGraphError(f"could not write the build into {output}/ ({exc}); "
+                                "the previous build there, if any, is unchanged")) from None
     report = summary.report
-    for problem in report.problems:
-        err.print(f"[yellow]warning:[/] {problem}", highlight=False, soft_wrap=True)
+    _print_problems(report)
     for path, count in report.read.items():
         skipped = report.skipped.get(path, 0)
         out.print(f"read {count:5d} papers from {path}" + (f" ({skipped} skipped)" if skipped else ""), highlight=False)
@@ -172,6 +193,55 @@ def build(
         raise typer.Exit(1)
 
 
+def _print_problems(report: ReadReport) -> None:
+    for problem in report.problems:
+        err.print(f"[yellow]warning:[/] {problem}", highlight=False, soft_wrap=True)
+
+
+class ProgressLines:
+    """Progress as plain lines, for a log file or a pipe where a bar cannot redraw.
+
+    A task prints a line when it starts, then at most one every ``every`` seconds and one
+    when it is done; a stage prints one line when it ends.
+
+    >>> said = []
+    >>> lines = ProgressLines(said.append, every=0.0, clock=iter(range(0, 100, 10)).__next__)
+    >>> tick = lines.start("Extracting", 2)
+    >>> tick(); tick()
+    >>> lines.stage("extract", 20.0)
+    >>> said
+    ['Extracting: 0/2 papers', 'Extracting: 1/2 papers (50%), 0.1/s, about 10s left',
+     'Extracting: 2/2 papers (100%), 0.1/s, done in 20s', 'extract done in 20.0s']
+    """
+
+    def __init__(self, say: Callable[[str], None], every: float = 30.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._say, self._every, self._clock = say, every, clock
+
+    def start(self, name: str, total: int) -> Callable[[], None]:
+        """Announce a task of ``total`` papers; returns the callback to call once per paper."""
+        began = last = self._clock()
+        done = 0
+        self._say(f"{name}: 0/{total} papers")
+
+        def tick() -> None:
+            nonlocal done, last
+            done += 1
+            now = self._clock()
+            if done < total and now - last < self._every:
+                return
+            last = now
+            rate = done / max(now - began, 1e-9)
+            tail = f"done in {now - began:.0f}s" if done >= total else f"about {(total - done) / rate:.0f}s left"
+            self._say(f"{name}: {done}/{total} papers ({100 * done / max(total, 1):.0f}%), {rate:.1f}/s, {tail}")
+
+        return tick
+
+    def stage(self, name: str, seconds: float | None) -> None:
+        """Say that a stage ended (``seconds`` it took) or, with ``None``, that it starts."""
+        self._say(f"{name} done in {seconds:.1f}s" if seconds is not None else f"{name}…")
+
+
 def _print_counts(data: GraphData) -> None:
     from collections import Counter
 
@@ -189,8 +259,8 @@ def _print_counts(data: GraphData) -> None:
 @app.command()
 def query(
     sparql: Annotated[str | None, typer.Argument(
-        help="A SPARQL SELECT or ASK query ('-' reads it from stdin). Prefixes kg:, skos:, dcterms:, oa:, prov: are "
-             "predeclared.", show_default=False)] = None,
+        help="A SPARQL SELECT or ASK query ('-' reads it from stdin). Predeclared prefixes: kg: kgp: kge: dcterms: "
+             "fabio: schema: skos: oa: prov: prism: rdf: rdfs: owl: xsd:.", show_default=False)] = None,
     graph: Annotated[Path, typer.Option("--graph", "-g", help="A build folder or a Turtle file.")] = DEFAULT_DIR,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv or json.")] = "table",
     name: Annotated[str | None, typer.Option(

@@ -39,6 +39,19 @@ def write(tmp_path: Path):
     return _write
 
 
+def scratch(folder: Path) -> list[str]:
+    """What an interrupted or finished build left in ``folder`` that is not a build: temporary
+    files and folders, and generations that are neither current nor previous."""
+    left = [p.name for p in folder.iterdir() if p.name.startswith(".") and p.name != ".generations"]
+    gens = folder / ".generations"
+    if gens.is_dir():
+        links = {"current", "previous"}
+        kept = {str(Path(".generations") / (gens / name).readlink()) for name in links if (gens / name).is_symlink()}
+        left += [f".generations/{p.name}" for p in gens.iterdir()
+                 if p.name not in links | {"lock"} and f".generations/{p.name}" not in kept]
+    return left
+
+
 READER_FIXTURES = REPO / "tests" / "readers" / "fixtures"
 
 

@@ -3,11 +3,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import EXAMPLES, needs_seeds
 from typer.testing import CliRunner
 
 from kgraph.cli import app
-
-from conftest import EXAMPLES, needs_seeds
 
 runner = CliRunner()
 
@@ -138,3 +137,63 @@ def test_a_rebuild_with_one_more_file_updates_the_store_in_place(tmp_path, jsonl
     sparql = 'SELECT ?t WHERE { ?p dcterms:identifier "new-1" ; dcterms:title ?t }'
     found = runner.invoke(app, ["query", sparql, "-g", str(out), "-f", "csv"])
     assert found.output.splitlines()[1:] == ["Zebrafish segmentation with LoRA"]
+
+
+def _state(out):
+    """What a build folder holds now: the current generation and the cached papers."""
+    import sqlite3
+
+    with sqlite3.connect(out / "cache.sqlite") as db:
+        cached = db.execute("SELECT COUNT(*) FROM mentions").fetchone()[0]
+    return (out / ".generations" / "current").readlink(), (out / "kgraph.json").read_bytes(), cached
+
+
+def test_a_mistyped_path_or_an_empty_read_fails_and_keeps_the_build(built, tmp_path):
+    out, _ = built
+    before = _state(out)
+    typo = runner.invoke(app, ["build", str(EXAMPLES / "nowhere" / "*.txt"), "-o", str(out), "--tier", "rules"])
+    assert typo.exit_code == 2 and "no such file or folder" in typo.output and "nowhere" in typo.output
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    nothing = runner.invoke(app, ["build", str(empty), "-o", str(out), "--tier", "rules"])
+    assert nothing.exit_code == 2 and "no papers read from" in nothing.output and "nothing was built" in nothing.output
+    assert "warning:" in nothing.output  # the reader's own words come first
+    assert _state(out) == before  # not emptied: same outputs, every cached paper kept
+
+
+def test_a_full_disk_is_one_line_and_keeps_the_previous_build(built, tmp_path, monkeypatch):
+    import shutil
+
+    from conftest import scratch
+
+    from kgraph.export import outputs
+
+    out = tmp_path / "build"
+    shutil.copytree(built[0], out, symlinks=True)
+    before = _state(out)
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(outputs, "publish_rdf", full)
+    result = runner.invoke(app, ["build", str(EXAMPLES), "-o", str(out), "--tier", "rules"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"could not write the build into {out}/" in result.output and "No space left on device" in result.output
+    assert "the previous build there, if any, is unchanged" in result.output
+    assert _state(out) == before and not scratch(out)
+
+
+def test_progress_is_printed_as_lines_without_a_terminal(built):
+    _, output = built  # CliRunner is not a terminal
+    assert "Extracting: 0/13 papers" in output and "Extracting: 13/13 papers (100%)" in output
+    assert "extract done in" in output and "writing outputs…" in output
+
+
+def test_query_help_names_every_predeclared_prefix_and_an_unknown_one_is_named(built):
+    from kgraph.rdf.namespaces import PREFIXES
+
+    helped = runner.invoke(app, ["query", "--help"], terminal_width=400)
+    assert all(f" {prefix}:" in helped.output for prefix in PREFIXES)
+    unknown = runner.invoke(app, ["query", "SELECT * WHERE { ?s foo:bar ?o }", "-g", str(built[0])])
+    assert unknown.exit_code == 2 and "unknown prefix foo: at line 1, column 28" in unknown.output
+    assert "\\u{" not in unknown.output  # not the parser's list of expected characters

@@ -5,6 +5,10 @@ writes the views while this process writes the RDF and the store
 (:func:`kgraph.rdf.publish.publish_rdf`). The child inherits the build's data through
 the fork itself (copy on write; the data is never pickled); where fork is not
 available the views are written afterwards in this process.
+
+Every output is written into a new generation of the folder and they switch together
+(:func:`kgraph.atomic.generation`): a crash, a kill or a full disk at any point leaves
+the previous build whole and current.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from ..atomic import generation
 from ..errors import KGraphError
 from ..graph.data import GraphData
 from ..rdf.incremental import BlockLog
@@ -31,7 +36,7 @@ OUTPUTS = ("kgraph.json", "graph.ttl", TRIG_FILE, "graph.graphml", "graph.html",
 
 def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | None = None,
                cache_path: Path | None = None, store_changes: dict[str, int] | None = None) -> list[Path]:
-    """Write every output of a build to ``out_dir``, each atomically; return their paths.
+    """Write every output of a build to ``out_dir``, all switched at once; return their paths.
 
     Parameters
     ----------
@@ -51,22 +56,22 @@ def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | No
         Filled, after an update in place, with the blocks changed, paper graphs reused
         and triples removed and added.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    views: ForkedCall | None = None
-    if "fork" in multiprocessing.get_all_start_methods():
-        data.build_indexes()  # both processes read them: made once, before the fork
-        # fork before any thread starts (opening the store starts some)
-        views = ForkedCall(write_views, data, out_dir)
-    log = BlockLog(cache_path) if cache_path is not None else None
-    try:
-        published = publish_rdf(data, out_dir, log)
-        views_seconds = views.result() if views is not None else write_views(data, out_dir)
-    finally:
-        if log is not None:
-            log.close()
-        if views is not None:
-            views.join()
+    with generation(out_dir, OUTPUTS) as (new, current):
+        views: ForkedCall | None = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            data.build_indexes()  # both processes read them: made once, before the fork
+            # fork before any thread starts (opening the store starts some)
+            views = ForkedCall(write_views, data, new)
+        log = BlockLog(cache_path) if cache_path is not None else None
+        try:
+            published = publish_rdf(data, new, log, previous=current)
+            views_seconds = views.result() if views is not None else write_views(data, new)
+        finally:
+            if log is not None:
+                log.close()
+            if views is not None:
+                views.join()
     if store_changes is not None and published.changes is not None:
         store_changes.update(published.changes)
     if timings is not None:

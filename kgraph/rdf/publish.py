@@ -6,9 +6,12 @@ Two ways, chosen by :func:`publish_rdf`:
   paper, for ``kgraph push``), and the Turtle is piped into the store's bulk loader
   while it is written; the loader runs in a thread (pyoxigraph loads in Rust without
   the GIL). Where pipes cannot be opened by path the store loads the finished file.
-* **an update in place**: when the store in the output folder is the one the build's
-  :class:`~kgraph.rdf.incremental.BlockLog` recorded, only the blocks that changed are
-  deleted and inserted (one SPARQL update), instead of loading the store again.
+* **an update**: when the previous build's store is the one the build's
+  :class:`~kgraph.rdf.incremental.BlockLog` recorded, it is copied (a RocksDB checkpoint:
+  hard links to its immutable files, so no data is copied) and only the blocks that
+  changed are deleted and inserted in the copy (one SPARQL update), instead of loading
+  the store again. Given the output folder itself as the previous one, the store is
+  updated in place.
 
 Every file and the store are replaced whole or not at all (see :mod:`kgraph.atomic`).
 """
@@ -41,13 +44,20 @@ class Published:
     changes: dict[str, int] | None = None
 
 
-def publish_rdf(data: GraphData, out_dir: Path, log: BlockLog | None = None) -> Published:
+def publish_rdf(data: GraphData, out_dir: Path, log: BlockLog | None = None, previous: Path | None = None) -> Published:
     """Write graph.ttl, graph.trig and the store of ``data`` into ``out_dir``.
 
-    With ``log`` (the build's block record) the store is updated in place when it is the
-    one recorded there, and the record is brought up to date either way.
+    With ``log`` (the build's block record) the store of ``previous`` (the previous
+    build's folder; default ``out_dir``) is updated into ``out_dir`` when it is the one
+    recorded there, and the record is brought up to date either way.
     """
-    store = recorded_store(out_dir / STORE_DIR, log) if log is not None else None
+    store = None
+    if log is not None and (previous is None or previous == out_dir):
+        store = recorded_store(out_dir / STORE_DIR, log)
+    elif log is not None and previous is not None:
+        # the previous build stays untouched (readers may hold it open): opened read-only, copied
+        recorded = recorded_store(previous / STORE_DIR, log, read_only=True)
+        store = _checkpoint(recorded, out_dir / STORE_DIR) if recorded is not None else None
     if store is not None and log is not None:
         formatted, changes = _update_store(data, out_dir, store, log)
         del store  # closes it
@@ -60,18 +70,29 @@ def publish_rdf(data: GraphData, out_dir: Path, log: BlockLog | None = None) -> 
     return Published(formatted, time.perf_counter())
 
 
-def recorded_store(path: Path, log: BlockLog) -> ox.Store | None:
-    """The store at ``path`` opened for writing, if it holds what ``log`` recorded; else ``None``."""
+def recorded_store(path: Path, log: BlockLog, read_only: bool = False) -> ox.Store | None:
+    """The store at ``path`` opened for writing (or reading), if it holds what ``log`` recorded; else ``None``."""
     if not path.is_dir():
         return None
     try:
-        store = ox.Store(str(path))
+        store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
     except OSError:  # e.g. locked by another writer: a fresh store is loaded instead
         return None
     if log.matches(store):
         return store
     del store
     return None
+
+
+def _checkpoint(store: ox.Store, target: Path) -> ox.Store:
+    """A copy of ``store`` at ``target``, opened for writing; ``store`` is closed.
+
+    The copy hard-links the store's immutable files, so it costs no time or space until
+    the update rewrites part of it.
+    """
+    store.backup(str(target))
+    del store
+    return ox.Store(str(target))
 
 
 def can_pipe() -> bool:

@@ -7,6 +7,7 @@ opened read-only and only SPARQL queries (never updates) are accepted.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,7 +92,8 @@ def run_query(store: ox.Store, sparql: str, *, prefixes: dict[str, str] | None =
         result = store.query(sparql, prefixes=prefixes if prefixes is not None else PREFIXES)
     except SyntaxError as exc:
         hint = " (kgraph only answers queries; updates are refused)" if _looks_like_update(sparql) else ""
-        raise QueryError(f"SPARQL syntax error: {exc}{hint}") from None
+        known = prefixes if prefixes is not None else PREFIXES
+        raise QueryError(f"SPARQL syntax error: {syntax_error_message(sparql, str(exc), known)}{hint}") from None
     if isinstance(result, ox.QueryBoolean):
         return QueryResult(("ask",), ((bool(result),),))
     if isinstance(result, ox.QuerySolutions):
@@ -99,6 +101,41 @@ def run_query(store: ox.Store, sparql: str, *, prefixes: dict[str, str] | None =
         rows = tuple(tuple(term_value(solution[c]) for c in columns) for solution in result)
         return QueryResult(columns, rows)
     raise QueryError("CONSTRUCT/DESCRIBE queries return triples; use --format ttl or KnowledgeGraph.construct()")
+
+
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+_PREFIXED_END = re.compile(r"(?<![\w?$<])([A-Za-z][\w.-]*)?:[\w.%-]*$")
+
+
+def syntax_error_message(sparql: str, message: str, prefixes: dict[str, str]) -> str:
+    """A parser message a person can read: where the error is, and an unknown prefix by name.
+
+    The parser lists every character it expected (hundreds of them for a bad prefixed
+    name); that list is cut, and a prefix that is neither declared in the query nor
+    predeclared is named.
+
+    >>> syntax_error_message("SELECT * { ?s foo:bar ?o }",
+    ...                      "error at 1:22: expected one of Prefix not found, ['%'], ['-' | '0' ..= '9']", {"kg": ""})
+    'unknown prefix foo: at line 1, column 22 (declare it with PREFIX foo: <...>; predeclared: kg:)'
+    >>> syntax_error_message("SELECT * {", "error at 1:11: expected one of '(', '{', 'BIND'", {})
+    "at line 1, column 11: expected one of '(', '{', 'BIND'"
+    """
+    found = _POSITION.search(message)
+    if found is None:
+        return message
+    line, column = int(found.group(1)), int(found.group(2))
+    where = f"line {line}, column {column}"
+    if "Prefix not found" in message:
+        lines = sparql.splitlines() or [""]
+        before = lines[min(line, len(lines)) - 1][: max(column - 1, 0)]
+        name = _PREFIXED_END.search(before)
+        if name is not None:
+            prefix = name.group(1) or ""
+            declared = ", ".join(f"{p}:" for p in sorted(prefixes))
+            return (f"unknown prefix {prefix}: at {where} "
+                    f"(declare it with PREFIX {prefix}: <...>; predeclared: {declared})")
+    detail = message[found.end():].lstrip(": ")
+    return f"at {where}: {detail[:200] + ' ...' if len(detail) > 200 else detail}"
 
 
 def _looks_like_update(sparql: str) -> bool:

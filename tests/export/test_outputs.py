@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from conftest import scratch
 
 from kgraph.errors import KGraphError
 from kgraph.export import outputs
@@ -13,7 +14,7 @@ def test_save_writes_every_output_and_times_each_part(demo_kg, tmp_path):
     paths = outputs.save_build(demo_kg.data, tmp_path, timings=timings)
     assert [p.name for p in paths] == list(outputs.OUTPUTS) and all(p.exists() for p in paths)
     assert {"rdf", "store (after rdf)", "json+graphml+html (alongside)", "outputs"} <= timings.keys()
-    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no scratch left
+    assert not scratch(tmp_path)  # no scratch left
 
 
 def test_a_failing_view_writer_raises_its_error_here(demo_kg, tmp_path, monkeypatch):
@@ -24,6 +25,29 @@ def test_a_failing_view_writer_raises_its_error_here(demo_kg, tmp_path, monkeypa
     with pytest.raises(OSError, match="no space for the page"):
         outputs.save_build(demo_kg.data, tmp_path)
     assert not (tmp_path / "graph.html").exists()
+
+
+def test_a_build_killed_while_writing_leaves_the_previous_one_whole(demo_kg, tmp_path, monkeypatch):
+    import multiprocessing
+
+    from kgraph.rdf.publish import publish_rdf
+
+    outputs.save_build(demo_kg.data, tmp_path)
+    before = {name: (tmp_path / name).read_bytes() for name in ("kgraph.json", "graph.ttl", "graph.html")}
+
+    def dies_after_the_rdf(data, out_dir, log=None, previous=None):
+        publish_rdf(data, out_dir, log, previous)  # graph.ttl and the store of the new build are written
+        os._exit(137)  # then the process is killed: nothing is cleaned up
+
+    monkeypatch.setattr(outputs, "publish_rdf", dies_after_the_rdf)
+    child = multiprocessing.get_context("fork").Process(target=outputs.save_build, args=(demo_kg.data, tmp_path))
+    child.start()
+    child.join()
+    assert child.exitcode == 137
+    assert {name: (tmp_path / name).read_bytes() for name in before} == before
+    monkeypatch.undo()
+    outputs.save_build(demo_kg.data, tmp_path)  # the next build cleans up what the killed one left
+    assert not scratch(tmp_path)
 
 
 def test_forked_call_returns_the_childs_value_and_reports_a_dead_child():

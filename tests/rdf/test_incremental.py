@@ -6,6 +6,7 @@ import sqlite3
 
 import pyoxigraph as ox
 import pytest
+from conftest import scratch
 
 from kgraph.builder import BuildOptions, BuildSummary, build_data
 from kgraph.cache import CACHE_FILE
@@ -106,18 +107,36 @@ def test_a_failed_update_keeps_the_old_outputs_and_the_next_rebuild_is_right(jso
             _build([bigger], out)
     assert _triples(out) == before
     assert (out / "graph.ttl").read_bytes() == turtle_before
-    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+    assert not scratch(out)
     assert _build([bigger], out).store
     assert _triples(out) == _turtle(out)
 
 
 @pytest.mark.slow
-def test_a_crash_between_store_and_table_forces_a_full_load(jsonl, tmp_path, monkeypatch):
+def test_a_crash_between_store_and_table_keeps_both_and_the_next_rebuild_is_right(jsonl, tmp_path, monkeypatch):
     out = tmp_path / "build"
     _build([jsonl("a.jsonl", _records(range(6)))], out)
     bigger = jsonl("a.jsonl", _records(range(9)))
-    with monkeypatch.context() as patch:  # the store is updated, the table never commits
+    with monkeypatch.context() as patch:  # the new generation's store is updated, the table never commits
         patch.setattr(incremental.BlockLog, "_set_token", lambda self: (_ for _ in ()).throw(KeyboardInterrupt()))
+        with pytest.raises(KeyboardInterrupt):
+            _build([bigger], out)
+    # the updated store was never switched in: the current one still is the table's, so it is updated again
+    assert _build([bigger], out).store
+    fresh = tmp_path / "fresh"
+    _build([bigger], fresh, cache=False)
+    assert _triples(out) == _triples(fresh)
+
+
+@pytest.mark.slow
+def test_a_crash_after_the_table_commits_but_before_the_switch_forces_a_full_load(jsonl, tmp_path, monkeypatch):
+    from kgraph.export import outputs
+
+    out = tmp_path / "build"
+    _build([jsonl("a.jsonl", _records(range(6)))], out)
+    bigger = jsonl("a.jsonl", _records(range(9)))
+    with monkeypatch.context() as patch:  # the table records the new store, which never becomes current
+        patch.setattr(outputs, "write_views", lambda data, folder: (_ for _ in ()).throw(KeyboardInterrupt()))
         with pytest.raises(KeyboardInterrupt):
             _build([bigger], out)
     assert not _build([bigger], out).store  # tokens disagree: loaded afresh
