@@ -482,7 +482,7 @@ def view(
     """Open the build's graph.html in a browser (or print its path when there is none)."""
     import webbrowser
 
-    page = (directory / "graph.html").resolve()
+    page = (directory / "graph.html").absolute()  # the link, not the generation it points to now
     if not page.is_file():
         raise _fail(KGraphError(f"{directory}: no graph.html here; run `kgraph build ... -o {directory}` first"))
     opened = False
