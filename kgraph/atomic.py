@@ -81,6 +81,8 @@ GENERATIONS = ".generations"
 """The folder, inside a build folder, that holds its generations (see :func:`generation`)."""
 
 _CURRENT, _PREVIOUS, _LOCK = "current", "previous", "lock"
+LOCK_WAIT = 10.0
+"""Seconds a build waits for the folder's lock: the children of a killed build let go of it within moments."""
 
 
 @contextmanager
@@ -146,7 +148,7 @@ def generation(root: Path, names: Sequence[str]) -> Iterator[tuple[Path, Path | 
 
 
 def _exclusive(lock: Path, root: Path) -> contextlib.AbstractContextManager[object]:
-    """Hold an exclusive lock on ``lock`` (where ``fcntl`` exists); fail at once if it is held."""
+    """Hold an exclusive lock on ``lock`` (where ``fcntl`` exists); fail if it stays held for :data:`LOCK_WAIT` s."""
     try:
         import fcntl
     except ImportError:  # Windows: no advisory locks; one build at a time is then the user's care
@@ -154,12 +156,16 @@ def _exclusive(lock: Path, root: Path) -> contextlib.AbstractContextManager[obje
     handle = open(lock, "a")  # noqa: SIM115  # closed by the ExitStack below
     stack = contextlib.ExitStack()
     stack.callback(handle.close)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        stack.close()
-        raise KGraphError(f"{root}: another kgraph build is writing into this folder; wait for it to end") from None
-    return stack
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return stack
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                stack.close()
+                raise KGraphError(f"{root}: another kgraph build is writing into this folder; wait for it to end") from None
+            time.sleep(0.1)
 
 
 def _generation_of(link: Path) -> Path | None:

@@ -8,6 +8,7 @@ import os
 import pytest
 from conftest import scratch
 
+from kgraph import atomic
 from kgraph.atomic import GENERATIONS, atomic_path, generation
 from kgraph.errors import KGraphError
 
@@ -95,7 +96,8 @@ def test_a_build_of_the_old_layout_is_taken_over(tmp_path):
     assert all((tmp_path / n).is_symlink() for n in NAMES) and not scratch(tmp_path)
 
 
-def test_two_builds_cannot_write_one_folder_at_once(tmp_path):
+def test_two_builds_cannot_write_one_folder_at_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(atomic, "LOCK_WAIT", 0.3)
     with generation(tmp_path, NAMES) as (new, _):
         with pytest.raises(KGraphError, match="another kgraph build is writing"), generation(tmp_path, NAMES):
             pass

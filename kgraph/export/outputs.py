@@ -14,6 +14,9 @@ the previous build whole and current.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import sys
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -102,7 +105,7 @@ class ForkedCall:
     def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_call_and_send, args=(send, fn, args), name=f"kgraph-{fn.__name__}")
+        self._process = context.Process(target=_call_and_send, args=(send, fn, args, os.getpid()), name=f"kgraph-{fn.__name__}")
         self._process.start()
         send.close()  # the child holds its own copy: EOF here means the child is gone
 
@@ -124,7 +127,8 @@ class ForkedCall:
         self._receive.close()
 
 
-def _call_and_send(send: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+def _call_and_send(send: Connection, fn: Callable[..., Any], args: tuple[Any, ...], parent: int) -> None:
+    _die_with(parent)
     try:
         outcome: tuple[bool, Any] = (True, fn(*args))
     except BaseException as error:  # every failure goes back to the parent
@@ -135,3 +139,19 @@ def _call_and_send(send: Connection, fn: Callable[..., Any], args: tuple[Any, ..
         send.send((False, KGraphError(f"{type(outcome[1]).__name__}: {outcome[1]}")))
     finally:
         send.close()
+
+
+def _die_with(parent: int) -> None:
+    """End this child when ``parent`` ends (Linux), so a killed build leaves no writer behind.
+
+    Without it the child of a ``kill -9``-ed build would go on writing the abandoned
+    generation and hold the folder's lock (it inherited the descriptor) until done.
+    """
+    if sys.platform == "linux":
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)

@@ -27,27 +27,39 @@ def test_a_failing_view_writer_raises_its_error_here(demo_kg, tmp_path, monkeypa
     assert not (tmp_path / "graph.html").exists()
 
 
-def test_a_build_killed_while_writing_leaves_the_previous_one_whole(demo_kg, tmp_path, monkeypatch):
-    import multiprocessing
+KILLED_BUILD = """
+import os, pickle, sys
+from pathlib import Path
+from kgraph.export import outputs
+from kgraph.rdf.publish import publish_rdf
 
-    from kgraph.rdf.publish import publish_rdf
+def dies_after_the_rdf(data, out_dir, log=None, previous=None):
+    publish_rdf(data, out_dir, log, previous)  # graph.ttl and the store of the new build are written
+    os._exit(137)  # then the process is killed: nothing is cleaned up
 
-    outputs.save_build(demo_kg.data, tmp_path)
-    before = {name: (tmp_path / name).read_bytes() for name in ("kgraph.json", "graph.ttl", "graph.html")}
+outputs.publish_rdf = dies_after_the_rdf
+with open(sys.argv[1], "rb") as handle:
+    data = pickle.load(handle)
+outputs.save_build(data, Path(sys.argv[2]))
+"""
 
-    def dies_after_the_rdf(data, out_dir, log=None, previous=None):
-        publish_rdf(data, out_dir, log, previous)  # graph.ttl and the store of the new build are written
-        os._exit(137)  # then the process is killed: nothing is cleaned up
 
-    monkeypatch.setattr(outputs, "publish_rdf", dies_after_the_rdf)
-    child = multiprocessing.get_context("fork").Process(target=outputs.save_build, args=(demo_kg.data, tmp_path))
-    child.start()
-    child.join()
-    assert child.exitcode == 137
-    assert {name: (tmp_path / name).read_bytes() for name in before} == before
-    monkeypatch.undo()
-    outputs.save_build(demo_kg.data, tmp_path)  # the next build cleans up what the killed one left
-    assert not scratch(tmp_path)
+def test_a_build_killed_while_writing_leaves_the_previous_one_whole(demo_kg, tmp_path):
+    import pickle
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    outputs.save_build(demo_kg.data, out)
+    before = {name: (out / name).read_bytes() for name in ("kgraph.json", "graph.ttl", "graph.html")}
+    pickled = tmp_path / "data.pickle"
+    pickled.write_bytes(pickle.dumps(demo_kg.data))
+    # a fresh interpreter, not a fork of this one: RocksDB's background threads do not survive a fork
+    killed = subprocess.run([sys.executable, "-c", KILLED_BUILD, str(pickled), str(out)], timeout=300)
+    assert killed.returncode == 137
+    assert {name: (out / name).read_bytes() for name in before} == before
+    outputs.save_build(demo_kg.data, out)  # the next build cleans up what the killed one left
+    assert not scratch(out)
 
 
 def test_forked_call_returns_the_childs_value_and_reports_a_dead_child():
