@@ -164,7 +164,8 @@ def _exclusive(lock: Path, root: Path) -> contextlib.AbstractContextManager[obje
         except BlockingIOError:
             if time.monotonic() >= deadline:
                 stack.close()
-                raise KGraphError(f"{root}: another kgraph build is writing into this folder; wait for it to end") from None
+                message = f"{root}: another kgraph build is writing into this folder; wait for it to end"
+                raise KGraphError(message) from None
             time.sleep(0.1)
 
 

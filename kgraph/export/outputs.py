@@ -105,7 +105,9 @@ class ForkedCall:
     def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_call_and_send, args=(send, fn, args, os.getpid()), name=f"kgraph-{fn.__name__}")
+        self._process = context.Process(
+            target=_call_and_send, args=(send, fn, args, os.getpid()), name=f"kgraph-{fn.__name__}"
+        )
         self._process.start()
         send.close()  # the child holds its own copy: EOF here means the child is gone
 
