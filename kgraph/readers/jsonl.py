@@ -12,6 +12,7 @@ them, an OpenAlex page (``{"meta", "results"}``) or a Semantic Scholar search pa
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator, Mapping
 from functools import partial
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 from ..errors import InputError
 from ..model import Paper, SourceRef
 from .arxiv import is_arxiv_snapshot, snapshot_paper
+from .fields import LongNumber
 from .mapping import mapped_paper
 from .openalex import is_openalex, openalex_paper
 from .records import Converter, Records, as_object, lines, read_records
@@ -51,27 +53,60 @@ def paper_from_record(record: Any, source: SourceRef, mapping: Mapping[str, str]
     return mapped_paper(record, source, mapping)
 
 
+_MAX_DIGITS = sys.get_int_max_str_digits() or 4300
+
+
+def _integer(digits: str) -> int | LongNumber:
+    # Python refuses to convert an integer of over 4,300 digits (a guard against
+    # quadratic time): such a value is a bad field of its record, not the end of the file
+    return int(digits) if len(digits) <= _MAX_DIGITS else LongNumber(len(digits.lstrip("-")))
+
+
+def loads(text: str) -> Any:
+    """``json.loads`` that reads an over-long integer as a :class:`LongNumber`.
+
+    >>> loads('{"year": ' + "9" * 5000 + '}')
+    {'year': LongNumber(digits=5000)}
+    """
+    return json.loads(text, parse_int=_integer)
+
+
 def json_lines(text: str, source: str) -> Records:
-    """One record per non-blank line; a line that is not JSON is a bad record."""
+    """One record per non-blank line; a line that is not JSON is a bad record.
+
+    A line holding an API page (an OpenAlex ``{"meta", "results"}`` page, say) gives
+    each of its records, all at that line.
+    """
     for number, line in enumerate(lines(text), start=1):
         if not line.strip():
             continue
         try:
-            yield number, json.loads(line)
+            record = loads(line)
         except json.JSONDecodeError as exc:
             yield number, InputError(f"invalid JSON ({exc.msg} at column {exc.colno})", source, number)
+            continue
         except RecursionError:
             yield number, InputError("JSON nested too deeply", source, number)
+            continue
+        page = _page_items(record)
+        for item in page if page is not None else [record]:
+            yield number, item
+
+
+def _page_items(document: Any) -> list[Any] | None:
+    """The records of an API page (``{"results": [...]}`` and the like), None for anything else."""
+    if isinstance(document, dict) and "title" not in document:
+        for key in ("results", "data", "works", "papers", "items"):
+            if isinstance(items := document.get(key), list):
+                return items
+    return None
 
 
 def _items(document: Any) -> list[Any]:
     if isinstance(document, list):
         return document
-    if isinstance(document, dict):
-        for key in ("results", "data", "works", "papers", "items"):
-            if isinstance(items := document.get(key), list):
-                return items
-    return [document]
+    page = _page_items(document)
+    return page if page is not None else [document]
 
 
 def json_document(text: str, source: str) -> Records:
@@ -85,7 +120,7 @@ def json_document(text: str, source: str) -> Records:
         When the document is not valid JSON (truncated, say), with its line.
     """
     try:
-        document = json.loads(text)
+        document = loads(text)
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data" and exc.lineno > 1:
             yield from json_lines(text, source)  # JSON Lines in a .json file
