@@ -12,6 +12,7 @@ them, an OpenAlex page (``{"meta", "results"}``) or a Semantic Scholar search pa
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator, Mapping
 from functools import partial
@@ -112,12 +113,13 @@ def _items(document: Any) -> list[Any]:
 def json_document(text: str, source: str) -> Records:
     """The records of one JSON document; falls back to JSON Lines when the file is that.
 
-    Positions are record numbers (1-based) within the document.
+    Positions are record numbers (1-based) within the document. A damaged array of
+    records (or API page) is read record by record (see :func:`salvaged_records`).
 
     Raises
     ------
     InputError
-        When the document is not valid JSON (truncated, say), with its line.
+        When the document is not valid JSON and holds no array of records, with its line.
     """
     try:
         document = loads(text)
@@ -125,7 +127,9 @@ def json_document(text: str, source: str) -> Records:
         if exc.msg == "Extra data" and exc.lineno > 1:
             yield from json_lines(text, source)  # JSON Lines in a .json file
             return
-        raise InputError(f"invalid JSON ({exc.msg} at column {exc.colno})", source, exc.lineno) from None
+        damage = InputError(f"invalid JSON ({exc.msg} at column {exc.colno})", source, exc.lineno)
+        yield from salvaged_records(text, source, damage)
+        return
     except RecursionError:
         raise InputError("JSON nested too deeply", source) from None
     for number, item in enumerate(_items(document), start=1):
@@ -133,6 +137,58 @@ def json_document(text: str, source: str) -> Records:
             yield number, InputError("empty record (null)", source, number)
         else:
             yield number, item
+
+
+_ARRAY = re.compile(r'\s*\[|\s*\{.*?"(?:results|data|works|papers|items)"\s*:\s*\[', re.S)
+_OBJECT_START = re.compile(r"\{")
+_DECODER = json.JSONDecoder(parse_int=_integer)
+
+
+def salvaged_records(text: str, source: str, damage: InputError) -> Records:
+    """The records of a damaged JSON array (or API page), each decoded on its own.
+
+    A record that does not decode is one warning; reading resumes at the next object
+    shaped like the records read so far (sharing half their keys), so a nested object
+    inside the broken record is not taken for a record.
+
+    Raises
+    ------
+    InputError
+        ``damage``, when the document holds no array of records to read.
+    """
+    start = _ARRAY.match(text)
+    if start is None:
+        raise damage
+    position, number, keys = start.end(), 0, None
+    while True:
+        while position < len(text) and (text[position].isspace() or text[position] == ","):
+            position += 1
+        if position >= len(text) or text[position] == "]":
+            return
+        number += 1
+        try:
+            item, position = _DECODER.raw_decode(text, position)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            line = text.count("\n", 0, position) + 1
+            why = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+            yield number, InputError(f"invalid JSON in record {number} ({why}), skipped", source, line)
+            position = _next_record(text, position + 1, keys)
+            continue
+        if isinstance(item, dict) and keys is None:
+            keys = set(item)
+        yield number, InputError("empty record (null)", source, number) if item is None else item
+
+
+def _next_record(text: str, position: int, keys: set[str] | None) -> int:
+    """Where the next object that decodes and looks like a record starts (``len(text)`` if none)."""
+    for match in _OBJECT_START.finditer(text, position):
+        try:
+            item, _ = _DECODER.raw_decode(text, match.start())
+        except (json.JSONDecodeError, RecursionError):
+            continue
+        if isinstance(item, dict) and (len(set(item) & keys) * 2 >= len(keys) if keys else "title" in item):
+            return match.start()
+    return len(text)
 
 
 def _convert(mapping: Mapping[str, str] | None, schema: str | None) -> Converter:

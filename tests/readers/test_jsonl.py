@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 from kgraph.readers import ReadReport, detect_format, read_papers
 from kgraph.readers.jsonl import read_jsonl
 
@@ -96,3 +98,14 @@ def test_a_lone_surrogate_escape_becomes_a_replacement_character(write):
     assert pair.title == "Emoji \U0001f600 pair"  # a proper surrogate pair is one character
     for paper in (bad, pair):
         (paper.title + paper.abstract + "".join(paper.authors) + paper.id).encode("utf-8")  # no lone surrogate left
+
+
+def test_a_damaged_json_array_loses_only_the_damaged_record(write):
+    records = [{"id": f"r{i}", "title": f"Paper {i}", "abstract": "An abstract.", "extra": {"k": [1]}}
+               for i in range(4)]
+    text = json.dumps(records, indent=1).replace('"Paper 1"', '"Pa"per 1"')
+    report = ReadReport()
+    papers = read_papers([write("array.json", text)], report)
+    assert [p.id for p in papers] == ["r0", "r2", "r3"]
+    (problem,) = report.problems
+    assert "invalid JSON in record 2" in problem.message and problem.line == 12
