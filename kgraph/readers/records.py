@@ -75,7 +75,8 @@ def capped(paper: Paper) -> tuple[Paper, str | None]:
             notes.append(f"{name} of {len(value):,} characters cut to the first {len(cut):,}")
     if not changes:
         return paper, None
-    return replace(paper, **changes), "; ".join(notes)
+    return (replace(paper, title=changes.get("title", paper.title), abstract=changes.get("abstract", paper.abstract)),
+            "; ".join(notes))
 
 
 _MISSING_ABSTRACT = {"[no abstract available]", "no abstract available", "n/a", "na", "none", "null"}

@@ -25,7 +25,7 @@ STDIN = Path("-")
 _stdin_cache: dict[int, tuple[object, bytes]] = {}  # the stream is kept so its id is not reused
 
 #: A decompressed gzip input may reach this many bytes whatever its size...
-GZIP_MIN_LIMIT = 512 * 1024 * 1024
+GZIP_MIN_LIMIT = 256 * 1024 * 1024
 #: ... and this many times its compressed size (text compresses 3-20x; a bomb 1000x).
 GZIP_MAX_RATIO = 200
 #: Share of NUL bytes in the first 8 KiB above which a file is binary, not text with a stray NUL.

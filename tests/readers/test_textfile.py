@@ -8,8 +8,7 @@ import json
 import pytest
 
 from kgraph.errors import InputError
-from kgraph.readers import READERS, ReadReport, detect_format, read_papers
-from kgraph.readers import textfile
+from kgraph.readers import READERS, ReadReport, detect_format, read_papers, textfile
 from kgraph.readers.textfile import gunzip, read_text
 
 ABSTRACT = "We propose a method for parsing. It beats the baseline on two benchmarks by a wide margin."
@@ -51,7 +50,8 @@ def test_gunzip_stops_at_the_limit_without_holding_more():
 
 def test_gzip_with_two_members_is_read_whole(write):
     records = _records(4)
-    path = write("two.jsonl.gz", gzip.compress(_jsonl(records[:2]).encode()) + gzip.compress(_jsonl(records[2:]).encode()))
+    members = gzip.compress(_jsonl(records[:2]).encode()) + gzip.compress(_jsonl(records[2:]).encode())
+    path = write("two.jsonl.gz", members)
     papers, report = _read(path)
     assert [p.id for p in papers] == ["r0", "r1", "r2", "r3"] and not report.problems
 
@@ -121,7 +121,8 @@ def test_crlf_files_keep_their_line_ends_so_line_numbers_match_an_editor(write):
 
 def test_one_openalex_page_per_jsonl_line(write):
     def work(i):
-        return {"id": f"https://openalex.org/W{i}", "title": f"Work {i}", "abstract_inverted_index": {"We": [0], "parse": [1]}}
+        return {"id": f"https://openalex.org/W{i}", "title": f"Work {i}",
+                "abstract_inverted_index": {"We": [0], "parse": [1]}}
 
     pages = [{"meta": {"count": 2}, "results": [work(1), work(2)]}, {"meta": {"count": 1}, "results": [work(3)]}]
     path = write("pages.jsonl", "".join(json.dumps(p) + "\n" for p in pages))
