@@ -94,10 +94,14 @@ def json_lines(text: str, source: str) -> Records:
             yield number, item
 
 
+#: Where an API page keeps its records (OpenAlex ``results``, Semantic Scholar ``data``, ...).
+PAGE_KEYS = ("results", "data", "works", "papers", "items")
+
+
 def _page_items(document: Any) -> list[Any] | None:
     """The records of an API page (``{"results": [...]}`` and the like), None for anything else."""
     if isinstance(document, dict) and "title" not in document:
-        for key in ("results", "data", "works", "papers", "items"):
+        for key in PAGE_KEYS:
             if isinstance(items := document.get(key), list):
                 return items
     return None
@@ -139,7 +143,7 @@ def json_document(text: str, source: str) -> Records:
             yield number, item
 
 
-_ARRAY = re.compile(r'\s*\[|\s*\{.*?"(?:results|data|works|papers|items)"\s*:\s*\[', re.S)
+_ARRAY = re.compile(r'\s*\[|\s*\{.*?"(?:' + "|".join(PAGE_KEYS) + r')"\s*:\s*\[', re.S)
 _OBJECT_START = re.compile(r"\{")
 _DECODER = json.JSONDecoder(parse_int=_integer)
 
