@@ -43,6 +43,7 @@ _NOT_READ = (  # (magic bytes, what the file is and what to feed kgraph instead)
 )
 
 Warn = Callable[[InputError], None]
+_STEP = 1 << 16
 
 
 def source_name(path: Path) -> str:
@@ -64,13 +65,13 @@ def read_bytes(path: Path) -> bytes:
 def gzip_limit(compressed: int) -> int:
     """How many bytes a gzip input of ``compressed`` bytes may expand to.
 
-    >>> gzip_limit(2_000_000) == GZIP_MIN_LIMIT, gzip_limit(10**9) == 200 * 10**9
+    >>> gzip_limit(1_000_000) == GZIP_MIN_LIMIT, gzip_limit(10**9) == 200 * 10**9
     (True, True)
     """
     return max(GZIP_MIN_LIMIT, GZIP_MAX_RATIO * compressed)
 
 
-def gunzip(data: bytes, source: str, limit: int | None = None, head: int | None = None) -> bytes:
+def gunzip(data: bytes, source: str, limit: int | None = None, head: int | None = None) -> bytes | bytearray:
     """Decompress gzip ``data`` (several members too) chunk by chunk.
 
     Parameters
@@ -92,36 +93,42 @@ def gunzip(data: bytes, source: str, limit: int | None = None, head: int | None 
 
     Notes
     -----
-    Memory is the output plus 64 KiB: the limit is checked before a chunk is kept, and
-    ``max_length`` bounds what one call may produce.
+    The input is fed 64 KiB at a time and each call may produce at most 64 KiB, so
+    the limit is checked before more is kept and no step copies the rest of the input
+    (``unconsumed_tail`` is at most one step). Memory is the compressed input plus the
+    output, held once (a ``bytearray``, not chunks joined at the end).
     """
     limit = gzip_limit(len(data)) if limit is None else limit
-    chunks: list[bytes] = []
-    size, offset = 0, 0
+    out = bytearray()
+    position = 0  # where the input not yet fed starts
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    fed = False  # the current member has been given input
     try:
-        while offset < len(data):
-            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            pending = data[offset:]
-            while pending and not inflater.eof:
-                chunk = inflater.decompress(pending, 65536)
-                pending = inflater.unconsumed_tail
-                size += len(chunk)
-                if head is not None and size >= head:
-                    return b"".join(chunks) + chunk
-                if size > limit:
+        while position < len(data):
+            piece = data[position:position + _STEP]
+            position += len(piece)
+            fed = True
+            while piece:
+                out += inflater.decompress(piece, _STEP)
+                if head is not None and len(out) >= head:
+                    return bytes(out[:head])
+                if len(out) > limit:
                     raise InputError(f"gzip file expands past {limit // 2**20:,} MiB (a decompression bomb?); not "
                                      "read. Decompress it yourself if it is genuine", source)
-                chunks.append(chunk)
-            if not inflater.eof:
-                raise EOFError("compressed file ended before the end-of-stream marker was reached")
-            offset = len(data) - len(inflater.unused_data)
-            if not inflater.unused_data.strip(b"\x00"):  # padding after the last member
-                break
+                if inflater.eof:  # a member ends: another may follow, or zero padding
+                    position -= len(inflater.unused_data)
+                    inflater, fed = zlib.decompressobj(16 + zlib.MAX_WBITS), False
+                    if data.count(0, position) == len(data) - position:
+                        position = len(data)
+                    break
+                piece = inflater.unconsumed_tail
+        if fed and not inflater.eof:
+            raise EOFError("compressed file ended before the end-of-stream marker was reached")
     except (zlib.error, EOFError) as exc:
         if head is not None:
-            return b"".join(chunks)
+            return bytes(out)
         raise InputError(f"damaged gzip file ({exc})", source) from None
-    return b"".join(chunks)
+    return out
 
 
 def read_head(path: Path, size: int = 4096) -> bytes:
@@ -134,7 +141,7 @@ def read_head(path: Path, size: int = 4096) -> bytes:
                 data = handle.read(size)
         if data[:2] == b"\x1f\x8b":
             whole = read_bytes(path) if path == STDIN else path.read_bytes()
-            return gunzip(whole, source_name(path), head=size)[:size]
+            return bytes(gunzip(whole, source_name(path), head=size))
         return data[:size]
     except (OSError, InputError):
         return b""
@@ -147,7 +154,7 @@ def head_text(path: Path, size: int = 4096) -> str:
     return data[len(bom):].decode(encoding, errors="replace")
 
 
-def _encoding(data: bytes) -> tuple[str, bytes]:
+def _encoding(data: bytes | bytearray) -> tuple[str, bytes]:
     """The encoding of ``data`` and its byte order mark (``b""`` when it has none)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -163,7 +170,7 @@ def _encoding(data: bytes) -> tuple[str, bytes]:
     return "utf-8", b""
 
 
-def decode_text(data: bytes, source: str, warn: Warn | None = None) -> str:
+def decode_text(data: bytes | bytearray, source: str, warn: Warn | None = None) -> str:
     """The text of a file's bytes; flaws that cost no record are passed to ``warn``.
 
     Raises
@@ -184,7 +191,7 @@ def decode_text(data: bytes, source: str, warn: Warn | None = None) -> str:
         if data.startswith(magic):
             raise InputError(what, source)
     encoding, bom = _encoding(data)
-    body = data[len(bom):]
+    body = data[len(bom):] if bom else data  # no copy of a big file without a mark
     if encoding == "utf-8":
         head = body[:8192]
         if head and head.count(0) > BINARY_NUL_SHARE * len(head):
@@ -233,6 +240,7 @@ def read_text(path: Path, warn: Warn | None = None) -> str:
         message names the file.
     """
     source = source_name(path)
+    data: bytes | bytearray
     try:
         data = read_bytes(path)
     except OSError as exc:
