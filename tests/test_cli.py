@@ -150,7 +150,7 @@ def test_hostile_records_are_warnings_naming_file_and_line(tmp_path, write):
         json.dumps({"title": "Very long", "abstract": "word " * 210_000}),
         json.dumps({"title": "See [/x] for details"}),
         json.dumps({"title": "[bold red]FAKE[/bold red] :fire:"}),
-        json.dumps({"title": "Good two", "abstract": abstract}),
+        json.dumps({"title": "Good two [/x] [bold]b[/bold]", "abstract": abstract}),
     ]
     path = write("hostile.jsonl", "\n".join(lines) + "\n")
     result = runner.invoke(app, ["build", str(path), "-o", str(tmp_path / "out"), "--tier", "rules"])
@@ -163,3 +163,8 @@ def test_hostile_records_are_warnings_naming_file_and_line(tmp_path, write):
     assert any(f"{path}:6:" in w and "'[bold red]FAKE[/bold red] :fire:'" in w for w in warnings)  # printed as written
     data = json.loads((tmp_path / "out" / "kgraph.json").read_text(encoding="utf-8"))
     assert any(p["title"] == "Bad \ufffd surrogate" for p in data["papers"])
+    # a table cell is the user's text too
+    query = 'SELECT ?t WHERE { ?p dcterms:title ?t FILTER(CONTAINS(?t, "Good two")) }'
+    table = runner.invoke(app, ["query", query, "-g", str(tmp_path / "out")])
+    assert table.exit_code == 0, table.output
+    assert "Good two [/x] [bold]b[/bold]" in table.output

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from kgraph.model import Paper, SourceRef
 from kgraph.readers import ReadReport, deduplicate, read_papers
+from kgraph.rdf.namespaces import paper_iri
 from kgraph.readers.ids import paper_id, title_key
 
 
@@ -47,6 +48,7 @@ def test_two_papers_sharing_a_source_id_get_distinct_ids(jsonl):
     ids = [p.id for p in papers]
     assert len(set(ids)) == 4 and ids[:2] == ["paper722", "paper9"]
     assert ids[2].startswith("paper722~") and ids[3].startswith("paper722~")
+    assert len({paper_iri(i) for i in ids}) == 4  # four resources in the RDF, not one with three titles
     (problem,) = report.problems
     assert "2 papers share their id" in problem.message and (problem.source, problem.line) == (str(second), 1)
     # stable: the same input gives the same ids, and a paper keeps its suffix wherever it is read
