@@ -30,6 +30,10 @@ GZIP_MIN_LIMIT = 256 * 1024 * 1024
 GZIP_MAX_RATIO = 200
 #: Share of NUL bytes in the first 8 KiB above which a file is binary, not text with a stray NUL.
 BINARY_NUL_SHARE = 0.01
+#: Share of the first 8 KiB that may decode to U+FFFD or control characters in a text file:
+#: a Latin-1 export has an accented letter here and there, a compressed or random file
+#: (under 1% NUL bytes) has a third or more. A few such characters are always allowed.
+BINARY_BAD_SHARE = 0.10
 
 _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
@@ -151,7 +155,7 @@ def head_text(path: Path, size: int = 4096) -> str:
     """The start of the input as text (any encoding :func:`decode_text` knows), for format detection."""
     data = read_head(path, size)
     encoding, bom = _encoding(data)
-    return data[len(bom):].decode(encoding, errors="replace")
+    return _unify_line_ends(data[len(bom):].decode(encoding, errors="replace"))
 
 
 def _encoding(data: bytes | bytearray) -> tuple[str, bytes]:
@@ -192,10 +196,14 @@ def decode_text(data: bytes | bytearray, source: str, warn: Warn | None = None) 
             raise InputError(what, source)
     encoding, bom = _encoding(data)
     body = data[len(bom):] if bom else data  # no copy of a big file without a mark
-    if encoding == "utf-8":
-        head = body[:8192]
-        if head and head.count(0) > BINARY_NUL_SHARE * len(head):
-            raise InputError("binary file, not text (it is full of NUL bytes)", source)
+    head = body[:8192]
+    if encoding == "utf-8" and head and head.count(0) > BINARY_NUL_SHARE * len(head):
+        raise InputError("binary file, not text (it is full of NUL bytes)", source)
+    sample = head.decode(encoding, errors="replace")
+    unreadable = sum(1 for c in sample if c == "\ufffd" or (c < " " and c not in "\t\n\r"))
+    if unreadable > max(BINARY_BAD_SHARE * len(sample), 8):
+        raise InputError(f"binary file, or text in an encoding other than UTF-8 or UTF-16 ({unreadable} of the "
+                         f"first {len(sample)} characters unreadable); re-save it as UTF-8 text", source)
     try:
         text = body.decode(encoding)
     except UnicodeDecodeError as exc:

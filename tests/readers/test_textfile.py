@@ -141,3 +141,20 @@ def test_a_pdf_says_pdfs_are_not_read_and_what_to_export(write):
     message = str(problem)
     assert str(path) in message and "does not read PDFs" in message
     assert all(word in message for word in ("BibTeX", "RIS", "CSV", "abstract"))
+
+
+def test_random_bytes_with_few_nul_bytes_are_still_binary(write):
+    import random
+
+    rng = random.Random(1)
+    data = bytes(rng.randrange(1, 256) for _ in range(20_000))  # compressed-like, no NUL at all
+    papers, report = _read(write("archive.txt", data))
+    assert papers == [] and "binary file" in report.problems[0].message
+
+
+def test_a_latin1_text_is_read_with_one_warning(write):
+    ris = f"TY  - JOUR\nTI  - Caf\xe9 r\xe9sum\xe9 na\xefve\nAB  - {ABSTRACT}\nER  - \n".encode("latin-1")
+    papers, report = _read(write("latin1.ris", ris))
+    assert [p.title for p in papers] == ["Caf\ufffd r\ufffdsum\ufffd na\ufffdve"]
+    (problem,) = report.problems
+    assert problem.line == 2 and "4 bytes that are not UTF-8" in problem.message
