@@ -72,6 +72,11 @@ def loads(text: str) -> Any:
     return json.loads(text, parse_int=_integer)
 
 
+def _invalid(exc: json.JSONDecodeError) -> str:
+    # "Invalid control character at" would read "... at at column 29"
+    return f"invalid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})"
+
+
 def json_lines(text: str, source: str) -> Records:
     """One record per non-blank line; a line that is not JSON is a bad record.
 
@@ -84,7 +89,7 @@ def json_lines(text: str, source: str) -> Records:
         try:
             record = loads(line)
         except json.JSONDecodeError as exc:
-            yield number, InputError(f"invalid JSON ({exc.msg} at column {exc.colno})", source, number)
+            yield number, InputError(_invalid(exc), source, number)
             continue
         except RecursionError:
             yield number, InputError("JSON nested too deeply", source, number)
@@ -131,7 +136,7 @@ def json_document(text: str, source: str) -> Records:
         if exc.msg == "Extra data" and exc.lineno > 1:
             yield from json_lines(text, source)  # JSON Lines in a .json file
             return
-        damage = InputError(f"invalid JSON ({exc.msg} at column {exc.colno})", source, exc.lineno)
+        damage = InputError(_invalid(exc), source, exc.lineno)
         yield from salvaged_records(text, source, damage)
         return
     except RecursionError:
