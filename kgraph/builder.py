@@ -145,7 +145,8 @@ def build_data(
             from .run.dask_engine import extract_on_dask  # an optional extra: imported only when used
 
             found: Iterable[Mention] = extract_on_dask(todo, summary.tier, scheduler=options.scheduler,
-                                                       shard_dir=shard_dir, on_paper=tick)
+                                                       shard_dir=shard_dir, on_paper=tick,
+                                                       on_error=_extraction_failed(todo, summary.report))
         elif options.engine == "local":
             found = extract_mentions(todo, nlp=build_pipeline(summary.tier), on_paper=tick, processes=options.processes,
                                      on_error=_extraction_failed(todo, summary.report))

@@ -53,7 +53,8 @@ OnError = Callable[[str, str], None]
 _log = logging.getLogger(__name__)
 
 
-def _log_error(paper_id: str, message: str) -> None:
+def log_error(paper_id: str, message: str) -> None:
+    """The default ``on_error``: a logged warning (the builder passes one that adds a warning to its report)."""
     _log.warning("extraction failed on paper %s (%s); it is kept without mentions", paper_id, message)
 
 
@@ -134,7 +135,7 @@ def _texts(papers: Iterable[PaperText]) -> Iterator[tuple[str, tuple[str, Field]
 
 
 def paper_mentions(nlp: Language, papers: Iterable[PaperText], batch_size: int = 64,
-                   on_error: OnError = _log_error) -> Iterator[list[Mention]]:
+                   on_error: OnError = log_error) -> Iterator[list[Mention]]:
     """The Mentions of each paper (title first, then abstract), one list per paper, in order.
 
     Papers go through ``nlp.pipe`` one batch (``batch_size`` texts) at a time; a batch
@@ -208,7 +209,7 @@ def _extract_chunk(chunk: list[PaperText]) -> tuple[list[list[Mention]], list[tu
 
 def _pooled(
     papers: Iterator[PaperText], nlp: Language, spec: PipelineSpec, processes: int, batch_size: int,
-    on_error: OnError = _log_error,
+    on_error: OnError = log_error,
 ) -> Iterator[list[Mention]]:
     """Per-paper Mention lists from a pool, in input order, with a bounded number of
     chunks in flight (memory stays flat on a 100k-paper stream)."""
@@ -253,7 +254,7 @@ def extract_mentions(
     processes: Processes = "auto",
     batch_size: int = 64,
     on_paper: Callable[[], None] | None = None,
-    on_error: OnError = _log_error,
+    on_error: OnError = log_error,
 ) -> Iterator[Mention]:
     """Mentions of every paper's title and abstract, in input order.
 
