@@ -93,6 +93,18 @@ def _english_only(papers: Sequence[Paper], report: ReadReport) -> list[Paper]:
     return english
 
 
+def _extraction_failed(papers: Sequence[Paper], report: ReadReport) -> Callable[[str, str], None]:
+    """An ``on_error`` for extraction that warns with the failing paper's file and line."""
+    where = {p.id: p.sources[0] for p in papers if p.sources}
+
+    def failed(paper_id: str, message: str) -> None:
+        source = where.get(paper_id)
+        report.problem(InputError(f"extraction failed on paper {paper_id!r} ({message}); it is kept without mentions",
+                                  source.path if source else None, source.line if source else None), skipped=0)
+
+    return failed
+
+
 def build_data(
     paths: Sequence[str | Path],
     options: BuildOptions = BuildOptions(),
@@ -144,9 +156,11 @@ def build_data(
             from .run.dask_engine import extract_on_dask  # an optional extra: imported only when used
 
             found: Iterable[Mention] = extract_on_dask(todo, summary.tier, scheduler=options.scheduler,
-                                                       shard_dir=shard_dir, on_paper=tick)
+                                                       shard_dir=shard_dir, on_paper=tick,
+                                                       on_error=_extraction_failed(todo, summary.report))
         elif options.engine == "local":
-            found = extract_mentions(todo, nlp=build_pipeline(summary.tier), on_paper=tick, processes=options.processes)
+            found = extract_mentions(todo, nlp=build_pipeline(summary.tier), on_paper=tick, processes=options.processes,
+                                     on_error=_extraction_failed(todo, summary.report))
         else:
             raise OptionError(f"engine must be 'local' or 'dask', not {options.engine!r}")
         for mention in found:

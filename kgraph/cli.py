@@ -2,6 +2,10 @@
 
 Every command prints problems as one line naming the file and line, and exits non-zero
 only for errors (or warnings with ``--strict``).
+
+Titles, labels, paths and messages are the user's text: the consoles read no markup
+and no emoji codes (a title ``See [/x]`` raised rich's MarkupError, ``[bold]`` printed
+bold); the few styled words pass ``markup=True`` with the text around them escaped.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 from rich.console import Console
+from rich.markup import escape  # a message may hold brackets: paths, titles, pip extras such as kgraph[dask]
 from rich.table import Table
 
 from .errors import InputError, KGraphError
@@ -35,17 +40,19 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True, markup=False, emoji=False)
+err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False)
 
 DEFAULT_DIR = Path("exports")
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    from rich.markup import escape  # a message may hold brackets: paths, pip extras such as kgraph[dask]
-
     err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True)
     return typer.Exit(2)
+
+
+def _warn(problem: object) -> None:
+    err.print(f"[yellow]warning:[/] {escape(str(problem))}", highlight=False, markup=True, soft_wrap=True)
 
 
 def _version(value: bool) -> None:
@@ -195,7 +202,7 @@ def build(
 
 def _print_problems(report: ReadReport) -> None:
     for problem in report.problems:
-        err.print(f"[yellow]warning:[/] {problem}", highlight=False, soft_wrap=True)
+        _warn(problem)
 
 
 class ProgressLines:
@@ -281,7 +288,7 @@ def query(
 
     if list_queries:
         for canned in canned_queries().values():
-            out.print(f"[bold]{canned.name}[/]: {canned.title}", highlight=False)
+            out.print(f"[bold]{escape(canned.name)}[/]: {escape(canned.title)}", highlight=False, markup=True)
             for p in canned.params:
                 default = f" (default {p.default})" if p.default else " (required)"
                 out.print(f"    --param {p.name}=…  {p.description}{default}", highlight=False)
@@ -506,7 +513,7 @@ def _text_records(path: Path) -> tuple[list[TextRecord], list[InputError]]:
     problems: list[InputError] = []
     records = read_text_records(path, problems)
     for problem in problems:
-        err.print(f"[yellow]warning:[/] {problem}", highlight=False)
+        _warn(problem)
     return records, problems
 
 

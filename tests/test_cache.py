@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from kgraph.builder import BuildOptions, BuildSummary, build_data
-from kgraph.cache import MentionCache
+from kgraph.cache import MentionCache, text_hash
 from kgraph.errors import KGraphError
 from kgraph.model import EntityKind, Field, Mention, Paper
 
@@ -100,3 +100,8 @@ def test_an_edited_abstract_is_extracted_again(jsonl, tmp_path):
     data = build_data([path], RULES, summary=summary, cache_path=cache)
     assert summary.cache == {"reused": 2, "extracted": 1, "dropped": 1}
     assert any(m.text == "ResNet" for m in data.mentions if m.paper_id == "r1")
+
+
+def test_text_hash_of_a_lone_surrogate_does_not_raise():
+    # issue #19.2: readers no longer emit one, but a Paper built in code may hold it
+    assert text_hash(Paper("p", "Bad \ud800", "x")) != text_hash(Paper("p", "Bad \ufffd", "x"))

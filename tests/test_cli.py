@@ -75,13 +75,13 @@ def test_bad_inputs_warn_and_build_goes_on(tmp_path, write):
     result = runner.invoke(app, ["build", *map(str, files), "-o", str(tmp_path / "out"), "--tier", "rules"])
     assert result.exit_code == 0, result.output
     warnings = [l for l in result.output.splitlines() if l.startswith("warning:")]
-    assert len(warnings) == 5
+    assert len(warnings) == 6  # latin1.txt is read with its byte as U+FFFD: "caf\ufffd" is a title alone
     assert any("empty.txt" in w and "no papers found" in w for w in warnings)
     assert any("binary.txt" in w and "binary" in w for w in warnings)
     assert any("latin1.txt:1" in w and "not UTF-8" in w for w in warnings)
     assert any("notitle.txt:1" in w and "title without abstract" in w for w in warnings)
     assert any("bad.jsonl:1" in w and "invalid JSON" in w for w in warnings)
-    assert "-> 1 papers" in result.output and "2 skipped" in result.output
+    assert "-> 1 papers" in result.output and "3 skipped" in result.output
     strict = runner.invoke(app, ["build", *map(str, files), "-o", str(tmp_path / "out2"), "--tier", "rules", "--strict"])
     assert strict.exit_code == 1
 
@@ -118,7 +118,7 @@ def test_default_build_uses_the_trained_model(tmp_path):
 def test_view_prints_the_page_or_explains(built, tmp_path):
     out, _ = built
     result = runner.invoke(app, ["view", str(out), "--no-browser"])
-    assert result.exit_code == 0 and result.output.strip() == (out / "graph.html").resolve().as_uri()
+    assert result.exit_code == 0 and result.output.strip() == (out / "graph.html").absolute().as_uri()
     missing = runner.invoke(app, ["view", str(tmp_path)])
     assert missing.exit_code == 2 and "no graph.html" in missing.output
 
@@ -197,3 +197,33 @@ def test_query_help_names_every_predeclared_prefix_and_an_unknown_one_is_named(b
     unknown = runner.invoke(app, ["query", "SELECT * WHERE { ?s foo:bar ?o }", "-g", str(built[0])])
     assert unknown.exit_code == 2 and "unknown prefix foo: at line 1, column 28" in unknown.output
     assert "\\u{" not in unknown.output  # not the parser's list of expected characters
+
+
+def test_hostile_records_are_warnings_naming_file_and_line(tmp_path, write):
+    # issue #19.1-4 and 9: each of these ended the build with a traceback naming no file
+    abstract = "We fine-tune BERT on the Penn Treebank and report accuracy."
+    lines = [
+        json.dumps({"title": "Good one", "abstract": abstract}),
+        '{"title": "Huge year", "abstract": "x", "year": ' + "9" * 5000 + "}",
+        '{"title": "Bad \\ud800 surrogate", "abstract": "' + abstract + '"}',
+        json.dumps({"title": "Very long", "abstract": "word " * 210_000}),
+        json.dumps({"title": "See [/x] for details"}),
+        json.dumps({"title": "[bold red]FAKE[/bold red] :fire:"}),
+        json.dumps({"title": "Good two [/x] [bold]b[/bold]", "abstract": abstract}),
+    ]
+    path = write("hostile.jsonl", "\n".join(lines) + "\n")
+    result = runner.invoke(app, ["build", str(path), "-o", str(tmp_path / "out"), "--tier", "rules"])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output and "-> 4 papers" in result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    assert any(f"{path}:2:" in w and "5,000 digits" in w for w in warnings)
+    assert any(f"{path}:4:" in w and "abstract of 1,049,999 characters cut" in w for w in warnings)
+    assert any(f"{path}:5:" in w and "'See [/x] for details'" in w for w in warnings)
+    assert any(f"{path}:6:" in w and "'[bold red]FAKE[/bold red] :fire:'" in w for w in warnings)  # printed as written
+    data = json.loads((tmp_path / "out" / "kgraph.json").read_text(encoding="utf-8"))
+    assert any(p["title"] == "Bad \ufffd surrogate" for p in data["papers"])
+    # a table cell is the user's text too
+    query = 'SELECT ?t WHERE { ?p dcterms:title ?t FILTER(CONTAINS(?t, "Good two")) }'
+    table = runner.invoke(app, ["query", query, "-g", str(tmp_path / "out")])
+    assert table.exit_code == 0, table.output
+    assert "Good two [/x] [bold]b[/bold]" in table.output

@@ -36,7 +36,7 @@ class TextRecord:
 def read_text_records(path: Path, problems: list[InputError]) -> list[TextRecord]:
     """Records with ``id`` and ``text``; bad lines go to ``problems`` with their line number."""
     records = []
-    for number, line in enumerate(read_text(path).splitlines(), start=1):
+    for number, line in enumerate(read_text(path, problems.append).splitlines(), start=1):
         if not line.strip():
             continue
         try:

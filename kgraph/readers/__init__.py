@@ -31,7 +31,7 @@ from .mapping import parse_mapping, resolve_columns
 from .report import ReadReport
 from .ris import read_ris
 from .seedpage import read_seed_page
-from .textfile import STDIN, read_head
+from .textfile import STDIN, head_text
 from .wos import looks_like_wos, read_wos
 
 
@@ -103,7 +103,7 @@ def detect_format(path: Path) -> str:
     by_ext = _EXTENSIONS.get(suffixes[-1]) if suffixes else None
     if by_ext:
         return by_ext
-    return sniff_format(read_head(path).decode("utf-8", errors="replace"))
+    return sniff_format(head_text(path))
 
 
 def parse_format(spec: str | None) -> tuple[str | None, dict[str, str]]:

@@ -9,11 +9,46 @@ Markup itself is cleaned by :mod:`kgraph.text.markup`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from ..text.markup import strip_markup
 
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+# what no output format can hold: lone surrogates (JSON "\ud800" escapes), C0 controls
+# other than tab and line ends (XML 1.0 forbids them), the non-characters U+FFFE/U+FFFF
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class LongNumber:
+    """A JSON integer too long to convert (Python refuses over 4,300 digits): a bad field value, not a crash."""
+
+    digits: int
+
+    def __str__(self) -> str:
+        return f"a number of {self.digits:,} digits"
+
+
+def _what(value: Any) -> str:
+    return str(value) if isinstance(value, LongNumber) else type(value).__name__
+
+
+def clean_text(value: str) -> str:
+    r"""``value`` as every output can hold it: a lone surrogate becomes U+FFFD, control characters go.
+
+    Readers call it on every text they emit, so an escape such as ``"\ud800"`` in a JSON
+    export cannot break the cache, the RDF or the GraphML later on.
+
+    >>> clean_text("Bad \ud800 title\x00") == "Bad \ufffd title", clean_text("fine")
+    (True, 'fine')
+    """
+    if not _UNSAFE.search(value):
+        return value
+    return _CONTROL.sub("", _SURROGATE.sub("\ufffd", value))
+
 
 def as_text(value: Any, name: str, numbers: bool = False) -> str:
     """A field's text, cleaned; ``None`` and missing give ``""``.
@@ -26,8 +61,8 @@ def as_text(value: Any, name: str, numbers: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, (str, int, float) if numbers else str):
-        raise ValueError(f"field {name!r} should be text, got {type(value).__name__}")
-    return strip_markup(str(value))
+        raise ValueError(f"field {name!r} should be text, got {_what(value)}")
+    return clean_text(strip_markup(str(value)))
 
 
 def parse_year(value: Any) -> int | None:
@@ -44,7 +79,7 @@ def parse_year(value: Any) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise ValueError(f"field 'year' should be a year, got {type(value).__name__}")
+        raise ValueError(f"field 'year' should be a year, got {_what(value)}")
     match = _YEAR.search(str(value))
     if not match:
         raise ValueError(f"field 'year' has no year in it: {str(value)[:40]!r}")

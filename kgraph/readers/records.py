@@ -9,12 +9,13 @@ file-level damage reported without losing the records before it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..model import Paper, SourceRef
-from .fields import as_text, parse_year
+from .fields import as_text, clean_text, parse_year
 from .ids import normalise_arxiv, normalise_doi, paper_id
 from .report import ReadReport
 from .textfile import read_text, source_name
@@ -45,6 +46,37 @@ def lines(text: str) -> list[str]:
     strings; counting ``\\n`` alone also gives the line numbers editors and grep show.
     """
     return [line.strip("\r") for line in text.split("\n")]
+
+
+#: Longest title and abstract kept, in characters. Real abstracts stay under 10,000
+#: (30,000 in the samples); a longer field is a full text or a broken export. It is cut
+#: with a warning: spaCy refuses texts over 1,000,000 characters, and a 10 MB field
+#: would cost minutes of extraction for nothing.
+MAX_CHARS = {"title": 2_000, "abstract": 100_000}
+
+
+def capped(paper: Paper) -> tuple[Paper, str | None]:
+    """``paper`` with an over-long title or abstract cut at a word boundary, and what was cut.
+
+    >>> paper, cut = capped(Paper("p", "T", "word " * 30_000))
+    >>> len(paper.abstract) <= MAX_CHARS["abstract"], cut
+    (True, 'abstract of 150,000 characters cut to the first 99,999')
+    """
+    changes: dict[str, str] = {}
+    notes: list[str] = []
+    for name, limit in MAX_CHARS.items():
+        value: str = getattr(paper, name)
+        if len(value) > limit:
+            head = value[:limit]
+            if not value[limit].isspace() and head.rfind(" ") > limit // 2:  # not half a word
+                head = head[:head.rfind(" ")]
+            cut = head.rstrip()
+            changes[name] = cut
+            notes.append(f"{name} of {len(value):,} characters cut to the first {len(cut):,}")
+    if not changes:
+        return paper, None
+    return (replace(paper, title=changes.get("title", paper.title), abstract=changes.get("abstract", paper.abstract)),
+            "; ".join(notes))
 
 
 _MISSING_ABSTRACT = {"[no abstract available]", "no abstract available", "n/a", "na", "none", "null"}
@@ -87,7 +119,7 @@ def make_paper(
         title=title_text,
         abstract=abstract_text,
         year=parse_year(year),
-        authors=authors,
+        authors=tuple(name for name in map(clean_text, authors) if name.strip()),
         doi=doi_text,
         arxiv_id=arxiv_text,
         url=as_text(url, "url") or None,
@@ -100,15 +132,24 @@ def read_records(path: Path, report: ReadReport, parse: Parser, convert: Convert
     """Read one file with a format's parser and converter; problems go to ``report``.
 
     Never raises for bad input: a bad record costs one warning, a damaged file one
-    warning (after the records that could be read), an empty file one warning.
+    warning (after the records that could be read), an empty file one warning. An
+    over-long field is cut (see :func:`capped`) with a warning.
+
+    Notes
+    -----
+    An exception no parser or converter foresaw is still reported, never raised: a
+    record's as that record's warning, a parser's as the end of the file after the last
+    record read, with the exception's type, so the reader's contract holds and the bug
+    shows.
     """
     source = source_name(path)
     try:
-        text = read_text(path)
+        text = read_text(path, lambda exc: report.problem(exc, skipped=0))
     except InputError as exc:
         report.problem(exc, skipped=0)
         return
     found = False
+    position: int | None = None
     try:
         for position, raw in parse(text, source):
             found = True
@@ -120,10 +161,20 @@ def read_records(path: Path, report: ReadReport, parse: Parser, convert: Convert
             except (ValueError, TypeError) as exc:
                 report.problem(InputError(str(exc), source, position))
                 continue
+            except Exception as exc:  # the contract: a reader never raises
+                report.problem(InputError(f"unreadable record ({type(exc).__name__}: {exc})", source, position))
+                continue
+            paper, cut = capped(paper)
+            if cut:
+                report.problem(InputError(cut, source, position), skipped=0)
             report.paper(source)
             yield paper
     except InputError as exc:
         report.problem(exc, skipped=exc.lost if isinstance(exc, Notice) else 0)
+        return
+    except Exception as exc:  # as above
+        report.problem(InputError(f"file not read past this point ({type(exc).__name__}: {exc})", source, position),
+                       skipped=0)
         return
     if not found:
         report.problem(InputError("no papers found (the file is empty or holds no records)", source), skipped=0)

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Paper, SourceRef
+from .fields import clean_text
 from .ids import paper_id
+from .records import capped
 from .report import ReadReport
 from .textfile import read_text
 
@@ -54,7 +56,7 @@ def read_seed_page(path: Path, report: ReadReport) -> Iterator[Paper]:
     reported with its line number and skipped.
     """
     try:
-        text = read_text(path)
+        text = read_text(path, lambda exc: report.problem(exc, skipped=0))
     except InputError as exc:
         report.problem(exc, skipped=0)
         return
@@ -62,7 +64,7 @@ def read_seed_page(path: Path, report: ReadReport) -> Iterator[Paper]:
     pending: tuple[int, str] | None = None  # (line number, title) waiting for its abstract
     seen_any = False
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = _GLUED_SUBSCRIBE.sub("", raw.strip())
+        line = _GLUED_SUBSCRIBE.sub("", clean_text(raw).strip())
         if not line or is_furniture(line):
             continue
         seen_any = True
@@ -76,13 +78,12 @@ def read_seed_page(path: Path, report: ReadReport) -> Iterator[Paper]:
             continue
         title_line, title = pending
         pending = None
+        paper, cut = capped(Paper(id=paper_id(title), title=title, abstract=line,
+                                  sources=(SourceRef(source, title_line),)))
+        if cut:
+            report.problem(InputError(cut, source, number), skipped=0)
         report.paper(source)
-        yield Paper(
-            id=paper_id(title),
-            title=title,
-            abstract=line,
-            sources=(SourceRef(source, title_line),),
-        )
+        yield paper
     if pending is not None:
         report.problem(InputError(f"title without abstract, skipped: {pending[1][:80]!r}", source, pending[0]))
     if not seen_any:

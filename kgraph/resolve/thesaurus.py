@@ -47,11 +47,12 @@ def read_thesaurus(path: Path) -> tuple[Thesaurus, list[InputError]]:
     Raises
     ------
     InputError
-        When the file cannot be read at all (missing, binary, not UTF-8).
+        When the file cannot be read at all (missing, binary); bytes that are not UTF-8
+        are read as U+FFFD and returned as a problem.
     """
     problems: list[InputError] = []
     replacements: dict[str, str] = {}
-    lines = read_text(path).splitlines()
+    lines = read_text(path, problems.append).splitlines()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue

@@ -37,7 +37,7 @@ from ..cache import decode_mentions, encode_mentions
 from ..errors import KGraphError, MissingExtraError
 from ..extract.pipeline import build_pipeline
 from ..model import Mention, Paper
-from .local import PaperText, paper_mentions, usable_cpus
+from .local import OnError, PaperText, log_error, paper_mentions, usable_cpus
 
 __all__ = ["SHARD_DIR", "extract_on_dask", "partition", "read_shard", "require_dask", "write_shard"]
 
@@ -134,11 +134,17 @@ def _worker_pipeline(tier: str, gazetteer: bool) -> Language:
 
 def _extract_partition(
     tier: str, gazetteer: bool, batch_size: int, papers: list[PaperText], shard: str
-) -> tuple[str, int]:
-    """Run on a worker: extract one partition into the shard file ``shard``."""
+) -> tuple[str, int, list[tuple[str, str]]]:
+    """Run on a worker: extract one partition into the shard file ``shard``.
+
+    Returns the shard, the number of papers and the ``(paper id, what failed)`` of each
+    text the pipeline failed on, for the client's ``on_error``.
+    """
     nlp = _worker_pipeline(tier, gazetteer)
-    write_shard(Path(shard), papers, list(paper_mentions(nlp, papers, batch_size)))
-    return shard, len(papers)
+    errors: list[tuple[str, str]] = []
+    mentions = list(paper_mentions(nlp, papers, batch_size, lambda *error: errors.append(error)))
+    write_shard(Path(shard), papers, mentions)
+    return shard, len(papers), errors
 
 
 def _connect(scheduler: str | None) -> tuple[Any, Any, int]:
@@ -174,6 +180,7 @@ def extract_on_dask(
     gazetteer: bool = True,
     batch_size: int = 64,
     on_paper: Callable[[], None] | None = None,
+    on_error: OnError = log_error,
 ) -> list[Mention]:
     """The Mentions of every paper, extracted on a Dask cluster, in input order.
 
@@ -198,6 +205,9 @@ def extract_on_dask(
         Docs per ``nlp.pipe`` batch on the workers.
     on_paper : callable, optional
         Called once per extracted paper (progress bars), as partitions finish.
+    on_error : callable, optional
+        Called with ``(paper id, what failed)`` for each title or abstract the pipeline
+        failed on (see :func:`kgraph.run.local.paper_mentions`), as partitions finish.
 
     Returns
     -------
@@ -237,7 +247,9 @@ def extract_on_dask(
         queue = iter(range(len(parts)))
         running = as_completed([submit(i) for i in islice(queue, window)])  # type: ignore[no-untyped-call]
         for future in running:
-            _, done = future.result()  # re-raises a worker's exception here
+            _, done, errors = future.result()  # re-raises a worker's exception here
+            for error in errors:
+                on_error(*error)
             if on_paper is not None:
                 for _ in range(done):
                     on_paper()

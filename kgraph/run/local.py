@@ -12,10 +12,15 @@ Results come back in input order and are identical to a single-process run: a ch
 holds ``batch_size // 2`` papers, i.e. exactly the title+abstract docs of one
 ``nlp.pipe`` batch of the in-process path, so the transformer even sees the same
 batches.
+
+One text the pipeline fails on (spaCy refuses texts over ``nlp.max_length``, E088)
+never ends the run: its batch is run again one text at a time, the failing text gives
+no mentions, and ``on_error`` hears the paper's id and why.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections import deque
@@ -43,6 +48,14 @@ AUTO_MIN_PAPERS: dict[str, int] = {"accurate": 60, "fast": 300, "rules": 5000}
 
 #: A paper as sent to a worker.
 PaperText = tuple[str, str, str]
+#: Told ``(paper id, what failed)`` when the pipeline fails on a paper's title or abstract.
+OnError = Callable[[str, str], None]
+_log = logging.getLogger(__name__)
+
+
+def log_error(paper_id: str, message: str) -> None:
+    """The default ``on_error``: a logged warning (the builder passes one that adds a warning to its report)."""
+    _log.warning("extraction failed on paper %s (%s); it is kept without mentions", paper_id, message)
 
 
 @dataclass(frozen=True)
@@ -121,14 +134,42 @@ def _texts(papers: Iterable[PaperText]) -> Iterator[tuple[str, tuple[str, Field]
         yield abstract, (paper_id, Field.ABSTRACT)
 
 
-def paper_mentions(nlp: Language, papers: Iterable[PaperText], batch_size: int = 64) -> Iterator[list[Mention]]:
-    """The Mentions of each paper (title first, then abstract), one list per paper, in order."""
+def paper_mentions(nlp: Language, papers: Iterable[PaperText], batch_size: int = 64,
+                   on_error: OnError = log_error) -> Iterator[list[Mention]]:
+    """The Mentions of each paper (title first, then abstract), one list per paper, in order.
+
+    Papers go through ``nlp.pipe`` one batch (``batch_size`` texts) at a time; a batch
+    that fails is run again text by text, and a text that still fails gives no mentions
+    and one call of ``on_error`` (a logged warning by default).
+    """
+    stream = iter(papers)
+    while chunk := list(islice(stream, max(1, batch_size // 2))):
+        try:
+            found = _batch_mentions(nlp, chunk, batch_size)
+        except Exception:  # find the text at fault, keep the others
+            found = [_one_by_one(nlp, paper, on_error) for paper in chunk]
+        yield from found
+
+
+def _batch_mentions(nlp: Language, papers: list[PaperText], batch_size: int) -> list[list[Mention]]:
+    found: list[list[Mention]] = []
     current: list[Mention] = []
     for doc, (paper_id, field) in nlp.pipe(_texts(papers), as_tuples=True, batch_size=batch_size):
         current.extend(doc_mentions(doc, paper_id, field))
         if field is Field.ABSTRACT:
-            yield current
+            found.append(current)
             current = []
+    return found
+
+
+def _one_by_one(nlp: Language, paper: PaperText, on_error: OnError) -> list[Mention]:
+    mentions: list[Mention] = []
+    for text, (paper_id, field) in _texts([paper]):
+        try:
+            mentions.extend(doc_mentions(nlp(text), paper_id, field))
+        except Exception as exc:  # one bad text must not end the build
+            on_error(paper_id, f"{field.value}: {type(exc).__name__}: {str(exc)[:200]}")
+    return mentions
 
 
 # -- worker side: one pipeline per process, set up by the pool's initializer
@@ -158,13 +199,17 @@ def _init_worker(spec: PipelineSpec, batch_size: int, inherit: bool) -> None:
     _WORKER_BATCH = batch_size
 
 
-def _extract_chunk(chunk: list[PaperText]) -> list[list[Mention]]:
+def _extract_chunk(chunk: list[PaperText]) -> tuple[list[list[Mention]], list[tuple[str, str]]]:
+    """A chunk's Mentions and its failures, which go back to the parent's ``on_error``."""
     assert _WORKER_NLP is not None, "worker used before its initializer ran"
-    return list(paper_mentions(_WORKER_NLP, chunk, _WORKER_BATCH))
+    errors: list[tuple[str, str]] = []
+    mentions = list(paper_mentions(_WORKER_NLP, chunk, _WORKER_BATCH, lambda *error: errors.append(error)))
+    return mentions, errors
 
 
 def _pooled(
-    papers: Iterator[PaperText], nlp: Language, spec: PipelineSpec, processes: int, batch_size: int
+    papers: Iterator[PaperText], nlp: Language, spec: PipelineSpec, processes: int, batch_size: int,
+    on_error: OnError = log_error,
 ) -> Iterator[list[Mention]]:
     """Per-paper Mention lists from a pool, in input order, with a bounded number of
     chunks in flight (memory stays flat on a 100k-paper stream)."""
@@ -176,7 +221,7 @@ def _pooled(
     fork = "fork" in multiprocessing.get_all_start_methods()
     inherit = fork and single_threaded(nlp)
     context = multiprocessing.get_context("fork" if fork else "spawn")
-    pending: deque[Future[list[list[Mention]]]] = deque()
+    pending: deque[Future[tuple[list[list[Mention]], list[tuple[str, str]]]]] = deque()
     _PARENT_NLP = nlp if inherit else None
     try:
         with ProcessPoolExecutor(processes, mp_context=context, initializer=_init_worker,
@@ -190,7 +235,10 @@ def _pooled(
                         pending.append(pool.submit(_extract_chunk, chunk))
                     if not pending:
                         return
-                    yield from pending.popleft().result()
+                    mentions, errors = pending.popleft().result()
+                    for error in errors:
+                        on_error(*error)
+                    yield from mentions
             finally:
                 for future in pending:
                     future.cancel()
@@ -206,6 +254,7 @@ def extract_mentions(
     processes: Processes = "auto",
     batch_size: int = 64,
     on_paper: Callable[[], None] | None = None,
+    on_error: OnError = log_error,
 ) -> Iterator[Mention]:
     """Mentions of every paper's title and abstract, in input order.
 
@@ -226,6 +275,10 @@ def extract_mentions(
         Docs per ``nlp.pipe`` batch (two per paper).
     on_paper : callable, optional
         Called once per finished paper, in order (progress bars).
+    on_error : callable, optional
+        Called with ``(paper id, what failed)`` for a title or abstract the pipeline
+        fails on (it then gives no mentions, and the run goes on); logs a warning by
+        default.
 
     Yields
     ------
@@ -245,8 +298,8 @@ def extract_mentions(
     elif processes != "auto":
         resolve_processes(processes, "rules", 0)  # reject a bad value even without a pool
     results = (
-        _pooled(stream, nlp, spec, count, batch_size) if spec is not None and count > 1
-        else paper_mentions(nlp, stream, batch_size)
+        _pooled(stream, nlp, spec, count, batch_size, on_error) if spec is not None and count > 1
+        else paper_mentions(nlp, stream, batch_size, on_error)
     )
     for mentions in results:
         yield from mentions

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from kgraph.model import Paper, SourceRef
-from kgraph.readers import ReadReport, deduplicate
+from kgraph.readers import ReadReport, deduplicate, read_papers
+from kgraph.rdf.namespaces import paper_iri
 from kgraph.readers.ids import paper_id, title_key
 
 
@@ -33,3 +34,37 @@ def test_same_title_different_years_stay_apart_and_richest_metadata_kept():
 
 def test_title_key_ignores_case_space_and_hyphens():
     assert title_key("State-of-the-Art  Methods") == title_key("stateoftheart methods")
+
+
+def test_two_papers_sharing_a_source_id_get_distinct_ids(jsonl):
+    # issue #19.8: paperlists numbers its papers per year, so "paper722" is two papers,
+    # which became one paper with two titles in the RDF
+    first = jsonl("2021.jsonl", [{"id": "paper722", "title": "Old paper", "abstract": "A.", "year": 2021},
+                                 {"id": "paper9", "title": "Kept alone", "abstract": "B.", "year": 2021}])
+    second = jsonl("2022.jsonl", [{"id": "paper722", "title": "New paper", "abstract": "C.", "year": 2022},
+                                  {"id": "paper722", "title": "Newer paper", "abstract": "D.", "year": 2022}])
+    report = ReadReport()
+    papers = read_papers([first, second], report)
+    ids = [p.id for p in papers]
+    assert len(set(ids)) == 4 and ids[:2] == ["paper722", "paper9"]
+    assert ids[2].startswith("paper722~") and ids[3].startswith("paper722~")
+    assert len({paper_iri(i) for i in ids}) == 4  # four resources in the RDF, not one with three titles
+    (problem,) = report.problems
+    assert "2 papers share their id" in problem.message and (problem.source, problem.line) == (str(second), 1)
+    # stable: the same input gives the same ids, and a paper keeps its suffix wherever it is read
+    assert [p.id for p in read_papers([first, second])] == ids
+    assert read_papers([first, jsonl("only.jsonl", [{"id": "paper722", "title": "Newer paper", "abstract": "D.",
+                                                     "year": 2022}])])[-1].id == ids[3]
+
+
+def test_one_title_in_two_years_gets_two_ids():
+    papers = deduplicate([paper("Survey", year=2020), paper("Survey", year=2023)])
+    assert len({p.id for p in papers}) == 2
+
+
+def test_a_true_duplicate_still_merges_under_one_id(jsonl):
+    a = jsonl("a.jsonl", [{"id": "x1", "title": "Same Paper", "abstract": "Short."}])
+    b = jsonl("b.jsonl", [{"id": "x1", "title": "Same paper", "abstract": "Longer abstract."}])
+    report = ReadReport()
+    (merged,) = read_papers([a, b], report)
+    assert merged.id == "x1" and len(merged.sources) == 2 and not report.problems

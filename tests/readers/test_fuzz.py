@@ -11,12 +11,14 @@ from hypothesis import strategies as st
 from kgraph.errors import InputError
 from kgraph.model import Paper
 from kgraph.readers import READERS, ReadReport
+from kgraph.readers.fields import clean_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = [p.read_bytes() for p in sorted(FIXTURES.iterdir())]
 TOKENS = [b"{", b"}", b"[", b"]", b'"', b",", b"\n", b"\r", b"\t", b"@article{", b"TY  - ", b"ER  - ", b"PT J\n", b"ER\n",
           b"<entry>", b"</entry>", b"<feed xmlns=\"http://www.w3.org/2005/Atom\">", b"\\'", b"$", b"\x00", b"\xff",
-          b'"abstract_inverted_index": {"a": [1, -1, "x"]}', b'"title": 5', b'"authors": {"a": 1}', b"null", b"\xe2\x80\xa8"]
+          b'"abstract_inverted_index": {"a": [1, -1, "x"]}', b'"title": 5', b'"authors": {"a": 1}', b"null", b"\xe2\x80\xa8",
+          b"\\ud800", b"9" * 5000, b"\xfe\xff", b"\x1b[31m"]
 
 
 @st.composite
@@ -48,6 +50,8 @@ def check(reader_name: str, data: bytes) -> None:
         assert paper.title.strip() and paper.abstract.strip() and paper.id
         assert paper.year is None or 1500 <= paper.year <= 2099
         assert all(isinstance(a, str) and a for a in paper.authors)
+        # no lone surrogate or control character reaches the cache, the RDF or GraphML (#19.2)
+        assert all(clean_text(text) == text for text in (paper.title, paper.abstract, paper.id, *paper.authors))
         assert paper.sources and paper.sources[0].path == str(path)
     assert all(isinstance(p, InputError) and p.source == str(path) for p in report.problems)
     assert report.read[str(path)] == len(papers)

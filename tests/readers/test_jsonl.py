@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 from kgraph.readers import ReadReport, detect_format, read_papers
 from kgraph.readers.jsonl import read_jsonl
 
@@ -66,3 +68,44 @@ def test_damaged_gzip_is_reported(write):
     report = ReadReport()
     assert read_papers([path], report) == []
     assert "damaged gzip" in str(report.problems[0])
+
+
+def test_an_integer_of_over_4300_digits_costs_its_record_only(write):
+    # issue #19.1: json.loads raised "Exceeds the limit (4300 digits)" and the build died
+    path = write("huge.jsonl", '{"title": "Good one", "abstract": "Fine."}\n'
+                               '{"title": "Huge year", "abstract": "x", "year": ' + "9" * 5000 + '}\n'
+                               '{"title": "Good two", "abstract": "Fine."}\n')
+    report = ReadReport()
+    assert [p.title for p in read_jsonl(path, report)] == ["Good one", "Good two"]
+    (problem,) = report.problems
+    assert (problem.source, problem.line) == (str(path), 2) and "5,000 digits" in problem.message
+
+
+def test_a_huge_integer_in_a_json_array_costs_its_record_only(write):
+    path = write("huge.json", '[{"title": "Good one", "abstract": "Fine."}, {"title": "Bad", "abstract": "x", "id": '
+                              + "1" * 9000 + '}, {"title": "Good two", "abstract": "Fine."}]')
+    report = ReadReport()
+    assert [p.title for p in read_papers([path], report)] == ["Good one", "Good two"]
+    assert [p.line for p in report.problems] == [2]
+
+
+def test_a_lone_surrogate_escape_becomes_a_replacement_character(write):
+    # issue #19.2: "\ud800" reached the cache's UTF-8 encoding and the build died
+    path = write("sur.jsonl", '{"title": "Bad \\ud800 title", "abstract": "Fine \\udfff.", "authors": ["A \\ud800"]}\n'
+                              '{"title": "Emoji \\ud83d\\ude00 pair", "abstract": "Fine."}\n')
+    bad, pair = read_papers([path], ReadReport())
+    assert (bad.title, bad.abstract, bad.authors) == ("Bad \ufffd title", "Fine \ufffd.", ("A \ufffd",))
+    assert pair.title == "Emoji \U0001f600 pair"  # a proper surrogate pair is one character
+    for paper in (bad, pair):
+        (paper.title + paper.abstract + "".join(paper.authors) + paper.id).encode("utf-8")  # no lone surrogate left
+
+
+def test_a_damaged_json_array_loses_only_the_damaged_record(write):
+    records = [{"id": f"r{i}", "title": f"Paper {i}", "abstract": "An abstract.", "extra": {"k": [1]}}
+               for i in range(4)]
+    text = json.dumps(records, indent=1).replace('"Paper 1"', '"Pa"per 1"')
+    report = ReadReport()
+    papers = read_papers([write("array.json", text)], report)
+    assert [p.id for p in papers] == ["r0", "r2", "r3"]
+    (problem,) = report.problems
+    assert "invalid JSON in record 2" in problem.message and problem.line == 12

@@ -32,6 +32,13 @@ def test_unreadable_thesaurus_raises_input_error(tmp_path):
         read_thesaurus(tmp_path / "missing.txt")
 
 
+def test_a_latin1_byte_is_a_problem_not_a_lost_thesaurus(write):
+    path = write("t.txt", "label\treplace by\nm\xe9thode\tmethod\nGaussian splats\t3DGS\n".encode("latin-1"))
+    thesaurus, problems = read_thesaurus(path)
+    assert thesaurus.lookup("Gaussian splats") == "3DGS"
+    assert [(p.line, "not UTF-8" in p.message) for p in problems] == [(2, True)]
+
+
 def test_replace_and_remove():
     papers = [Paper("p1", "T", "x")]
     thesaurus = Thesaurus({"gaussian splat": "3D Gaussian Splatting", "method": ""})

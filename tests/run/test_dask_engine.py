@@ -114,3 +114,13 @@ def test_cli_rejects_a_bad_engine_or_a_scheduler_without_dask(args, tmp_path: Pa
     result = CliRunner().invoke(app, ["build", str(EXAMPLES), "-o", str(tmp_path / "out"), *args])
     assert result.exit_code == 2
     assert not (tmp_path / "out").exists()
+
+
+def test_a_text_the_pipeline_refuses_comes_back_as_an_error(rules_nlp, monkeypatch, tmp_path):
+    # issue #19.3 on the Dask engine: the worker goes on, the client hears which paper failed
+    monkeypatch.setattr(rules_nlp, "max_length", 1000)
+    monkeypatch.setattr(dask_engine, "_worker_pipeline", lambda tier, gazetteer: rules_nlp)
+    papers = [("a", "BERT", "We use BERT."), ("long", "BERT again", "We use BERT. " * 100)]
+    shard, count, errors = dask_engine._extract_partition("rules", True, 8, papers, str(tmp_path / "s.jsonl"))
+    assert count == 2 and [(paper_id, why.split(":")[0]) for paper_id, why in errors] == [("long", "abstract")]
+    assert [paper_id for paper_id, _ in dask_engine.read_shard(Path(shard))] == ["a", "long"]

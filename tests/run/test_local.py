@@ -67,7 +67,25 @@ def test_a_worker_without_fork_rebuilds_the_pipeline_from_its_spec(rules_nlp, mo
     assert workers._WORKER_NLP is not rules_nlp
     assert workers._WORKER_NLP.pipe_names == rules_nlp.pipe_names
     paper = ("p", "Pruning 3D Gaussian Splatting", "3D Gaussian Splatting (3DGS) is fast.")
-    assert workers._extract_chunk([paper]) == list(workers.paper_mentions(rules_nlp, [paper]))
+    assert workers._extract_chunk([paper]) == (list(workers.paper_mentions(rules_nlp, [paper])), [])
+
+
+def test_a_text_the_pipeline_refuses_costs_that_text_only(rules_nlp, monkeypatch):
+    # issue #19.3: spaCy's E088 (a text over nlp.max_length) ended the whole build
+    monkeypatch.setattr(rules_nlp, "max_length", 1000)
+    papers = [Paper("a", "BERT for parsing", "We fine-tune BERT on the Penn Treebank."),
+              Paper("long", "BERT at length", "We use BERT. " * 100),
+              Paper("c", "ResNet for images", "We train ResNet on ImageNet.")]
+    errors: list[tuple[str, str]] = []
+    mentions = list(extract_mentions(papers, nlp=rules_nlp, processes=1, batch_size=8,
+                                     on_error=lambda *e: errors.append(e)))
+    assert [(paper_id, message.split(":")[0]) for paper_id, message in errors] == [("long", "abstract")]
+    assert "E088" in errors[0][1]
+    assert {m.paper_id for m in mentions} == {"a", "long", "c"}  # the long paper's title still counts
+    pooled_errors: list[tuple[str, str]] = []
+    pooled = list(extract_mentions(papers, nlp=rules_nlp, processes=2, batch_size=2,
+                                   on_error=lambda *e: pooled_errors.append(e)))
+    assert pooled == mentions and pooled_errors == errors
 
 
 @pytest.mark.skipif(not tier_available("accurate"), reason="accurate model not installed")
