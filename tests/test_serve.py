@@ -3,15 +3,21 @@ server on 127.0.0.1 (issue #19 points 16-19 each have a test here)."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
+import re
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import rdflib
@@ -342,3 +348,45 @@ def test_missing_waitress_names_the_extra(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_waitress)
     with pytest.raises(MissingExtraError, match=r"pip install 'kgraph\[serve\]'"):
         require_waitress()
+
+
+def children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL])
+def test_cli_serve_stops_with_its_query_processes(demo_build, stop):
+    process = subprocess.Popen([sys.executable, "-m", "kgraph.cli", "serve", str(demo_build), "--port", "0",
+                                "--workers", "2", "--timeout", "60"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               text=True)
+    try:
+        url = re.search(r"http://127\.0\.0\.1:\d+", process.stdout.readline()).group(0)
+        assert post(url, {"query": ASK})[0] == 200
+        def endless():
+            with contextlib.suppress(OSError, http.client.HTTPException):  # the server dies under it
+                post(url, {"query": ENDLESS})
+
+        threading.Thread(target=endless, daemon=True).start()
+        time.sleep(0.5)
+        workers = children(process.pid)
+        assert len(workers) >= 2
+        process.send_signal(stop)
+        assert process.wait(10) == (0 if stop == signal.SIGTERM else -signal.SIGKILL)
+        deadline = time.monotonic() + 5  # even the one busy with the endless query leaves
+        while any(Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
+                  for pid in workers):
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

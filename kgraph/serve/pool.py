@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing as mp
+import os
 import queue
 import sys
 import threading
@@ -96,10 +97,23 @@ class Limits:
         return str(max(1, math.ceil(self.slow_after)))
 
 
-def _serve_queries(store_path: str, conn: Connection, max_bytes: int) -> None:
+def _exit_with(parent: int) -> None:
+    """Leave as soon as the server process is gone, even in the middle of a query.
+
+    A server killed with SIGKILL closes its pipes, but a process busy with an endless
+    query would not read the pipe again; pyoxigraph releases the GIL while it evaluates,
+    so this thread still runs.
+    """
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+
+def _serve_queries(store_path: str, conn: Connection, max_bytes: int, parent: int) -> None:
     """A query process: open the store, say ready, then answer queries until the pipe closes."""
     from ..rdf.store import open_store
 
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     store = open_store(Path(store_path))
     conn.send(_READY)
     while True:
@@ -116,7 +130,8 @@ class _Process:
     def __init__(self, store_path: Path, max_bytes: int):
         ctx = mp.get_context("spawn")  # no inherited locks, threads or open stores
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve_queries, args=(str(store_path), child, max_bytes), daemon=True)
+        self.process = ctx.Process(target=_serve_queries, args=(str(store_path), child, max_bytes, os.getpid()),
+                                   daemon=True)
         self.process.start()
         child.close()  # the child holds its own copy: a dead child now reads as EOF here
 
