@@ -390,3 +390,12 @@ def test_cli_serve_stops_with_its_query_processes(demo_build, stop):
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_a_store_that_cannot_open_is_one_clear_error(tmp_path):
+    from kgraph.errors import KGraphError
+
+    (tmp_path / "store").mkdir()
+    (tmp_path / "store" / "CURRENT").write_text("junk\n")
+    with pytest.raises(KGraphError, match="could not open the store: .*CURRENT"):
+        make_server(tmp_path, port=0, limits=Limits(workers=1))

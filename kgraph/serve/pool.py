@@ -114,7 +114,11 @@ def _serve_queries(store_path: str, conn: Connection, max_bytes: int, parent: in
     from ..rdf.store import open_store
 
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
-    store = open_store(Path(store_path))
+    try:
+        store = open_store(Path(store_path))
+    except Exception as exc:  # the server says why it cannot start
+        conn.send(str(exc))
+        return
     conn.send(_READY)
     while True:
         try:
@@ -135,11 +139,15 @@ class _Process:
         self.process.start()
         child.close()  # the child holds its own copy: a dead child now reads as EOF here
 
-    def wait_ready(self, timeout: float) -> bool:
+    def wait_ready(self, timeout: float) -> str | None:
+        """``None`` once the process has opened the store, else why it has not."""
         try:
-            return self.conn.poll(timeout) and self.conn.recv() == _READY
+            if not self.conn.poll(timeout):
+                return f"the store did not open within {timeout:g} s"
+            said: str = self.conn.recv()
         except (EOFError, OSError):
-            return False
+            return "the process ended while opening the store"
+        return None if said == _READY else said
 
     def stop(self) -> None:
         self.process.kill()
@@ -168,9 +176,10 @@ class QueryPool:
         started = [_Process(store_path, limits.max_bytes) for _ in range(limits.workers)]
         for process in started:
             self._alive.add(process)
-            if not process.wait_ready(_START_TIMEOUT):
+            problem = process.wait_ready(_START_TIMEOUT)
+            if problem is not None:
                 self.close()
-                raise KGraphError(f"{store_path}: a query process could not open the store")
+                raise KGraphError(f"{store_path}: a query process could not open the store: {problem}")
             self._idle.put(process)
 
     def _busy(self, why: str) -> Answer:
@@ -229,14 +238,16 @@ class QueryPool:
                     return
                 process = _Process(self.store_path, self.limits.max_bytes)
                 self._alive.add(process)
-            if process.wait_ready(_START_TIMEOUT):
+            problem = process.wait_ready(_START_TIMEOUT)
+            if problem is None:
                 self._idle.put(process)
                 return
             with self._lock:
                 self._alive.discard(process)
             process.stop()
             time.sleep(1)
-        sys.stderr.write(f"kgraph serve: a query process could not reopen {self.store_path}; one fewer is left\n")
+        sys.stderr.write(f"kgraph serve: a query process could not reopen {self.store_path} ({problem}); "
+                         "one fewer is left\n")
 
     def close(self) -> None:
         """Stop every query process (a running query's request gets a 500)."""
