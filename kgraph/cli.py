@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -450,9 +450,13 @@ def serve(
     host: Annotated[str, typer.Option(
         help="Address to bind; the default keeps the endpoint on this machine.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.", min=0, max=65535)] = 8000,
-    timeout: Annotated[float, typer.Option(help="Seconds a query may run before it is cut off.", min=0.1)] = 30.0,
+    timeout: Annotated[float, typer.Option(
+        help="Seconds a query may run (counted from when it starts, not while it waits) before it is cut off.",
+        min=0.1)] = 30.0,
     max_bytes: Annotated[int, typer.Option(help="Largest result served, in bytes.", min=1)] = 50_000_000,
-    workers: Annotated[int, typer.Option(help="Query worker processes.", min=1)] = 2,
+    workers: Annotated[int, typer.Option(
+        help="Query processes; at most half of them may run queries longer than a second, so quick queries "
+             "always find one free.", min=1)] = 4,
     cors: Annotated[str | None, typer.Option(
         help="Allow browser pages from this origin to query (e.g. a YASGUI host); off by default.")] = None,
 ) -> None:
@@ -460,7 +464,8 @@ def serve(
     from .serve import Limits, make_server
 
     try:
-        server = make_server(directory, host, port, Limits(timeout, max_bytes, workers), cors)
+        endpoint = make_server(directory, host, port, Limits(timeout=timeout, max_bytes=max_bytes, workers=workers),
+                               cors)
     except (KGraphError, OSError) as exc:
         raise _fail(exc) from None
     import signal
@@ -469,16 +474,14 @@ def serve(
         raise KeyboardInterrupt  # `kill` stops the server as cleanly as Ctrl-C: workers included
 
     signal.signal(signal.SIGTERM, _stop)
-    bound_host, bound_port = cast("tuple[str, int]", server.server_address[:2])  # a TCP server's (host, port)
-    out.print(f"SPARQL endpoint: http://{bound_host}:{bound_port}/sparql   "
-              f"graph view: http://{bound_host}:{bound_port}/   (Ctrl-C stops)", highlight=False)
+    out.print(f"SPARQL endpoint: {endpoint.url}/sparql   graph view: {endpoint.url}/   (Ctrl-C stops)",
+              highlight=False)
     try:
-        server.serve_forever()
+        endpoint.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
-        server.pool.close()
+        endpoint.close()
 
 
 @app.command()
