@@ -180,7 +180,8 @@ def build(
     )
     for dropped, kept, count in report.duplicate_files():
         where = "within that file" if dropped == kept else f"already read from {kept}"
-        out.print(f"  merged {count:4d} duplicates from {dropped} ({where})", highlight=False)
+        noun = "duplicate " if count == 1 else "duplicates"
+        out.print(f"  merged {count:4d} {noun} from {dropped} ({where})", highlight=False)
     _print_counts(data)
     if summary.dropped_mentions:
         out.print(f"  {summary.dropped_mentions} mentions dropped (removed by the thesaurus, or no name left)",
@@ -471,6 +472,7 @@ def serve(
     import signal
 
     def _stop(*_: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second `kill` must not cut the shutdown short
         raise KeyboardInterrupt  # `kill` stops the server as cleanly as Ctrl-C: workers included
 
     signal.signal(signal.SIGTERM, _stop)
@@ -481,6 +483,8 @@ def serve(
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # likewise a second Ctrl-C
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         endpoint.close()
 
 

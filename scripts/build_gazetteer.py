@@ -26,7 +26,18 @@ from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from kgraph.extract.gazetteer import is_case_sensitive
+
 PRIORITY = ["Method", "Dataset", "Task", "Metric", "Concept"]
+AMBIGUOUS = {"Dataset", "Metric"}
+# Names PwC lists among datasets and among metrics (a leaderboard column named after its
+# dataset, or a metric filed as a dataset), decided by hand; any other such name is dropped.
+DECIDED = {
+    "ap": "Metric", "fad": "Metric", "macs": "Metric", "mmd": "Metric", "psnr": "Metric", "shape bias": "Metric",
+    "averitec": "Dataset", "casehold": "Dataset", "fever": "Dataset", "google speech commands v2 35": "Dataset",
+    "hico": "Dataset", "mrpc": "Dataset", "rte": "Dataset", "sick-r": "Dataset", "soda": "Dataset",
+    "spider": "Dataset",
+}
 _OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-.'&:+]*[A-Za-z0-9+]$")
 _LETTERS = re.compile(r"[A-Za-z]")
 # Generic English that the PwC lists carry as dataset/metric/task names.
@@ -63,7 +74,9 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "kgraph/data/gazetteer.tsv.gz")
     args = parser.parse_args()
-    best: dict[str, tuple[str, str, str, str]] = {}
+    best: dict[str, tuple[str, str, str, str]] = {}  # one entry per name, case folded
+    kinds: dict[str, set[str]] = {}  # every kind PwC gives a name
+    spellings: dict[str, dict[str, tuple[str, str, str, str]]] = {}  # its case-sensitive spellings
     with (args.shared / "data/gazetteers/gazetteer_flat.tsv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
             surface, kind = " ".join(row["surface"].split()), row["type"]
@@ -72,8 +85,25 @@ def main() -> None:
                 continue
             key = surface.lower()
             entry = (surface, kind, canonical, row["source"])
+            kinds.setdefault(key, set()).add(kind)
+            if is_case_sensitive(surface):
+                spellings.setdefault(key, {}).setdefault(surface, entry)
             if key not in best or PRIORITY.index(kind) < PRIORITY.index(best[key][1]):
                 best[key] = entry
+    for key, found in kinds.items():
+        # PwC lists "PSNR" and "MACs" among datasets as well as metrics, and "MRPC" among metrics
+        # as well as datasets: DECIDED says which; any other such name is evidence of neither
+        if AMBIGUOUS <= found:
+            if key not in DECIDED:
+                del best[key]
+                continue
+            surface, _, canonical, source = best[key]
+            best[key] = (surface, DECIDED[key], canonical, source)
+            continue  # its other spellings may be the other kind ("SPIDEr", a metric; "Spider")
+        # every spelling of a name the matcher compares case by case ("mIoU" and "mIOU"), one kind
+        for surface, (_, _, canonical, source) in spellings.get(key, {}).items():
+            if surface != best[key][0]:
+                best[surface] = (surface, best[key][1], canonical, source)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_name(args.out.name + ".tmp")
     with gzip.open(tmp, "wt", encoding="utf-8", newline="") as out:

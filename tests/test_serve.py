@@ -346,10 +346,11 @@ def children(pid: int) -> set[int]:
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL])
-def test_cli_serve_stops_with_its_query_processes(demo_build, stop):
+def test_cli_serve_stops_with_its_query_processes(demo_build, stop, tmp_path):
+    errors = tmp_path / "stderr.txt"
     process = subprocess.Popen([sys.executable, "-m", "kgraph.cli", "serve", str(demo_build), "--port", "0",
-                                "--workers", "2", "--timeout", "60"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                               text=True)
+                                "--workers", "2", "--timeout", "60"], stdout=subprocess.PIPE,
+                               stderr=errors.open("w"), text=True)
     try:
         url = re.search(r"http://127\.0\.0\.1:\d+", process.stdout.readline()).group(0)
         assert post(url, {"query": ASK})[0] == 200
@@ -362,7 +363,7 @@ def test_cli_serve_stops_with_its_query_processes(demo_build, stop):
         workers = children(process.pid)
         assert len(workers) >= 2
         process.send_signal(stop)
-        assert process.wait(10) == (0 if stop == signal.SIGTERM else -signal.SIGKILL)
+        assert process.wait(10) == (0 if stop == signal.SIGTERM else -signal.SIGKILL), errors.read_text()
         deadline = time.monotonic() + 5  # even the one busy with the endless query leaves
         while any(Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
                   for pid in workers):

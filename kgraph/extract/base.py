@@ -137,20 +137,41 @@ def clean_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     return start, end
 
 
+_LOOSE = frozenset(",;:.!?\"'")
+_PAIRS = {"(": ")", "[": "]", "{": "}"}
+
+
+def _loose_punct(doc: Doc, i: int, start: int, end: int) -> bool:
+    """Whether token ``i`` at an edge of ``doc[start:end]`` is a mark no name ends or starts with."""
+    text = doc[i].text
+    if text in _LOOSE:
+        return True
+    for opening, closing in _PAIRS.items():
+        if text in (opening, closing):
+            inside = doc[start:end].text
+            return inside.count(opening) != inside.count(closing)
+    return False
+
+
 def name_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     """Token bounds of a mention without function words at its edges, or None when no name is left.
 
     A model sometimes takes a word too many ("corpus [of]", "[the] BERT model", "English
-    [and]"); a span that is only a number or a range ("from 10.3 to 11.8") names nothing.
+    [and]") or a stray mark ("mIoU[)]", "[,] BLEU"); a span that is only a number or a range
+    ("from 10.3 to 11.8") names nothing. A bracket that closes one inside the span stays:
+    "Gaussian splatting (3D)".
 
     >>> import spacy
-    >>> doc = spacy.blank("en")("the corpus of English and from 10.3 to 11.8")
+    >>> doc = spacy.blank("en")("the corpus of English and from 10.3 to 11.8 (mIoU) , ResNet (v2)")
     >>> name_bounds(doc, 0, 3), name_bounds(doc, 3, 5), name_bounds(doc, 5, 9)
     ((1, 2), (3, 4), None)
+    >>> [doc[s:e].text for s, e in (name_bounds(doc, 10, 12), name_bounds(doc, 12, 17))]
+    ['mIoU', 'ResNet (v2)']
     """
-    while start < end and doc[start].lower_ in FUNCTION_WORDS:
+    while start < end and (doc[start].lower_ in FUNCTION_WORDS or _loose_punct(doc, start, start, end)):
         start += 1
-    while end > start and (doc[end - 1].lower_ in FUNCTION_WORDS or doc[end - 1].text == "-"):
+    while end > start and (doc[end - 1].lower_ in FUNCTION_WORDS or doc[end - 1].text == "-"
+                           or _loose_punct(doc, end - 1, start, end)):
         end -= 1
     if start >= end or is_number_like(doc[start:end].text) or not any(c.isalpha() for c in doc[start:end].text):
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, SpanGroup
 
 from .base import EXTRACTORS, SELECTED, kind_of, name_bounds
+from .gazetteer import is_case_sensitive
 
 
 def select_spans(candidates: list[tuple[str, Span, float]]) -> list[tuple[str, Span, float]]:
@@ -12,10 +13,23 @@ def select_spans(candidates: list[tuple[str, Span, float]]) -> list[tuple[str, S
 
     ``candidates`` are (extractor, span, score) with extractors named in
     :data:`~kgraph.extract.base.EXTRACTORS`; spans whose label maps to no entity kind
-    (SciERC ``Generic``) are dropped. The result is in text order.
+    (SciERC ``Generic``) are dropped. The result is in text order. One exception to the
+    priority: a known name of several words that the model cut into pieces ("[Tanks] and
+    [Temples benchmarks]") is taken whole.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("We test on Tanks and Temples benchmarks .")
+    >>> known = ("gazetteer", Span(doc, 3, 6, "Dataset"), 1.0)
+    >>> pieces = [("model", Span(doc, 3, 4, "Dataset"), 0.9), ("model", Span(doc, 5, 7, "Dataset"), 0.8)]
+    >>> [(name, span.text) for name, span, _ in select_spans(pieces + [known])]
+    [('gazetteer', 'Tanks and Temples')]
+    >>> [(name, span.text) for name, span, _ in select_spans([("model", Span(doc, 3, 7, "Dataset"), 0.9), known])]
+    [('model', 'Tanks and Temples benchmarks')]
     """
     rank = {name: i for i, name in enumerate(EXTRACTORS)}
-    ordered = sorted(candidates, key=lambda c: (rank.get(c[0], len(rank)), -(c[1].end - c[1].start), c[1].start))
+    broken = _known_names_the_model_broke(candidates)
+    ordered = sorted(candidates, key=lambda c: (-1 if c in broken else rank.get(c[0], len(rank)),
+                                                -(c[1].end - c[1].start), c[1].start))
     taken: set[int] = set()
     chosen = []
     for extractor, span, score in ordered:
@@ -27,6 +41,22 @@ def select_spans(candidates: list[tuple[str, Span, float]]) -> list[tuple[str, S
         taken.update(tokens)
         chosen.append((extractor, span, score))
     return sorted(chosen, key=lambda c: c[1].start)
+
+
+def _known_names_the_model_broke(candidates: list[tuple[str, Span, float]]) -> list[tuple[str, Span, float]]:
+    """Gazetteer names of two or more words, written with capitals, that model spans overlap
+    without one holding them whole."""
+    model = [span for name, span, _ in candidates if name == "model"]
+    broken = []
+    for candidate in candidates:
+        name, span, _ = candidate
+        # a name written as one ("Tanks and Temples"), not a phrase ("image classification")
+        if name != "gazetteer" or span.end - span.start < 2 or not is_case_sensitive(span.text):
+            continue
+        overlapping = [m for m in model if m.start < span.end and span.start < m.end]
+        if overlapping and not any(m.start <= span.start and span.end <= m.end for m in overlapping):
+            broken.append(candidate)
+    return broken
 
 
 class Selector:

@@ -37,6 +37,7 @@ from ..text.labels import is_name_like, normalise_label, singular, squash, tidy_
 from .specificity import CORPUS_MIN_PAPERS, Background, judge
 from .thesaurus import Thesaurus
 from .vocabularies import Vocabulary
+from .vocabularies import known_kind as known_kind_of
 
 _KIND_ORDER = list(EntityKind)
 _DATA_HEADS = frozenset("dataset corpus benchmark database".split())
@@ -339,7 +340,7 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
         # what is left is an acronym the corpus defines, unless that name is known to be of
         # the head's kind
         head_kind = _HEAD_KINDS.get(full.split()[-1])
-        if head_kind is not None and key in defined and known.get(key) is not head_kind:
+        if head_kind is not None and key in defined and known_kind_of(known, key) is not head_kind:
             return full
         return key
 
@@ -392,7 +393,8 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
         shorts = short_forms.get(key, set())
         # an acronym's known kind counts for datasets and metrics only: the lists carry
         # "LLM" as a task, but "SQuAD" and "BLEU" reliably
-        known_kind = known.get(key) or next((known[k] for k in shorts if known.get(k) in _ACRONYM_KINDS), None)
+        known_kind = known_kind_of(known, key) or next(
+            (kind for kind in map(functools.partial(known_kind_of, known), shorts) if kind in _ACRONYM_KINDS), None)
         kinds = Counter(mentions[i].kind for i in indices)
         # the Papers with Code task pages include "Large Language Model" and "Retrieval-
         # Augmented Generation": a known task says the name is specific, not that it is a task
@@ -433,7 +435,8 @@ def _labels(key: str, surfaces: Counter[str], shorts: set[str], memo: LabelMemo)
 
     The label is the form the corpus writes most, counted over the forms that share a
     key ("LLMs", "LLM's" and "LLM" are one form, and so are "BLEU score" and "BLEU"),
-    shown bare and singular where the corpus writes it so; on a tie the acronym wins.
+    shown bare and singular where the corpus writes it so; on a tie the acronym wins. A
+    name written only with its kind after it is shown without it ("COCO" for "COCO dataset").
     The expansion is the commonest long form when an acronym was merged in ("Bilingual
     Evaluation Understudy" for BLEU), else "".
     """
@@ -452,6 +455,13 @@ def _labels(key: str, surfaces: Counter[str], shorts: set[str], memo: LabelMemo)
     bare = [s for s in members if memo.normalise(s).casefold() == best]
     singular_bare = [s for s in bare if s.split()[-1] == singular(s.split()[-1])]
     label = max(singular_bare or bare or members, key=lambda s: (members[s], _natural_case(s), -len(s), s))
+    if not bare:
+        # a name the corpus only writes with its kind after it ("COCO dataset", "Common Voice
+        # corpus") is labelled by the name; a phrase ("training data") keeps its words
+        words = label.split()
+        name = " ".join(words[:-1])
+        if len(words) > 1 and any(map(str.isupper, name[1:])) and memo.normalise(name).casefold() == best:
+            label = name
     expansion = ""
     if shorts:
         longs = {s: n for s, n in surfaces.items() if not is_short(memo.normalise(s).casefold())}

@@ -7,7 +7,7 @@ the entity is linked to the concept with ``skos:exactMatch``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -70,11 +70,13 @@ def known_kinds(entries: Iterable[GazetteerEntry]) -> dict[str, EntityKind]:
     """Resolution key -> kind of every curated name in a gazetteer (its surface and canonical form).
 
     >>> from kgraph.extract.gazetteer import GazetteerEntry as E
-    >>> known_kinds([E("SQuAD", EntityKind.DATASET, "SQuAD", "pwc_task_datasets"),
-    ...              E("deep learning", EntityKind.CONCEPT, "deep learning", "cso")])
-    {'SQuAD': <EntityKind.DATASET: 'Dataset'>}
+    >>> kinds = known_kinds([E("SQuAD", EntityKind.DATASET, "SQuAD", "pwc_task_datasets"),
+    ...                      E("deep learning", EntityKind.CONCEPT, "deep learning", "cso")])
+    >>> kinds["SQuAD"], "deep learning" in kinds
+    (<EntityKind.DATASET: 'Dataset'>, False)
     """
     kinds: dict[str, EntityKind] = {}
+    folded: dict[str, set[EntityKind]] = {}
     for entry in entries:
         if entry.kind is EntityKind.CONCEPT or not entry.source.startswith(_NAMED_SOURCES):
             continue
@@ -82,7 +84,32 @@ def known_kinds(entries: Iterable[GazetteerEntry]) -> dict[str, EntityKind]:
             key = normalise_label(text)
             if key:
                 kinds.setdefault(key, entry.kind)
+                folded.setdefault(_FOLDED + key.casefold(), set()).add(entry.kind)
+    for key, found in folded.items():
+        if len(found) == 1:  # a folded spelling two kinds share decides nothing
+            kinds[key] = found.pop()
     return kinds
+
+
+_FOLDED = "\x1f"  # marks a case-folded key: no label holds this character
+
+
+def known_kind(known: Mapping[str, EntityKind], key: str) -> EntityKind | None:
+    """The kind of a known name, also when it is written in another case ("mIoU" for "mIOU").
+
+    The case-folded form counts only for a name written with capitals inside it, where case
+    is a spelling and not a meaning: "arc" stays a word even though "ARC" is a dataset.
+
+    >>> from kgraph.extract.gazetteer import GazetteerEntry as E
+    >>> known = known_kinds([E("mIOU", EntityKind.METRIC, "mIOU", "pwc_task_metrics"),
+    ...                      E("ARC", EntityKind.DATASET, "ARC", "pwc_task_datasets")])
+    >>> known_kind(known, "mIoU"), known_kind(known, "arc")
+    (<EntityKind.METRIC: 'Metric'>, None)
+    """
+    found = known.get(key)
+    if found is None and any(map(str.isupper, key[1:])):
+        found = known.get(_FOLDED + key.casefold())
+    return found
 
 
 @lru_cache(maxsize=1)

@@ -138,6 +138,8 @@ class _Process:
                                    daemon=True)
         self.process.start()
         child.close()  # the child holds its own copy: a dead child now reads as EOF here
+        self._stopping = threading.Lock()
+        self._stopped = False
 
     def wait_ready(self, timeout: float) -> str | None:
         """``None`` once the process has opened the store, else why it has not."""
@@ -150,6 +152,12 @@ class _Process:
         return None if said == _READY else said
 
     def stop(self) -> None:
+        # the server's close and a request thread's restart may both stop a busy process:
+        # only one of them closes the pipe (a second close could hit a reused descriptor)
+        with self._stopping:
+            if self._stopped:
+                return
+            self._stopped = True
         self.process.kill()
         self.process.join(5)
         self.conn.close()

@@ -176,3 +176,22 @@ def test_a_known_task_name_keeps_the_kind_its_mentions_give():
     known = {"retrieval augmented generation": EntityKind.TASK}
     (entity,) = resolve([Paper("p1", "T", "x"), Paper("p2", "T", "y")], mentions, known=known).entities
     assert entity.kind is EntityKind.METHOD and "known" in entity.evidence
+
+
+def test_a_name_written_only_with_its_kind_after_it_is_labelled_by_the_name():
+    papers = [Paper("p1", "T", "x"), Paper("p2", "T", "y")]
+    mentions = [m("p1", "COCO dataset", EntityKind.DATASET), m("p2", "COCO dataset", EntityKind.DATASET),
+                m("p1", "training data", EntityKind.DATASET), m("p2", "Common Voice corpus", EntityKind.DATASET)]
+    labels = {e.label: e for e in resolve(papers, mentions).entities}
+    assert "COCO" in labels and "COCO dataset" in labels["COCO"].alt_labels
+    assert "training data" in labels  # a phrase keeps its words
+
+
+def test_a_known_name_decides_the_kind_in_another_case():
+    from kgraph.extract.gazetteer import GazetteerEntry
+    from kgraph.resolve.vocabularies import known_kinds
+
+    known = known_kinds([GazetteerEntry("mIOU", EntityKind.METRIC, "mIOU", "pwc_task_metrics")])
+    mentions = [m("p1", "mIoU", EntityKind.CONCEPT)]
+    (entity,) = resolve([Paper("p1", "T", "x")], mentions, known=known).entities
+    assert entity.kind is EntityKind.METRIC
