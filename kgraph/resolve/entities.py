@@ -349,11 +349,20 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
         if memo.own_definition(mention.text):
             reasons[key].add("acronym")
         if key and key not in preferred:
-            expansion = local.get(mention.paper_id, {}).get(key) or unique.get(key)
+            expansions = local.get(mention.paper_id, {})
+            expansion = expansions.get(key) or unique.get(key)
             if expansion:
                 short_forms[expansion].add(key)
                 key = expansion
                 reasons[key].add("acronym")
+            elif " " in key:
+                # an acronym inside a longer name is spelled out: "OOD detection" is
+                # "out-of-distribution detection" where the corpus defines OOD one way
+                words = [expansions.get(w) or unique.get(w) or w for w in key.split()]
+                spelled = normalise(" ".join(words))
+                if spelled != key:
+                    key = spelled
+                    reasons[key].add("acronym")
             if key in long_variants:
                 key = long_variants[key]
                 reasons[key].add("acronym")

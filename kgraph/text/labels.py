@@ -92,8 +92,8 @@ def is_name_like(word: str) -> bool:
 def singular(word: str) -> str:
     """English plural to singular for the head word of a term (rules, not a dictionary).
 
-    >>> [singular(w) for w in ("processes", "PINNs", "studies", "networks", "analysis", "losses")]
-    ['process', 'PINN', 'study', 'network', 'analysis', 'loss']
+    >>> [singular(w) for w in ("processes", "PINNs", "studies", "networks", "analysis", "losses", "biases")]
+    ['process', 'PINN', 'study', 'network', 'analysis', 'loss', 'bias']
     """
     lower = word.lower()
     if is_name_like(word):
@@ -104,6 +104,8 @@ def singular(word: str) -> str:
     if lower.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     if lower.endswith(("sses", "xes", "ches", "shes", "zes")):
+        return word[:-2]
+    if lower.endswith("ses") and lower[:-2] in _INVARIANT_PLURALS:  # "biases", "lenses", "viruses"
         return word[:-2]
     if lower.endswith(("ss", "us", "is")):
         return word

@@ -195,3 +195,11 @@ def test_a_known_name_decides_the_kind_in_another_case():
     mentions = [m("p1", "mIoU", EntityKind.CONCEPT)]
     (entity,) = resolve([Paper("p1", "T", "x")], mentions, known=known).entities
     assert entity.kind is EntityKind.METRIC
+
+
+def test_an_acronym_inside_a_longer_name_is_spelled_out():
+    papers = [Paper("p1", "T", "We study out-of-distribution (OOD) detection."), Paper("p2", "T", "x")]
+    mentions = [m("p1", "out-of-distribution", EntityKind.CONCEPT), m("p1", "OOD detection", EntityKind.TASK),
+                m("p2", "Out-of-Distribution Detection", EntityKind.TASK)]
+    ids = resolve(papers, mentions).mention_entity
+    assert ids[1] == ids[2] != ids[0]
