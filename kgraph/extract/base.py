@@ -165,8 +165,8 @@ def name_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     >>> doc = spacy.blank("en")("the corpus of English and from 10.3 to 11.8 (mIoU) , ResNet (v2)")
     >>> name_bounds(doc, 0, 3), name_bounds(doc, 3, 5), name_bounds(doc, 5, 9)
     ((1, 2), (3, 4), None)
-    >>> [doc[s:e].text for s, e in (name_bounds(doc, 10, 12), name_bounds(doc, 12, 17))]
-    ['mIoU', 'ResNet (v2)']
+    >>> [doc[s:e].text for s, e in (name_bounds(doc, 10, 12), name_bounds(doc, 12, 17), name_bounds(doc, 13, 16))]
+    ['mIoU', 'ResNet (v2)', 'ResNet (v2)']
     """
     while start < end and (doc[start].lower_ in FUNCTION_WORDS or _loose_punct(doc, start, start, end)):
         start += 1
@@ -175,4 +175,7 @@ def name_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         end -= 1
     if start >= end or is_number_like(doc[start:end].text) or not any(c.isalpha() for c in doc[start:end].text):
         return None
+    inside = doc[start:end].text
+    if end < len(doc) and doc[end].text == ")" and inside.count("(") > inside.count(")"):
+        end += 1  # "friction stir welding (FSW" takes its ")": the definition is whole
     return start, end

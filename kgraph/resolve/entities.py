@@ -47,7 +47,7 @@ _METRIC_HEADS = frozenset("score metric measure".split())
 #: "NLTK toolkit" is NLTK, but "NLP toolkit" is a piece of software, not the field.
 GENERIC_HEADS = frozenset(
     "model method algorithm technique approach system framework architecture network "
-    "paradigm scheme procedure module formalism".split()
+    "paradigm scheme procedure module formalism process task problem".split()
 ) | _DATA_HEADS | _METRIC_HEADS
 _ACRONYM_KINDS = (EntityKind.DATASET, EntityKind.METRIC)
 #: The kind a head noun names: "NLP datasets" are datasets, "MT metrics" metrics.

@@ -12,8 +12,12 @@ no link. Every entity gets a judgement with the evidence behind it:
     Made only of category nouns and generic modifiers ("labeled data", "benchmark") — generic.
 ``property``
     A property of something ("reconstruction quality", "memory usage") — generic.
+``umbrella``
+    A field's name and a category noun ("machine learning technique") — generic.
 ``fragment``
     No letters, a lone letter or a prefix ("non", "fine") — generic.
+``unit``
+    A unit of measurement ("MPa", "GHz") — generic.
 ``background``
     Found in more than :data:`BACKGROUND_SHARE` of all computer-science abstracts
     (the shipped background, ``scripts/build_background.py``), or a single ordinary word
@@ -35,7 +39,7 @@ from functools import lru_cache
 
 from ..model import EntityKind
 from ..resources import data_file
-from ..text.labels import is_name_like, singular
+from ..text.labels import is_name_like, is_number_like, singular
 
 #: Words that say what sort of thing something is, not which one.
 CATEGORY_NOUNS = frozenset(
@@ -73,6 +77,11 @@ GENERIC_MODIFIERS = frozenset(
     "computational statistical linguistic semantic visual textual numerical natural artificial "
     "supervised unsupervised self-supervised world scale art grained visual source textual "
     "pretrained pre-trained fine-tuned inference".split()
+)
+#: Units of measurement: written like names ("MPa"), but no metric or thing of their own.
+UNITS = frozenset(
+    "Pa kPa MPa GPa Hz kHz MHz GHz THz nm um μm mm cm km mg kg ms ns us μs kW MW GW kWh MWh eV keV MeV "
+    "GeV dB dBm mAh FLOPS GFLOPS TFLOPS MB GB TB".split()
 )
 #: Abbreviations that stand for generic words, not names: "SOTA" is "state of the art".
 GENERIC_ACRONYMS = frozenset("SOTA AI ML DL ID OOD".split())
@@ -139,6 +148,15 @@ class Judgement:
     evidence: tuple[str, ...]
 
 
+def _written_as_title(surfaces: Mapping[str, int]) -> bool:
+    """Whether most mentions write every word capitalised ("Natural Questions")."""
+    def titled(surface: str) -> bool:
+        words = [w for w in surface.replace("-", " ").split() if w.lower() not in _FUNCTION_WORDS]
+        return len(words) > 1 and all(w[:1].isupper() for w in words)
+
+    return 2 * sum(n for s, n in surfaces.items() if titled(s)) > sum(surfaces.values())
+
+
 def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | None = None,
           background: Background | None = None, corpus_share: float = 0.0) -> Judgement:
     """Judge an entity by its label, the surfaces its mentions show, known names and the background.
@@ -167,6 +185,14 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     Judgement(generic=False, evidence=('name', 'known'))
     >>> judge("non", {"non": 4}).evidence
     ('fragment',)
+    >>> judge("real-world dataset", {"real-world datasets": 9}, known_kind=EntityKind.DATASET).generic
+    True
+    >>> judge("Natural Questions", {"Natural Questions": 3}, known_kind=EntityKind.DATASET).generic
+    False
+    >>> judge("5,108 training datasets", {"5,108 training datasets": 1}).generic
+    True
+    >>> judge("MPa", {"MPa": 22}).evidence
+    ('unit',)
     """
     words = [w for w in label.replace("-", " ").split() if w.lower() not in _FUNCTION_WORDS]
     letters = sum(c.isalpha() for c in label)
@@ -178,6 +204,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
         # "deep learning" is on the Papers with Code task list, but it is said by one CS
         # abstract in twenty: it tells no two papers apart
         return Judgement(True, (f"background {100 * share:.1f}%",))
+    if label in UNITS:
+        return Judgement(True, ("unit",))
     if label.rstrip("s") in GENERIC_ACRONYMS:
         return Judgement(True, ("generic-words",))
     evidence = []
@@ -187,16 +215,26 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     if any(is_name_like(w) for w in words) or named * 2 >= max(1, sum(surfaces.values())):
         evidence.append("name")
     lowered = [singular(w.lower()) for w in words]
-    generic_words = bool(lowered) and all(w in CATEGORY_NOUNS or w in GENERIC_MODIFIERS for w in lowered)
+    # a count is no name either: "5,108 training datasets"
+    generic_words = bool(lowered) and all(
+        w in CATEGORY_NOUNS or w in GENERIC_MODIFIERS or is_number_like(w) for w in lowered)
     # the Papers with Code metric lists hold leaderboard columns ("model size", "training
-    # time"): known, but generic words; a known task made of them ("image classification")
-    # is a task
-    if known_kind is not None and not (known_kind is EntityKind.METRIC and generic_words and not evidence):
+    # time") and its dataset list "Real World Dataset": known, but generic words unless the
+    # corpus writes them as a title ("Natural Questions"); a known task made of them ("image
+    # classification") is a task
+    if known_kind is not None and not (
+            known_kind in (EntityKind.METRIC, EntityKind.DATASET) and generic_words and not evidence
+            and not _written_as_title(surfaces)):
         evidence.append("known")
     if evidence:
         return Judgement(False, tuple(evidence))
     if generic_words:
         return Judgement(True, ("generic-words",))
+    if len(lowered) > 2 and lowered[-1] in CATEGORY_NOUNS and background is not None and (
+            background.share(" ".join(words[:-1])) > BACKGROUND_SHARE):
+        # a field's name and a category noun: "machine learning technique", "deep learning
+        # model", "computer vision method" say which field, not which technique
+        return Judgement(True, ("umbrella",))
     if len(lowered) > 1 and lowered[-1] in PROPERTY_HEADS:
         # "reconstruction quality", "memory usage": a property of something, not a metric's name
         return Judgement(True, ("property",))

@@ -69,3 +69,11 @@ def test_properties_and_a_corpus_umbrella_are_generic_but_a_known_task_is_not():
     # a leaderboard column on the metric lists is still generic words; a known task is a task
     assert judge("model size", {"model size": 3}, known_kind=K.METRIC).generic
     assert not judge("image classification", {"image classification": 3}, known_kind=K.TASK).generic
+
+
+def test_a_fields_name_with_a_category_noun_is_generic_but_a_narrower_name_is_not():
+    background = shipped_background()
+    umbrella = judge("machine learning technique", {"machine learning techniques": 9}, background=background)
+    assert umbrella.generic and umbrella.evidence == ("umbrella",)
+    assert not judge("convolutional neural network", {"convolutional neural networks": 4},
+                     background=background).generic
