@@ -57,14 +57,27 @@ _HEAD_KINDS = {**dict.fromkeys(_DATA_HEADS, EntityKind.DATASET), **dict.fromkeys
 def own_definition(text: str) -> tuple[str, str] | None:
     """(long form, short form) when a mention is its own acronym definition, else None.
 
+    A head written after the definition belongs to both forms: "out-of-distribution (OOD)
+    detection" defines "OOD detection".
+
     >>> own_definition("3D Gaussian Splatting (3DGS)"), own_definition("BERT")
     (('3D Gaussian Splatting', '3DGS'), None)
+    >>> own_definition("out-of-distribution (OOD) detection")
+    ('out-of-distribution detection', 'OOD detection')
     """
     for pair in find_acronyms(text):
         covered = min(pair.long_start, pair.short_start), max(pair.long_end, pair.short_end)
-        if covered[0] == 0 and not text[covered[1]:].strip(" )"):
+        if covered[0] != 0:
+            continue
+        rest = text[covered[1]:].strip(" )")
+        if not rest:
             return pair.long, pair.short
+        if pair.long_start < pair.short_start and _HEAD_AFTER.fullmatch(rest):
+            return f"{pair.long} {rest}", f"{pair.short} {rest}"
     return None
+
+
+_HEAD_AFTER = re.compile(r"[A-Za-z][\w-]*( [A-Za-z][\w-]*)?")  # one or two words
 
 
 def display_form(text: str) -> str:

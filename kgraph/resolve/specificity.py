@@ -60,7 +60,7 @@ CATEGORY_NOUNS = frozenset(
     "content material source target context environment condition case problem question answer "
     "task-specific state art state-of-the-art sota size time runtime speed overhead complexity cost "
     "boost code prompt description preference detail scenario deployment capability resource "
-    "image images video videos point points".split()
+    "image images video videos point points distribution density".split()
 )
 #: Adjectives and prefixes that narrow nothing down on their own.
 GENERIC_MODIFIERS = frozenset(
@@ -76,7 +76,7 @@ GENERIC_MODIFIERS = frozenset(
     "related relevant corresponding underlying given particular certain key basic fundamental "
     "computational statistical linguistic semantic visual textual numerical natural artificial "
     "supervised unsupervised self-supervised world scale art grained visual source textual "
-    "pretrained pre-trained fine-tuned inference".split()
+    "pretrained pre-trained fine-tuned inference dimensional internal generative".split()
 )
 #: Units of measurement: written like names ("MPa"), but no metric or thing of their own.
 UNITS = frozenset(
@@ -90,6 +90,7 @@ PROPERTY_HEADS = frozenset(
     "quality accuracy efficiency consumption usage consistency latency count capability capabilities "
     "understanding overhead performance ability".split()
 )
+_PROPERTY_SUFFIXES = ("ness", "ity")
 #: Share of background abstracts above which an entity is too common to tell papers apart.
 BACKGROUND_SHARE = 0.02
 #: Above this share even a known name is an umbrella term, unless it is written as a name.
@@ -193,6 +194,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     True
     >>> judge("MPa", {"MPa": 22}).evidence
     ('unit',)
+    >>> judge("non-linearity", {"nonlinearity": 3}).evidence, judge("data distribution", {"data sets": 5}).evidence
+    (('property',), ('generic-words',))
     """
     words = [w for w in label.replace("-", " ").split() if w.lower() not in _FUNCTION_WORDS]
     letters = sum(c.isalpha() for c in label)
@@ -222,9 +225,10 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     # time") and its dataset list "Real World Dataset": known, but generic words unless the
     # corpus writes them as a title ("Natural Questions"); a known task made of them ("image
     # classification") is a task
-    if known_kind is not None and not (
-            known_kind in (EntityKind.METRIC, EntityKind.DATASET) and generic_words and not evidence
-            and not _written_as_title(surfaces)):
+    # — nor is a known name of generic words that names a property ("computational efficiency")
+    if known_kind is not None and not (generic_words and not evidence and (
+            lowered[-1] in PROPERTY_HEADS
+            or (known_kind in (EntityKind.METRIC, EntityKind.DATASET) and not _written_as_title(surfaces)))):
         evidence.append("known")
     if evidence:
         return Judgement(False, tuple(evidence))
@@ -235,6 +239,10 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
         # a field's name and a category noun: "machine learning technique", "deep learning
         # model", "computer vision method" say which field, not which technique
         return Judgement(True, ("umbrella",))
+    core = [w for w in lowered if w not in GENERIC_MODIFIERS]
+    if len(core) == 1 and core[0] == lowered[-1] and core[0].endswith(_PROPERTY_SUFFIXES) and len(core[0]) > 7:
+        # "compactness", "discriminability", "non-linearity": a property, not a thing
+        return Judgement(True, ("property",))
     if len(lowered) > 1 and lowered[-1] in PROPERTY_HEADS:
         # "reconstruction quality", "memory usage": a property of something, not a metric's name
         return Judgement(True, ("property",))
