@@ -162,6 +162,8 @@ def name_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     "Gaussian splatting (3D)".
 
     >>> import spacy
+    >>> name_bounds(spacy.blank("en")("in-distribution (ID) data"), 0, 6)
+    (0, 6)
     >>> doc = spacy.blank("en")("the corpus of English and from 10.3 to 11.8 (mIoU) , ResNet (v2)")
     >>> name_bounds(doc, 0, 3), name_bounds(doc, 3, 5), name_bounds(doc, 5, 9)
     ((1, 2), (3, 4), None)
@@ -169,6 +171,8 @@ def name_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     ['mIoU', 'ResNet (v2)', 'ResNet (v2)']
     """
     while start < end and (doc[start].lower_ in FUNCTION_WORDS or _loose_punct(doc, start, start, end)):
+        if start + 1 < end and not doc[start].whitespace_ and doc[start + 1].text == "-":
+            break  # the first part of a hyphenated word: "in-distribution", "out-of-vocabulary"
         start += 1
     while end > start and (doc[end - 1].lower_ in FUNCTION_WORDS or doc[end - 1].text == "-"
                            or _loose_punct(doc, end - 1, start, end)):

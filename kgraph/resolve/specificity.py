@@ -76,7 +76,7 @@ GENERIC_MODIFIERS = frozenset(
     "related relevant corresponding underlying given particular certain key basic fundamental "
     "computational statistical linguistic semantic visual textual numerical natural artificial "
     "supervised unsupervised self-supervised world scale art grained visual source textual "
-    "pretrained pre-trained fine-tuned inference dimensional internal generative".split()
+    "pretrained pre-trained fine-tuned inference dimensional internal generative pre post ablation".split()
 )
 #: Units of measurement: written like names ("MPa"), but no metric or thing of their own.
 UNITS = frozenset(
