@@ -164,6 +164,8 @@ def name_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     >>> import spacy
     >>> name_bounds(spacy.blank("en")("in-distribution (ID) data"), 0, 6)
     (0, 6)
+    >>> [t.text for t in spacy.blank("en")("virtual try-on")], name_bounds(spacy.blank("en")("virtual try-on"), 0, 4)
+    (['virtual', 'try', '-', 'on'], (0, 4))
     >>> doc = spacy.blank("en")("the corpus of English and from 10.3 to 11.8 (mIoU) , ResNet (v2)")
     >>> name_bounds(doc, 0, 3), name_bounds(doc, 3, 5), name_bounds(doc, 5, 9)
     ((1, 2), (3, 4), None)
@@ -176,6 +178,9 @@ def name_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         start += 1
     while end > start and (doc[end - 1].lower_ in FUNCTION_WORDS or doc[end - 1].text == "-"
                            or _loose_punct(doc, end - 1, start, end)):
+        if end - 2 > start and doc[end - 2].text == "-" and not doc[end - 2].whitespace_ and (
+                doc[end - 1].lower_ in FUNCTION_WORDS):
+            break  # the last part of a hyphenated word: "virtual try-on", "CLIP-IT"
         end -= 1
     if start >= end or is_number_like(doc[start:end].text) or not any(c.isalpha() for c in doc[start:end].text):
         return None

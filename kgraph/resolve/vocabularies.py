@@ -7,6 +7,7 @@ the entity is linked to the concept with ``skos:exactMatch``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -105,11 +106,25 @@ def known_kind(known: Mapping[str, EntityKind], key: str) -> EntityKind | None:
     ...                      E("ARC", EntityKind.DATASET, "ARC", "pwc_task_datasets")])
     >>> known_kind(known, "mIoU"), known_kind(known, "arc")
     (<EntityKind.METRIC: 'Metric'>, None)
+    >>> [known_kind(known, k) is EntityKind.METHOD for k in ("Qwen2.5", "llama 3", "DINOv2", "phi 3 mini", "phi")]
+    [True, True, True, True, False]
     """
     found = known.get(key)
     if found is None and any(map(str.isupper, key[1:])):
         found = known.get(_FOLDED + key.casefold())
+    if found is None and _MODEL_FAMILY.fullmatch(key):
+        found = EntityKind.METHOD
     return found
+
+
+# Released model families, newer than the Papers with Code lists: "Qwen2.5", "Llama-3-8B",
+# "Mistral-7B", "DINOv2" are models, though a model tagging them in "evaluated on Qwen2.5"
+# may call them data. Words that are also plain English ("Phi", "Gemini") count only with
+# a version number.
+_MODEL_FAMILY = re.compile(
+    r"(?i:gpt|llama|qwen|qwq|mistral|mixtral|gemma|deepseek|llava|internvl|vicuna)[\w.]*( [\w.]+){0,3}"
+    r"|(?i:claude|gemini|phi|dino|dinov|t5|flan t5)[ ]?v?\d[\w.]*( [\w.]+){0,3}"
+)
 
 
 @lru_cache(maxsize=1)

@@ -82,6 +82,10 @@ def match_long_form(short: str, before: str) -> int | None:
 #: Long-form words that need not give the short form a letter ("Bidirectional Encoder
 #: Representations from Transformers" is BERT).
 _FILLERS = frozenset("a an and the of for to in on at by with from via using based over under".split())
+#: Heads an acronym often leaves out: "SupCon" is "supervised contrastive learning".
+_HEADS = frozenset("model models network networks learning method methods framework approach system".split())
+_POSSESSIVE = re.compile(r"['\u2019]s\b")  # "Alzheimer's disease" is AD
+_ACCENT = re.compile(r"\\[\'`^\"~=.]")  # LaTeX accents: "Fr\\'echet" is Frechet
 
 
 def covers_long_form(short: str, long: str) -> bool:
@@ -99,13 +103,27 @@ def covers_long_form(short: str, long: str) -> bool:
     True
     >>> covers_long_form("GloVe", "Global Vectors"), covers_long_form("LLMs", "large language models")
     (True, True)
+    >>> pairs = [("SPR", "Scene-agnostic Pose Regression"), ("MAR", "masked autoregressive model"),
+    ...          ("PLMs", "pre-trained language models"), ("BEV", "Bird's-eye view"), ("AD", "Alzheimer's Disease"),
+    ...          ("VLAs", "Vision-language-action models"), ("SupCon", "supervised contrastive learning"),
+    ...          ("FID", "Fr\\\\'echet Inception Distance"), ("GraphTEN", "graph-enhanced texture encoding network")]
+    >>> [covers_long_form(short, long) for short, long in pairs]
+    [True, True, True, True, True, True, True, True, True]
     """
     plural = len(short) > 2 and short.endswith("s") and short[:-1].isupper()
     letters = [c.lower() for c in (short[:-1] if plural else short) if c.isalnum()]
-    words = [w.lower() for w in re.findall(r"[^\W_]+", long)]
+    words: list[str] = []
+    needed: list[bool] = []
+    for written in _ACCENT.sub("", _POSSESSIVE.sub("", long)).split():
+        for n, part in enumerate(re.findall(r"[^\W_]+", written.lower())):
+            words.append(part)
+            # the later parts of a hyphenated word may give no letter ("Scene-agnostic Pose
+            # Regression" is SPR, "pre-trained language models" PLMs)
+            needed.append(n == 0 and part not in _FILLERS)
     if not letters or not words or words[0][0] != letters[0]:
         return False
-    needed = [w not in _FILLERS for w in words]
+    if len(words) > 1 and words[-1] in _HEADS:
+        needed[-1] = False  # "masked autoregressive model" is MAR, "vision-language-action models" VLAs
 
     @functools.cache
     def fits(i: int, j: int, at: int) -> bool:  # letter i next, in word j from position at on
