@@ -32,11 +32,14 @@ PRIORITY = ["Method", "Dataset", "Task", "Metric", "Concept"]
 AMBIGUOUS = {"Dataset", "Metric"}
 # Names PwC lists among datasets and among metrics (a leaderboard column named after its
 # dataset, or a metric filed as a dataset), decided by hand; any other such name is dropped.
+# A few names it lists among tasks and metrics are decided here too.
 DECIDED = {
     "ap": "Metric", "fad": "Metric", "macs": "Metric", "mmd": "Metric", "psnr": "Metric", "shape bias": "Metric",
     "averitec": "Dataset", "casehold": "Dataset", "fever": "Dataset", "google speech commands v2 35": "Dataset",
     "hico": "Dataset", "mrpc": "Dataset", "rte": "Dataset", "sick-r": "Dataset", "soda": "Dataset",
     "spider": "Dataset",
+    # and among tasks as well as metrics
+    "ssim": "Metric", "ms-ssim": "Metric",
 }
 _OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-.'&:+]*[A-Za-z0-9+]$")
 _LETTERS = re.compile(r"[A-Za-z]")
@@ -93,13 +96,13 @@ def main() -> None:
     for key, found in kinds.items():
         # PwC lists "PSNR" and "MACs" among datasets as well as metrics, and "MRPC" among metrics
         # as well as datasets: DECIDED says which; any other such name is evidence of neither
-        if AMBIGUOUS <= found:
-            if key not in DECIDED:
-                del best[key]
-                continue
+        if key in DECIDED:
             surface, _, canonical, source = best[key]
             best[key] = (surface, DECIDED[key], canonical, source)
             continue  # its other spellings may be the other kind ("SPIDEr", a metric; "Spider")
+        if AMBIGUOUS <= found:
+            del best[key]
+            continue
         # every spelling of a name the matcher compares case by case ("mIoU" and "mIOU"), one kind
         for surface, (_, _, canonical, source) in spellings.get(key, {}).items():
             if surface != best[key][0]:

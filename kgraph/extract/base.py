@@ -159,13 +159,17 @@ def name_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     A model sometimes takes a word too many ("corpus [of]", "[the] BERT model", "English
     [and]") or a stray mark ("mIoU[)]", "[,] BLEU"); a span that is only a number or a range
     ("from 10.3 to 11.8") names nothing. A bracket that closes one inside the span stays:
-    "Gaussian splatting (3D)".
+    "Gaussian splatting (3D)"; a definition cut before its ")" takes it, a span begun
+    inside brackets ends where they close, and a hyphenated word is never cut.
 
     >>> import spacy
     >>> name_bounds(spacy.blank("en")("in-distribution (ID) data"), 0, 6)
     (0, 6)
     >>> [t.text for t in spacy.blank("en")("virtual try-on")], name_bounds(spacy.blank("en")("virtual try-on"), 0, 4)
     (['virtual', 'try', '-', 'on'], (0, 4))
+    >>> peft = spacy.blank("en")("fine-tuning (PEFT) methods")
+    >>> peft[slice(*name_bounds(peft, 4, 7))].text
+    'PEFT'
     >>> doc = spacy.blank("en")("the corpus of English and from 10.3 to 11.8 (mIoU) , ResNet (v2)")
     >>> name_bounds(doc, 0, 3), name_bounds(doc, 3, 5), name_bounds(doc, 5, 9)
     ((1, 2), (3, 4), None)
@@ -187,4 +191,9 @@ def name_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     inside = doc[start:end].text
     if end < len(doc) and doc[end].text == ")" and inside.count("(") > inside.count(")"):
         end += 1  # "friction stir welding (FSW" takes its ")": the definition is whole
+    elif inside.count(")") > inside.count("("):
+        # "(PEFT) methods" tagged from inside the brackets: the name is what the bracket closes
+        closing = next(i for i in range(start, end) if doc[i].text == ")")
+        if closing > start:
+            end = closing
     return start, end

@@ -106,17 +106,26 @@ def mention_key(text: str) -> str:
 
     >>> mention_key("convolutional neural networks ( CNNs )")
     'convolutional neural network'
-    >>> mention_key("RANSAC techniques"), mention_key("graph techniques")
-    ('RANSAC', 'graph technique')
+    >>> mention_key("RANSAC techniques"), mention_key("graph techniques"), mention_key("3D datasets")
+    ('RANSAC', 'graph technique', '3D dataset')
     """
     return _without_generic_head(normalise_label(display_form(text)))
 
 
 def _without_generic_head(key: str) -> str:
     words = key.split()
-    if len(words) >= 2 and words[-1] in GENERIC_HEADS and all(is_name_like(w) for w in words[:-1]):
+    if len(words) >= 2 and words[-1] in GENERIC_HEADS and all(map(_names_a_thing, words[:-1])):
         return " ".join(words[:-1])
     return key
+
+
+def _names_a_thing(word: str) -> bool:
+    # "3D datasets" and "M dataset" are not the datasets 3D and M: a dimension or a lone
+    # letter is written like a name but names nothing
+    return is_name_like(word) and len(word) > 1 and not _DIMENSION.fullmatch(word)
+
+
+_DIMENSION = re.compile(r"\d+D")
 
 
 class LabelMemo:
