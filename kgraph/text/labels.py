@@ -21,7 +21,7 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": 
                          "`": "'"})
 _SPACE = re.compile(r"\s+")
 _POSSESSIVE = re.compile(r"(?<=\w)'s?$")
-_EDGE_PUNCT = " \t.,;:!?\"'-"
+_EDGE_PUNCT = " \t.,;:!?\"'-/"
 _INVARIANT_PLURALS = {"series", "species", "analysis", "basis", "axis", "thesis", "hypothesis", "physics",
                       "mathematics", "statistics", "dynamics", "robotics", "linguistics", "semantics",
                       "graphics", "economics", "genomics", "kinematics", "mechanics", "optics",
