@@ -33,6 +33,7 @@ link papers, name communities or lead top lists.
 from __future__ import annotations
 
 import gzip
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -76,7 +77,8 @@ GENERIC_MODIFIERS = frozenset(
     "related relevant corresponding underlying given particular certain key basic fundamental "
     "computational statistical linguistic semantic visual textual numerical natural artificial "
     "supervised unsupervised self-supervised world scale art grained visual source textual "
-    "pretrained pre-trained fine-tuned inference dimensional internal generative pre post ablation".split()
+    "pretrained pre-trained fine-tuned inference dimensional internal generative pre post ablation "
+    "1d 2d 3d 4d".split()
 )
 #: Units of measurement: written like names ("MPa"), but no metric or thing of their own.
 UNITS = frozenset(
@@ -149,6 +151,14 @@ class Judgement:
     evidence: tuple[str, ...]
 
 
+def _is_name(word: str) -> bool:
+    """A word written like a name that is not a dimension or a size ("2D", "24GB", "7B")."""
+    return is_name_like(word) and not _MEASURE.fullmatch(word)
+
+
+_MEASURE = re.compile(r"\d+(\.\d+)?([DKMBGT]|GB|MB|TB|px)|\d+x\d+")
+
+
 def _written_as_title(surfaces: Mapping[str, int]) -> bool:
     """Whether most mentions write every word capitalised ("Natural Questions")."""
     def titled(surface: str) -> bool:
@@ -194,6 +204,10 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     True
     >>> judge("MPa", {"MPa": 22}).evidence
     ('unit',)
+    >>> judge("2D image", {"2D images": 4}).generic
+    True
+    >>> judge("3D Gaussian Splatting", {"3DGS": 1, "3D Gaussian Splatting": 1}).evidence
+    ('name',)
     >>> judge("non-linearity", {"nonlinearity": 3}).evidence, judge("data distribution", {"data sets": 5}).evidence
     (('property',), ('generic-words',))
     """
@@ -214,8 +228,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     evidence = []
     # a name when it reads as one: an acronym that stands in for an umbrella phrase in a
     # few papers ("NNs" for "neural networks") does not make the phrase a name
-    named = sum(n for s, n in surfaces.items() if any(is_name_like(w) for w in s.replace("-", " ").split()))
-    if any(is_name_like(w) for w in words) or named * 2 >= max(1, sum(surfaces.values())):
+    named = sum(n for s, n in surfaces.items() if any(map(_is_name, s.replace("-", " ").split())))
+    if any(map(_is_name, words)) or named * 2 >= max(1, sum(surfaces.values())):
         evidence.append("name")
     lowered = [singular(w.lower()) for w in words]
     # a count is no name either: "5,108 training datasets"
