@@ -175,7 +175,8 @@ def build(
             out.print(f"read     0 papers from {path} ({skipped} skipped)", highlight=False)
     out.print(
         f"{report.total_read} records, {len(report.duplicates)} duplicates merged, "
-        f"{report.total_skipped} skipped, {len(report.problems)} warnings -> {len(data.papers)} papers",
+        f"{report.total_skipped} skipped, {len(report.problems)} warning{'' if len(report.problems) == 1 else 's'} "
+        f"-> {len(data.papers)} papers",
         highlight=False,
     )
     for dropped, kept, count in report.duplicate_files():

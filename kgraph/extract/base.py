@@ -170,6 +170,9 @@ def name_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     >>> peft = spacy.blank("en")("fine-tuning (PEFT) methods")
     >>> peft[slice(*name_bounds(peft, 4, 7))].text
     'PEFT'
+    >>> smile = spacy.blank("en")("loss :) term")
+    >>> smile[slice(*name_bounds(smile, 0, 3))].text
+    'loss :) term'
     >>> doc = spacy.blank("en")("the corpus of English and from 10.3 to 11.8 (mIoU) , ResNet (v2)")
     >>> name_bounds(doc, 0, 3), name_bounds(doc, 3, 5), name_bounds(doc, 5, 9)
     ((1, 2), (3, 4), None)
@@ -193,7 +196,7 @@ def name_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         end += 1  # "friction stir welding (FSW" takes its ")": the definition is whole
     elif inside.count(")") > inside.count("("):
         # "(PEFT) methods" tagged from inside the brackets: the name is what the bracket closes
-        closing = next(i for i in range(start, end) if doc[i].text == ")")
-        if closing > start:
+        closing = next((i for i in range(start, end) if doc[i].text == ")"), None)  # or inside a token: "f(x)"
+        if closing is not None and closing > start:
             end = closing
     return start, end
