@@ -61,7 +61,7 @@ CATEGORY_NOUNS = frozenset(
     "content material source target context environment condition case problem question answer "
     "task-specific state art state-of-the-art sota size time runtime speed overhead complexity cost "
     "boost code prompt description preference detail scenario deployment capability resource "
-    "image images video videos point points distribution density".split()
+    "image images video videos point points distribution density ai requirement".split()
 )
 #: Adjectives and prefixes that narrow nothing down on their own.
 GENERIC_MODIFIERS = frozenset(
@@ -78,7 +78,7 @@ GENERIC_MODIFIERS = frozenset(
     "computational statistical linguistic semantic visual textual numerical natural artificial "
     "supervised unsupervised self-supervised world scale art grained visual source textual "
     "pretrained pre-trained fine-tuned inference dimensional internal generative pre post ablation "
-    "1d 2d 3d 4d".split()
+    "1d 2d 3d 4d multimodal multi-modal global local dynamic static contextual average".split()
 )
 #: Units of measurement: written like names ("MPa"), but no metric or thing of their own.
 UNITS = frozenset(
@@ -86,7 +86,7 @@ UNITS = frozenset(
     "GeV dB dBm mAh FLOPS GFLOPS TFLOPS MB GB TB".split()
 )
 #: Abbreviations that stand for generic words, not names: "SOTA" is "state of the art".
-GENERIC_ACRONYMS = frozenset("SOTA AI ML DL ID OOD".split())
+GENERIC_ACRONYMS = frozenset("SOTA AI ML DL ID OOD GPU CPU TPU RGB CT".split())
 #: Heads that make a phrase a property of something ("segmentation accuracy", "memory usage").
 PROPERTY_HEADS = frozenset(
     "quality accuracy efficiency consumption usage consistency latency count capability capabilities "
@@ -204,11 +204,11 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     True
     >>> judge("MPa", {"MPa": 22}).evidence
     ('unit',)
-    >>> judge("2D image", {"2D images": 4}).generic
-    True
+    >>> judge("2D image", {"2D images": 4}).generic, judge("high-resolution", {"high-resolution": 9}).generic
+    (True, True)
     >>> judge("3D Gaussian Splatting", {"3DGS": 1, "3D Gaussian Splatting": 1}).evidence
     ('name',)
-    >>> judge("non-linearity", {"nonlinearity": 3}).evidence, judge("data distribution", {"data sets": 5}).evidence
+    >>> judge("nonlinearity", {"non-linearity": 3}).evidence, judge("data distribution", {"data sets": 5}).evidence
     (('property',), ('generic-words',))
     """
     words = [w for w in label.replace("-", " ").split() if w.lower() not in _FUNCTION_WORDS]
@@ -253,6 +253,9 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
         # a field's name and a category noun: "machine learning technique", "deep learning
         # model", "computer vision method" say which field, not which technique
         return Judgement(True, ("umbrella",))
+    if len(label.split()) == 1 and "-" in label and label.split("-")[0].lower() in GENERIC_MODIFIERS:
+        # a compound adjective on its own: "high-resolution", "general-purpose", "large-scale"
+        return Judgement(True, ("generic-words",))
     core = [w for w in lowered if w not in GENERIC_MODIFIERS]
     if len(core) == 1 and core[0] == lowered[-1] and core[0].endswith(_PROPERTY_SUFFIXES) and len(core[0]) > 7:
         # "compactness", "discriminability", "non-linearity": a property, not a thing
