@@ -30,6 +30,8 @@ from kgraph.extract.gazetteer import is_case_sensitive
 
 PRIORITY = ["Method", "Dataset", "Task", "Metric", "Concept"]
 AMBIGUOUS = {"Dataset", "Metric"}
+# Plain words that name one metric in any CS text (most single PwC words are ordinary English).
+METRIC_WORDS = {"perplexity"}
 # Names PwC lists among datasets and among metrics (a leaderboard column named after its
 # dataset, or a metric filed as a dataset), decided by hand; any other such name is dropped.
 # A few names it lists among tasks and metrics are decided here too.
@@ -64,7 +66,9 @@ def keep(surface: str, kind: str) -> bool:
         return False
     # a single plain word from the PwC lists is usually English ("cars", "Complex", "Real");
     # one-word names are kept only when their shape says name ("ImageNet", "MNIST", "ResNet-50")
-    if len(words) == 1 and not (any(c.isupper() for c in surface[1:]) or any(c.isdigit() for c in surface)):
+    # or when the word is a metric's own name and nothing else ("perplexity")
+    if len(words) == 1 and not (any(c.isupper() for c in surface[1:]) or any(c.isdigit() for c in surface)) and (
+            surface.lower() not in METRIC_WORDS or kind != "Metric"):
         return False
     # two-letter codes ("CS", "GS") and three-letter non-method codes collide with acronyms
     if len(words) == 1 and surface.isupper() and (len(surface) <= 2 or (len(surface) == 3 and kind != "Method")):

@@ -22,3 +22,8 @@ def test_each_case_sensitive_spelling_of_a_known_name_is_matched():
     doc = matcher(nlp("It improves mIoU and mIOU, and lowers FLOPs on MRPC."))
     found = {(span.text, span.label_) for span in doc.spans["gazetteer"]}
     assert {("mIoU", "Metric"), ("mIOU", "Metric"), ("FLOPs", "Metric"), ("MRPC", "Dataset")} <= found
+
+
+def test_a_plain_word_is_kept_only_when_it_names_a_metric_and_nothing_else():
+    assert _kinds("Perplexity") == {EntityKind.METRIC}
+    assert not _kinds("Complex") and not _kinds("cars")  # English words from the PwC lists
