@@ -98,7 +98,8 @@ def generation(root: Path, names: Sequence[str]) -> Iterator[tuple[Path, Path | 
 
     The previous generation is kept until the next switch, so a process that opened an
     output of it (``kgraph serve`` holding the store) keeps reading a complete build.
-    One build at a time may write into ``root``: a second gets :class:`KGraphError`.
+    One build at a time may write into ``root``: a second waits up to :data:`LOCK_WAIT`
+    seconds for the first to end, then gets :class:`KGraphError`.
 
     Parameters
     ----------

@@ -112,37 +112,44 @@ def test_a_failed_update_keeps_the_old_outputs_and_the_next_rebuild_is_right(jso
     assert _triples(out) == _turtle(out)
 
 
-@pytest.mark.slow
-def test_a_crash_between_store_and_table_keeps_both_and_the_next_rebuild_is_right(jsonl, tmp_path, monkeypatch):
+def _rebuild_interrupted(jsonl, tmp_path, monkeypatch, target, name):
+    """A 6-paper build, then a 9-paper rebuild interrupted where ``target.name`` is called."""
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
     out = tmp_path / "build"
     _build([jsonl("a.jsonl", _records(range(6)))], out)
     bigger = jsonl("a.jsonl", _records(range(9)))
-    with monkeypatch.context() as patch:  # the new generation's store is updated, the table never commits
-        patch.setattr(incremental.BlockLog, "_set_token", lambda self: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with monkeypatch.context() as patch:
+        patch.setattr(target, name, interrupt)
         with pytest.raises(KeyboardInterrupt):
             _build([bigger], out)
+    return out, bigger
+
+
+def _fresh_triples(inputs, tmp_path):
+    fresh = tmp_path / "fresh"
+    _build(inputs, fresh, cache=False)
+    return _triples(fresh)
+
+
+@pytest.mark.slow
+def test_a_crash_between_store_and_table_keeps_both_and_the_next_rebuild_is_right(jsonl, tmp_path, monkeypatch):
+    # the new generation's store is updated, the table never commits
+    out, bigger = _rebuild_interrupted(jsonl, tmp_path, monkeypatch, incremental.BlockLog, "_set_token")
     # the updated store was never switched in: the current one still is the table's, so it is updated again
     assert _build([bigger], out).store
-    fresh = tmp_path / "fresh"
-    _build([bigger], fresh, cache=False)
-    assert _triples(out) == _triples(fresh)
+    assert _triples(out) == _fresh_triples([bigger], tmp_path)
 
 
 @pytest.mark.slow
 def test_a_crash_after_the_table_commits_but_before_the_switch_forces_a_full_load(jsonl, tmp_path, monkeypatch):
     from kgraph.export import outputs
 
-    out = tmp_path / "build"
-    _build([jsonl("a.jsonl", _records(range(6)))], out)
-    bigger = jsonl("a.jsonl", _records(range(9)))
-    with monkeypatch.context() as patch:  # the table records the new store, which never becomes current
-        patch.setattr(outputs, "write_views", lambda data, folder: (_ for _ in ()).throw(KeyboardInterrupt()))
-        with pytest.raises(KeyboardInterrupt):
-            _build([bigger], out)
+    # the table records the new store, which never becomes current
+    out, bigger = _rebuild_interrupted(jsonl, tmp_path, monkeypatch, outputs, "write_views")
     assert not _build([bigger], out).store  # tokens disagree: loaded afresh
-    fresh = tmp_path / "fresh"
-    _build([bigger], fresh, cache=False)
-    assert _triples(out) == _triples(fresh)
+    assert _triples(out) == _fresh_triples([bigger], tmp_path)
 
 
 @pytest.mark.slow
