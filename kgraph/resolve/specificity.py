@@ -11,11 +11,12 @@ no link. Every entity gets a judgement with the evidence behind it:
 ``generic-words``
     Made only of category nouns and generic modifiers ("labeled data", "benchmark") — generic.
 ``property``
-    A property of something ("reconstruction quality", "memory usage") — generic.
+    A property of something ("reconstruction quality", "memory usage", "data scarcity") or
+    a graded amount ("slow convergence", "lower bound") — generic.
 ``umbrella``
     A field's name and a category noun ("machine learning technique") — generic.
 ``fragment``
-    No letters, a lone letter or a prefix ("non", "fine") — generic.
+    No letters, a lone letter, a prefix or an adverb ("non", "fine", "asymptotically") — generic.
 ``unit``
     A unit of measurement ("MPa", "GHz") — generic.
 ``background``
@@ -90,8 +91,15 @@ GENERIC_ACRONYMS = frozenset("SOTA AI ML DL ID OOD GPU CPU TPU RGB CT".split())
 #: Heads that make a phrase a property of something ("segmentation accuracy", "memory usage").
 PROPERTY_HEADS = frozenset(
     "quality accuracy efficiency consumption usage consistency latency count capability capabilities "
-    "understanding overhead performance ability".split()
+    "understanding overhead performance ability scarcity sparsity concern concerns speed".split()
 )
+#: Words that grade a quantity ("slow convergence", "lower bound", "improved robustness"): the
+#: phrase says how much of something, not which thing.
+GRADING_WORDS = frozenset(
+    "slow slower fast faster better worse improved reduced increased poor lower higher".split()
+)
+#: Adverb endings: an adverb on its own ("asymptotically") is a broken span, not a thing.
+_ADVERB_ENDINGS = ("ally", "ively", "ously", "ently", "antly", "ingly", "edly")
 _PROPERTY_SUFFIXES = ("ness", "ity")
 #: Share of background abstracts above which an entity is too common to tell papers apart.
 BACKGROUND_SHARE = 0.02
@@ -208,13 +216,16 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     (True, True)
     >>> judge("3D Gaussian Splatting", {"3DGS": 1, "3D Gaussian Splatting": 1}).evidence
     ('name',)
+    >>> judge("slow convergence", {"slow convergence": 3}).evidence, judge("asymptotically", {}).evidence
+    (('property',), ('fragment',))
     >>> judge("nonlinearity", {"non-linearity": 3}).evidence, judge("data distribution", {"data sets": 5}).evidence
     (('property',), ('generic-words',))
     """
     words = [w for w in label.replace("-", " ").split() if w.lower() not in _FUNCTION_WORDS]
     letters = sum(c.isalpha() for c in label)
     if letters == 0 or (len(words) == 1 and not is_name_like(words[0]) and (
-            len(words[0]) <= 2 or words[0].lower() in GENERIC_MODIFIERS)):
+            len(words[0]) <= 2 or words[0].lower() in GENERIC_MODIFIERS
+            or words[0].lower().endswith(_ADVERB_ENDINGS))):
         return Judgement(True, ("fragment",))
     share = background.share(label) if background is not None else 0.0
     if share > UMBRELLA_SHARE and not any(is_name_like(w) for w in words):
@@ -260,7 +271,7 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     if len(core) == 1 and core[0] == lowered[-1] and core[0].endswith(_PROPERTY_SUFFIXES) and len(core[0]) > 7:
         # "compactness", "discriminability", "non-linearity": a property, not a thing
         return Judgement(True, ("property",))
-    if len(lowered) > 1 and lowered[-1] in PROPERTY_HEADS:
+    if len(lowered) > 1 and (lowered[-1] in PROPERTY_HEADS or lowered[0] in GRADING_WORDS):
         # "reconstruction quality", "memory usage": a property of something, not a metric's name
         return Judgement(True, ("property",))
     if share > BACKGROUND_SHARE or (len(lowered) == 1 and share > WORD_SHARE):
