@@ -1,0 +1,331 @@
+"""Result statements: the numbers an abstract reports for a method on a dataset with a metric.
+
+"achieves 92.3 F1 on SQuAD" and "improves BLEU by 2.1 on WMT14 En-De" are results: a
+value as written, the metric it is measured in, the dataset it is measured on, the
+method it measures, and whether it is a score (``absolute``) or a gain or a reduction
+(``improvement``). Dataset sizes, parameter counts, years, versions ("SQuAD 2.0") and
+shares of the data used are not.
+
+The finder is rules over the text and the mentions the extractor found in it: a number
+is a result when its clause names a metric (a Metric mention or a metric word) or
+reports a score with a reporting verb ("achieves", "outperforms … by"); the metric and
+the dataset are the nearest such mentions in the clause (values listed in parallel,
+"92.3 and 88.1 on X and Y", are paired in order); the method is a Method mention the
+sentence makes its subject, or the paper's own system ("ours", or its name when the
+abstract introduces one: "we propose FooNet").
+
+:func:`find_results` is pure; ``kgraph build`` and ``kgraph annotate`` call it per
+abstract with that abstract's mentions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from ..model import EntityKind, Mention
+
+ABSOLUTE = "absolute"
+IMPROVEMENT = "improvement"
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """One reported number of a paper.
+
+    ``start``/``end`` are character offsets of ``value`` in the abstract; ``metric``,
+    ``dataset`` and ``method`` are the words the abstract uses ("" when it names none),
+    and ``*_span`` the offsets of the mention each came from (None for "ours" or a word
+    found without a mention), so the build can tie them to entities.
+    """
+
+    value: str
+    start: int
+    end: int
+    kind: str
+    metric: str = ""
+    dataset: str = ""
+    method: str = ""
+    sentence_span: tuple[int, int] = (0, 0)
+    metric_span: tuple[int, int] | None = None
+    dataset_span: tuple[int, int] | None = None
+    method_span: tuple[int, int] | None = None
+
+    def sentence(self, text: str) -> str:
+        """The sentence of ``text`` (the abstract) that states the result."""
+        return text[self.sentence_span[0]:self.sentence_span[1]]
+
+
+#: A number as written: "92.3", "92.3%", "+2.1", "1,024", "3x", "3.5×", "0.91", ".85".
+_NUMBER = re.compile(
+    r"(?<![\w.\-/])(?P<sign>[+±−-])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"(?P<range>\s?[-–]\s?\d+(?:\.\d+)?(?=\s?\\?%))?"
+    r"(?P<unit>\s?\\?%|\s?(?:x|×)(?![\w])|\s?pp\b)?(?![\w]|[.,]\d|-[A-Za-z])"
+)
+#: Metric words found without a Metric mention (lower case; matched on word boundaries).
+METRIC_WORDS = (
+    "accuracy", "accuracies", "f1", "f1-score", "f-score", "f-measure", "precision", "recall", "bleu", "rouge",
+    "rouge-l", "rouge-1", "rouge-2", "meteor", "cider", "spice", "auc", "auroc", "auprc", "roc", "map", "iou",
+    "miou", "psnr", "ssim", "lpips", "fid", "error rate", "error", "errors", "word error rate", "wer", "cer",
+    "perplexity", "success rate", "win rate", "pass@1", "exact match", "em", "top-1", "top-5", "mae", "mse", "rmse",
+    "correlation", "ndcg", "mrr", "hit rate", "recall@1", "dice", "hausdorff", "sensitivity", "specificity",
+    "speedup", "speed-up", "latency", "throughput", "fps", "score", "scores", "points", "point", "macro-f1",
+    "micro-f1", "uas", "las", "spearman", "pearson", "kappa", "eer", "ade", "fde", "chrf", "comet", "ter",
+)
+_METRIC_WORD = re.compile(
+    r"(?<![\w-])(" + "|".join(sorted((re.escape(w) for w in METRIC_WORDS), key=len, reverse=True)) + r")(?![\w-])",
+    re.IGNORECASE)
+#: Words after a number that make it a count or a size, not a score.
+_COUNT_NOUNS = frozenset(
+    "parameters params parameter images image samples sample examples example sentences sentence documents document "
+    "papers paper abstracts languages language layers layer hours hour days day minutes minute seconds second years "
+    "year months epochs epoch steps step gpus gpu users user participants participant subjects patients pairs tokens "
+    "token words word classes class categories category datasets dataset tasks task benchmarks benchmark models model "
+    "million billion thousand hundred k m b times articles questions question videos video frames frame clips hours "
+    "people annotators queries query instances instance nodes node edges edge graphs scenes scene objects object "
+    "species cases trials runs languages authors points-of-interest domains domain types speakers utterances dialogues "
+    "programs problems problem attributes features feature dimensions dimensional bits bit gb mb tb kb ms "
+    "hz khz mhz ghz db cm mm km kg mb/s fps-".split()
+)
+#: "10% of the training data", "60% of queries": a share of something, not a score.
+_DATA_SHARE = re.compile(r"^\s*(?:percent\s+)?of\s+(?:the\s+|all\s+|its\s+|their\s+)?[a-z]", re.IGNORECASE)
+#: Words before a value that make it a gain or a reduction.
+_IMPROVEMENT_BEFORE = re.compile(
+    r"(?:\bby|\bof\s+up\s+to|\bup\s+to|\bgains?\s+of|\bimprovements?\s+of|\bincreases?\s+of|\breductions?\s+of|"
+    r"\bboosts?\s+of|\bmargin\s+of|\bdecreases?\s+of|\bdrops?\s+of)\s*(?:about|around|approximately|nearly|over|"
+    r"more\s+than|at\s+least|an\s+average\s+of|average|roughly|~)?\s*$", re.IGNORECASE)
+_IMPROVEMENT_AFTER = re.compile(
+    r"^\s*(?:%|points?|pp|percentage\s+points?|absolute|relative)?\s*(?:[\w-]+\s+)?"
+    r"(?:improvements?|gains?|increases?|reductions?|higher|lower|better|fewer|less|more|boost|faster|smaller|"
+    r"decrease|drop|speed-?ups?)\b", re.IGNORECASE)
+#: Verbs that report a score: with one of them a percentage is a result even when no metric is named.
+_REPORTING = re.compile(
+    r"\b(?:achiev\w*|attain\w*|obtain\w*|reach\w*|scor\w*|yield\w*|record\w*|deliver\w*|outperform\w*|"
+    r"surpass\w*|improv\w*|exceed\w*|boost\w*|reduc\w*|gain\w*|set\w*\s+(?:a\s+)?new|state-of-the-art|sota|"
+    r"top-\d|rank\w*)\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bwhereas\b|, and (?:we|it|our|the)\b|\bbut\b", re.IGNORECASE)
+_OWN = re.compile(r"\b(?:our|ours|we|proposed|this\s+(?:method|approach|model|framework|system|work|paper))\b",
+                  re.IGNORECASE)
+_INTRODUCES = re.compile(r"\b(?:propose|present|introduce|develop|design|call|name|dub|term)\w*\b", re.IGNORECASE)
+_YEAR = re.compile(r"(?:19[5-9]\d|20[0-4]\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    start: int
+    end: int
+    text: str
+
+
+def _sentence_spans(text: str, mentions: Sequence[Mention]) -> list[tuple[int, int]]:
+    """The abstract's sentences: those the mentions carry, else a split at sentence ends."""
+    known = sorted({m.sentence_span for m in mentions if m.sentence_span})
+    if known:
+        return [s for s in known if s is not None]
+    spans, start = [], 0
+    for match in re.finditer(r"(?<=[.!?])\s+(?=[A-Z(])", text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return [s for s in spans if s[1] > s[0]]
+
+
+def _clause(sentence: str, offset: int, at: int) -> tuple[int, int]:
+    """The clause of ``sentence`` (starting at ``offset`` in the text) around position ``at``."""
+    lo, hi = offset, offset + len(sentence)
+    for match in _CLAUSE_BREAK.finditer(sentence):
+        pos = offset + match.start()
+        if pos < at:
+            lo = offset + match.end()
+        elif pos > at:
+            hi = pos
+            break
+    return lo, hi
+
+
+def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
+    """Whether the number at ``text[start:end]`` counts or sizes something rather than scoring."""
+    after = text[end:end + 40]
+    before = text[max(0, start - 30):start]
+    word_after = re.match(r"\s*([A-Za-z][\w\-/]*)", after)
+    value = text[start:end]
+    if not unit and after.startswith(")") and value.isdigit() and int(value) <= 20 and re.search(
+            r"(?:^|[\s(;:,.])$", before or " "):
+        return True  # an enumeration: "(1)", "2)"
+    if not unit and "." not in text[start:end]:
+        # an integer and a plural noun is a count: "32 IDs", "11 tissue types", "700 to 1,000 IDs"
+        counted = re.match(r"\s*(?:(?:to|-|–)\s*[\d,]+\s*)?([A-Za-z][\w\-]*)", after)
+        if counted and (counted.group(1).lower() in _COUNT_NOUNS or (
+                counted.group(1).endswith("s") and not _METRIC_WORD.fullmatch(counted.group(1)))):
+            return True
+    if unit == "%" and _DATA_SHARE.match(after):
+        return True  # "10% of the training data": how much data, not how well
+    if not unit and any(w.lower() in _COUNT_NOUNS for w in _words_before_a_break(after, 3)):
+        return True  # "47 well-chosen benchmarks", "227 different words"
+    if re.search(r"\[[\d,\s–-]*$", before) and re.match(r"[\d,\s–-]*\]", after):
+        return True  # a citation: "[23]", "[4, 7]"
+    if not unit and word_after and re.fullmatch(r"[KMBT]", word_after.group(1)) and after[:1] == " ":
+        return True
+    if not unit and _YEAR.fullmatch(text[start:end]):
+        return True
+    if re.search(r"(?:\b[pdrtnkαβ]\s*[=<>≤≥]|\\alpha\$?\s*=)\s*$", before):
+        return True  # a statistic: "p = 0.045", "d = 0.244", "n = 120"
+    if not unit and re.fullmatch(r"\d{1,3}(?:,\d{3})+", value):
+        return True  # "20,000 face videos": thousands are counted, not scored
+    if re.search(r"(?:\b(?:top|Table|Fig\.?|Figure|Section|Eq\.?|version|v|p)\s*|[A-Za-z]-?|@)$", before):
+        return True  # "top 5", "Table 2", "v1.5", "pass@1", "GPT-4"
+    return bool(re.match(r"\s*(?:×|x)\s*\d", after))  # a resolution "512 x 512"
+
+
+def _words_before_a_break(text: str, limit: int) -> list[str]:
+    """Up to ``limit`` words at the start of ``text``, stopping at punctuation or a function word."""
+    out = []
+    for word in re.findall(r"[^\s]+", text[:60]):
+        bare = word.strip(",.;:()")
+        if bare.lower() in _STOP or not bare or bare != word.rstrip(",.;:)") and out:
+            break
+        out.append(bare)
+        if len(out) == limit or word != bare:
+            break
+    return out
+
+
+_STOP = frozenset("on in at of for with by to from and or than compared while vs vs. versus over across".split())
+
+
+def _nearest(spans: Sequence[_Span], at: int, lo: int, hi: int, *, prefer_after: bool = False) -> _Span | None:
+    """The span within [lo, hi) closest to ``at`` (ties: the one before, or after with ``prefer_after``)."""
+    inside = [s for s in spans if s.start >= lo and s.end <= hi]
+    if not inside:
+        return None
+
+    def distance(s: _Span) -> tuple[int, int]:
+        d = at - s.end if s.end <= at else s.start - at
+        side = 0 if (s.start >= at) == prefer_after else 1
+        return (max(d, 0), side)
+
+    return min(inside, key=distance)
+
+
+def _own_system(text: str, mentions: Sequence[Mention]) -> Mention | None:
+    """The method the abstract introduces as its own ("we propose FooNet"), when it names one."""
+    for mention in mentions:
+        # a name of its own is written like one ("FooNet", "GPT-Lite"), not "a novel framework"
+        if mention.kind is not EntityKind.METHOD or not re.search(r"[A-Z]", mention.text) or len(mention.text) > 40:
+            continue
+        before = text[max(0, mention.start - 60):mention.start]
+        if _INTRODUCES.search(before) and re.search(r"\b(?:we|this paper|this work)\b", before, re.IGNORECASE):
+            return mention
+        if re.search(r"(?:called|named|dubbed|termed)\s*,?\s*$", before, re.IGNORECASE):
+            return mention
+    return None
+
+
+def find_results(text: str, mentions: Sequence[Mention]) -> list[Result]:
+    """The result statements of one abstract.
+
+    Parameters
+    ----------
+    text
+        The abstract.
+    mentions
+        The mentions the extractor found in it (any paper field other than the
+        abstract's is ignored by the caller; offsets point into ``text``).
+
+    Examples
+    --------
+    >>> from kgraph.model import Field
+    >>> t = "Our model achieves 92.3 F1 on SQuAD and improves BLEU by 2.1 points on WMT14."
+    >>> ms = [Mention("p", Field.ABSTRACT, 27, 29, "F1", EntityKind.METRIC, 0, "x", 1.0, "Metric", (0, len(t))),
+    ...       Mention("p", Field.ABSTRACT, 30, 35, "SQuAD", EntityKind.DATASET, 0, "x", 1.0, "Dataset", (0, len(t))),
+    ...       Mention("p", Field.ABSTRACT, 49, 53, "BLEU", EntityKind.METRIC, 0, "x", 1.0, "Metric", (0, len(t))),
+    ...       Mention("p", Field.ABSTRACT, 71, 76, "WMT14", EntityKind.DATASET, 0, "x", 1.0, "Dataset", (0, len(t)))]
+    >>> [(r.value, r.kind, r.metric, r.dataset, r.method) for r in find_results(t, ms)]
+    [('92.3', 'absolute', 'F1', 'SQuAD', 'ours'), ('2.1', 'improvement', 'BLEU', 'WMT14', 'ours')]
+    >>> find_results("We train a 7B model on 1,200 images from 2019 with 10% of the data.", [])
+    []
+    """
+    results: list[Result] = []
+    taken = [(m.start, m.end) for m in mentions if m.kind in (EntityKind.DATASET, EntityKind.METHOD)]
+    metric_spans = [_Span(m.start, m.end, m.text) for m in mentions if m.kind is EntityKind.METRIC]
+    dataset_spans = [_Span(m.start, m.end, m.text) for m in mentions if m.kind is EntityKind.DATASET]
+    method_mentions = [m for m in mentions if m.kind is EntityKind.METHOD]
+    own = _own_system(text, mentions)
+    for lo, hi in _sentence_spans(text, mentions):
+        sentence = text[lo:hi]
+        words = [_Span(lo + m.start(), lo + m.end(), m.group(0)) for m in _METRIC_WORD.finditer(sentence)]
+        words = [w for w in words if not any(s.start <= w.start < s.end for s in metric_spans)]
+        metrics = sorted(metric_spans + words, key=lambda s: s.start)
+        found: list[tuple[int, int, str, str]] = []
+        for match in _NUMBER.finditer(sentence):
+            start, end = lo + match.start(), lo + match.end()
+            unit = (match.group("unit") or "").replace("\\", "").strip()
+            if any(s <= start < e for s, e in taken) or (not unit and any(
+                    e <= start and text[e:start].strip() == "" and start - e <= 1 for s, e in taken)):
+                continue  # part of a name: "CIFAR-10", "SQuAD 2.0", "ImageNet 100"
+            if _is_count_or_size(text, start, end, unit):
+                continue
+            c_lo, c_hi = _clause(sentence, lo, start)
+            metric = _nearest(metrics, start, c_lo, c_hi)
+            reporting = _REPORTING.search(text[c_lo:c_hi]) or _REPORTING.search(sentence)
+            if metric is None and not (unit in ("%", "pp", "x", "×") and reporting):
+                continue
+            found.append((start, end, unit, text[start:end]))
+        if not found:
+            continue
+        datasets_in = [d for d in dataset_spans if lo <= d.start < hi]
+        parallel = len(found) > 1 and len(found) == len(datasets_in)
+        for index, (start, end, _unit, value) in enumerate(found):
+            c_lo, c_hi = _clause(sentence, lo, start)
+            metric = _nearest(metrics, start, c_lo, c_hi)
+            if metric is None:
+                metric = _nearest(metrics, start, lo, hi)
+            if metric is not None and metric.text.lower() in ("score", "scores", "points", "point"):
+                metric = _nearest([m for m in metrics if m.text.lower() not in ("score", "scores", "points", "point")],
+                                  start, lo, hi) or None
+            if parallel:
+                dataset: _Span | None = sorted(datasets_in, key=lambda s: s.start)[index]
+            else:
+                dataset = _nearest(datasets_in, start, c_lo, c_hi, prefer_after=True) or _nearest(
+                    datasets_in, start, lo, hi, prefer_after=True)
+            before = text[max(lo, start - 40):start]
+            after = text[end:min(hi, end + 40)]
+            improvement = (value.startswith("+") or bool(_IMPROVEMENT_BEFORE.search(before))
+                           or bool(_IMPROVEMENT_AFTER.match(after)))
+            subject = [m for m in method_mentions if lo <= m.start < start and m.end <= start]
+            method_text, method_span = "", None
+            if _OWN.search(text[lo:start]) or (not subject and own is not None):
+                if own is not None:
+                    method_text, method_span = own.text, (own.start, own.end)
+                else:
+                    method_text = "ours"
+            elif subject:
+                first = subject[0]
+                method_text, method_span = first.text, (first.start, first.end)
+            results.append(Result(
+                value=value.strip(), start=start, end=end, kind=IMPROVEMENT if improvement else ABSOLUTE,
+                metric=metric.text if metric else "", dataset=dataset.text if dataset else "",
+                method=method_text, sentence_span=(lo, hi),
+                metric_span=(metric.start, metric.end) if metric and metric in metric_spans else None,
+                dataset_span=(dataset.start, dataset.end) if dataset else None, method_span=method_span,
+            ))
+    return _share_kind_in_lists(results, text)
+
+
+_LIST_GLUE = re.compile(r"\s*(?:,|,?\s*and|,?\s*or|/)\s*", re.IGNORECASE)
+
+
+def _share_kind_in_lists(results: list[Result], text: str) -> list[Result]:
+    """Values listed together share their kind: "improvements of 23.2%, 2.8% and 66.6%"."""
+    groups: list[list[Result]] = []
+    for result in results:
+        if groups and _LIST_GLUE.fullmatch(text[groups[-1][-1].end:result.start]):
+            groups[-1].append(result)
+        else:
+            groups.append([result])
+    out = []
+    for group in groups:
+        kind = IMPROVEMENT if any(r.kind == IMPROVEMENT for r in group) else ABSOLUTE
+        out.extend(r if r.kind == kind else replace(r, kind=kind) for r in group)
+    return out
