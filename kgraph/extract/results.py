@@ -180,7 +180,7 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
 
 def _words_before_a_break(text: str, limit: int) -> list[str]:
     """Up to ``limit`` words at the start of ``text``, stopping at punctuation or a function word."""
-    out = []
+    out: list[str] = []
     for word in re.findall(r"[^\s]+", text[:60]):
         bare = word.strip(",.;:()")
         if bare.lower() in _STOP or not bare or bare != word.rstrip(",.;:)") and out:
@@ -324,7 +324,7 @@ def _share_kind_in_lists(results: list[Result], text: str) -> list[Result]:
             groups[-1].append(result)
         else:
             groups.append([result])
-    out = []
+    out: list[Result] = []
     for group in groups:
         kind = IMPROVEMENT if any(r.kind == IMPROVEMENT for r in group) else ABSOLUTE
         out.extend(r if r.kind == kind else replace(r, kind=kind) for r in group)
