@@ -19,10 +19,11 @@ from pathlib import Path
 from .cache import MentionCache
 from .errors import InputError, OptionError
 from .extract.pipeline import build_pipeline, check_tier, model_version
+from .extract.results import find_results
 from .graph.communities import communities_of
 from .graph.data import GraphData
 from .graph.links import paper_links
-from .model import Mention, Paper
+from .model import Field, Mention, Paper, Result
 from .readers import ReadReport, read_papers
 from .resolve.entities import resolve
 from .resolve.specificity import shipped_background
@@ -186,6 +187,8 @@ def build_data(
     mentions = [mentions[i] for i in kept]
     mention_entity = tuple(resolution.mention_entity[i] for i in kept)
     lap("resolve")
+    results = tuple(paper_results(papers, mentions))
+    lap("results")
     # generic entities ("training data") keep their mentions but explain no link and
     # shape no community
     specific = {e.id for e in resolution.entities if not e.generic}
@@ -207,4 +210,15 @@ def build_data(
         "inputs": [str(p) for p in paths],
     }
     return GraphData(tuple(papers), tuple(mentions), mention_entity, resolution.entities,
-                     tuple(links), dict(resolution.ambiguous_acronyms), meta, communities)
+                     tuple(links), dict(resolution.ambiguous_acronyms), meta, communities, results=results)
+
+
+def paper_results(papers: Sequence[Paper], mentions: Sequence[Mention]) -> Iterable[Result]:
+    """The result statements of every abstract (:func:`~kgraph.extract.results.find_results`)."""
+    by_paper: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        if mention.field is Field.ABSTRACT:
+            by_paper.setdefault(mention.paper_id, []).append(mention)
+    for paper in papers:
+        if paper.abstract:
+            yield from find_results(paper.abstract, by_paper.get(paper.id, ()), paper.id)

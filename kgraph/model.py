@@ -126,3 +126,52 @@ class Link:
     target: str
     weight: float
     shared: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A typed, directed relation one sentence of a paper states between two of its mentions.
+
+    ``head`` and ``tail`` are the character offsets of the two mentions in
+    ``paper.text(field)``; ``label`` is a SciERC relation name (``USED-FOR``,
+    ``EVALUATE-FOR``, ...), read "head label tail" ("CRF USED-FOR NER").
+    ``confidence`` is the relation model's probability.
+    """
+
+    paper_id: str
+    field: Field
+    head: tuple[int, int]
+    tail: tuple[int, int]
+    label: str
+    confidence: float
+    sentence_span: tuple[int, int]
+    extractor: str = "relations"
+
+
+RESULT_KINDS = ("absolute", "improvement")
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """A number an abstract reports: a method measured on a dataset with a metric.
+
+    ``value`` is written as in the text ("92.3", "+2.1", "18-25%") at ``start``/``end``
+    in the abstract; ``kind`` is ``absolute`` (a score) or ``improvement`` (a gain or a
+    reduction). ``metric``/``dataset``/``method`` are the words the abstract uses ("" when
+    it names none; ``method`` is "ours" for the paper's own unnamed method) and each
+    ``*_span`` the offsets of the mention it came from (None when no mention: the
+    entity graph then has no node for it).
+    """
+
+    paper_id: str
+    value: str
+    start: int
+    end: int
+    kind: str
+    metric: str = ""
+    dataset: str = ""
+    method: str = ""
+    sentence_span: tuple[int, int] = (0, 0)
+    metric_span: tuple[int, int] | None = None
+    dataset_span: tuple[int, int] | None = None
+    method_span: tuple[int, int] | None = None

@@ -14,9 +14,11 @@ from ..atomic import atomic_path
 from ..errors import BuildNotFoundError
 from ..graph.communities import Communities
 from ..graph.data import GraphData
-from ..model import Entity, EntityKind, Field, Link, Mention, Paper, SourceRef
+from ..model import Entity, EntityKind, Field, Link, Mention, Paper, Relation, Result, SourceRef
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+#: Format 2 had no relations and results: read as a build that found none.
+READABLE_FORMATS = (2, 3)
 FILENAME = "kgraph.json"
 
 
@@ -25,7 +27,7 @@ def to_json(data: GraphData) -> dict[str, Any]:
     return {key: list(value) if key in _ROWS else value for key, value in _sections(data)}
 
 
-_ROWS = ("papers", "entities", "mentions", "links")
+_ROWS = ("papers", "entities", "mentions", "links", "relations", "results")
 
 
 def _sections(data: GraphData) -> Iterator[tuple[str, Any]]:
@@ -45,6 +47,10 @@ def _sections(data: GraphData) -> Iterator[tuple[str, Any]]:
     yield "links", ([link.source, link.target, link.weight, list(link.shared)] for link in data.links)
     yield "ambiguous_acronyms", data.ambiguous_acronyms
     yield "communities", communities_json(data.communities)
+    yield "relation_columns", ["paper_id", "field", "head", "tail", "label", "confidence", "sentence_span", "extractor"]
+    yield "relations", ([r.paper_id, r.field.value, list(r.head), list(r.tail), r.label, r.confidence,
+                         list(r.sentence_span), r.extractor] for r in data.relations)
+    yield "results", (_row(r) for r in data.results)
 
 
 def _row(obj: object) -> dict[str, Any]:
@@ -101,8 +107,15 @@ def from_json(obj: dict[str, Any]) -> GraphData:
         mention_entity.append(entity)
     links = tuple(Link(s, t, w, tuple(shared)) for s, t, w, shared in obj["links"])
     ambiguous = {k: tuple(v) for k, v in obj.get("ambiguous_acronyms", {}).items()}
+    relations = tuple(Relation(pid, Field(field), tuple(head), tuple(tail), label, confidence, tuple(span), extractor)
+                      for pid, field, head, tail, label, confidence, span, extractor in obj.get("relations", ()))
+    results = tuple(Result(**{**r, **{k: tuple(r[k]) for k in _SPANS if r.get(k) is not None}})
+                    for r in obj.get("results", ()))
     return GraphData(papers, tuple(mentions), tuple(mention_entity), entities, links, ambiguous, obj.get("meta", {}),
-                     communities_from_json(obj.get("communities")))
+                     communities_from_json(obj.get("communities")), relations, results)
+
+
+_SPANS = ("sentence_span", "metric_span", "dataset_span", "method_span")
 
 
 def write_json(data: GraphData, path: Path) -> None:
@@ -133,7 +146,7 @@ def read_json(build_dir: Path) -> GraphData:
         obj = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise BuildNotFoundError(f"{path}: not a kgraph build file ({exc})") from None
-    if obj.get("format") != FORMAT_VERSION:
+    if obj.get("format") not in READABLE_FORMATS:
         raise BuildNotFoundError(f"{path}: written by another kgraph version (format {obj.get('format')!r}); "
                                  "rebuild it")
     return from_json(obj)

@@ -24,37 +24,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from ..model import EntityKind, Mention
+from ..model import EntityKind, Mention, Result
 
 ABSOLUTE = "absolute"
 IMPROVEMENT = "improvement"
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    """One reported number of a paper.
-
-    ``start``/``end`` are character offsets of ``value`` in the abstract; ``metric``,
-    ``dataset`` and ``method`` are the words the abstract uses ("" when it names none),
-    and ``*_span`` the offsets of the mention each came from (None for "ours" or a word
-    found without a mention), so the build can tie them to entities.
-    """
-
-    value: str
-    start: int
-    end: int
-    kind: str
-    metric: str = ""
-    dataset: str = ""
-    method: str = ""
-    sentence_span: tuple[int, int] = (0, 0)
-    metric_span: tuple[int, int] | None = None
-    dataset_span: tuple[int, int] | None = None
-    method_span: tuple[int, int] | None = None
-
-    def sentence(self, text: str) -> str:
-        """The sentence of ``text`` (the abstract) that states the result."""
-        return text[self.sentence_span[0]:self.sentence_span[1]]
 
 
 #: A number as written: "92.3", "92.3%", "+2.1", "1,024", "3x", "3.5×", "0.91", ".85".
@@ -169,6 +142,8 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
         return True
     if not unit and _YEAR.fullmatch(text[start:end]):
         return True
+    if not unit and re.search(r"\b(?:at|@)\s*$", before) and _METRIC_WORD.search(before[-25:]):
+        return True  # a cut-off: "recall at 10", "precision@5"
     if re.search(r"(?:\b[pdrtnkαβ]\s*[=<>≤≥]|\\alpha\$?\s*=)\s*$", before):
         return True  # a statistic: "p = 0.045", "d = 0.244", "n = 120"
     if not unit and re.fullmatch(r"\d{1,3}(?:,\d{3})+", value):
@@ -183,7 +158,7 @@ def _words_before_a_break(text: str, limit: int) -> list[str]:
     out: list[str] = []
     for word in re.findall(r"[^\s]+", text[:60]):
         bare = word.strip(",.;:()")
-        if bare.lower() in _STOP or not bare or bare != word.rstrip(",.;:)") and out:
+        if not bare or bare.lower() in _STOP or (word.startswith("(") and out):
             break
         out.append(bare)
         if len(out) == limit or word != bare:
@@ -222,7 +197,7 @@ def _own_system(text: str, mentions: Sequence[Mention]) -> Mention | None:
     return None
 
 
-def find_results(text: str, mentions: Sequence[Mention]) -> list[Result]:
+def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "") -> list[Result]:
     """The result statements of one abstract.
 
     Parameters
@@ -232,6 +207,9 @@ def find_results(text: str, mentions: Sequence[Mention]) -> list[Result]:
     mentions
         The mentions the extractor found in it (any paper field other than the
         abstract's is ignored by the caller; offsets point into ``text``).
+
+    paper_id
+        The paper the results are of.
 
     Examples
     --------
@@ -304,7 +282,8 @@ def find_results(text: str, mentions: Sequence[Mention]) -> list[Result]:
                 first = subject[0]
                 method_text, method_span = first.text, (first.start, first.end)
             results.append(Result(
-                value=value.strip(), start=start, end=end, kind=IMPROVEMENT if improvement else ABSOLUTE,
+                paper_id=paper_id, value=value.strip(), start=start, end=end,
+                kind=IMPROVEMENT if improvement else ABSOLUTE,
                 metric=metric.text if metric else "", dataset=dataset.text if dataset else "",
                 method=method_text, sentence_span=(lo, hi),
                 metric_span=(metric.start, metric.end) if metric and metric in metric_spans else None,

@@ -9,11 +9,12 @@ from typing import Any
 
 import networkx as nx
 
-from ..model import Entity, Link, Mention, Paper
+from ..model import Entity, Link, Mention, Paper, Relation, Result
 from . import cooccurrence
 from .build import build_networkx
 from .communities import Communities, annotate
 from .cooccurrence import kind_ranks, top_cooccurring
+from .relations import EntityRelation, ResultRow, SpanKey, aggregate_relations, resolve_results
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,8 @@ class GraphData:
 
     ``mention_entity[i]`` is the id of the entity ``mentions[i]`` resolved to, or ``""``
     when a thesaurus removed the term. ``communities`` groups papers and entities (empty
-    for data made without it).
+    for data made without it). ``relations`` and ``results`` are what sentences state
+    between two mentions and the numbers abstracts report (see :mod:`.relations`).
     """
 
     papers: tuple[Paper, ...]
@@ -33,6 +35,8 @@ class GraphData:
     ambiguous_acronyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     communities: Communities = field(default_factory=Communities)
+    relations: tuple[Relation, ...] = ()
+    results: tuple[Result, ...] = ()
 
     @cached_property
     def paper_by_id(self) -> dict[str, Paper]:
@@ -88,6 +92,21 @@ class GraphData:
         (see :func:`.cooccurrence.kind_ranks`); generic entities have no rank."""
         counts = {e: len(ps) for e, ps in self.specific_papers_of_entity.items()}
         return kind_ranks(self.specific_entities, counts)
+
+    @cached_property
+    def span_entity(self) -> dict[SpanKey, str]:
+        """(paper id, field, start, end) of every resolved mention -> its entity id."""
+        return {(m.paper_id, m.field, m.start, m.end): e for m, e in zip(self.mentions, self.mention_entity) if e}
+
+    @cached_property
+    def entity_relations(self) -> list[EntityRelation]:
+        """The corpus's relations between specific entities, most supported first."""
+        return aggregate_relations(self.relations, self.span_entity, {e.id for e in self.specific_entities})
+
+    @cached_property
+    def result_rows(self) -> list[ResultRow]:
+        """Every result with its metric, dataset and method as specific entities ("" where none)."""
+        return resolve_results(self.results, self.span_entity, {e.id for e in self.specific_entities})
 
     @cached_property
     def cooccurrence_min_papers(self) -> int:

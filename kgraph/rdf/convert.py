@@ -24,11 +24,22 @@ from urllib.parse import quote as percent_encode
 import pyoxigraph as ox
 
 from ..graph.data import GraphData
-from ..model import Entity, EntityKind, Link, Mention, Paper, SourceRef  # noqa: F401 - SourceRef: the doctests
+from ..graph.relations import EntityRelation, ResultRow
+from ..model import Entity, EntityKind, Link, Mention, Paper, Relation, SourceRef  # noqa: F401 - SourceRef: the doctests
 from ..readers.ids import normalise_arxiv, normalise_doi
 from ..text.labels import lookup_label
 from ..version import __version__
-from .namespaces import DATA, KG, PREFIXES, entity_iri, link_iri, mention_iri_under, paper_iri
+from .namespaces import (
+    DATA,
+    KG,
+    PREFIXES,
+    RELATION_PROPERTY,
+    entity_iri,
+    link_iri,
+    mention_iri_under,
+    paper_iri,
+    relation_iri,
+)
 
 if TYPE_CHECKING:
     import rdflib
@@ -136,8 +147,20 @@ def keyed_blocks(data: GraphData, reuse: Reuse | None = None) -> Iterator[Block]
     yield Block(GRAPHS["build"], GRAPHS["build"], _block(_build_activity(data)))
     papers_of = data.papers_of_entity
     ranks, cooccurrences = data.kind_ranks, data.cooccurrences
+    relations_from: dict[str, list[EntityRelation]] = {}
+    statements_of: dict[str, list[tuple[Relation, str, str]]] = {}
+    for relation in data.entity_relations:
+        relations_from.setdefault(relation.subject, []).append(relation)
+        for said in relation.evidence:
+            statements_of.setdefault(said.paper_id, []).append((said, relation.subject, relation.object))
+    results_of: dict[str, list[ResultRow]] = {}
+    for row in data.result_rows:
+        results_of.setdefault(row.result.paper_id, []).append(row)
     for iri, entity in sorted(((entity_iri(e.id), e) for e in data.entities), key=lambda pair: pair[0]):
-        yield Block(GRAPHS["entities"], iri, _block(_entity_triples(data, entity, papers_of, ranks, cooccurrences)))
+        lines = list(_entity_triples(data, entity, papers_of, ranks, cooccurrences))
+        for relation in relations_from.get(entity.id, ()):
+            lines.extend(_entity_relation_triples(relation))
+        yield Block(GRAPHS["entities"], iri, _block(lines))
     # links in groups by the first hex digits of their IRI's hash (~100 per group at 50k
     # papers): every link's weight moves when the corpus grows (IDF), so a rebuild compares
     # them all, and one block per link cost more in per-block work than in the diff itself
@@ -153,9 +176,10 @@ def keyed_blocks(data: GraphData, reuse: Reuse | None = None) -> Iterator[Block]
         graph = paper_graph(paper.id)
         indices = mentions_of.get(paper.id, ())
         signature = None
+        statements, results = statements_of.get(paper.id, ()), results_of.get(paper.id, ())
         if reuse is not None:
             signature = paper_signature(paper, [data.mentions[i] for i in indices],
-                                        [data.mention_entity[i] for i in indices])
+                                        [data.mention_entity[i] for i in indices], [*statements, *results])
             turtle = reuse(graph, signature)
             if turtle is not None:
                 yield Block(graph, graph, [], signature, turtle)
@@ -165,6 +189,10 @@ def keyed_blocks(data: GraphData, reuse: Reuse | None = None) -> Iterator[Block]
         lines = list(_paper_triples(data, paper, p))
         for i in indices:
             lines.extend(_mention_triples(paper, iri, data.mentions[i], data.mention_entity[i]))
+        for said, subject, object_ in statements:
+            lines.extend(_statement_triples(paper, iri, said, subject, object_))
+        for row in results:
+            lines.extend(_result_triples(paper, iri, row))
         yield Block(graph, graph, _block(lines), signature)
 
 
@@ -192,9 +220,11 @@ def _code_digest() -> bytes:
 _CODE = _code_digest()
 
 
-def paper_signature(paper: Paper, mentions: Sequence[Mention], entity_ids: Sequence[str]) -> bytes:
+def paper_signature(paper: Paper, mentions: Sequence[Mention], entity_ids: Sequence[str],
+                    statements: Sequence[object] = ()) -> bytes:
     """A digest of everything a paper's graph is made from: the paper (not the files it
-    was read from, which its statements do not name), its resolved mentions, and the code.
+    was read from, which its statements do not name), its resolved mentions, its
+    relation statements and results (with the entities they name), and the code.
 
     >>> paper = Paper("p", "T", "A.")
     >>> paper_signature(paper, [], []) == paper_signature(replace(paper, sources=(SourceRef("a.jsonl", 3),)), [], [])
@@ -202,7 +232,7 @@ def paper_signature(paper: Paper, mentions: Sequence[Mention], entity_ids: Seque
     >>> paper_signature(paper, [], []) == paper_signature(replace(paper, year=2020), [], [])
     False
     """
-    made_of = repr((replace(paper, sources=()), list(mentions), list(entity_ids)))
+    made_of = repr((replace(paper, sources=()), list(mentions), list(entity_ids), list(statements)))
     return hashlib.blake2b(made_of.encode("utf-8", "surrogatepass"), key=_CODE, digest_size=16).digest()
 
 
@@ -311,6 +341,76 @@ def _mention_triples(paper: Paper, iri: str, mention: Mention, entity_id: str) -
     sent_start, sent_end = mention.sentence_span or (max(0, mention.start - 40), mention.end + 40)
     yield f"{quote} oa:prefix {_lit(text[sent_start:mention.start])}"
     yield f"{quote} oa:suffix {_lit(text[mention.end:sent_end])}"
+
+
+def _entity_relation_triples(relation: EntityRelation) -> Iterator[str]:
+    """"A kg:usedFor B" and the relation's node: its support, confidence and evidence statements."""
+    subject, object_ = _ref(entity_iri(relation.subject)), _ref(entity_iri(relation.object))
+    node = _ref(relation_iri(relation.subject, relation.label, relation.object))
+    yield f"{subject} {RELATION_PROPERTY[relation.label]} {object_}"
+    yield f"{node} {A} {KG.EntityRelation}"
+    yield f"{node} {KG.subject} {subject}"
+    yield f"{node} {KG.relationType} {_lit(relation.label)}"
+    yield f"{node} {KG.object} {object_}"
+    yield f"{node} {KG.supportPapers} {_int(len(relation.papers))}"
+    yield f"{node} {KG.confidence} {_double(relation.confidence)}"
+    for said in relation.evidence:
+        yield f"{node} {KG.evidence} {_ref(statement_iri(paper_iri(said.paper_id), said))}"
+
+
+def statement_iri(paper: str, said: Relation) -> str:
+    """The IRI of one sentence's relation statement, under its paper's IRI."""
+    (hs, he), (ts, te) = said.head, said.tail
+    return f"{paper}/relation/{said.field.value}-{hs}-{he}-{said.label}-{ts}-{te}"
+
+
+def _statement_triples(paper: Paper, iri: str, said: Relation, subject: str, object_: str) -> Iterator[str]:
+    """One sentence's relation: its two mentions, entities, type, confidence and the sentence."""
+    s = _ref(statement_iri(iri, said))
+    field = said.field.value
+    yield f"{s} {A} {KG.RelationStatement}"
+    yield f"{s} {KG.relationType} {_lit(said.label)}"
+    yield f"{s} {KG.headMention} {_ref(mention_iri_under(iri, field, *said.head))}"
+    yield f"{s} {KG.tailMention} {_ref(mention_iri_under(iri, field, *said.tail))}"
+    # the entity ends as aggregated: a symmetric relation's are in id order
+    yield f"{s} {KG.subject} {_ref(entity_iri(subject))}"
+    yield f"{s} {KG.object} {_ref(entity_iri(object_))}"
+    yield f"{s} {KG.statedIn} {_ref(iri)}"
+    yield f"{s} {KG.sentence} {_lit(paper.text(said.field)[slice(*said.sentence_span)])}"
+    yield f"{s} {KG.extractor} {_lit(said.extractor)}"
+    yield f"{s} {KG.confidence} {_double(said.confidence)}"
+
+
+def _number(value: str) -> float | None:
+    """The number a value is written as ("92.3%" -> 92.3, "+2.1" -> 2.1); None for a range."""
+    bare = value.replace("\\", "").replace(",", "").replace("%", "").replace("×", "").rstrip("xp ").lstrip("+±")
+    try:
+        return float(bare)
+    except ValueError:
+        return None
+
+
+def _result_triples(paper: Paper, iri: str, row: ResultRow) -> Iterator[str]:
+    """One reported number: value as written (and as a number), kind, metric, dataset, method, sentence."""
+    result = row.result
+    r = _ref(f"{iri}/result/{result.start}-{result.end}")
+    yield f"{r} {A} {KG.Result}"
+    yield f"{r} {KG.value} {_lit(result.value)}"
+    number = _number(result.value)
+    if number is not None:
+        yield f"{r} {KG.numericValue} {_double(number)}"
+    yield f"{r} {KG.resultKind} {_lit(result.kind)}"
+    yield f"{r} {KG.valueStart} {_int(result.start)}"
+    yield f"{r} {KG.valueEnd} {_int(result.end)}"
+    yield f"{r} {KG.statedIn} {_ref(iri)}"
+    yield f"{r} {KG.sentence} {_lit(paper.abstract[slice(*result.sentence_span)])}"
+    for prop, entity in ((KG.metric, row.metric), (KG.dataset, row.dataset), (KG.method, row.method)):
+        if entity:
+            yield f"{r} {prop} {_ref(entity_iri(entity))}"
+    for label_prop, text in ((KG.metricLabel, result.metric), (KG.datasetLabel, result.dataset),
+                             (KG.methodLabel, result.method)):
+        if text:
+            yield f"{r} {label_prop} {_lit(text)}"
 
 
 def _link_triples(link: Link) -> Iterator[str]:

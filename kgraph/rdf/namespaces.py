@@ -51,6 +51,9 @@ class KG:
     Concept = "kg:Concept"
     PaperLink = "kg:PaperLink"
     Build = "kg:Build"
+    RelationStatement = "kg:RelationStatement"
+    EntityRelation = "kg:EntityRelation"
+    Result = "kg:Result"
     # properties
     mentions = "kg:mentions"
     relatedTo = "kg:relatedTo"
@@ -78,6 +81,41 @@ class KG:
     extractorTier = "kg:extractorTier"
     extractorModel = "kg:extractorModel"
     cooccurrenceMinPapers = "kg:cooccurrenceMinPapers"
+    # relations and results
+    usedFor = "kg:usedFor"
+    featureOf = "kg:featureOf"
+    hyponymOf = "kg:hyponymOf"
+    partOf = "kg:partOf"
+    evaluateFor = "kg:evaluateFor"
+    compare = "kg:compare"
+    conjunction = "kg:conjunction"
+    relationType = "kg:relationType"
+    subject = "kg:subject"
+    object = "kg:object"
+    headMention = "kg:headMention"
+    tailMention = "kg:tailMention"
+    statedIn = "kg:statedIn"
+    sentence = "kg:sentence"
+    evidence = "kg:evidence"
+    supportPapers = "kg:supportPapers"
+    value = "kg:value"
+    numericValue = "kg:numericValue"
+    resultKind = "kg:resultKind"
+    valueStart = "kg:valueStart"
+    valueEnd = "kg:valueEnd"
+    metric = "kg:metric"
+    dataset = "kg:dataset"
+    method = "kg:method"
+    metricLabel = "kg:metricLabel"
+    datasetLabel = "kg:datasetLabel"
+    methodLabel = "kg:methodLabel"
+
+
+#: The entity-to-entity property of each SciERC relation name ("CRF kg:usedFor NER").
+RELATION_PROPERTY: dict[str, str] = {
+    "USED-FOR": KG.usedFor, "FEATURE-OF": KG.featureOf, "HYPONYM-OF": KG.hyponymOf, "PART-OF": KG.partOf,
+    "EVALUATE-FOR": KG.evaluateFor, "COMPARE": KG.compare, "CONJUNCTION": KG.conjunction,
+}
 
 
 #: Terms the ontology declares that kgraph does not write, and why.
@@ -111,6 +149,11 @@ def mention_iri(paper_id: str, field: str, start: int, end: int) -> str:
 def mention_iri_under(paper: str, field: str, start: int, end: int) -> str:
     """:func:`mention_iri` from the paper's IRI (writers that already made it)."""
     return f"{paper}/mention/{field}-{start}-{end}"
+
+
+def relation_iri(subject: str, label: str, object_: str) -> str:
+    """The IRI of an entity relation: ``entity/<subject>/relation/<label>/<object>``."""
+    return f"{entity_iri(subject)}/relation/{label}/{object_}"
 
 
 def link_iri(source: str, target: str) -> str:

@@ -1,0 +1,104 @@
+"""Relations and results over the corpus: paper-level statements tied to entities.
+
+A :class:`~kgraph.model.Relation` joins two mentions of one sentence; here the mentions
+become the entities they resolved to and the statements of all papers are counted:
+"CRF USED-FOR NER" said by 14 papers is one :class:`EntityRelation` with 14 papers of
+support and its evidence. A :class:`~kgraph.model.Result` becomes a :class:`ResultRow`
+whose metric, dataset and method are entities where the abstract named them by a
+mention. Generic entities ("model", "data") take part in neither: a relation or a
+result with a generic end is left out, never shown with a vague name.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from ..model import Field, Relation, Result
+
+#: Relations that read the same both ways ("A COMPARE B" = "B COMPARE A").
+SYMMETRIC = frozenset({"COMPARE", "CONJUNCTION"})
+#: SciERC's relation names, in the order they are documented.
+RELATION_LABELS = ("USED-FOR", "FEATURE-OF", "HYPONYM-OF", "PART-OF", "EVALUATE-FOR", "COMPARE", "CONJUNCTION")
+
+SpanKey = tuple[str, Field, int, int]
+"""(paper id, field, start, end): how a relation or result end finds its mention's entity."""
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRelation:
+    """"subject label object" as the corpus states it, with the papers that say so.
+
+    ``confidence`` is the highest of its statements' confidences; ``evidence`` holds the
+    statements themselves (sentence offsets and mention spans: the sentences a reader checks).
+    """
+
+    subject: str
+    label: str
+    object: str
+    papers: tuple[str, ...]
+    confidence: float
+    evidence: tuple[Relation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ResultRow:
+    """A result with its metric, dataset and method as entity ids ("" where none)."""
+
+    result: Result
+    metric: str = ""
+    dataset: str = ""
+    method: str = ""
+
+
+def aggregate_relations(relations: Iterable[Relation], span_entity: Mapping[SpanKey, str],
+                        specific: frozenset[str] | set[str]) -> list[EntityRelation]:
+    """Group paper-level relations by (subject entity, label, object entity).
+
+    A relation between two mentions of the same entity, or with an end that resolved to
+    no specific entity, is left out. Symmetric labels are stored with their ends in id
+    order. The list is ordered by support (papers), then by confidence.
+
+    Examples
+    --------
+    >>> r = Relation("p1", Field.ABSTRACT, (0, 3), (8, 11), "USED-FOR", 0.9, (0, 12))
+    >>> spans = {("p1", Field.ABSTRACT, 0, 3): "crf", ("p1", Field.ABSTRACT, 8, 11): "ner"}
+    >>> [(e.subject, e.label, e.object, e.papers) for e in aggregate_relations([r], spans, {"crf", "ner"})]
+    [('crf', 'USED-FOR', 'ner', ('p1',))]
+    >>> aggregate_relations([r], spans, {"crf"})
+    []
+    """
+    groups: dict[tuple[str, str, str], list[Relation]] = defaultdict(list)
+    for relation in relations:
+        head = span_entity.get((relation.paper_id, relation.field, *relation.head), "")
+        tail = span_entity.get((relation.paper_id, relation.field, *relation.tail), "")
+        if not head or not tail or head == tail or head not in specific or tail not in specific:
+            continue
+        if relation.label in SYMMETRIC and tail < head:
+            head, tail = tail, head
+        groups[(head, relation.label, tail)].append(relation)
+    out = []
+    for (head, label, tail), said in groups.items():
+        papers = tuple(dict.fromkeys(r.paper_id for r in said))
+        out.append(EntityRelation(head, label, tail, papers, max(r.confidence for r in said), tuple(said)))
+    out.sort(key=lambda e: (-len(e.papers), -e.confidence, e.subject, e.label, e.object))
+    return out
+
+
+def resolve_results(results: Iterable[Result], span_entity: Mapping[SpanKey, str],
+                    specific: frozenset[str] | set[str]) -> list[ResultRow]:
+    """Each result with the specific entities its metric, dataset and method mentions resolved to.
+
+    >>> res = Result("p1", "92.3", 20, 24, "absolute", "F1", "SQuAD", "ours", (0, 40), (25, 27), (31, 36))
+    >>> spans = {("p1", Field.ABSTRACT, 25, 27): "f1", ("p1", Field.ABSTRACT, 31, 36): "squad"}
+    >>> row = resolve_results([res], spans, {"f1", "squad"})[0]
+    >>> (row.metric, row.dataset, row.method)
+    ('f1', 'squad', '')
+    """
+    def entity(paper: str, span: tuple[int, int] | None) -> str:
+        found = span_entity.get((paper, Field.ABSTRACT, *span), "") if span else ""
+        return found if found in specific else ""
+
+    return [ResultRow(r, entity(r.paper_id, r.metric_span), entity(r.paper_id, r.dataset_span),
+                      entity(r.paper_id, r.method_span)) for r in results]
