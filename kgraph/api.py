@@ -41,6 +41,38 @@ class Related:
     shared: tuple[Entity, ...]
 
 
+@dataclass(frozen=True)
+class TypedRelation:
+    """"subject predicate object" as the corpus states it: the papers that say so, the
+    highest confidence, and the sentences (one per statement)."""
+
+    subject: Entity
+    predicate: str
+    object: Entity
+    papers: tuple[str, ...]
+    confidence: float
+    sentences: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ResultEntry:
+    """One reported number: a leaderboard row.
+
+    ``method``/``metric``/``dataset`` are the entity labels where the abstract named them
+    by a mention, else its own words ("ours" for the paper's unnamed method; "" when
+    not said); ``number`` is ``value`` as a float (None for a range).
+    """
+
+    method: str
+    metric: str
+    dataset: str
+    value: str
+    number: float | None
+    kind: str
+    paper: Paper
+    sentence: str
+
+
 class KnowledgeGraph:
     """A built knowledge graph: papers, entities, mentions, links."""
 
@@ -114,6 +146,56 @@ class KnowledgeGraph:
                 out.append(Related(self.data.paper_by_id[other], link.weight, shared))
         out.sort(key=lambda r: (-r.weight, r.paper.id))
         return out[:k]
+
+    # -- relations and results ----------------------------------------------------------
+    def relations(self, entity: str | Entity, type: str | None = None) -> list[TypedRelation]:
+        """Typed relations the entity takes part in (as subject or object), most supported first.
+
+        ``type`` keeps one SciERC relation name (``USED-FOR``, ``EVALUATE-FOR``, ...).
+        Generic entities take part in none.
+        """
+        from .graph.relations import RELATION_LABELS
+
+        if type is not None and type not in RELATION_LABELS:
+            raise KGraphError(f"unknown relation type {type!r}; choose one of {', '.join(RELATION_LABELS)}")
+        found = self.entity(entity)
+        by_id = self.data.entity_by_id
+        out = []
+        for relation in self.data.entity_relations:
+            if found.id in (relation.subject, relation.object) and type in (None, relation.label):
+                sentences = tuple(self.data.paper_by_id[r.paper_id].text(r.field)[slice(*r.sentence_span)]
+                                  for r in relation.evidence)
+                out.append(TypedRelation(by_id[relation.subject], relation.label, by_id[relation.object],
+                                         relation.papers, relation.confidence, sentences))
+        return out
+
+    def results(self, dataset: str | Entity | None = None, metric: str | Entity | None = None,
+                method: str | Entity | None = None) -> list[ResultEntry]:
+        """Reported results, filtered by the entities given (any label or variant).
+
+        Ordered as a leaderboard: absolute scores before improvements, then by metric,
+        then highest value first.
+        """
+        wanted = {name: self.entity(value).id for name, value in
+                  (("dataset", dataset), ("metric", metric), ("method", method)) if value is not None}
+        from .graph.relations import numeric_value
+
+        by_id = self.data.entity_by_id
+        out = []
+        for row in self.data.result_rows:
+            if any(getattr(row, name) != entity_id for name, entity_id in wanted.items()):
+                continue
+            r = row.result
+            paper = self.data.paper_by_id[r.paper_id]
+            out.append(ResultEntry(
+                method=by_id[row.method].label if row.method else r.method,
+                metric=by_id[row.metric].label if row.metric else r.metric,
+                dataset=by_id[row.dataset].label if row.dataset else r.dataset,
+                value=r.value, number=numeric_value(r.value), kind=r.kind, paper=paper,
+                sentence=paper.abstract[slice(*r.sentence_span)]))
+        out.sort(key=lambda e: (e.kind != "absolute", e.metric.lower(),
+                                -(e.number if e.number is not None else float("-inf")), e.paper.id))
+        return out
 
     # -- other views ----------------------------------------------------------------------
     def to_networkx(self) -> nx.Graph:

@@ -509,6 +509,76 @@ def view(
     out.print(("opened " if opened else "") + page.as_uri(), highlight=False)
 
 
+@app.command()
+def leaderboard(
+    directory: Annotated[Path, typer.Argument(help="A build folder.")] = DEFAULT_DIR,
+    dataset: Annotated[str, typer.Option(help="The dataset (any name, acronym or variant).")] = "",
+    metric: Annotated[str | None, typer.Option(help="Only results in this metric.")] = None,
+    method: Annotated[str | None, typer.Option(help="Only results of this method.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    limit: Annotated[int, typer.Option(help="How many rows (0 = all).", min=0)] = 50,
+) -> None:
+    """The results abstracts report on a dataset: method, metric, value, paper, year (a leaderboard)."""
+    import csv
+    import json
+
+    from .api import load
+
+    if fmt not in ("table", "csv", "json"):
+        raise _fail(KGraphError(f"unknown --format {fmt!r}; choose table, csv or json"))
+    if not dataset and metric is None and method is None:
+        raise _fail(KGraphError("say which results: --dataset (and/or --metric, --method)"))
+    try:
+        kg = load(directory)
+        rows = kg.results(dataset=dataset or None, metric=metric, method=method)[: limit or None]
+    except KGraphError as exc:
+        raise _fail(exc) from None
+    records = [{"method": r.method, "metric": r.metric, "dataset": r.dataset, "value": r.value, "kind": r.kind,
+                "paper": r.paper.id, "title": r.paper.title, "year": r.paper.year, "sentence": r.sentence}
+               for r in rows]
+    if fmt == "json":
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(records[0]) if records else ["method"])
+        writer.writeheader()
+        writer.writerows(records)
+    else:
+        table = Table("method", "metric", "value", "kind", "dataset", "year", "paper",
+                      title=f"Results{' on ' + dataset if dataset else ''}")
+        for r in rows:
+            table.add_row(r.method or "?", r.metric or "?", r.value, r.kind, r.dataset or "?",
+                          str(r.paper.year or ""), r.paper.title)
+        out.print(table)
+        out.print(f"{len(records)} result(s)", highlight=False)
+
+
+@app.command()
+def relations(
+    entity: Annotated[str, typer.Argument(help="An entity (any name, acronym or variant).")],
+    directory: Annotated[Path, typer.Option("--graph", "-g", help="A build folder.")] = DEFAULT_DIR,
+    type_: Annotated[str | None, typer.Option("--type", help="Only this relation: USED-FOR, EVALUATE-FOR, ...")] = None,
+    evidence: Annotated[bool, typer.Option("--evidence", help="Print the sentences that state each relation.")] = False,
+) -> None:
+    """The typed relations an entity takes part in, with the number of papers that state each."""
+    from .api import load
+
+    try:
+        kg = load(directory)
+        found = kg.relations(entity, type=type_)
+    except KGraphError as exc:
+        raise _fail(exc) from None
+    table = Table("subject", "relation", "object", "papers", "confidence")
+    for r in found:
+        table.add_row(r.subject.label, r.predicate, r.object.label, str(len(r.papers)), f"{r.confidence:.2f}")
+    out.print(table)
+    if evidence:
+        for r in found:
+            out.print(f"{r.subject.label} {r.predicate} {r.object.label}:", highlight=False)
+            for sentence in r.sentences[:5]:
+                out.print(f"  - {sentence}", highlight=False)
+    out.print(f"{len(found)} relation(s)", highlight=False)
+
+
 def _annotation_nlp(fast: bool, tier: str | None, model_only: bool) -> Language:
     from .extract.pipeline import build_pipeline
 

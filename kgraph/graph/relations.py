@@ -102,3 +102,16 @@ def resolve_results(results: Iterable[Result], span_entity: Mapping[SpanKey, str
 
     return [ResultRow(r, entity(r.paper_id, r.metric_span), entity(r.paper_id, r.dataset_span),
                       entity(r.paper_id, r.method_span)) for r in results]
+
+
+def numeric_value(value: str) -> float | None:
+    """The number a value is written as; None for a range.
+
+    >>> numeric_value("92.3%"), numeric_value("+2.1"), numeric_value("1,024"), numeric_value("18-25%")
+    (92.3, 2.1, 1024.0, None)
+    """
+    bare = value.replace("\\", "").replace(",", "").replace("%", "").replace("×", "").rstrip("xp ").lstrip("+±")
+    try:
+        return float(bare)
+    except ValueError:
+        return None

@@ -24,7 +24,7 @@ from urllib.parse import quote as percent_encode
 import pyoxigraph as ox
 
 from ..graph.data import GraphData
-from ..graph.relations import EntityRelation, ResultRow
+from ..graph.relations import EntityRelation, ResultRow, numeric_value
 from ..model import Entity, EntityKind, Link, Mention, Paper, Relation, SourceRef  # noqa: F401 - SourceRef: the doctests
 from ..readers.ids import normalise_arxiv, normalise_doi
 from ..text.labels import lookup_label
@@ -381,22 +381,13 @@ def _statement_triples(paper: Paper, iri: str, said: Relation, subject: str, obj
     yield f"{s} {KG.confidence} {_double(said.confidence)}"
 
 
-def _number(value: str) -> float | None:
-    """The number a value is written as ("92.3%" -> 92.3, "+2.1" -> 2.1); None for a range."""
-    bare = value.replace("\\", "").replace(",", "").replace("%", "").replace("×", "").rstrip("xp ").lstrip("+±")
-    try:
-        return float(bare)
-    except ValueError:
-        return None
-
-
 def _result_triples(paper: Paper, iri: str, row: ResultRow) -> Iterator[str]:
     """One reported number: value as written (and as a number), kind, metric, dataset, method, sentence."""
     result = row.result
     r = _ref(f"{iri}/result/{result.start}-{result.end}")
     yield f"{r} {A} {KG.Result}"
     yield f"{r} {KG.value} {_lit(result.value)}"
-    number = _number(result.value)
+    number = numeric_value(result.value)
     if number is not None:
         yield f"{r} {KG.numericValue} {_double(number)}"
     yield f"{r} {KG.resultKind} {_lit(result.kind)}"
