@@ -230,13 +230,48 @@ def page_payload(data: GraphData, title: str) -> dict[str, Any]:
         layout = initial_layout(len(moving), [(local[a], local[b]) for a, b in pairs], pull)
         for i, (x, y) in zip(moving, layout):
             nodes[i]["x"], nodes[i]["y"] = round(float(x)), round(float(y))
+    relations, results = _relations_and_results(data, index)
     return {"title": title, "colours": COLOURS, "communityColours": COMMUNITY_COLOURS, "counts": counts,
+            "relations": relations, "results": results,
             "singles": singles, "leftOut": len(data.specific_entities) - len(shown),
             "generic": len(data.entities) - len(data.specific_entities), "nodes": nodes, "mentions": mentions,
             "related": related, "papers": papers,
             "communities": communities, "mode": "overview" if big else "full", "viewCap": VIEW_CAP,
             "polishIterations": POLISH_ITERATIONS,
             "overview": overview(data, index) if big else None}
+
+
+#: Most typed relations a page carries (most supported first), and sentences per relation.
+RELATIONS_UP_TO = 5000
+SENTENCES_PER_RELATION = 3
+#: Most results a dataset's panel lists.
+RESULTS_PER_DATASET = 50
+
+
+def _relations_and_results(data: GraphData, index: dict[str, int]) -> tuple[list[list[Any]], dict[int, list[list[Any]]]]:
+    """Typed relations between shown entities ``[subject, label, object, papers, [sentences]]``
+    and, per shown dataset, its results ``[method, metric, value, kind, paper]`` (node indices)."""
+    relations = []
+    for relation in data.entity_relations:
+        a, b = index.get(entity_node(relation.subject)), index.get(entity_node(relation.object))
+        if a is None or b is None:
+            continue
+        sentences = [data.paper_by_id[r.paper_id].text(r.field)[slice(*r.sentence_span)]
+                     for r in relation.evidence[:SENTENCES_PER_RELATION]]
+        relations.append([a, relation.label, b, len(relation.papers), sentences])
+        if len(relations) == RELATIONS_UP_TO:
+            break
+    results: dict[int, list[list[Any]]] = {}
+    by_id = data.entity_by_id
+    for row in data.result_rows:
+        d = index.get(entity_node(row.dataset)) if row.dataset else None
+        if d is None or len(results.get(d, ())) >= RESULTS_PER_DATASET:
+            continue
+        r = row.result
+        results.setdefault(d, []).append([
+            by_id[row.method].label if row.method else r.method, by_id[row.metric].label if row.metric else r.metric,
+            r.value, r.kind, index[r.paper_id]])
+    return relations, results
 
 
 def vis_options() -> dict[str, Any]:
