@@ -178,7 +178,7 @@ class KnowledgeGraph:
         """
         wanted = {name: self.entity(value).id for name, value in
                   (("dataset", dataset), ("metric", metric), ("method", method)) if value is not None}
-        from .graph.relations import numeric_value
+        from .graph.relations import leaderboard_key, numeric_value
 
         by_id = self.data.entity_by_id
         out = []
@@ -193,8 +193,7 @@ class KnowledgeGraph:
                 dataset=by_id[row.dataset].label if row.dataset else r.dataset,
                 value=r.value, number=numeric_value(r.value), kind=r.kind, paper=paper,
                 sentence=paper.abstract[slice(*r.sentence_span)]))
-        out.sort(key=lambda e: (e.kind != "absolute", e.metric.lower(),
-                                -(e.number if e.number is not None else float("-inf")), e.paper.id))
+        out.sort(key=lambda e: leaderboard_key(e.kind, e.metric, e.value, e.paper.id))
         return out
 
     # -- other views ----------------------------------------------------------------------

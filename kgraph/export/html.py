@@ -36,6 +36,7 @@ from pyvis.network import Network
 from ..atomic import write_text_atomic
 from ..graph.build import entity_node
 from ..graph.data import GraphData
+from ..graph.relations import leaderboard_key
 from ..model import Entity, EntityKind, Field
 
 COLOURS: dict[str, str] = {
@@ -248,7 +249,8 @@ SENTENCES_PER_RELATION = 3
 RESULTS_PER_DATASET = 50
 
 
-def _relations_and_results(data: GraphData, index: dict[str, int]) -> tuple[list[list[Any]], dict[int, list[list[Any]]]]:
+def _relations_and_results(data: GraphData,
+                           index: dict[str, int]) -> tuple[list[list[Any]], dict[int, list[list[Any]]]]:
     """Typed relations between shown entities ``[subject, label, object, papers, [sentences]]``
     and, per shown dataset, its results ``[method, metric, value, kind, paper]`` (node indices)."""
     relations = []
@@ -271,6 +273,8 @@ def _relations_and_results(data: GraphData, index: dict[str, int]) -> tuple[list
         results.setdefault(d, []).append([
             by_id[row.method].label if row.method else r.method, by_id[row.metric].label if row.metric else r.metric,
             r.value, r.kind, index[r.paper_id]])
+    for rows in results.values():
+        rows.sort(key=lambda row: leaderboard_key(row[3], row[1], row[2], str(row[4])))
     return relations, results
 
 

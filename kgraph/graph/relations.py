@@ -115,3 +115,14 @@ def numeric_value(value: str) -> float | None:
         return float(bare)
     except ValueError:
         return None
+
+
+def leaderboard_key(kind: str, metric: str, value: str, paper_id: str) -> tuple[bool, str, float, str]:
+    """How results are ordered on a leaderboard: scores before improvements, by metric, highest first.
+
+    >>> sorted([("absolute", "F1", "80.1", "a"), ("improvement", "F1", "2", "b"), ("absolute", "F1", "91", "c")],
+    ...        key=lambda r: leaderboard_key(*r))[0][2]
+    '91'
+    """
+    number = numeric_value(value)
+    return (kind != "absolute", metric.lower(), -(number if number is not None else float("-inf")), paper_id)

@@ -22,7 +22,7 @@ from kgraph.export.html import (
 from kgraph.graph.build import entity_node
 from kgraph.graph.communities import communities_of
 from kgraph.graph.data import GraphData
-from kgraph.model import Entity, EntityKind, Field, Link, Mention, Paper
+from kgraph.model import Entity, EntityKind, Field, Link, Mention, Paper, Relation, Result
 
 
 def test_page_renders_offline_without_any_request(open_page, demo_build, demo_kg):
@@ -288,3 +288,56 @@ def test_very_big_page_leaves_out_abstracts(tmp_path, open_page, monkeypatch):
     assert "The abstract is not in this page" in page.inner_text("#details")
     assert paper.abstract[:40] not in page.inner_text("#details")
     assert errors == []
+
+
+def relation_data() -> GraphData:
+    """Two papers that state "Net USED-FOR Parsing" and report results on a dataset, in hostile words."""
+    evil = PAYLOADS[1]
+    entities = (Entity("net", EntityKind.METHOD, "Net", "net"), Entity("parsing", EntityKind.TASK, "Parsing", "parsing"),
+                Entity("bank", EntityKind.DATASET, "Bank", "bank"), Entity("las", EntityKind.METRIC, "LAS", "las"))
+    papers, mentions, mention_entity, relations, results = [], [], [], [], []
+    for i in range(2):
+        abstract = f"We use Net for Parsing {evil}. Net reaches 9{i}.5 LAS on Bank."
+        second = abstract.index("Net reaches")
+        papers.append(Paper(f"p{i}", f"Paper {i}", abstract, year=2020 + i))
+        spans = [(7, 10, "net"), (15, 22, "parsing"), (second, second + 3, "net"),
+                 (abstract.index("LAS"), abstract.index("LAS") + 3, "las"), (abstract.index("Bank"), len(abstract) - 1, "bank")]
+        for start, end, entity in spans:
+            sentence = (0, second - 1) if start < second else (second, len(abstract))
+            kind = next(e.kind for e in entities if e.id == entity)
+            mentions.append(Mention(f"p{i}", Field.ABSTRACT, start, end, abstract[start:end], kind, int(start >= second),
+                                    "test", 1.0, kind.value, sentence))
+            mention_entity.append(entity)
+        relations.append(Relation(f"p{i}", Field.ABSTRACT, (7, 10), (15, 22), "USED-FOR", 0.8, (0, second - 1)))
+        value = abstract.index("9")
+        results.append(Result(f"p{i}", f"9{i}.5", value, value + 4, "absolute", "LAS", "Bank", f"ours {evil}",
+                              (second, len(abstract)), spans[3][:2], spans[4][:2], None))
+    by_paper = {p.id: {"net", "parsing", "bank", "las"} for p in papers}
+    links = [Link("p0", "p1", 2.0, ("net",))]
+    return GraphData(tuple(papers), tuple(mentions), tuple(mention_entity), entities, tuple(links),
+                     communities=communities_of(papers, list(entities), by_paper, links),
+                     relations=tuple(relations), results=tuple(results))
+
+
+def test_an_entity_panel_lists_typed_relations_and_a_dataset_its_results(tmp_path, open_page):
+    out = tmp_path / "graph.html"
+    out.write_text(render_html(relation_data()), encoding="utf-8")
+    page, requests, errors = open_page(out)
+    page.evaluate("showNode('entity:net')")
+    panel = page.inner_text("#details")
+    assert "Typed relations (1)" in panel and "USED-FOR" in panel and "2 paper(s)" in panel
+    page.click("#details details summary")
+    assert PAYLOADS[1] in page.inner_text("#details details")  # the evidence sentence, as text
+    page.evaluate("showNode('entity:bank')")
+    rows = page.locator("#details table.results tr").all_inner_texts()
+    assert len(rows) == 3 and rows[1].split("\t")[:4] == ["ours " + PAYLOADS[1], "LAS", "91.5", "absolute"]
+    # typed relations become arrows on demand, and the arrow's panel says what it is
+    assert page.evaluate("window.kgraphNetwork.body.data.edges.get({filter: e => e.kind === 'typed'}).length") == 0
+    page.check("#show-relations")
+    page.wait_for_function("window.kgraphState.stabilized")
+    assert page.evaluate("window.kgraphNetwork.body.data.edges.get({filter: e => e.kind === 'typed'}).length") == 1
+    page.evaluate("showEdge('r0')")
+    assert page.inner_text("#details h2") == "Typed relation"
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("#details img").count() == 0
+    assert [r for r in requests if not r.startswith("file:")] == [] and errors == []
