@@ -2,7 +2,9 @@
 
 Input lines follow ../shared/data/scierc/*.jsonl: at least ``id`` and ``text`` (other
 fields are ignored). Output lines are ``{"id", "entities": [{"start", "end", "label",
-"text"}]}`` with character offsets into that text, labelled with SciERC's six labels or
+"text"}], "results": [{"method", "dataset", "metric", "value", "kind", "start", "end",
+"sentence"}]}`` with character offsets into that text (results: see
+:mod:`kgraph.extract.results`), labelled with SciERC's six labels or
 kgraph's kinds (:data:`SCHEMES`). By default the spans are those of the whole pipeline,
 i.e. what ``kgraph build`` extracts; a model-only pipeline gives the model's own.
 """
@@ -19,10 +21,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..errors import InputError, OptionError
-from ..model import EntityKind
+from ..model import EntityKind, Field, Mention
 from ..readers.textfile import read_text
 from .base import SCIERC_LABELS, SELECTED, kind_of, model_knows_datasets
 from .kinds import refine_kind
+from .results import find_results
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,24 @@ def annotate(records: Iterable[TextRecord], nlp: Language, batch_size: int = 32,
     docs = nlp.pipe((r.text for r in records), batch_size=batch_size)
     for record, doc in zip(records, docs):
         knows = model_knows_datasets(doc)
+        spans = predicted_spans(doc)
         entities = [{"start": s.start_char, "end": s.end_char, "label": scheme_label(s.label_, s.text, scheme, knows),
-                     "text": s.text} for s in predicted_spans(doc)]
-        yield {"id": record.id, "entities": entities}
+                     "text": s.text} for s in spans]
+        results = [{"method": r.method, "dataset": r.dataset, "metric": r.metric, "value": r.value, "kind": r.kind,
+                    "start": r.start, "end": r.end, "sentence": record.text[slice(*r.sentence_span)]}
+                   for r in find_results(record.text, _span_mentions(doc, spans, knows), record.id)]
+        yield {"id": record.id, "entities": entities, "results": results}
+
+
+def _span_mentions(doc: Doc, spans: list[Span], knows_datasets: bool) -> list[Mention]:
+    """The spans of an entity kind as Mentions (kinds as ``kgraph build`` gives them), with their sentences."""
+    mentions = []
+    for span in spans:
+        kind = kind_of(span.label_)
+        if kind is None:
+            continue
+        sentence = span.sent if doc.has_annotation("SENT_START") else doc[:]
+        mentions.append(Mention("", Field.ABSTRACT, span.start_char, span.end_char, span.text,
+                                refine_kind(span.label_, kind, span.text, knows_datasets), 0, "annotate", 1.0,
+                                span.label_, (sentence.start_char, sentence.end_char)))
+    return mentions
