@@ -91,3 +91,89 @@ def format_scores(scores: Scores, title: str) -> list[str]:
 def spans_of(records: Sequence[dict[str, Any]]) -> dict[str, list[Span]]:
     """``{"id", "entities": [{"start", "end", "label"}]}`` records as a span mapping."""
     return {str(r["id"]): [(e["start"], e["end"], e["label"]) for e in r.get("entities", [])] for r in records}
+
+
+#: Relations that match in either direction (as in shared/tools/score_relations.py).
+SYMMETRIC_RELATIONS = frozenset({"COMPARE", "CONJUNCTION"})
+RelationTriple = tuple[Span, Span, str]
+
+
+@dataclass(frozen=True)
+class RelationScores:
+    """End-to-end relation scores (PURE's protocol): ``rel`` = both ends' boundaries and the
+    relation label; ``rel_plus`` = also both ends' entity labels; ``unlabelled`` = ends only."""
+
+    rel: PRF
+    rel_plus: PRF
+    unlabelled: PRF
+    per_label: dict[str, PRF] = field(default_factory=dict)
+
+
+def relation_triples(record: Mapping[str, Any], mapping: Mapping[str, str] | None = None) -> set[RelationTriple]:
+    """A record's relations as ((start, end, label), (start, end, label), relation); bad indices are skipped."""
+    entities = record.get("entities", [])
+    out = set()
+    for relation in record.get("relations", []):
+        try:
+            head, tail = entities[relation["head"]], entities[relation["tail"]]
+        except (IndexError, KeyError, TypeError):
+            continue
+        hl = (mapping or {}).get(head.get("label"), head.get("label"))
+        tl = (mapping or {}).get(tail.get("label"), tail.get("label"))
+        out.add(((head["start"], head["end"], hl), (tail["start"], tail["end"], tl), relation["label"]))
+    return out
+
+
+def _relation_key(triple: RelationTriple, labelled: bool, typed: bool) -> tuple[Any, Any, str | None]:
+    (hs, he, hl), (ts, te, tl), label = triple
+    a: tuple[Any, ...] = (hs, he, hl) if typed else (hs, he)
+    b: tuple[Any, ...] = (ts, te, tl) if typed else (ts, te)
+    if label in SYMMETRIC_RELATIONS and b < a:
+        a, b = b, a
+    return a, b, label if labelled else None
+
+
+def score_relations(gold: Mapping[str, Mapping[str, Any]], pred: Mapping[str, Mapping[str, Any]],
+                    mapping: Mapping[str, str] | None = None) -> RelationScores:
+    """Micro-averaged relation scores over documents (records ``{"entities", "relations"}`` by id).
+
+    ``mapping`` renames predicted entity labels before ``rel+`` is checked (e.g. Dataset ->
+    Material). Agrees with ../shared/tools/score_relations.py.
+
+    >>> ents = [{"start": 0, "end": 3, "label": "Method"}, {"start": 8, "end": 11, "label": "Task"}]
+    >>> gold = {"d": {"entities": ents, "relations": [{"head": 0, "tail": 1, "label": "USED-FOR"}]}}
+    >>> s = score_relations(gold, {"d": {"entities": ents, "relations": [{"head": 1, "tail": 0, "label": "USED-FOR"}]}})
+    >>> s.rel.tp, s.unlabelled.tp
+    (0, 0)
+    """
+    counts = {name: Counter[str]() for name in ("rel", "rel+", "unlabelled")}
+    per_tp: Counter[str] = Counter()
+    per_pred: Counter[str] = Counter()
+    per_gold: Counter[str] = Counter()
+    for doc_id, record in gold.items():
+        g, p = relation_triples(record), relation_triples(pred.get(doc_id, {}), mapping)
+        for name, labelled, typed in (("rel", True, False), ("rel+", True, True), ("unlabelled", False, False)):
+            gk = Counter(_relation_key(x, labelled, typed) for x in g)
+            pk = Counter(_relation_key(x, labelled, typed) for x in p)
+            counts[name].update(tp=sum((gk & pk).values()), predicted=sum(pk.values()), gold=sum(gk.values()))
+        gold_keys = {_relation_key(x, True, False) for x in g}
+        for x in p:
+            per_pred[x[2]] += 1
+            per_tp[x[2]] += _relation_key(x, True, False) in gold_keys
+        per_gold.update(x[2] for x in g)
+
+    def prf(name: str) -> PRF:
+        return PRF(counts[name]["tp"], counts[name]["predicted"], counts[name]["gold"])
+
+    per_label = {label: PRF(per_tp[label], per_pred[label], per_gold[label]) for label in sorted(per_gold)}
+    return RelationScores(prf("rel"), prf("rel+"), prf("unlabelled"), per_label)
+
+
+def format_relation_scores(scores: RelationScores) -> list[str]:
+    lines = ["relations (end to end, predicted entities)"]
+    for name, prf in (("rel", scores.rel), ("rel+", scores.rel_plus), ("unlabelled", scores.unlabelled)):
+        lines.append(f"  {name:<10}: {prf}  (gold {prf.gold}, predicted {prf.predicted}, correct {prf.tp})")
+    for label, prf in scores.per_label.items():
+        lines.append(f"    {label:<20} {prf}  (gold {prf.gold})")
+    lines.append(f"  relation F1 rel={100 * scores.rel.f1:.1f} rel+={100 * scores.rel_plus.f1:.1f}")
+    return lines
