@@ -32,9 +32,9 @@ IMPROVEMENT = "improvement"
 
 #: A number as written: "92.3", "92.3%", "+2.1", "1,024", "3x", "3.5×", "0.91", ".85".
 _NUMBER = re.compile(
-    r"(?<![\w.\-/])(?P<sign>[+±−-])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"(?<![\w.\-])(?P<sign>[+±−-])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
     r"(?P<range>\s?[-–]\s?\d+(?:\.\d+)?(?=\s?\\?%))?"
-    r"(?P<unit>\s?\\?%|\s?(?:x|×)(?![\w])|\s?pp\b)?(?![\w]|[.,]\d|-[A-Za-z])"
+    r"(?P<unit>\s?\\?%|\s?(?:x|×|X)(?![\w])|\$?\\times\$?(?![\w{])|\s?pp\b)?(?![\w]|[.,]\d|-[A-Za-z])"
 )
 #: Metric words found without a Metric mention (lower case; matched on word boundaries).
 METRIC_WORDS = (
@@ -58,8 +58,8 @@ _COUNT_NOUNS = frozenset(
     "million billion thousand hundred k m b times articles questions question videos video frames frame clips hours "
     "people annotators queries query instances instance nodes node edges edge graphs scenes scene objects object "
     "species cases trials runs languages authors points-of-interest domains domain types speakers utterances dialogues "
-    "programs problems problem attributes features feature dimensions dimensional bits bit gb mb tb kb ms "
-    "hz khz mhz ghz db cm mm km kg mb/s fps-".split()
+    "programs problems problem attributes features feature dimensions dimensional bits bit gb mb tb kb "
+    "hz khz mhz ghz cm mm km kg mb/s fps-".split()
 )
 #: "10% of the training data", "60% of queries": a share of something, not a score.
 _DATA_SHARE = re.compile(r"^\s*(?:percent\s+)?of\s+(?:the\s+|all\s+|its\s+|their\s+)?[a-z]", re.IGNORECASE)
@@ -117,6 +117,9 @@ def _clause(sentence: str, offset: int, at: int) -> tuple[int, int]:
     return lo, hi
 
 
+_SHARE_OF_PEOPLE = re.compile(r"\s*(?:of\s+them\s+)?(?:had|have|were|are|was|declared|reported|said|agreed)\b")
+
+
 def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
     """Whether the number at ``text[start:end]`` counts or sizes something rather than scoring."""
     after = text[end:end + 40]
@@ -124,7 +127,7 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
     word_after = re.match(r"\s*([A-Za-z][\w\-/]*)", after)
     value = text[start:end]
     if not unit and after.startswith(")") and value.isdigit() and int(value) <= 20 and re.search(
-            r"(?:^|[\s(;:,.])$", before or " "):
+            r"(?:^|[\s(;:,.])\Z", before or " "):
         return True  # an enumeration: "(1)", "2)"
     if not unit and "." not in text[start:end]:
         # an integer and a plural noun is a count: "32 IDs", "11 tissue types", "700 to 1,000 IDs"
@@ -134,23 +137,120 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
             return True
     if unit == "%" and _DATA_SHARE.match(after):
         return True  # "10% of the training data": how much data, not how well
-    if not unit and any(w.lower() in _COUNT_NOUNS for w in _words_before_a_break(after, 3)):
+    if unit == "%" and _SHARE_OF_PEOPLE.match(after):
+        return True  # "16% had stage II": a share of people or things, not a score
+    following = _words_before_a_break(after, 3)
+    if following and following[0].lower() in _TIME_UNITS and _TIME_CONTEXT.search(text[max(0, start - 120):end + 60]):
+        return False  # "46.6 secs" faster, "6.3 ms per image": a measured time
+    if not unit and any(w.lower() in _COUNT_NOUNS for w in following):
         return True  # "47 well-chosen benchmarks", "227 different words"
-    if re.search(r"\[[\d,\s–-]*$", before) and re.match(r"[\d,\s–-]*\]", after):
+    if not unit and "." not in value and any(
+            w.endswith("s") and w.islower() and len(w) > 3 and not _METRIC_WORD.fullmatch(w) for w in following):
+        return True  # an integer and a plural noun: "859 potato tubers"
+    if re.search(r"\[[\d,\s–-]*\Z", before) and re.match(r"[\d,\s–-]*\]", after):
         return True  # a citation: "[23]", "[4, 7]"
     if not unit and word_after and re.fullmatch(r"[KMBT]", word_after.group(1)) and after[:1] == " ":
         return True
     if not unit and _YEAR.fullmatch(text[start:end]):
         return True
-    if not unit and re.search(r"\b(?:at|@)\s*$", before) and _METRIC_WORD.search(before[-25:]):
+    if not unit and re.search(r"\b(?:at|@)\s*\Z", before) and _METRIC_WORD.search(before[-25:]):
         return True  # a cut-off: "recall at 10", "precision@5"
-    if re.search(r"(?:\b[pdrtnkαβ]\s*[=<>≤≥]|\\alpha\$?\s*=)\s*$", before):
-        return True  # a statistic: "p = 0.045", "d = 0.244", "n = 120"
+    if re.search(r"(?:(?:^|[^\w@])[A-Za-zα-ωε]\$?\s*[=<>≤≥]|\\alpha\$?\s*=|\^\{?|O\()\s*\Z", before):
+        return True  # a variable or a statistic: "p = 0.045", "$q=0$", "n = 120"; an exponent; "O(n^2)"
+    if not unit and re.search(r"\d/\Z", before):
+        return True  # a fraction of a count: "9/26 patients"
     if not unit and re.fullmatch(r"\d{1,3}(?:,\d{3})+", value):
         return True  # "20,000 face videos": thousands are counted, not scored
-    if re.search(r"(?:\b(?:top|Table|Fig\.?|Figure|Section|Eq\.?|version|v|p)\s*|[A-Za-z]-?|@)$", before):
+    if re.search(r"(?:\b(?:top|Table|Fig\.?|Figure|Section|Eq\.?|version|v|p)\s*|[A-Za-z]-?|@)\Z", before):
         return True  # "top 5", "Table 2", "v1.5", "pass@1", "GPT-4"
     return bool(re.match(r"\s*(?:×|x)\s*\d", after))  # a resolution "512 x 512"
+
+
+#: Units of time and rate: a number in one of them is a result when the text measures speed or time.
+_TIME_UNITS = frozenset("ms s sec secs seconds second minutes minute min hours hour tokens fps".split())
+_TIME_CONTEXT = re.compile(r"(?i)\b(?:faster|slower|speed\w*|time|latency|throughput|runtime|per\s+second|takes?|"
+                           r"took|in\s+(?:under|less\s+than|only))\b")
+#: Metric mentions that are units, not metrics ("40.3 dB": the metric is PSNR).
+_UNITS = frozenset("db ms s sec secs seconds % mb gb".split())
+#: Words that make part of a metric's name when written before it ("test accuracy", "top-1 accuracy").
+_QUALIFIERS = frozenset(
+    "test top-1 top-5 average mean overall macro micro weighted validation balanced exact relative strict "
+    "zero-shot few-shot final median".split())
+
+
+def _joined(text: str, spans: list[_Span]) -> list[_Span]:
+    """Metric candidates with touching ones joined and a qualifier word in front taken in."""
+    out: list[_Span] = []
+    for span in spans:
+        if out and out[-1].end <= span.start <= out[-1].end + 1 and text[out[-1].end:span.start].strip() == "":
+            span = _Span(out[-1].start, max(span.end, out[-1].end), text[out[-1].start:max(span.end, out[-1].end)])
+            out.pop()
+        before = re.search(r"([\w-]+)\s$", text[max(0, span.start - 20):span.start])
+        if before and before.group(1).lower() in _QUALIFIERS:
+            start = span.start - len(before.group(0))
+            span = _Span(start, span.end, text[start:span.end])
+        head, _, rest = span.text.partition(" ")
+        if rest and head.lower() in _UNITS:  # "dB average PSNR": the unit of the number before
+            span = _Span(span.end - len(rest), span.end, rest)
+        out.append(span)
+    return out
+
+
+def _adjacent_metric(text: str, metrics: Sequence[_Span], start: int, end: int) -> _Span | None:
+    """The metric written right at a value: "92.3 F1", "F1 of 92.3", "F1: 92.3", "accuracy (92.3%)"."""
+    for metric in metrics:
+        if metric.start >= end and re.fullmatch(r"\s*(?:\\?%|points?|pp|dB|\$)?\s*", text[end:metric.start]):
+            return metric
+    for metric in sorted(metrics, key=lambda m: -m.end):
+        gap = text[metric.end:start] if metric.end <= start else None
+        if gap is not None and re.fullmatch(
+                r"\s*(?:score|scores)?\s*(?:of|:|=|\(|is|was|by|reaches|to|at|from|improvements? of|gains? of|"
+                r"of up to|by up to|up to|of about|of over|of nearly|by over|by about|by nearly|reaching|~|≈)?\s*\$?",
+                gap):
+            return metric
+    return None
+
+
+#: "the AMERI dataset", "on GenAI-Bench": data named in the text, whatever the extractor made of it.
+_NAMED_DATA = re.compile(
+    r"\b(?:the\s+)?(?P<a>[A-Z][\w.\-]*[A-Za-z0-9](?:\s[A-Z0-9][\w.\-]*)?)\s+(?:data\s?set|benchmark|corpus|test\s+set)s?\b"
+    r"|\b(?:on|across)\s+(?:the\s+)?(?P<b>[A-Z][A-Za-z]*[A-Z0-9\-][\w.\-]*[A-Za-z0-9])")
+#: A model's size in a name ("Qwen2.5-7B"): a model, not a dataset.
+_MODEL_SIZE = re.compile(r"\d(?:\.\d+)?[BM]\b|\bbaseline\b")
+
+
+def _dataset_candidates(text: str, lo: int, hi: int, dataset_spans: Sequence[_Span],
+                        method_mentions: Sequence[Mention]) -> list[_Span]:
+    """The datasets a sentence names: Dataset mentions and names the text calls data, without model names."""
+    found = [d for d in dataset_spans if lo <= d.start < hi]
+    for match in _NAMED_DATA.finditer(text, lo, hi):
+        group = "a" if match.group("a") else "b"
+        start, end = match.span(group)
+        if not any(d.start <= start < d.end or start <= d.start < end for d in found):
+            found.append(_Span(start, end, match.group(group)))
+    methods = [(m.start, m.end) for m in method_mentions]
+    return sorted((d for d in found if not _MODEL_SIZE.search(d.text)
+                   and not (" " not in d.text and d.text.islower())
+                   and not any(s <= d.start and d.end <= e for s, e in methods if (s, e) != (d.start, d.end))),
+                  key=lambda d: d.start)
+
+
+def _introduced_as_data(text: str, span: _Span) -> bool:
+    """Whether the text treats a Dataset mention as data measured on ("on SQuAD", "the X dataset")."""
+    before = text[max(0, span.start - 30):span.start]
+    return bool(_DATA_CUE.search(before)) or bool(re.search(r"(?i)(?:data ?set|benchmark|corpus|bench)s?$", span.text))
+
+
+_DATA_CUE = re.compile(r"(?:\b(?:on|in|across|over|for|from|using|with|of|and|or)|,)\s+"
+                       r"(?:the\s+|both\s+|all\s+|its\s+)?\Z", re.IGNORECASE)
+
+
+def _labelling(text: str, spans: Sequence[_Span], start: int) -> _Span | None:
+    """The name a value stands next to in brackets or after a colon: "RM-Bench (82.4%)", "GPT-4: 41%"."""
+    for span in spans:
+        if span.end <= start and re.fullmatch(r"\s*(?:\(|:|=)\s*~?", text[span.end:start]):
+            return span
+    return None
 
 
 def _words_before_a_break(text: str, limit: int) -> list[str]:
@@ -215,7 +315,7 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "") -> 
     --------
     >>> from kgraph.model import Field
     >>> t = "Our model achieves 92.3 F1 on SQuAD and improves BLEU by 2.1 points on WMT14."
-    >>> ms = [Mention("p", Field.ABSTRACT, 27, 29, "F1", EntityKind.METRIC, 0, "x", 1.0, "Metric", (0, len(t))),
+    >>> ms = [Mention("p", Field.ABSTRACT, 24, 26, "F1", EntityKind.METRIC, 0, "x", 1.0, "Metric", (0, len(t))),
     ...       Mention("p", Field.ABSTRACT, 30, 35, "SQuAD", EntityKind.DATASET, 0, "x", 1.0, "Dataset", (0, len(t))),
     ...       Mention("p", Field.ABSTRACT, 49, 53, "BLEU", EntityKind.METRIC, 0, "x", 1.0, "Metric", (0, len(t))),
     ...       Mention("p", Field.ABSTRACT, 71, 76, "WMT14", EntityKind.DATASET, 0, "x", 1.0, "Dataset", (0, len(t)))]
@@ -234,11 +334,13 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "") -> 
         sentence = text[lo:hi]
         words = [_Span(lo + m.start(), lo + m.end(), m.group(0)) for m in _METRIC_WORD.finditer(sentence)]
         words = [w for w in words if not any(s.start <= w.start < s.end for s in metric_spans)]
-        metrics = sorted(metric_spans + words, key=lambda s: s.start)
+        metrics = _joined(text, sorted([m for m in metric_spans if lo <= m.start < hi and m.text.lower() not in _UNITS]
+                                       + words, key=lambda s: s.start))
         found: list[tuple[int, int, str, str]] = []
         for match in _NUMBER.finditer(sentence):
             start, end = lo + match.start(), lo + match.end()
-            unit = (match.group("unit") or "").replace("\\", "").strip()
+            unit = (match.group("unit") or "").replace("\\", "").replace("$", "").strip()
+            unit = "x" if unit in ("times", "×", "X") else unit
             if any(s <= start < e for s, e in taken) or (not unit and any(
                     e <= start and text[e:start].strip() == "" and start - e <= 1 for s, e in taken)):
                 continue  # part of a name: "CIFAR-10", "SQuAD 2.0", "ImageNet 100"
@@ -247,39 +349,47 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "") -> 
             c_lo, c_hi = _clause(sentence, lo, start)
             metric = _nearest(metrics, start, c_lo, c_hi)
             reporting = _REPORTING.search(text[c_lo:c_hi]) or _REPORTING.search(sentence)
-            if metric is None and not (unit in ("%", "pp", "x", "×") and reporting):
+            after = text[end:min(hi, end + 30)]
+            signed = text[start] == "+" or (unit == "x" and _IMPROVEMENT_AFTER.match(after) is not None)
+            if metric is None and not ((unit in ("%", "pp", "x") or signed) and reporting) and not signed:
                 continue
             found.append((start, end, unit, text[start:end]))
         if not found:
             continue
-        datasets_in = [d for d in dataset_spans if lo <= d.start < hi]
+        datasets_in = _dataset_candidates(text, lo, hi, dataset_spans, method_mentions)
         parallel = len(found) > 1 and len(found) == len(datasets_in)
         for index, (start, end, _unit, value) in enumerate(found):
             c_lo, c_hi = _clause(sentence, lo, start)
-            metric = _nearest(metrics, start, c_lo, c_hi)
+            # not the value itself, nor a name the text calls data ("ScreenSpot" tagged as a metric)
+            metrics_here = [m for m in metrics if (m.end <= start or m.start >= end)
+                            and not any(d.start <= m.start < d.end or m.start <= d.start < m.end for d in datasets_in)]
+            metric = _adjacent_metric(text, metrics_here, start, end) or _nearest(metrics_here, start, c_lo, c_hi)
             if metric is None:
-                metric = _nearest(metrics, start, lo, hi)
+                metric = _nearest(metrics_here, start, lo, hi)
             if metric is not None and metric.text.lower() in ("score", "scores", "points", "point"):
                 metric = _nearest([m for m in metrics if m.text.lower() not in ("score", "scores", "points", "point")],
                                   start, lo, hi) or None
-            if parallel:
-                dataset: _Span | None = sorted(datasets_in, key=lambda s: s.start)[index]
+            named = [d for d in datasets_in if _introduced_as_data(text, d)]
+            if parallel and len(named) == len(found):
+                dataset: _Span | None = named[index]
             else:
-                dataset = _nearest(datasets_in, start, c_lo, c_hi, prefer_after=True) or _nearest(
-                    datasets_in, start, lo, hi, prefer_after=True)
+                dataset = _labelling(text, datasets_in, start) or _nearest(named, start, c_lo, c_hi, prefer_after=True)
             before = text[max(lo, start - 40):start]
             after = text[end:min(hi, end + 40)]
             improvement = (value.startswith("+") or bool(_IMPROVEMENT_BEFORE.search(before))
                            or bool(_IMPROVEMENT_AFTER.match(after)))
             subject = [m for m in method_mentions if lo <= m.start < start and m.end <= start]
+            labelled = _labelling(text, [_Span(m.start, m.end, m.text) for m in method_mentions], start)
+            if labelled is not None:
+                subject = [m for m in subject if m.start == labelled.start]
             method_text, method_span = "", None
-            if _OWN.search(text[lo:start]) or (not subject and own is not None):
+            if labelled is None and (_OWN.search(text[lo:start]) or (not subject and own is not None)):
                 if own is not None:
                     method_text, method_span = own.text, (own.start, own.end)
                 else:
                     method_text = "ours"
             elif subject:
-                first = subject[0]
+                first = subject[-1] if labelled is not None else subject[0]
                 method_text, method_span = first.text, (first.start, first.end)
             results.append(Result(
                 paper_id=paper_id, value=value.strip(), start=start, end=end,
