@@ -19,11 +19,12 @@ from pathlib import Path
 from .cache import MentionCache
 from .errors import InputError, OptionError
 from .extract.pipeline import build_pipeline, check_tier, model_version
+from .extract.relate import paper_relations, relation_model_version, relation_predictor
 from .extract.results import find_results
 from .graph.communities import communities_of
 from .graph.data import GraphData
 from .graph.links import paper_links
-from .model import Field, Mention, Paper, Result
+from .model import Field, Mention, Paper, Relation, Result
 from .readers import ReadReport, read_papers
 from .resolve.entities import resolve
 from .resolve.specificity import shipped_background
@@ -71,8 +72,8 @@ def _fingerprint(options: BuildOptions, tier: str, model: str) -> str:
 
 
 def extraction_fingerprint(tier: str, model: str) -> str:
-    """What a paper's mentions depend on besides its text: kgraph, tier, model and gazetteer."""
-    blob = json.dumps([__version__, tier, model, model_version("rules")])
+    """What a paper's mentions and relations depend on besides its text: kgraph, tier, models and gazetteer."""
+    blob = json.dumps([__version__, tier, model, model_version("rules"), relation_model_version()])
     return hashlib.sha1(blob.encode()).hexdigest()[:16]
 
 
@@ -171,9 +172,13 @@ def build_data(
             if paper.id in fresh:
                 cache.put(paper, fresh[paper.id])
         summary.cache = {"reused": len(cached), "extracted": len(todo), "dropped": cache.keep_only(papers)}
-        cache.close()
     mentions = [m for p in papers for m in (cached[p.id] if p.id in cached else fresh[p.id])]
     lap("extract")
+    relations = _relations(papers, {p.id: cached[p.id] if p.id in cached else fresh[p.id] for p in papers},
+                           cache, progress)
+    if cache is not None:
+        cache.close()
+    lap("relations")
     thesaurus = None
     if options.thesaurus is not None:
         thesaurus, problems = read_thesaurus(options.thesaurus)
@@ -210,7 +215,29 @@ def build_data(
         "inputs": [str(p) for p in paths],
     }
     return GraphData(tuple(papers), tuple(mentions), mention_entity, resolution.entities,
-                     tuple(links), dict(resolution.ambiguous_acronyms), meta, communities, results=results)
+                     tuple(links), dict(resolution.ambiguous_acronyms), meta, communities, relations=relations,
+                     results=results)
+
+
+def _relations(papers: Sequence[Paper], mentions_of: dict[str, list[Mention]], cache: MentionCache | None,
+               progress: Progress | None) -> tuple[Relation, ...]:
+    """Every paper's relation statements: cached ones reused, the others predicted (and cached).
+
+    None when the relation model is not installed: the graph then has no typed relations.
+    """
+    predictor = relation_predictor()
+    if predictor is None:
+        return ()
+    known = cache.get_relations(papers) if cache is not None else {}
+    todo = [p for p in papers if p.id not in known]
+    tick = progress("Relations", len(todo)) if progress and todo else None
+    for paper in todo:
+        known[paper.id] = paper_relations(predictor, paper, mentions_of[paper.id])
+        if cache is not None:
+            cache.put_relations(paper, known[paper.id])
+        if tick is not None:
+            tick()
+    return tuple(r for p in papers for r in known[p.id])
 
 
 def paper_results(papers: Sequence[Paper], mentions: Sequence[Mention]) -> Iterable[Result]:

@@ -21,12 +21,18 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .errors import KGraphError
-from .model import EntityKind, Field, Mention, Paper
+from .model import EntityKind, Field, Mention, Paper, Relation
 
 CACHE_FILE = "cache.sqlite"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS mentions (
+    paper_id TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    PRIMARY KEY (paper_id, text_hash)
+);
+CREATE TABLE IF NOT EXISTS relations (
     paper_id TEXT NOT NULL,
     text_hash TEXT NOT NULL,
     payload TEXT NOT NULL,
@@ -72,6 +78,23 @@ def decode_mentions(paper_id: str, payload: str) -> list[Mention]:
             for f, s, e, t, k, n, x, c, lab, span in json.loads(payload)]
 
 
+def encode_relations(relations: Sequence[Relation]) -> str:
+    """One paper's relation statements as compact JSON; see :func:`decode_relations`."""
+    return json.dumps([[r.field.value, *r.head, *r.tail, r.label, r.confidence, *r.sentence_span, r.extractor]
+                       for r in relations], ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_relations(paper_id: str, payload: str) -> list[Relation]:
+    """The Relations of ``paper_id`` from :func:`encode_relations`' JSON.
+
+    >>> r = Relation("p", Field.ABSTRACT, (0, 3), (8, 11), "USED-FOR", 0.9, (0, 20))
+    >>> decode_relations("p", encode_relations([r])) == [r]
+    True
+    """
+    return [Relation(paper_id, _FIELDS[f], (hs, he), (ts, te), label, c, (lo, hi), x)
+            for f, hs, he, ts, te, label, c, lo, hi, x in json.loads(payload)]
+
+
 class MentionCache:
     """Mentions per (paper id, text hash) for one pipeline fingerprint.
 
@@ -100,6 +123,7 @@ class MentionCache:
         if row is None or row[0] != fingerprint:
             with self._db:
                 self._db.execute("DELETE FROM mentions")
+                self._db.execute("DELETE FROM relations")
                 self._db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
         self.hits = 0
         self.misses = 0
@@ -122,11 +146,29 @@ class MentionCache:
         self._db.execute("INSERT OR REPLACE INTO mentions VALUES (?, ?, ?)",
                          (paper.id, text_hash(paper), encode_mentions(mentions)))
 
+    def get_relations(self, papers: Iterable[Paper]) -> dict[str, list[Relation]]:
+        """The cached relation statements of those ``papers`` that have an entry, by paper id."""
+        found: dict[str, list[Relation]] = {}
+        query = "SELECT payload FROM relations WHERE paper_id = ? AND text_hash = ?"
+        for paper in papers:
+            row = self._db.execute(query, (paper.id, text_hash(paper))).fetchone()
+            if row is not None:
+                found[paper.id] = decode_relations(paper.id, row[0])
+        return found
+
+    def put_relations(self, paper: Paper, relations: Sequence[Relation]) -> None:
+        """Remember a paper's relation statements (made from its cached mentions)."""
+        self._db.execute("INSERT OR REPLACE INTO relations VALUES (?, ?, ?)",
+                         (paper.id, text_hash(paper), encode_relations(relations)))
+
     def keep_only(self, papers: Iterable[Paper]) -> int:
         """Drop entries of papers not in ``papers`` (removed files, edited texts); return how many."""
         keep = {(p.id, text_hash(p)) for p in papers}
         stale = [row for row in self._db.execute("SELECT paper_id, text_hash FROM mentions") if tuple(row) not in keep]
         self._db.executemany("DELETE FROM mentions WHERE paper_id = ? AND text_hash = ?", stale)
+        self._db.executemany("DELETE FROM relations WHERE paper_id = ? AND text_hash = ?",
+                             [row for row in self._db.execute("SELECT paper_id, text_hash FROM relations")
+                              if tuple(row) not in keep])
         return len(stale)
 
     def commit(self) -> None:

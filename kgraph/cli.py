@@ -613,13 +613,14 @@ def annotate(
 
     from .atomic import atomic_path
     from .extract.annotate import annotate as run_annotate
+    from .extract.relate import relation_predictor
 
     _check_scheme(scheme)
     try:
         records, problems = _text_records(source)
         nlp = _annotation_nlp(fast, tier, model_only)
         with atomic_path(output) as tmp, tmp.open("w", encoding="utf-8") as handle:
-            for record in run_annotate(records, nlp, scheme=scheme):
+            for record in run_annotate(records, nlp, scheme=scheme, relations=relation_predictor()):
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     except KGraphError as exc:
         raise _fail(exc) from None
@@ -641,13 +642,16 @@ def evaluate(
     those: predictions of other labels are neither right nor wrong there.
     """
     from .extract.annotate import annotate as run_annotate
-    from .extract.scoring import format_scores, score, spans_of
+    from .extract.relate import relation_predictor
+    from .extract.scoring import format_relation_scores, format_scores, score, score_relations, spans_of
 
     _check_scheme(scheme)
     try:
         records, _ = _text_records(gold)
         nlp = _annotation_nlp(fast, tier, model_only)
-        predicted = spans_of(list(run_annotate(records, nlp, scheme=scheme)))
+        model = relation_predictor() if any(r.relations for r in records) else None
+        annotated = list(run_annotate(records, nlp, scheme=scheme, relations=model))
+        predicted = spans_of(annotated)
     except KGraphError as exc:
         raise _fail(exc) from None
     gold_spans = {r.id: list(r.gold) for r in records}
@@ -660,6 +664,14 @@ def evaluate(
         out.print(line, highlight=False)
     if "Generic" in labels:
         for line in format_scores(score(gold_spans, predicted, labels=labels - {"Generic"}), "without Generic"):
+            out.print(line, highlight=False)
+    if model is not None:
+        gold_records = {r.id: {"entities": [{"start": s, "end": e, "label": lab} for s, e, lab in r.gold],
+                               "relations": list(r.relations)} for r in records}
+        # a Dataset is SciERC's Material (kgraph scheme); the shared scorer takes the same --map
+        mapping = {"Dataset": "Material", "Concept": "OtherScientificTerm"} if scheme == "kgraph" else None
+        scores = score_relations(gold_records, {str(a["id"]): a for a in annotated}, mapping)
+        for line in format_relation_scores(scores):
             out.print(line, highlight=False)
 
 

@@ -2,9 +2,10 @@
 
 Input lines follow ../shared/data/scierc/*.jsonl: at least ``id`` and ``text`` (other
 fields are ignored). Output lines are ``{"id", "entities": [{"start", "end", "label",
-"text"}], "results": [{"method", "dataset", "metric", "value", "kind", "start", "end",
-"sentence"}]}`` with character offsets into that text (results: see
-:mod:`kgraph.extract.results`), labelled with SciERC's six labels or
+"text"}], "relations": [{"head", "tail", "label", "confidence"}], "results": [{"method",
+"dataset", "metric", "value", "kind", "start", "end", "sentence"}]}`` with character
+offsets into that text (relations: SciERC's names, indices into ``entities``, see
+:mod:`kgraph.extract.relate`; results: see :mod:`kgraph.extract.results`), labelled with SciERC's six labels or
 kgraph's kinds (:data:`SCHEMES`). By default the spans are those of the whole pipeline,
 i.e. what ``kgraph build`` extracts; a model-only pipeline gives the model's own.
 """
@@ -25,6 +26,7 @@ from ..model import EntityKind, Field, Mention
 from ..readers.textfile import read_text
 from .base import SCIERC_LABELS, SELECTED, kind_of, model_knows_datasets
 from .kinds import refine_kind
+from .relate import Predictor, doc_relations
 from .results import find_results
 
 
@@ -34,6 +36,7 @@ class TextRecord:
     id: str
     text: str
     gold: tuple[tuple[int, int, str], ...] = ()
+    relations: tuple[dict[str, Any], ...] = ()  # gold relations: head/tail index ``gold``
 
 
 def read_text_records(path: Path, problems: list[InputError]) -> list[TextRecord]:
@@ -52,7 +55,9 @@ def read_text_records(path: Path, problems: list[InputError]) -> list[TextRecord
             continue
         gold = tuple((e["start"], e["end"], e["label"]) for e in obj.get("entities", [])
                      if isinstance(e, dict) and {"start", "end", "label"} <= e.keys())
-        records.append(TextRecord(number, str(obj.get("id", number)), obj["text"], gold))
+        relations = tuple(r for r in obj.get("relations", [])
+                          if isinstance(r, dict) and {"head", "tail", "label"} <= r.keys())
+        records.append(TextRecord(number, str(obj.get("id", number)), obj["text"], gold, relations))
     return records
 
 
@@ -115,8 +120,10 @@ def predicted_spans(doc: Doc) -> list[Span]:
 
 
 def annotate(records: Iterable[TextRecord], nlp: Language, batch_size: int = 32,
-             scheme: str = "scierc") -> Iterator[dict[str, Any]]:
-    """One output record per input record: the spans of :func:`predicted_spans`, labelled in ``scheme``."""
+             scheme: str = "scierc", relations: Predictor | None = None) -> Iterator[dict[str, Any]]:
+    """One output record per input record: the spans of :func:`predicted_spans`, labelled in
+    ``scheme``, the relations ``relations`` (a relation model) predicts between them
+    (``head``/``tail`` index the record's ``entities``) and the results its text reports."""
     check_scheme(scheme)
     records = list(records)
     docs = nlp.pipe((r.text for r in records), batch_size=batch_size)
@@ -125,10 +132,12 @@ def annotate(records: Iterable[TextRecord], nlp: Language, batch_size: int = 32,
         spans = predicted_spans(doc)
         entities = [{"start": s.start_char, "end": s.end_char, "label": scheme_label(s.label_, s.text, scheme, knows),
                      "text": s.text} for s in spans]
+        found = doc_relations(relations, doc, spans) if relations is not None else []
+        typed = [{"head": a, "tail": b, "label": label, "confidence": round(c, 4)} for a, b, label, c in found]
         results = [{"method": r.method, "dataset": r.dataset, "metric": r.metric, "value": r.value, "kind": r.kind,
                     "start": r.start, "end": r.end, "sentence": record.text[slice(*r.sentence_span)]}
                    for r in find_results(record.text, _span_mentions(doc, spans, knows), record.id)]
-        yield {"id": record.id, "entities": entities, "results": results}
+        yield {"id": record.id, "entities": entities, "relations": typed, "results": results}
 
 
 def _span_mentions(doc: Doc, spans: list[Span], knows_datasets: bool) -> list[Mention]:

@@ -1,0 +1,143 @@
+"""Typed relations between the mentions of a sentence, from the relation model.
+
+:mod:`kgraph.extract.relations` holds the model (one onnxruntime call scores every pair
+of entities of a sentence); this module feeds it what the pipeline found: the words of
+each sentence and its entity spans, and turns its answers back into offsets. ``kgraph
+build`` calls :func:`paper_relations` on each paper's mentions; ``kgraph annotate`` calls
+:func:`doc_relations` on a processed Doc and the spans it writes out.
+
+Any object with the model's ``predict(words, entities)`` can stand in for it
+(:class:`Predictor`): tests use a small rule, the product the shipped model.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Protocol
+
+import spacy
+from spacy.tokens import Doc, Span
+
+from ..model import Field, Mention, Paper, Relation
+from ..resources import model_dir
+
+
+class Predicted(Protocol):
+    head: int
+    tail: int
+    label: str
+    confidence: float
+
+
+class Predictor(Protocol):
+    """What the relation model offers: relations between the entities of one sentence."""
+
+    def predict(self, words: Sequence[str], entities: Sequence[tuple[int, int, str]]) -> Sequence[Predicted]: ...
+
+
+def relations_available() -> bool:
+    """Whether the relation model is installed with the package."""
+    return (model_dir("relations") / "model.onnx").is_file()
+
+
+def relation_model_version() -> str:
+    """``relations@hash`` of the relation model's files ("" when it is not installed)."""
+    import hashlib
+
+    if not relations_available():
+        return ""
+    digest = hashlib.sha1()
+    for path in sorted(p for p in model_dir("relations").rglob("*") if p.is_file()):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return f"relations@{digest.hexdigest()[:12]}"
+
+
+def relation_predictor() -> Predictor | None:
+    """The shipped relation model, or None when it is not installed."""
+    if not relations_available():
+        return None
+    from .relations import relation_model  # onnxruntime session: loaded when first used
+
+    model: Predictor = relation_model()
+    return model
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> spacy.tokenizer.Tokenizer:
+    # the tokenizer every tier's pipeline starts with (spacy.blank("en")): the same words
+    return spacy.blank("en").tokenizer
+
+
+Found = list[tuple[int, int, str, float]]
+"""Relations as (head index, tail index, label, confidence)."""
+
+
+def _sentence_relations(model: Predictor, sentence: Span | Doc, spans: Sequence[Span]) -> Found:
+    """Relations among ``spans`` (all in ``sentence``), as (i, j, label, confidence) into ``spans``."""
+    if len(spans) < 2:
+        return []
+    words: list[str] = []
+    index: dict[int, int] = {}
+    for token in sentence:
+        if not token.is_space:
+            index[token.i] = len(words)
+            words.append(token.text)
+    entities, kept = [], []
+    for k, span in enumerate(spans):
+        inside = [index[t.i] for t in span if t.i in index]
+        if inside:
+            entities.append((inside[0], inside[-1] + 1, span.label_))
+            kept.append(k)
+    if len(entities) < 2:
+        return []
+    return [(kept[r.head], kept[r.tail], r.label, float(r.confidence)) for r in model.predict(words, entities)]
+
+
+def doc_relations(model: Predictor, doc: Doc, spans: Sequence[Span]) -> Found:
+    """Relations among the spans of a processed Doc, sentence by sentence, indices into ``spans``.
+
+    A span's label is a SciERC label or a kgraph kind (the model maps kinds onto SciERC's).
+    """
+    by_sentence: dict[int, list[int]] = defaultdict(list)
+    sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+    starts = [s.start for s in sentences]
+    for k, span in enumerate(spans):
+        by_sentence[max(i for i, start in enumerate(starts) if start <= span.start)].append(k)
+    out = []
+    for i, members in by_sentence.items():
+        for a, b, label, confidence in _sentence_relations(model, sentences[i], [spans[k] for k in members]):
+            out.append((members[a], members[b], label, confidence))
+    return out
+
+
+def paper_relations(model: Predictor, paper: Paper, mentions: Sequence[Mention]) -> list[Relation]:
+    """The relations each sentence of a paper states between its mentions (title and abstract).
+
+    Mentions are grouped by the sentence they carry (``sentence_span``); each sentence is
+    tokenised as the pipeline tokenised it, and a mention's words are the tokens its
+    offsets cover. Mentions at the same offsets (two extractors) count once.
+    """
+    groups: dict[tuple[Field, tuple[int, int]], dict[tuple[int, int], Mention]] = defaultdict(dict)
+    for mention in mentions:
+        if mention.sentence_span is not None:
+            groups[(mention.field, mention.sentence_span)].setdefault((mention.start, mention.end), mention)
+    out = []
+    for (field, (lo, hi)), members in sorted(groups.items(), key=lambda g: (g[0][0].value, g[0][1])):
+        if len(members) < 2:
+            continue
+        doc = _tokenizer()(paper.text(field)[lo:hi])
+        ordered = sorted(members.values(), key=lambda m: (m.start, m.end))
+        spans, kept = [], []
+        for mention in ordered:
+            span = doc.char_span(mention.start - lo, mention.end - lo, label=mention.kind.value,
+                                 alignment_mode="expand")
+            if span is not None and len(span):
+                spans.append(span)
+                kept.append(mention)
+        for a, b, label, confidence in _sentence_relations(model, doc, spans):
+            out.append(Relation(paper.id, field, (kept[a].start, kept[a].end), (kept[b].start, kept[b].end), label,
+                                round(confidence, 4), (lo, hi)))
+    return out
