@@ -1,0 +1,64 @@
+"""Feeding the relation model sentences and mentions, and reading its answers back as offsets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import spacy
+
+from kgraph.extract.relate import doc_relations, paper_relations
+from kgraph.model import EntityKind, Field, Mention, Paper
+
+
+@dataclass(frozen=True)
+class Said:
+    head: int
+    tail: int
+    label: str
+    confidence: float
+
+
+class FirstMethodForFirstTask:
+    """A stand-in model: the first Method entity is USED-FOR the first Task entity of the sentence."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[list[str], list[tuple[int, int, str]]]] = []
+
+    def predict(self, words, entities):
+        self.calls.append((list(words), list(entities)))
+        methods = [i for i, (_, _, label) in enumerate(entities) if label == "Method"]
+        tasks = [i for i, (_, _, label) in enumerate(entities) if label == "Task"]
+        return [Said(methods[0], tasks[0], "USED-FOR", 0.875)] if methods and tasks else []
+
+
+def mention(text: str, words: str, kind: EntityKind, sentence: tuple[int, int], extractor: str = "model") -> Mention:
+    start = text.index(words)
+    return Mention("p", Field.ABSTRACT, start, start + len(words), words, kind, 0, extractor, 1.0, kind.value, sentence)
+
+
+def test_paper_relations_give_offsets_of_the_two_mentions_and_the_sentence():
+    text = "We train BERT. Conditional random fields  help for named entity recognition."
+    second = (15, len(text))
+    mentions = [mention(text, "BERT", EntityKind.METHOD, (0, 14)),
+                mention(text, "Conditional random fields", EntityKind.METHOD, second),
+                mention(text, "Conditional random fields", EntityKind.METHOD, second, "gazetteer"),  # same span twice
+                mention(text, "named entity recognition", EntityKind.TASK, second)]
+    model = FirstMethodForFirstTask()
+    (relation,) = paper_relations(model, Paper("p", "T", text), mentions)
+    assert text[slice(*relation.head)] == "Conditional random fields"
+    assert text[slice(*relation.tail)] == "named entity recognition"
+    assert (relation.label, relation.confidence, relation.sentence_span) == ("USED-FOR", 0.875, second)
+    # one call, for the one sentence with two mentions; words without the double space's token
+    ((words, entities),) = model.calls
+    assert words[:3] == ["Conditional", "random", "fields"] and " " not in words
+    assert entities == [(0, 3, "Method"), (5, 8, "Task")]
+
+
+def test_doc_relations_index_the_spans_given_across_sentences():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    doc = nlp("CRFs work for parsing. We test SVMs on tagging.")
+    spans = [doc.char_span(*bounds, label=label) for bounds, label in
+             (((0, 4), "Method"), ((14, 21), "Task"), ((31, 35), "Method"), ((39, 46), "Task"))]
+    assert doc_relations(FirstMethodForFirstTask(), doc, spans) == [(0, 1, "USED-FOR", 0.875), (2, 3, "USED-FOR", 0.875)]
+    assert doc_relations(FirstMethodForFirstTask(), doc, spans[:1]) == []

@@ -1,0 +1,46 @@
+"""Relations and results over the corpus: aggregation by entity, generic ends left out."""
+
+from __future__ import annotations
+
+from kgraph.graph.relations import aggregate_relations, leaderboard_key, numeric_value, resolve_results
+from kgraph.model import Field, Relation, Result
+
+A = Field.ABSTRACT
+
+
+def said(paper: str, head: tuple[int, int], tail: tuple[int, int], label: str, confidence: float = 0.5) -> Relation:
+    return Relation(paper, A, head, tail, label, confidence, (0, 50))
+
+
+SPANS = {("p1", A, 0, 3): "crf", ("p1", A, 8, 11): "ner", ("p2", A, 0, 3): "crf", ("p2", A, 8, 11): "ner",
+         ("p2", A, 20, 24): "svm", ("p3", A, 0, 4): "data", ("p3", A, 8, 11): "ner"}
+
+
+def test_statements_of_several_papers_make_one_relation_with_their_support():
+    relations = aggregate_relations([said("p1", (0, 3), (8, 11), "USED-FOR", 0.6), said("p2", (0, 3), (8, 11), "USED-FOR", 0.9),
+                                     said("p2", (20, 24), (0, 3), "COMPARE")], SPANS, {"crf", "ner", "svm"})
+    top = relations[0]
+    assert (top.subject, top.label, top.object, top.papers, top.confidence) == ("crf", "USED-FOR", "ner", ("p1", "p2"), 0.9)
+    assert len(top.evidence) == 2
+    # a symmetric relation is stored with its ends in id order, whichever way it was said
+    assert [(r.subject, r.object) for r in relations if r.label == "COMPARE"] == [("crf", "svm")]
+
+
+def test_generic_unresolved_and_self_relations_are_left_out():
+    statements = [said("p3", (0, 4), (8, 11), "USED-FOR"),  # "data" is generic
+                  said("p1", (0, 3), (40, 44), "USED-FOR"),  # no mention there
+                  said("p1", (0, 3), (0, 3), "CONJUNCTION")]
+    assert aggregate_relations(statements, SPANS, {"crf", "ner"}) == []
+
+
+def test_results_take_entities_only_where_specific():
+    result = Result("p2", "91.2", 30, 34, "absolute", "F1", "CoNLL", "ours", (0, 50), (0, 3), (20, 24))
+    (row,) = resolve_results([result], SPANS, {"svm"})
+    assert (row.metric, row.dataset, row.method) == ("", "svm", "")
+
+
+def test_numbers_and_leaderboard_order():
+    assert [numeric_value(v) for v in ("92.3%", "+2.1", "3x", "1,024", "4-8%", "84.5\\%")] == [92.3, 2.1, 3.0, 1024.0, None, 84.5]
+    rows = [("improvement", "F1", "5", "a"), ("absolute", "BLEU", "30", "b"), ("absolute", "F1", "91.5", "c"),
+            ("absolute", "F1", "93", "d"), ("absolute", "F1", "90-92", "e")]
+    assert [r[3] for r in sorted(rows, key=lambda r: leaderboard_key(*r))] == ["b", "d", "c", "e", "a"]
