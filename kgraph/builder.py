@@ -72,8 +72,8 @@ def _fingerprint(options: BuildOptions, tier: str, model: str) -> str:
 
 
 def extraction_fingerprint(tier: str, model: str) -> str:
-    """What a paper's mentions and relations depend on besides its text: kgraph, tier, models and gazetteer."""
-    blob = json.dumps([__version__, tier, model, model_version("rules"), relation_model_version()])
+    """What a paper's mentions depend on besides its text: kgraph, tier, model and gazetteer."""
+    blob = json.dumps([__version__, tier, model, model_version("rules")])
     return hashlib.sha1(blob.encode()).hexdigest()[:16]
 
 
@@ -147,7 +147,8 @@ def build_data(
     model = model_version(summary.tier)
     if cache_path is not None:
         cache_path.parent.mkdir(parents=True, exist_ok=True)
-    cache = MentionCache(cache_path, extraction_fingerprint(summary.tier, model)) if cache_path is not None else None
+    cache = (MentionCache(cache_path, extraction_fingerprint(summary.tier, model), relation_model_version())
+             if cache_path is not None else None)
     cached = cache.get(papers) if cache is not None else {}
     todo = [p for p in papers if p.id not in cached]
     todo = _english_only(todo, summary.report)

@@ -112,7 +112,7 @@ class MentionCache:
     {}
     """
 
-    def __init__(self, path: Path, fingerprint: str) -> None:
+    def __init__(self, path: Path, fingerprint: str, relation_fingerprint: str = "") -> None:
         self.path = path
         try:
             self._db = sqlite3.connect(path)
@@ -125,6 +125,13 @@ class MentionCache:
                 self._db.execute("DELETE FROM mentions")
                 self._db.execute("DELETE FROM relations")
                 self._db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
+        # relations are made from the mentions by another model: a new relation model
+        # empties them, and keeps the mentions (the costly part of a rebuild)
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'relations'").fetchone()
+        if row is None or row[0] != relation_fingerprint:
+            with self._db:
+                self._db.execute("DELETE FROM relations")
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES ('relations', ?)", (relation_fingerprint,))
         self.hits = 0
         self.misses = 0
 

@@ -15,7 +15,7 @@ def test_build_data_times_every_stage_and_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     summary = BuildSummary()
     data = build_data([EXAMPLES / "papers.jsonl"], RULES, summary=summary)
-    assert list(summary.timings) == ["read", "extract", "resolve", "link", "communities"]
+    assert list(summary.timings) == ["read", "extract", "relations", "resolve", "results", "link", "communities"]
     assert summary.tier == "rules" and data.meta["tier"] == "rules"
     assert len(data.papers) == summary.report.total_read > 0 and len(data.mentions) == len(data.mention_entity)
     assert list(tmp_path.iterdir()) == []

@@ -105,3 +105,21 @@ def test_an_edited_abstract_is_extracted_again(jsonl, tmp_path):
 def test_text_hash_of_a_lone_surrogate_does_not_raise():
     # issue #19.2: readers no longer emit one, but a Paper built in code may hold it
     assert text_hash(Paper("p", "Bad \ud800", "x")) != text_hash(Paper("p", "Bad \ufffd", "x"))
+
+
+def test_a_new_relation_model_empties_relations_and_keeps_mentions(tmp_path):
+    from kgraph.cache import MentionCache
+    from kgraph.model import EntityKind, Field, Mention, Paper, Relation
+
+    path = tmp_path / "cache.sqlite"
+    paper = Paper("p", "T", "CRF for NER.")
+    mention = Mention("p", Field.ABSTRACT, 0, 3, "CRF", EntityKind.METHOD, 0, "model")
+    relation = Relation("p", Field.ABSTRACT, (0, 3), (8, 11), "USED-FOR", 0.7, (0, 12))
+    with MentionCache(path, "fp", "relations@a") as cache:
+        cache.put(paper, [mention])
+        cache.put_relations(paper, [relation])
+    with MentionCache(path, "fp", "relations@a") as cache:
+        assert cache.get_relations([paper]) == {"p": [relation]}
+    with MentionCache(path, "fp", "relations@b") as cache:
+        assert cache.get_relations([paper]) == {}
+        assert cache.get([paper]) == {"p": [mention]}
