@@ -117,6 +117,9 @@ def _clause(sentence: str, offset: int, at: int) -> tuple[int, int]:
     return lo, hi
 
 
+_COST_SHARE = re.compile(r"\s*(?:percent\s+)?of\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?"
+                         r"(?:cost|costs|time|compute|computation|memory|flops|budget|energy|latency|runtime)\b",
+                         re.IGNORECASE)
 _SHARE_OF_PEOPLE = re.compile(r"\s*(?:of\s+them\s+)?(?:had|have|were|are|was|declared|reported|said|agreed)\b")
 
 
@@ -135,12 +138,12 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
         if counted and (counted.group(1).lower() in _COUNT_NOUNS or (
                 counted.group(1).endswith("s") and not _METRIC_WORD.fullmatch(counted.group(1)))):
             return True
-    if unit == "%" and _DATA_SHARE.match(after):
-        return True  # "10% of the training data": how much data, not how well
+    if unit == "%" and _DATA_SHARE.match(after) and not _COST_SHARE.match(after):
+        return True  # "10% of the training data": how much data, not how well ("8% of the cost" is a result)
     if unit == "%" and _SHARE_OF_PEOPLE.match(after):
         return True  # "16% had stage II": a share of people or things, not a score
     following = _words_before_a_break(after, 3)
-    if following and following[0].lower() in _TIME_UNITS and _TIME_CONTEXT.search(text[max(0, start - 120):end + 60]):
+    if _is_measured_time(text, start, end):
         return False  # "46.6 secs" faster, "6.3 ms per image": a measured time
     if not unit and any(w.lower() in _COUNT_NOUNS for w in following):
         return True  # "47 well-chosen benchmarks", "227 different words"
@@ -170,6 +173,13 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
 _TIME_UNITS = frozenset("ms s sec secs seconds second minutes minute min hours hour tokens fps".split())
 _TIME_CONTEXT = re.compile(r"(?i)\b(?:faster|slower|speed\w*|time|latency|throughput|runtime|per\s+second|takes?|"
                            r"took|in\s+(?:under|less\s+than|only))\b")
+def _is_measured_time(text: str, start: int, end: int) -> bool:
+    """A number in a unit of time or rate where the text speaks of speed or time ("46.6 secs", "6.3 ms")."""
+    following = _words_before_a_break(text[end:end + 40], 1)
+    return bool(following) and following[0].lower() in _TIME_UNITS and bool(
+        _TIME_CONTEXT.search(text[max(0, start - 120):end + 60]))
+
+
 #: Metric mentions that are units, not metrics ("40.3 dB": the metric is PSNR).
 _UNITS = frozenset("db ms s sec secs seconds % mb gb".split())
 #: Words that make part of a metric's name when written before it ("test accuracy", "top-1 accuracy").
@@ -351,7 +361,8 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "") -> 
             reporting = _REPORTING.search(text[c_lo:c_hi]) or _REPORTING.search(sentence)
             after = text[end:min(hi, end + 30)]
             signed = text[start] == "+" or (unit == "x" and _IMPROVEMENT_AFTER.match(after) is not None)
-            if metric is None and not ((unit in ("%", "pp", "x") or signed) and reporting) and not signed:
+            timed = not unit and _is_measured_time(text, start, end)
+            if metric is None and not ((unit in ("%", "pp", "x") or signed) and reporting) and not signed and not timed:
                 continue
             found.append((start, end, unit, text[start:end]))
         if not found:
