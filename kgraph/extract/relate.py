@@ -25,10 +25,16 @@ from ..resources import model_dir
 
 
 class Predicted(Protocol):
-    head: int
-    tail: int
-    label: str
-    confidence: float
+    """One predicted relation: indices into the entities given, a label and a confidence."""
+
+    @property
+    def head(self) -> int: ...
+    @property
+    def tail(self) -> int: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def confidence(self) -> float: ...
 
 
 class Predictor(Protocol):
