@@ -6,6 +6,7 @@ import json
 
 import pytest
 import spacy
+from conftest import SHARED
 from typer.testing import CliRunner
 
 from kgraph.cli import app
@@ -84,3 +85,27 @@ def test_evaluate_scores_only_the_labels_the_gold_file_uses(tmp_path):
     result = CliRunner().invoke(app, ["evaluate", str(gold), "--scheme", "kgraph"])
     assert result.exit_code == 0, result.output
     assert "the gold file's labels (Dataset)" in result.output and "Method" not in result.output.split("(Dataset)", 1)[1]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (SHARED / "data" / "scierc" / "dev.jsonl").exists(), reason="../shared/data/scierc is absent")
+def test_annotate_relations_and_evaluate_agree_with_the_shared_relation_scorer(tmp_path):
+    import subprocess
+    import sys
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join((SHARED / "data" / "scierc" / "dev.jsonl").read_text(encoding="utf-8").splitlines(True)[:12]))
+    out = tmp_path / "pred.jsonl"
+    assert CliRunner().invoke(app, ["annotate", str(gold), "-o", str(out)]).exit_code == 0
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert sum(len(r["relations"]) for r in records) > 0
+    for record in records:
+        for relation in record["relations"]:
+            assert 0 <= relation["head"] < len(record["entities"]) and 0 <= relation["tail"] < len(record["entities"])
+            assert relation["label"] in {"USED-FOR", "FEATURE-OF", "HYPONYM-OF", "PART-OF", "EVALUATE-FOR", "COMPARE",
+                                         "CONJUNCTION"} and 0 < relation["confidence"] <= 1
+    shared = subprocess.run([sys.executable, str(SHARED / "tools" / "score_relations.py"), str(gold), str(out)],
+                            capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+    ours = CliRunner().invoke(app, ["evaluate", str(gold)])
+    assert ours.exit_code == 0, ours.output
+    assert shared in ours.output  # the same "relation F1 rel=… rel+=…" line
