@@ -19,7 +19,7 @@ from pathlib import Path
 from .cache import MentionCache
 from .errors import InputError, OptionError
 from .extract.pipeline import build_pipeline, check_tier, model_version
-from .extract.relate import paper_relations, relation_model_version, relation_predictor
+from .extract.relate import relation_model_version, relations_available, relations_of_papers
 from .extract.results import find_results
 from .graph.communities import communities_of
 from .graph.data import GraphData
@@ -30,7 +30,7 @@ from .resolve.entities import resolve
 from .resolve.specificity import shipped_background
 from .resolve.thesaurus import read_thesaurus
 from .resolve.vocabularies import shipped_known_kinds, shipped_vocabulary
-from .run.local import extract_mentions
+from .run.local import extract_mentions, resolve_processes
 from .text.language import guess_language
 from .version import __version__
 
@@ -176,7 +176,7 @@ def build_data(
     mentions = [m for p in papers for m in (cached[p.id] if p.id in cached else fresh[p.id])]
     lap("extract")
     relations = _relations(papers, {p.id: cached[p.id] if p.id in cached else fresh[p.id] for p in papers},
-                           cache, progress)
+                           cache, progress, options.processes)
     if cache is not None:
         cache.close()
     lap("relations")
@@ -221,24 +221,23 @@ def build_data(
 
 
 def _relations(papers: Sequence[Paper], mentions_of: dict[str, list[Mention]], cache: MentionCache | None,
-               progress: Progress | None) -> tuple[Relation, ...]:
+               progress: Progress | None, processes: int | str) -> tuple[Relation, ...]:
     """Every paper's relation statements: cached ones reused, the others predicted (and cached).
 
     None when the relation model is not installed: the graph then has no typed relations.
     """
-    predictor = relation_predictor()
-    if predictor is None:
+    if not relations_available():
         return ()
     known = cache.get_relations(papers) if cache is not None else {}
     todo = [p for p in papers if p.id not in known]
     tick = progress("Relations", len(todo)) if progress and todo else None
-    for paper in todo:
-        known[paper.id] = paper_relations(predictor, paper, mentions_of[paper.id])
+    workers = resolve_processes(processes, "accurate", len(todo))
+    found = relations_of_papers([(p, mentions_of[p.id]) for p in todo], workers, tick)
+    for paper, relations in zip(todo, found):
+        known[paper.id] = relations
         if cache is not None:
-            cache.put_relations(paper, known[paper.id])
-        if tick is not None:
-            tick()
-    return tuple(r for p in papers for r in known[p.id])
+            cache.put_relations(paper, relations)
+    return tuple(r for p in papers for r in known.get(p.id, ()))
 
 
 def paper_results(papers: Sequence[Paper], mentions: Sequence[Mention]) -> Iterable[Result]:

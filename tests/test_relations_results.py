@@ -15,7 +15,7 @@ import rdflib
 from typer.testing import CliRunner
 
 import kgraph
-from kgraph import builder
+from kgraph.extract import relate
 from kgraph.cli import app
 from kgraph.resources import ontology_dir
 
@@ -50,7 +50,7 @@ def built(tmp_path_factory):
     source.write_text("".join(json.dumps({"title": t, "abstract": a, "year": 2020 + i}) + "\n"
                               for i, (t, a) in enumerate(ABSTRACTS)), encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(builder, "relation_predictor", lambda: MethodUsedForTask())
+        patch.setattr(relate, "relation_predictor", lambda: MethodUsedForTask())
         result = CliRunner().invoke(app, ["build", str(source), "-o", str(folder / "out")])
     assert result.exit_code == 0, result.output
     return folder / "out"

@@ -13,7 +13,7 @@ Any object with the model's ``predict(words, entities)`` can stand in for it
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from typing import Protocol
 
@@ -147,3 +147,44 @@ def paper_relations(model: Predictor, paper: Paper, mentions: Sequence[Mention])
             out.append(Relation(paper.id, field, (kept[a].start, kept[a].end), (kept[b].start, kept[b].end), label,
                                 round(confidence, 4), (lo, hi)))
     return out
+
+
+#: Papers per task sent to a worker process, and the fewest papers worth starting workers for.
+CHUNK = 64
+POOL_MIN_PAPERS = 200
+
+
+def _chunk_relations(chunk: Sequence[tuple[Paper, Sequence[Mention]]]) -> list[list[Relation]]:
+    model = relation_predictor()  # loaded once per worker process (cached)
+    assert model is not None
+    return [paper_relations(model, paper, mentions) for paper, mentions in chunk]
+
+
+def relations_of_papers(items: Sequence[tuple[Paper, Sequence[Mention]]], processes: int = 1,
+                        on_paper: Callable[[], None] | None = None) -> Iterator[list[Relation]]:
+    """:func:`paper_relations` of each (paper, mentions), in order, on ``processes`` worker processes.
+
+    One sentence is one onnxruntime call, so a corpus's relations cost about as much as its
+    extraction: worker processes (forked on Linux; each loads the model once) share it out.
+    """
+    if processes <= 1 or len(items) < POOL_MIN_PAPERS:
+        model = relation_predictor()
+        if model is None:
+            return
+        for paper, mentions in items:
+            yield paper_relations(model, paper, mentions)
+            if on_paper is not None:
+                on_paper()
+        return
+    import multiprocessing
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+    with ProcessPoolExecutor(processes, mp_context=context) as pool:
+        for found in pool.map(_chunk_relations, chunks):
+            for relations in found:
+                yield relations
+                if on_paper is not None:
+                    on_paper()

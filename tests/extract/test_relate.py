@@ -62,3 +62,22 @@ def test_doc_relations_index_the_spans_given_across_sentences():
              (((0, 4), "Method"), ((14, 21), "Task"), ((31, 35), "Method"), ((39, 46), "Task"))]
     assert doc_relations(FirstMethodForFirstTask(), doc, spans) == [(0, 1, "USED-FOR", 0.875), (2, 3, "USED-FOR", 0.875)]
     assert doc_relations(FirstMethodForFirstTask(), doc, spans[:1]) == []
+
+
+def test_worker_processes_give_the_relations_of_one_process_in_order(monkeypatch):
+    from kgraph.extract import relate
+
+    monkeypatch.setattr(relate, "relation_predictor", FirstMethodForFirstTask)
+    monkeypatch.setattr(relate, "POOL_MIN_PAPERS", 2)
+    monkeypatch.setattr(relate, "CHUNK", 2)
+    items = []
+    for i in range(7):
+        text = f"Method{i} CRF helps tagging {i}. Nothing here."
+        first = (0, text.index(".") + 1)
+        items.append((Paper(f"p{i}", "T", text), [mention(text, f"Method{i} CRF", EntityKind.METHOD, first),
+                                                    mention(text, "tagging", EntityKind.TASK, first)]))
+    ticks = []
+    alone = list(relate.relations_of_papers(items, processes=1))
+    pooled = list(relate.relations_of_papers(items, processes=2, on_paper=lambda: ticks.append(1)))
+    assert pooled == alone and len(ticks) == 7
+    assert [r[0].paper_id for r in pooled] == [f"p{i}" for i in range(7)] and all(len(r) == 1 for r in pooled)
