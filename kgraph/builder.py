@@ -173,6 +173,7 @@ def build_data(
             if paper.id in fresh:
                 cache.put(paper, fresh[paper.id])
         summary.cache = {"reused": len(cached), "extracted": len(todo), "dropped": cache.keep_only(papers)}
+        cache.commit()  # the costly part is safe before relations start
     mentions = [m for p in papers for m in (cached[p.id] if p.id in cached else fresh[p.id])]
     lap("extract")
     relations = _relations(papers, {p.id: cached[p.id] if p.id in cached else fresh[p.id] for p in papers},
