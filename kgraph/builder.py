@@ -50,6 +50,7 @@ class BuildOptions:
     processes: int | str = "auto"  # extraction workers; never changes the result
     engine: str = "local"  # "local" (worker processes) or "dask"; never changes the result
     scheduler: str | None = None  # Dask scheduler address; None starts a LocalCluster
+    relations: bool = True  # predict typed relations (when the relation model is installed)
 
 
 @dataclass
@@ -67,7 +68,8 @@ class BuildSummary:
 def _fingerprint(options: BuildOptions, tier: str, model: str) -> str:
     thesaurus = hashlib.sha1(options.thesaurus.read_bytes()).hexdigest() if options.thesaurus else None
     blob = json.dumps({"kgraph": __version__, "tier": tier, "model": model, "top_k": options.top_k,
-                       "max_df": options.max_df, "thesaurus": thesaurus}, sort_keys=True)
+                       "max_df": options.max_df, "thesaurus": thesaurus,
+                       "relations": relation_model_version() if options.relations else ""}, sort_keys=True)
     return hashlib.sha1(blob.encode()).hexdigest()[:16]
 
 
@@ -177,7 +179,7 @@ def build_data(
     mentions = [m for p in papers for m in (cached[p.id] if p.id in cached else fresh[p.id])]
     lap("extract")
     relations = _relations(papers, {p.id: cached[p.id] if p.id in cached else fresh[p.id] for p in papers},
-                           cache, progress, options.processes)
+                           cache, progress, options.processes) if options.relations else ()
     if cache is not None:
         cache.close()
     lap("relations")

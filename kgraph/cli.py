@@ -92,6 +92,9 @@ def build(
     thesaurus: Annotated[Path | None, typer.Option(
         metavar="FILE", help="VOSviewer thesaurus (label<TAB>replace by; empty replacement removes the term).")] = None,
     strict: Annotated[bool, typer.Option(help="Exit with status 1 when any record was skipped.")] = False,
+    relations: Annotated[bool, typer.Option(
+        help="Predict typed relations between the mentions of each sentence (the relation model costs about as "
+             "much as extraction; --no-relations leaves them out).")] = True,
     cache: Annotated[bool, typer.Option(
         help="Reuse the mentions of papers extracted by an earlier build in the same folder "
              "(OUTPUT/cache.sqlite).")] = True,
@@ -134,7 +137,7 @@ def build(
         fmt = f"{fmt or ''}:{';'.join(field_map)}"  # the readers' format spec carries the mapping
     options = BuildOptions(tier="fast" if fast else tier, top_k=top_k, fmt=fmt, thesaurus=thesaurus,
                            processes=processes if processes == "auto" else int(processes),
-                           engine=engine, scheduler=scheduler)
+                           engine=engine, scheduler=scheduler, relations=relations)
     try:
         if engine == "dask":  # fail before reading anything when the extra is missing
             from .run.dask_engine import SHARD_DIR, require_dask
