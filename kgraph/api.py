@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import KGraphError
 from .graph.data import GraphData
@@ -195,6 +195,38 @@ class KnowledgeGraph:
                 sentence=paper.abstract[slice(*r.sentence_span)]))
         out.sort(key=lambda e: leaderboard_key(e.kind, e.metric, e.value, e.paper.id))
         return out
+
+    # -- time ---------------------------------------------------------------------------
+    def trend(self, entity: str | Entity) -> dict[int, int]:
+        """An entity's papers per year (years without a paper left out; undated papers not counted)."""
+        return dict(self.data.entity_series(self.entity(entity).id).years)
+
+    def trend_details(self, entity: str | Entity) -> dict[str, Any]:
+        """An entity's years as ``kgraph trends --entity`` prints them in JSON: papers and share per
+        year, first and peak year, and Kleinberg bursts."""
+        found = self.entity(entity)
+        s = self.data.entity_series(found.id)
+        return {"entity": found.label, "kind": found.kind.value, "years": {str(y): n for y, n in s.years.items()},
+                "share": {str(y): x for y, x in s.share.items()}, "first_year": s.first_year,
+                "peak_year": s.peak_year,
+                "bursts": [{"start": b.start, "end": b.end, "weight": b.weight} for b in s.bursts]}
+
+    def emerging(self, kind: EntityKind | str | None = None, since: int | None = None, top: int = 20,
+                 fading: bool = False, min_papers: int = 5) -> list[dict[str, Any]]:
+        """Specific entities whose share of the corpus grew most since ``since`` (``fading``: fell most).
+
+        ``since`` defaults to the corpus's middle year; see :func:`kgraph.graph.trends.emerging`.
+        Each row: ``entity``, ``kind``, ``score``, ``first_year``, ``papers_before``, ``papers_since``.
+        """
+        from .graph.trends import emerging
+
+        wanted = EntityKind(kind) if kind is not None else None
+        by_id = self.data.entity_by_id
+        counts = {e: c for e, c in self.data.entity_years.items() if wanted is None or by_id[e].kind is wanted}
+        changes = emerging(counts, self.data.year_totals, since=since, min_papers=min_papers, fading=fading)
+        return [{"entity": by_id[c.entity].label, "kind": by_id[c.entity].kind.value, "score": c.score,
+                 "first_year": c.first_year, "papers_before": c.before, "papers_since": c.after}
+                for c in changes[:top]]
 
     # -- other views ----------------------------------------------------------------------
     def to_networkx(self) -> nx.Graph:

@@ -12,7 +12,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from .extract.results import find_results
 from .graph.communities import communities_of
 from .graph.data import GraphData
 from .graph.links import paper_links
+from .graph.trends import year_from_arxiv_id
 from .model import Field, Mention, Paper, Relation, Result
 from .readers import ReadReport, read_papers
 from .resolve.entities import resolve
@@ -63,6 +64,7 @@ class BuildSummary:
     cache: dict[str, int] = field(default_factory=dict)
     store: dict[str, int] = field(default_factory=dict)  # an in-place update: blocks changed, triples removed/added
     dropped_mentions: int = 0  # removed by the thesaurus, or nothing of a name left
+    years: dict[str, int] = field(default_factory=dict)  # papers whose year came from: record, arxiv_id, none
 
 
 def _fingerprint(options: BuildOptions, tier: str, model: str) -> str:
@@ -77,6 +79,23 @@ def extraction_fingerprint(tier: str, model: str) -> str:
     """What a paper's mentions depend on besides its text: kgraph, tier, model and gazetteer."""
     blob = json.dumps([__version__, tier, model, model_version("rules")])
     return hashlib.sha1(blob.encode()).hexdigest()[:16]
+
+
+def _dated(papers: Sequence[Paper], summary: BuildSummary) -> list[Paper]:
+    """Papers without a year in their record get the year of their arXiv identifier; the
+    sources of years are counted (a paper with neither keeps no year: nothing is guessed)."""
+    out, counts = [], Counter({"record": 0, "arxiv_id": 0, "none": 0})
+    for paper in papers:
+        if paper.year is not None:
+            counts["record"] += 1
+        elif (year := year_from_arxiv_id(paper.arxiv_id)) is not None:
+            paper = replace(paper, year=year)
+            counts["arxiv_id"] += 1
+        else:
+            counts["none"] += 1
+        out.append(paper)
+    summary.years = dict(counts)
+    return out
 
 
 def _english_only(papers: Sequence[Paper], report: ReadReport) -> list[Paper]:
@@ -144,6 +163,7 @@ def build_data(
         first = f" ({len(problems)} problem{'s' * (len(problems) > 1)}, the first: {problems[0]})" if problems else ""
         names = ", ".join(str(p) for p in paths) or "no input"
         raise InputError(f"no papers read from {names}{first}; nothing was built")
+    papers = _dated(papers, summary)
     lap("read")
     summary.tier = check_tier(options.tier)
     model = model_version(summary.tier)
@@ -217,6 +237,7 @@ def build_data(
         "fingerprint": _fingerprint(options, summary.tier, model),
         "options": {"top_k": options.top_k, "max_df": options.max_df},
         "inputs": [str(p) for p in paths],
+        "years": summary.years,
     }
     return GraphData(tuple(papers), tuple(mentions), mention_entity, resolution.entities,
                      tuple(links), dict(resolution.ambiguous_acronyms), meta, communities, relations=relations,

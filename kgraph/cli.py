@@ -190,6 +190,11 @@ def build(
     if summary.dropped_mentions:
         out.print(f"  {summary.dropped_mentions} mentions dropped (removed by the thesaurus, or no name left)",
                   highlight=False)
+    if summary.years:
+        years = summary.years
+        span = f" ({min(data.year_totals)}-{max(data.year_totals)})" if data.year_totals else ""
+        out.print(f"years: {years['record']} from the records, {years['arxiv_id']} from arXiv ids, "
+                  f"{years['none']} papers without a year{span}", highlight=False)
     timing = ", ".join(f"{stage} {secs:.1f}s" for stage, secs in summary.timings.items())
     out.print(f"extractor: {summary.tier}; {timing}", highlight=False)
     if summary.cache:
@@ -510,6 +515,80 @@ def view(
         except webbrowser.Error:
             opened = False
     out.print(("opened " if opened else "") + page.as_uri(), highlight=False)
+
+
+@app.command()
+def trends(
+    directory: Annotated[Path, typer.Argument(help="A build folder.")] = DEFAULT_DIR,
+    entity: Annotated[list[str] | None, typer.Option(
+        "--entity", help="An entity's years (any label or variant); repeat to compare several.")] = None,
+    kind: Annotated[str | None, typer.Option(help="Only this type: Method, Dataset, Task, Metric or Concept.")] = None,
+    emerging: Annotated[bool, typer.Option(
+        "--emerging", help="The entities whose use grew most since --since (the default without --entity).")] = False,
+    fading: Annotated[bool, typer.Option("--fading", help="The entities whose use fell most since --since.")] = False,
+    since: Annotated[int | None, typer.Option(
+        help="The year a change is measured from (default: the middle year).")] = None,
+    top: Annotated[int, typer.Option(help="How many entities.", min=1)] = 20,
+    min_papers: Annotated[int, typer.Option(help="Fewest papers an emerging/fading entity needs.", min=1)] = 5,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    plot: Annotated[Path | None, typer.Option(
+        help="Also draw the entities' papers per year into this .svg file.")] = None,
+) -> None:
+    """When entities appear, peak and fade: papers per year, emerging and fading entities, bursts."""
+    import csv
+    import json
+
+    from .api import load
+    from .atomic import write_text_atomic
+    from .export.trendchart import sparkline, svg_chart
+
+    if fmt not in ("table", "json", "csv"):
+        raise _fail(KGraphError(f"unknown --format {fmt!r}; choose table, json or csv"))
+    if plot is not None and plot.suffix.lower() != ".svg":
+        raise _fail(KGraphError(f"{plot}: --plot writes SVG (a .svg file)"))
+    try:
+        kg = load(directory)
+        if entity:
+            rows = [kg.trend_details(name) for name in entity]
+        else:
+            rows = kg.emerging(kind, since=since, top=top, fading=fading, min_papers=min_papers)
+            rows = [{**row, **{k: v for k, v in kg.trend_details(str(row["entity"])).items() if k != "entity"}}
+                    for row in rows]
+    except (KGraphError, ValueError) as exc:
+        raise _fail(exc) from None
+    totals = kg.data.year_totals
+    if not totals:
+        raise _fail(KGraphError(f"{directory}: no paper of this build has a year"))
+    years = list(range(min(totals), max(totals) + 1))
+    if plot is not None:
+        lines = {str(r["entity"]): {int(y): n for y, n in r["years"].items()} for r in rows[:8]}
+        write_text_atomic(plot, svg_chart(lines, years, title="Papers per year"))
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows[0] if entity and len(entity) == 1 else rows, ensure_ascii=False, indent=1)
+                         + "\n")
+        return
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["entity", "kind", "year", "papers", "share"])
+        for r in rows:
+            for y, n in r["years"].items():
+                writer.writerow([r["entity"], r["kind"], y, n, r["share"].get(y, "")])
+        return
+    what = ("Fading" if fading else "Emerging") + f" since {since}" if not entity and since else (
+        "Fading" if fading else "Emerging" if not entity else "Years")
+    table = Table("entity", "kind", "papers", "first", "peak", "bursts", *(["score"] if not entity else []), title=what)
+    # one character per year, never wrapped: the columns around it give way first
+    table.add_column(f"{years[0]}–{years[-1]}", no_wrap=True, min_width=len(years))
+    for r in rows:
+        counts = {int(y): n for y, n in r["years"].items()}
+        burst = ", ".join(f"{b['start']}–{b['end']}" if b["start"] != b["end"] else str(b["start"])
+                          for b in r["bursts"])
+        table.add_row(str(r["entity"]), str(r["kind"]), str(sum(counts.values())),
+                      str(r["first_year"] or ""), str(r["peak_year"] or ""), burst,
+                      *([f"{r['score']:+.2f}"] if not entity else []), sparkline(counts, years).replace(" ", "·"))
+    out.print(table)
+    undated = sum(1 for p in kg.data.papers if p.year is None)
+    out.print(f"{sum(totals.values())} papers with a year ({years[0]}–{years[-1]}), {undated} without", highlight=False)
 
 
 @app.command()

@@ -15,6 +15,7 @@ from .build import build_networkx
 from .communities import Communities, annotate
 from .cooccurrence import kind_ranks, top_cooccurring
 from .relations import EntityRelation, ResultRow, SpanKey, aggregate_relations, resolve_results
+from .trends import Series, series, year_counts
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,24 @@ class GraphData:
         (see :func:`.cooccurrence.kind_ranks`); generic entities have no rank."""
         counts = {e: len(ps) for e, ps in self.specific_papers_of_entity.items()}
         return kind_ranks(self.specific_entities, counts)
+
+    @cached_property
+    def year_totals(self) -> dict[int, int]:
+        """Year -> papers of the corpus with that year (papers without one are not counted)."""
+        return dict(sorted(Counter(p.year for p in self.papers if p.year is not None).items()))
+
+    @cached_property
+    def entity_years(self) -> dict[str, Counter[int]]:
+        """Specific entity id -> its papers per year."""
+        return year_counts(self.specific_papers_of_entity, {p.id: p.year for p in self.papers})
+
+    def entity_series(self, entity_id: str) -> Series:
+        """An entity's papers per year, share, first and peak year and bursts (see :mod:`.trends`)."""
+        years = self.entity_years.get(entity_id)
+        if years is None:  # a generic entity: counted the same way, on demand
+            years = year_counts({entity_id: self.papers_of_entity.get(entity_id, [])},
+                                {p.id: p.year for p in self.papers}).get(entity_id, Counter())
+        return series(years, self.year_totals)
 
     @cached_property
     def span_entity(self) -> dict[SpanKey, str]:
