@@ -25,6 +25,7 @@ import pyoxigraph as ox
 
 from ..graph.data import GraphData
 from ..graph.relations import EntityRelation, ResultRow, numeric_value
+from ..graph.trends import Series
 from ..model import Entity, EntityKind, Link, Mention, Paper, Relation, SourceRef  # noqa: F401 - SourceRef: the doctests
 from ..readers.ids import normalise_arxiv, normalise_doi
 from ..text.labels import lookup_label
@@ -153,6 +154,7 @@ def keyed_blocks(data: GraphData, reuse: Reuse | None = None) -> Iterator[Block]
         relations_from.setdefault(relation.subject, []).append(relation)
         for said in relation.evidence:
             statements_of.setdefault(said.paper_id, []).append((said, relation.subject, relation.object))
+    entity_years = data.entity_years
     results_of: dict[str, list[ResultRow]] = {}
     for row in data.result_rows:
         results_of.setdefault(row.result.paper_id, []).append(row)
@@ -160,6 +162,8 @@ def keyed_blocks(data: GraphData, reuse: Reuse | None = None) -> Iterator[Block]
         lines = list(_entity_triples(data, entity, papers_of, ranks, cooccurrences))
         for relation in relations_from.get(entity.id, ()):
             lines.extend(_entity_relation_triples(relation))
+        if entity.id in entity_years:
+            lines.extend(_year_triples(entity.id, data.entity_series(entity.id)))
         yield Block(GRAPHS["entities"], iri, _block(lines))
     # links in groups by the first hex digits of their IRI's hash (~100 per group at 50k
     # papers): every link's weight moves when the corpus grows (IDF), so a rebuild compares
@@ -404,6 +408,31 @@ def _result_triples(paper: Paper, iri: str, row: ResultRow) -> Iterator[str]:
             yield f"{r} {label_prop} {_lit(text)}"
 
 
+def _year_triples(entity_id: str, series: Series) -> Iterator[str]:
+    """An entity's papers per year (one resource per year, so a query filters years by index),
+    its first and peak year, and its bursts."""
+    e = _ref(entity_iri(entity_id))
+    if series.first_year is not None:
+        yield f"{e} {KG.firstYear} {_int(series.first_year)}"
+    if series.peak_year is not None:
+        yield f"{e} {KG.peakYear} {_int(series.peak_year)}"
+    for year, papers in series.years.items():
+        node = f"{e[:-1]}/year/{year}>"
+        yield f"{node} {A} {KG.EntityYear}"
+        yield f"{node} {KG.yearOf} {e}"
+        yield f"{node} {KG.year} {_int(year)}"
+        yield f"{node} {KG.paperCount} {_int(papers)}"
+        if year in series.share:
+            yield f"{node} {KG.share} {_double(series.share[year])}"
+    for burst in series.bursts:
+        node = f"{e[:-1]}/burst/{burst.start}>"
+        yield f"{node} {A} {KG.Burst}"
+        yield f"{node} {KG.burstOf} {e}"
+        yield f"{node} {KG.startYear} {_int(burst.start)}"
+        yield f"{node} {KG.endYear} {_int(burst.end)}"
+        yield f"{node} {KG.burstWeight} {_double(burst.weight)}"
+
+
 def _link_triples(link: Link) -> Iterator[str]:
     node = _ref(link_iri(link.source, link.target))
     a, b = _ref(paper_iri(link.source)), _ref(paper_iri(link.target))
@@ -429,6 +458,10 @@ def _build_activity(data: GraphData) -> Iterator[str]:
         yield f"{build} prov:startedAtTime {_lit(meta['created'])}{_DATETIME}"
     # the canned queries count co-occurrences live for entities in fewer papers
     yield f"{build} {KG.cooccurrenceMinPapers} {_int(data.cooccurrence_min_papers)}"
+    for year, papers in data.year_totals.items():  # the corpus's papers per year: shares' denominators
+        node = _ref(f"{DATA}year/{year}")
+        yield f"{node} {KG.year} {_int(year)}"
+        yield f"{node} {KG.papersInYear} {_int(papers)}"
 
 
 RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,

@@ -109,6 +109,19 @@ class KG:
     metricLabel = "kg:metricLabel"
     datasetLabel = "kg:datasetLabel"
     methodLabel = "kg:methodLabel"
+    # time
+    EntityYear = "kg:EntityYear"
+    Burst = "kg:Burst"
+    yearOf = "kg:yearOf"
+    year = "kg:year"
+    share = "kg:share"
+    firstYear = "kg:firstYear"
+    peakYear = "kg:peakYear"
+    burstOf = "kg:burstOf"
+    startYear = "kg:startYear"
+    endYear = "kg:endYear"
+    burstWeight = "kg:burstWeight"
+    papersInYear = "kg:papersInYear"
 
 
 #: The entity-to-entity property of each SciERC relation name ("CRF kg:usedFor NER").

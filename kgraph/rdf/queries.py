@@ -9,7 +9,8 @@ Each file starts with comment lines naming it and its parameters::
 A parameter's optional type says how its value is bound: ``text`` (default) as a
 string, ``lower`` as the lower-cased string (matched against ``kg:lookupLabel``, which
 every entity carries for each of its labels, so the lookup is an index hit rather than
-a scan), ``class`` as the IRI of the kgraph class of that name, ``int`` as a ``LIMIT``.
+a scan), ``class`` as the IRI of the kgraph class of that name, ``int`` as a ``LIMIT``,
+``year`` as an integer.
 Parameters replace their variables with the value serialised by pyoxigraph as an
 N-Triples term (quotes, backslashes and newlines escaped), so a value is always one
 literal and can never change the query's structure; with constants in place the engine
@@ -40,7 +41,7 @@ from ..text.labels import lookup_label
 from .namespaces import PREFIXES
 from .store import QueryResult, run_query
 
-_PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*=\s*([^|]*?)\s*\|\s*([^|]*?)\s*(?:\|\s*(text|lower|class|int)\s*)?$")
+_PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*=\s*([^|]*?)\s*\|\s*([^|]*?)\s*(?:\|\s*(text|lower|class|int|year)\s*)?$")
 _INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 CLASSES = ("Method", "Dataset", "Task", "Metric", "Concept", "Paper")
 _TITLE = re.compile(r"^#\s*title:\s*(.*)$")
@@ -104,6 +105,10 @@ class CannedQuery:
                 if not value.isdigit():
                     raise QueryError(f"--param {param.name} must be a whole number, got {value!r}")
                 text = f"{text.rstrip()}\nLIMIT {int(value)}\n"
+                bound[param.name] = ox.Literal(str(int(value)), datatype=_INTEGER)
+            elif param.type == "year":
+                if not re.fullmatch(r"-?\d{1,4}", value.strip()):
+                    raise QueryError(f"--param {param.name} must be a year, got {value!r}")
                 bound[param.name] = ox.Literal(str(int(value)), datatype=_INTEGER)
             elif param.type == "class":
                 name = value.strip().capitalize()

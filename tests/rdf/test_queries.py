@@ -40,7 +40,9 @@ def store(request, tmp_path_factory):
 
 def test_every_shipped_query_is_listed_with_a_title():
     queries = canned_queries()
-    assert set(queries) == {"top-entities", "papers-using", "related-papers", "methods-for-dataset", "evidence", "cooccurring"}
+    assert set(queries) == {"top-entities", "papers-using", "related-papers", "methods-for-dataset", "evidence", "cooccurring",
+                            "methods-for-task", "evaluated-with", "leaderboard", "papers-evaluating", "entity-years",
+                            "top-in-years"}
     assert all(q.title for q in queries.values())
 
 

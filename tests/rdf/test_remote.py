@@ -22,9 +22,12 @@ from kgraph.rdf.remote import RemoteError, named_graphs, push, remote_query
 from kgraph.rdf.store import open_store
 
 PAPERS = [
-    {"id": "p1", "title": "Residual networks for images", "abstract": "We train ResNet on ImageNet and CIFAR-10."},
-    {"id": "p2", "title": "Small images", "abstract": "ResNet and vision transformers are evaluated on ImageNet."},
-    {"id": "p3", "title": "Tiny images", "abstract": "Vision transformers are compared with ResNet on CIFAR-10."},
+    {"id": "p1", "title": "Residual networks for images", "abstract": "We train ResNet on ImageNet and CIFAR-10.",
+     "year": 2019},
+    {"id": "p2", "title": "Small images", "abstract": "ResNet and vision transformers are evaluated on ImageNet. "
+     "ResNet reaches 76.1% top-1 accuracy on ImageNet.", "year": 2020},
+    {"id": "p3", "title": "Tiny images", "abstract": "Vision transformers are compared with ResNet on CIFAR-10.",
+     "year": 2021},
 ]
 CASES = {
     "top-entities": {"kind": "Method"},
@@ -33,6 +36,11 @@ CASES = {
     "methods-for-dataset": {"dataset": "cifar-10"},
     "evidence": {"paper": "p2", "entity": "imagenet"},
     "cooccurring": {"entity": "resnet"},
+    "entity-years": {"entity": "resnet"},
+    "top-in-years": {"kind": "Dataset", "since": "2019", "until": "2020"},
+    "leaderboard": {"dataset": "imagenet"},
+    "evaluated-with": {"method": "resnet"},
+    "papers-evaluating": {"method": "resnet", "dataset": "imagenet"},
 }
 
 
