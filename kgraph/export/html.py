@@ -197,10 +197,14 @@ def page_payload(data: GraphData, title: str) -> dict[str, Any]:
     for paper in data.papers:
         nodes.append({"id": paper.id, "kind": "Paper", "label": paper.title, "size": size(index[paper.id]),
                       "community": membership.get(paper.id, -1)})
+    entity_years = data.entity_years
     for entity in shown:
         key = entity_node(entity.id)
         node: dict[str, Any] = {"id": key, "kind": entity.kind.value, "label": entity.label, "size": size(index[key]),
                 "community": membership.get(key, -1)}
+        if entity.id in entity_years:  # papers per year, for the time overlay and the panel's chart
+            counted = entity_years[entity.id]
+            node["years"] = [[year, counted[year]] for year in sorted(counted)]
         if entity.alt_labels:
             node["alt"] = list(entity.alt_labels)
         if entity.merged_by:
@@ -232,8 +236,11 @@ def page_payload(data: GraphData, title: str) -> dict[str, Any]:
         for i, (x, y) in zip(moving, layout):
             nodes[i]["x"], nodes[i]["y"] = round(float(x)), round(float(y))
     relations, results = _relations_and_results(data, index)
+    years = data.year_totals
+    timeline = {"min": min(years), "max": max(years), "totals": [[y, n] for y, n in years.items()]} if years else None
     return {"title": title, "colours": COLOURS, "communityColours": COMMUNITY_COLOURS, "counts": counts,
             "relations": relations, "results": results,
+            "years": timeline,
             "singles": singles, "leftOut": len(data.specific_entities) - len(shown),
             "generic": len(data.entities) - len(data.specific_entities), "nodes": nodes, "mentions": mentions,
             "related": related, "papers": papers,

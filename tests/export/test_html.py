@@ -123,7 +123,8 @@ def test_untrusted_text_is_shown_literally_and_never_runs(tmp_path, open_page):
     page.click('#communities li a')
     page.wait_for_function("window.kgraphState.stabilized")
     assert page.evaluate("window.__pwned") is None
-    assert page.locator("#details img, #details svg, #details script, #communities img, #communities svg").count() == 0
+    # the only svg a panel draws is its own year chart; a payload's svg would have no such class
+    assert page.locator("#details img, #details svg:not(.year-chart), #details script, #communities img, #communities svg").count() == 0
     assert page.title() == "<b>evil</b>"
     assert [r for r in requests if not r.startswith("file:")] == []
     assert errors == []
@@ -340,4 +341,24 @@ def test_an_entity_panel_lists_typed_relations_and_a_dataset_its_results(tmp_pat
     assert page.inner_text("#details h2") == "Typed relation"
     assert page.evaluate("window.__pwned") is None
     assert page.locator("#details img").count() == 0
+    assert [r for r in requests if not r.startswith("file:")] == [] and errors == []
+
+
+def test_time_overlay_colours_by_year_filters_years_and_charts_an_entity(tmp_path, open_page):
+    out = tmp_path / "graph.html"
+    out.write_text(render_html(relation_data()), encoding="utf-8")
+    page, requests, errors = open_page(out)
+    page.check("#colour-year")
+    colours = page.evaluate("Object.fromEntries(window.kgraphNetwork.body.data.nodes.get().map(n => [n.id, n.color]))")
+    assert colours["p0"] == "#440154" and colours["p1"] == "#fde725"  # 2020 and 2021 at the two ends of the ramp
+    assert colours["entity:net"] == "#21918c"  # mean year 2020.5: the middle
+    assert page.is_visible("#year-legend") and page.inner_text("#year-min") == "2020"
+    page.fill("#year-from", "2021")
+    page.dispatch_event("#year-from", "change")
+    hidden = page.evaluate("window.kgraphNetwork.body.data.nodes.get({filter: n => n.hidden}).map(n => n.id)")
+    assert hidden == ["p0"]  # the entities are in 2021 papers too
+    page.evaluate("showNode('entity:bank')")
+    assert "Papers per year (first 2020)" in page.inner_text("#details")
+    assert page.locator("#details svg.year-chart rect").count() == 2
+    assert page.locator("#details svg.year-chart title").all_text_contents() == ["2020: 1 paper(s)", "2021: 1 paper(s)"]
     assert [r for r in requests if not r.startswith("file:")] == [] and errors == []
