@@ -51,6 +51,19 @@ def _sections(data: GraphData) -> Iterator[tuple[str, Any]]:
     yield "relations", ([r.paper_id, r.field.value, list(r.head), list(r.tail), r.label, r.confidence,
                          list(r.sentence_span), r.extractor] for r in data.relations)
     yield "results", (_row(r) for r in data.results)
+    yield "trends", _trends(data)
+
+
+def _trends(data: GraphData) -> dict[str, Any]:
+    """The corpus's papers per year and each specific entity's series (recomputed on load:
+    written for readers of the file, e.g. a spreadsheet or another tool)."""
+    entities = {}
+    for entity_id in data.entity_years:
+        s = data.entity_series(entity_id)
+        entities[entity_id] = {"years": {str(y): n for y, n in s.years.items()}, "first_year": s.first_year,
+                               "peak_year": s.peak_year,
+                               "bursts": [[b.start, b.end, b.weight] for b in s.bursts]}
+    return {"totals": {str(y): n for y, n in data.year_totals.items()}, "entities": entities}
 
 
 def _row(obj: object) -> dict[str, Any]:
