@@ -51,7 +51,7 @@ def test_rules_build_on_two_dask_workers_equals_single_process(scheduler, tmp_pa
     ticks: list[int] = []
 
     def progress(name: str, total: int):
-        return lambda: ticks.append(1)
+        return (lambda: ticks.append(1)) if name == "Extracting" else (lambda: None)
 
     single = build_data([EXAMPLES], BuildOptions(tier="rules", processes=1))
     dask = build_data([EXAMPLES], BuildOptions(tier="rules", engine="dask", scheduler=scheduler),
@@ -62,6 +62,7 @@ def test_rules_build_on_two_dask_workers_equals_single_process(scheduler, tmp_pa
     assert dask.mention_entity == single.mention_entity
     assert dask.entities == single.entities
     assert dask.links == single.links
+    assert dask.relations == single.relations and dask.results == single.results
     assert len(ticks) == len(single.papers)
     assert not shards.exists()  # every shard loaded and removed, then the empty folder
 
