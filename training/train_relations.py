@@ -687,7 +687,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{sc['rel']['f1']:.2f} with gold entities")
     for lab, v in sc["per_label"].items():
         print(f"  {lab:14s} P {v['p']:.2f} R {v['r']:.2f} F1 {v['f1']:.2f} (gold {v['gold']})")
-    summary = {"run": "dev", "seed": seed, "epoch": best["epoch"], "threshold": th, "weights": chosen,
+    summary = {"run": "dev", "config": args.config.name, "layers": cfg.get("layers", 6), "out": str(out),
+               "seed": seed, "epoch": best["epoch"], "threshold": th, "weights": chosen,
                "dev_gold_entities": sc, "onnx": meta["onnx_dev_gold_entities"], "training_minutes": train_min}
     append_result(REPO / "training" / "results" / "relations.jsonl", summary)
     return 0
