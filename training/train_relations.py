@@ -433,6 +433,26 @@ def onnx_gold_eval(model_dir: Path, docs: list[dict], threshold: float | None = 
     return score(docs, pred), len(sents) / secs, pred
 
 
+def bench(model_dir: Path, docs: list[dict], threads: int = 1, repeats: int = 3) -> dict:
+    """Speed of :meth:`RelationModel.predict` over dev's sentences with gold entities, best of
+    ``repeats``: wall and CPU time (CPU time is the robust figure on a shared machine)."""
+    rm = RelationModel(model_dir, num_threads=threads)
+    sents = [s for d in docs for s in sentences_of(d, spacy.blank("en"))]
+    for s in sents[:20]:
+        rm.predict(s["words"], s["entities"])  # warm-up
+    wall = cpu = float("inf")
+    for _ in range(repeats):
+        t0, c0 = time.perf_counter(), time.process_time()
+        for s in sents:
+            rm.predict(s["words"], s["entities"])
+        wall, cpu = min(wall, time.perf_counter() - t0), min(cpu, time.process_time() - c0)
+    pairs = sum(len(s["entities"]) * (len(s["entities"]) - 1) for s in sents)
+    return {"sentences": len(sents), "with_pairs": sum(len(s["entities"]) > 1 for s in sents), "pairs": pairs,
+            "threads": threads, "sentences_per_s_wall": round(len(sents) / wall, 1),
+            "sentences_per_cpu_s": round(len(sents) / cpu, 1),
+            "mb": round((model_dir / "model.onnx").stat().st_size / 1e6, 1)}
+
+
 def e2e_eval(
     model_dir: Path, docs: list[dict], ents_path: Path, threads: int = 1, threshold: float | None = None
 ) -> tuple[dict, dict, float]:
@@ -513,8 +533,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--results", type=Path, default=REPO / "training" / "results" / "relations_cv.jsonl")
     ap.add_argument("--eval", type=Path, default=None, metavar="MODEL_DIR")
-    ap.add_argument("--e2e", type=Path, default=None, metavar="ENTITIES_JSONL")
+    ap.add_argument("--e2e", type=Path, nargs="*", default=None, metavar="ENTITIES_JSONL",
+                    help="with --eval: entity predictions (kgraph annotate output) to score end to end")
+    ap.add_argument("--record", action="store_true",
+                    help="with --eval: append the figures to training/results/relations.jsonl")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--bench", action="store_true", help="with --eval: speed of RelationModel.predict on dev")
     ap.add_argument("--cv-summary", action="store_true", help="print mean ± s.d. of the runs in --results")
     args = ap.parse_args(argv)
     if args.cv_summary:
@@ -536,11 +560,19 @@ def main(argv: list[str] | None = None) -> int:
               f"{speed:.1f} sentences/s ({args.threads} thread)")
         for lab, v in sc["per_label"].items():
             print(f"  {lab:14s} P {v['p']:.2f} R {v['r']:.2f} F1 {v['f1']:.2f} (gold {v['gold']})")
-        if args.e2e:
-            e2e, pred, speed = e2e_eval(args.eval, dev_docs, args.e2e, args.threads)
-            write_jsonl(args.work / "dev_e2e_pred.jsonl", pred.values())
-            print(f"dev end to end: rel F1 {e2e['rel']['f1']:.2f} (P {e2e['rel']['p']:.2f} R {e2e['rel']['r']:.2f}) "
-                  f"rel+ F1 {e2e['rel+']['f1']:.2f}; {speed:.1f} sentences/s; predictions in {args.work}")
+        record: dict = {"run": "eval", "model": str(args.eval), "dev_gold_entities": sc}
+        if args.bench:
+            record["speed"] = bench(args.eval, dev_docs, args.threads)
+            print(json.dumps(record["speed"]))
+        for path in args.e2e or []:
+            e2e, pred, speed = e2e_eval(args.eval, dev_docs, path, args.threads)
+            write_jsonl(args.work / f"dev_e2e_{path.stem}.jsonl", pred.values())
+            record.setdefault("dev_end_to_end", {})[path.name] = e2e
+            print(f"dev end to end ({path.name}): rel F1 {e2e['rel']['f1']:.2f} (P {e2e['rel']['p']:.2f} "
+                  f"R {e2e['rel']['r']:.2f}) rel+ F1 {e2e['rel+']['f1']:.2f} (P {e2e['rel+']['p']:.2f} "
+                  f"R {e2e['rel+']['r']:.2f}); predictions in {args.work}")
+        if args.record:
+            append_result(REPO / "training" / "results" / "relations.jsonl", record)
         return 0
 
     train_docs = read_jsonl(data / "train.jsonl")
@@ -655,7 +687,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{sc['rel']['f1']:.2f} with gold entities")
     for lab, v in sc["per_label"].items():
         print(f"  {lab:14s} P {v['p']:.2f} R {v['r']:.2f} F1 {v['f1']:.2f} (gold {v['gold']})")
-    summary = {"run": "dev", "seed": seed, "epoch": best["epoch"], "threshold": th, "weights": chosen,
+    summary = {"run": "dev", "config": args.config.name, "layers": cfg.get("layers", 6), "out": str(out),
+               "seed": seed, "epoch": best["epoch"], "threshold": th, "weights": chosen,
                "dev_gold_entities": sc, "onnx": meta["onnx_dev_gold_entities"], "training_minutes": train_min}
     append_result(REPO / "training" / "results" / "relations.jsonl", summary)
     return 0
