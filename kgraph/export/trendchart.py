@@ -18,7 +18,7 @@ def sparkline(values: Mapping[int, float], years: Sequence[int]) -> str:
     """One character per year of ``years``: a block as high as the value, a space for none.
 
     >>> sparkline({2019: 1, 2021: 4}, [2019, 2020, 2021])
-    '▂ █'
+    '▃ █'
     """
     top = max((values.get(y, 0) for y in years), default=0)
     if not top:
