@@ -52,9 +52,13 @@ COMMUNITY_COLOURS: tuple[str, ...] = (
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
 )
-OVERVIEW_ABOVE = 1500
+MAP_ABOVE = 150
 """Above this many nodes shown by default (papers and entities of two or more papers), the
-page opens on the overview: physics over more nodes does not settle in a few seconds."""
+page opens on the map (the overview of leading entities) rather than the whole graph: the
+seed pages' 994 nodes opened as a grey ball with no readable label or region."""
+WHOLE_GRAPH_UP_TO = 1500
+"""Most nodes shown by default for which the page carries a whole-graph view (laid out
+here): physics over more nodes does not settle in a few seconds."""
 OVERVIEW_NODES = 150
 """Entities in the overview."""
 ALL_ENTITIES_UP_TO = 150_000
@@ -77,6 +81,8 @@ SPACING = 42.0
 INNER_PULL = 3.0
 """How much harder an edge within a community pulls than one between communities, in
 the whole-graph layout."""
+MAP_PULL = 8.0
+"""The same for the map: its few edges per entity need a stronger pull to show regions."""
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 
@@ -102,7 +108,8 @@ def overview(
     Returns
     -------
     dict
-        ``nodes``: node indices; ``edges``: ``[index, index, papers in common]``.
+        ``nodes``: node indices; ``edges``: ``[index, index, papers in common]``; ``xy``:
+        each node's position (see :func:`initial_layout`).
     """
     papers_of = data.specific_papers_of_entity
     chosen: list[str] = []
@@ -118,12 +125,22 @@ def overview(
         together.update((a, b) for i, a in enumerate(present) for b in present[i + 1 :])
     partners: dict[str, int] = Counter()
     edges = []
+    local = {e: k for k, e in enumerate(chosen)}
+    pairs: list[tuple[int, int]] = []
+    pull: list[float] = []
+    community = {e: data.communities.membership.get(entity_node(e), -1) for e in chosen}
     for (a, b), count in sorted(together.items(), key=lambda item: (-item[1], item[0])):
         if partners[a] < per_node or partners[b] < per_node:
             partners[a] += 1
             partners[b] += 1
             edges.append([index[entity_node(a)], index[entity_node(b)], count])
-    return {"nodes": [index[entity_node(e)] for e in chosen], "edges": edges}
+            pairs.append((local[a], local[b]))
+            pull.append(MAP_PULL if community[a] == community[b] >= 0 else 1.0)
+    # laid out here, with edges inside a community pulling harder, so the map opens as
+    # regions (one per community) and the browser only polishes it
+    layout = initial_layout(len(chosen), pairs, pull)
+    return {"nodes": [index[entity_node(e)] for e in chosen], "edges": edges,
+            "xy": [[round(float(x)), round(float(y))] for x, y in layout]}
 
 
 def initial_layout(n_nodes: int, edges: list[tuple[int, int]], weights: list[float] | None = None,
@@ -224,8 +241,10 @@ def page_payload(data: GraphData, title: str) -> dict[str, Any]:
     singles = sum(1 for node in nodes if node.get("single"))
     communities = [{"id": c, "name": name, "size": n}
                    for c, (name, n) in enumerate(zip(data.communities.names, data.communities.sizes()))]
-    big = len(nodes) - singles > OVERVIEW_ABOVE
-    if not big:
+    shown_by_default = len(nodes) - singles
+    big = shown_by_default > MAP_ABOVE
+    whole = shown_by_default <= WHOLE_GRAPH_UP_TO
+    if whole:
         # the whole graph is the first view: lay it out here, the page only polishes it
         moving = [i for i, node in enumerate(nodes) if not node.get("single")]
         local = {i: k for k, i in enumerate(moving)}
@@ -244,7 +263,8 @@ def page_payload(data: GraphData, title: str) -> dict[str, Any]:
             "singles": singles, "leftOut": len(data.specific_entities) - len(shown),
             "generic": len(data.entities) - len(data.specific_entities), "nodes": nodes, "mentions": mentions,
             "related": related, "papers": papers,
-            "communities": communities, "mode": "overview" if big else "full", "viewCap": VIEW_CAP,
+            "communities": communities, "mode": "overview" if big else "full", "wholeGraph": whole,
+            "viewCap": VIEW_CAP,
             "polishIterations": POLISH_ITERATIONS,
             "overview": overview(data, index) if big else None}
 

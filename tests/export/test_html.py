@@ -184,6 +184,59 @@ def test_large_build_payload_has_an_overview_of_community_entities(large_page):
     assert {entity_node(e) for e in data.communities.top[0]} <= set(ids)
     chosen = set(payload["overview"]["nodes"])
     assert payload["overview"]["edges"] and all(a in chosen and b in chosen and n >= 1 for a, b, n in payload["overview"]["edges"])
+    xy = payload["overview"]["xy"]  # the map comes laid out: one position per entity, not all in one place
+    assert len(xy) == len(ids) and len({tuple(p) for p in xy}) == len(ids)
+
+
+# Label boxes as the browser draws them (vis-network's own measure of each label, moved by
+# its vadjust, which that measure leaves out), in page pixels; and the visible nodes' spread.
+OPENING_VIEW = """() => {
+  const net = window.kgraphNetwork, body = net.body;
+  const visible = body.nodeIndices.filter(id => !body.nodes[id].options.hidden);
+  const boxes = [];
+  for (const id of visible) {
+    const n = body.nodes[id], s = n.labelModule.size, v = n.options.font.vadjust || 0;
+    if (!n.options.label || !s.width) continue;
+    const a = net.canvasToDOM({ x: s.left, y: s.top + v }), b = net.canvasToDOM({ x: s.left + s.width, y: s.top + s.height + v });
+    boxes.push([a.x, a.y, b.x, b.y]);
+  }
+  let overlapping = 0;
+  boxes.forEach((p, i) => { if (boxes.some((q, j) => j !== i && p[0] < q[2] && q[0] < p[2] && p[1] < q[3] && q[1] < p[3])) overlapping++; });
+  const at = Object.values(net.getPositions(visible)).map(p => net.canvasToDOM(p));
+  const box = document.getElementById("network").getBoundingClientRect();
+  const spread = xs => Math.max(...xs) - Math.min(...xs);
+  const onScreen = at.filter(p => p.x >= 0 && p.x <= box.width && p.y >= 0 && p.y <= box.height).length;
+  return { visible: visible.length, labelled: boxes.length, overlapping, minFont: Math.min(...boxes.map(b => b[3] - b[1])),
+           share: boxes.length / onScreen,
+           width: spread(at.map(p => p.x)) / box.width, height: spread(at.map(p => p.y)) / box.height };
+}"""
+
+
+def _opening_view(page) -> dict:
+    page.evaluate("void window.kgraphNetwork.redraw()")  # labels are measured when drawn
+    page.wait_for_timeout(200)
+    return page.evaluate(OPENING_VIEW)
+
+
+@pytest.mark.slow
+def test_opening_view_is_a_readable_map(open_page, demo_build, large_page):
+    """Both a small page (the whole graph) and a big one (the map) open readable: labels
+    that do not overlap, big enough to read, the canvas used, and more labels on zooming in."""
+    _, path = large_page
+    for page_path, most in ((demo_build / "graph.html", 150), (path, OVERVIEW_NODES)):
+        page, _, errors = open_page(page_path)
+        view = _opening_view(page)
+        assert 0 < view["visible"] <= most
+        assert view["labelled"] >= min(10, view["visible"]) and view["overlapping"] == 0
+        assert view["minFont"] >= 10  # pixels on screen, whatever the zoom
+        assert max(view["width"], view["height"]) > 0.75  # fitted to the canvas, not a blob in its middle
+        page.evaluate("void window.kgraphNetwork.moveTo({ scale: window.kgraphNetwork.getScale() * 3 })")
+        page.evaluate("void window.kgraphNetwork.emit('zoom', {})")  # what a wheel zoom reports
+        page.wait_for_timeout(300)
+        zoomed = _opening_view(page)  # closer, more of what is on screen has room for its label
+        assert zoomed["overlapping"] == 0 and zoomed["minFont"] >= 10
+        assert zoomed["share"] > view["share"] or view["share"] == zoomed["share"] == 1
+        assert errors == []
 
 
 NODE_COLOURS = "window.kgraphNetwork.body.data.nodes.get().map(n => [n.id, n.color])"
