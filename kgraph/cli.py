@@ -470,7 +470,7 @@ def serve(
     cors: Annotated[str | None, typer.Option(
         help="Allow browser pages from this origin to query (e.g. a YASGUI host); off by default.")] = None,
 ) -> None:
-    """Serve the build: SPARQL 1.1 Protocol at /sparql (read-only) and the HTML view at /."""
+    """Serve the build: SPARQL 1.1 Protocol at /sparql (read-only), a query page at /query and the HTML view at /."""
     from .serve import Limits, make_server
 
     try:
@@ -485,7 +485,8 @@ def serve(
         raise KeyboardInterrupt  # `kill` stops the server as cleanly as Ctrl-C: workers included
 
     signal.signal(signal.SIGTERM, _stop)
-    out.print(f"SPARQL endpoint: {endpoint.url}/sparql   graph view: {endpoint.url}/   (Ctrl-C stops)",
+    out.print(f"SPARQL endpoint: {endpoint.url}/sparql   query page: {endpoint.url}/query   "
+              f"graph view: {endpoint.url}/   (Ctrl-C stops)",
               highlight=False)
     try:
         endpoint.serve_forever()

@@ -20,6 +20,10 @@ def test_wheel_ships_ontology_data_and_models(tmp_path):
     assert "kgraph/ontology/kgraph.ttl" in names
     assert "kgraph/data/gazetteer.tsv.gz" in names
     assert "kgraph/export/templates/kgraph.html.j2" in names
+    # the query page and its vendored editor, with the editor's licence
+    static = REPO / "kgraph" / "serve" / "static"
+    shipped_static = {p.relative_to(REPO).as_posix() for p in static.rglob("*") if p.is_file()}
+    assert {"kgraph/serve/static/query.js", "kgraph/serve/static/codemirror/LICENSE"} <= shipped_static <= names
     shipped_models = {p.relative_to(REPO).as_posix() for p in (REPO / "kgraph" / "models").rglob("*") if p.is_file()}
     assert shipped_models <= names
     assert not any(n.startswith(("tests/", "training/", "examples/")) for n in names)

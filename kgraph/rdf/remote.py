@@ -164,18 +164,29 @@ def _check(response: tuple[int, bytes], method: str, graph: str) -> None:
 
 def remote_query(endpoint: str, sparql: str, *, timeout: float = 60.0) -> QueryResult:
     """Run a SELECT/ASK query on a SPARQL 1.1 Protocol endpoint (kgraph's prefixes predeclared)."""
-    from .store import term_value
-
     client = _Client(endpoint, timeout)
     status, body = client.request("POST", "", (sparql_prefixes() + sparql).encode(),
                                   {"Content-Type": "application/sparql-query",
                                    "Accept": "application/sparql-results+json"})
     if status != 200:
         raise QueryError(f"{endpoint} answered HTTP {status}: {body[:300].decode('utf-8', 'replace')}")
+    return json_results(body, endpoint)
+
+
+def json_results(body: bytes, source: str) -> QueryResult:
+    """A SPARQL JSON results document (SELECT or ASK) as the embedded store's :class:`QueryResult`.
+
+    Raises
+    ------
+    QueryError
+        When ``body`` is not SPARQL JSON results (``source`` names who sent it).
+    """
+    from .store import term_value
+
     try:
         result = json.loads(body)
     except ValueError:
-        raise QueryError(f"{endpoint} did not answer with SPARQL JSON results") from None
+        raise QueryError(f"{source} did not answer with SPARQL JSON results") from None
     if "boolean" in result:
         return QueryResult(("ask",), ((bool(result["boolean"]),),))
     columns = tuple(result["head"]["vars"])

@@ -6,17 +6,20 @@
   the ``Accept`` header.
 * Read-only: SPARQL Update (``update=`` or ``application/sparql-update``) gets 403, and
   ``SERVICE`` (an outbound request to another endpoint) gets 400.
-* ``GET /`` serves the build's graph.html.
+* ``GET /`` serves the build's graph.html; ``GET /query`` (and ``GET /sparql`` without a
+  query from a browser) a SPARQL editor page with the canned queries, offline and under a
+  strict Content-Security-Policy (:mod:`.page`).
 * Binds to 127.0.0.1 unless told otherwise; no CORS headers unless ``--cors`` names an
   origin (a page on any other site could otherwise read a local graph).
 
-Three modules, in the order a request meets them:
+Three modules, in the order a request meets them, and the page beside them:
 
 * :mod:`.app` — HTTP, by waitress.
 * :mod:`.pool` — query processes, per-query timeouts and admission control (503 with
   ``Retry-After`` when saturated; slow queries cannot take every process).
 * :mod:`.protocol` — pure functions: routing, content negotiation, SERVICE/Update
   refusal, running one query with a result-size limit (413).
+* :mod:`.page` — the query page, its files under ``static/`` and its canned-query data.
 
 Why waitress. The endpoint was first the standard library's ``ThreadingHTTPServer``, and
 an abuse test (issue #19) found what hand-written HTTP gets wrong: a 413 that left the

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BuildNotFoundError
+from . import page
 from .pool import Limits, QueryPool
-from .protocol import Answer, Query, route, text
+from .protocol import Answer, Page, Query, route, text
 
 if TYPE_CHECKING:
     from waitress.server import BaseWSGIServer
@@ -30,7 +31,8 @@ SPARE_THREADS = 2
 
 def make_app(pool: QueryPool, html: Path | None, cors: str | None, log: Callable[[str], object] | None = None
              ) -> WSGIApp:
-    """The WSGI application: ``/sparql`` through ``pool``, ``/`` the build's ``html`` page.
+    """The WSGI application: ``/sparql`` through ``pool``, ``/`` the build's ``html`` page,
+    ``/query`` and ``/static/`` the query page (:mod:`kgraph.serve.page`).
 
     Parameters
     ----------
@@ -52,6 +54,8 @@ def make_app(pool: QueryPool, html: Path | None, cors: str | None, log: Callable
                        environ.get("CONTENT_TYPE", ""), body, environ.get("HTTP_ACCEPT", ""))
         if isinstance(routed, Query):
             answer = pool.run(routed)
+        elif isinstance(routed, Page):
+            answer = page.answer(routed, pool.run)
         elif routed is None:
             answer = (Answer(200, "text/html", html.read_bytes()) if html is not None and html.is_file()
                       else text(404, "this build has no graph.html"))

@@ -40,6 +40,10 @@ _NOT_CODE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"
 _SERVICE = re.compile(r"\bSERVICE\b", re.I)
 _UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b", re.I)
 READ_ONLY = "this endpoint is read-only: SPARQL Update is not allowed"
+#: The query page; it loads its data from under ``/query/`` and its script, styles and
+#: editor from under STATIC (see :mod:`kgraph.serve.page`).
+QUERY_PAGE = "/query"
+STATIC = "/static/"
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,15 @@ def text(status: int, message: str, headers: dict[str, str] | None = None) -> An
     b'no\\n'
     """
     return Answer(status, "text/plain", (message + "\n").encode(), headers or {})
+
+
+@dataclass(frozen=True)
+class Page:
+    """A request for the query page, one of its files, or its canned-query data: no SPARQL
+    to run (see :mod:`kgraph.serve.page`)."""
+
+    path: str
+    query_string: str = ""
 
 
 @dataclass(frozen=True)
@@ -135,10 +148,23 @@ def _sparql_params(params: dict[str, list[str]], accept: str) -> Query | Answer:
     return Query(sparql, accept)
 
 
+def wants_html(accept: str) -> bool:
+    """True when a client ranks HTML above every SPARQL results format (a browser).
+
+    >>> wants_html("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"), wants_html("*/*")
+    (True, False)
+    """
+    chosen = negotiate(accept, {"text/html": "HTML", **SELECT_TYPES}, "application/sparql-results+json")
+    return chosen is not None and chosen[1] == "HTML"
+
+
 def route(method: str, path: str, query_string: str, content_type: str, body: bytes,
-          accept: str) -> Query | Answer | None:
+          accept: str) -> Query | Answer | Page | None:
     """What a request asks for: a :class:`Query` to run, an :class:`Answer` (an error, or
-    OPTIONS), or ``None`` for the HTML view.
+    OPTIONS), a :class:`Page` (the query page and its files) or ``None`` for the HTML view.
+
+    ``GET /sparql`` without a ``query`` is the query page when the client prefers HTML (a
+    browser opening the endpoint's address); with a ``query`` it is always the protocol.
 
     Parameters
     ----------
@@ -157,15 +183,22 @@ def route(method: str, path: str, query_string: str, content_type: str, body: by
     Query(sparql='ASK {}', accept='text/csv')
     >>> route("POST", "/sparql", "", "application/sparql-update", b"DROP ALL", "").status
     403
+    >>> route("GET", "/sparql", "", "", b"", "text/html")
+    Page(path='/query', query_string='')
     """
     if method == "OPTIONS":
         return Answer(204, "text/plain", b"", {"Allow": ALLOW})
     if method in ("GET", "HEAD"):
         if path in ("/", "/graph.html"):
             return None
+        if path == QUERY_PAGE or path.startswith((QUERY_PAGE + "/", STATIC)):
+            return Page(path, query_string)
         if path != "/sparql":
-            return text(404, "not found: the endpoint is /sparql, the graph view is /")
-        return _sparql_params(parse_qs(query_string, keep_blank_values=True), accept)
+            return text(404, "not found: the endpoint is /sparql, the query page /query, the graph view /")
+        params = parse_qs(query_string, keep_blank_values=True)
+        if "query" not in params and "update" not in params and wants_html(accept):
+            return Page(QUERY_PAGE)
+        return _sparql_params(params, accept)
     if method != "POST":
         return text(405, f"{method} is not allowed here", {"Allow": ALLOW})
     if path != "/sparql":
