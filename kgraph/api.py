@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import KGraphError
 from .graph.data import GraphData
+from .graph.trends import month_name
 from .model import Entity, EntityKind, Paper
 
 if TYPE_CHECKING:
@@ -71,6 +72,12 @@ class ResultEntry:
     kind: str
     paper: Paper
     sentence: str
+
+
+def _by(by: str) -> str:
+    if by not in ("year", "month"):
+        raise KGraphError(f"count by 'year' or 'month', not {by!r}")
+    return by
 
 
 class KnowledgeGraph:
@@ -197,35 +204,46 @@ class KnowledgeGraph:
         return out
 
     # -- time ---------------------------------------------------------------------------
-    def trend(self, entity: str | Entity) -> dict[int, int]:
-        """An entity's papers per year (years without a paper left out; undated papers not counted)."""
-        return dict(self.data.entity_series(self.entity(entity).id).years)
+    def trend(self, entity: str | Entity, by: str = "year") -> dict[Any, int]:
+        """An entity's papers per year (periods without a paper left out; undated papers not
+        counted); ``by="month"``: per ``"YYYY-MM"`` month, over the papers dated to a month."""
+        counts = self.data.entity_series(self.entity(entity).id, _by(by)).years
+        return {month_name(m): n for m, n in counts.items()} if by == "month" else dict(counts)
 
-    def trend_details(self, entity: str | Entity) -> dict[str, Any]:
+    def trend_details(self, entity: str | Entity, by: str = "year") -> dict[str, Any]:
         """An entity's years as ``kgraph trends --entity`` prints them in JSON: papers and share per
-        year, first and peak year, and Kleinberg bursts."""
+        year, first and peak year, and Kleinberg bursts. ``by="month"`` gives the same by month,
+        under ``months``, ``first_month`` and ``peak_month``, with ``YYYY-MM`` names."""
         found = self.entity(entity)
-        s = self.data.entity_series(found.id)
-        return {"entity": found.label, "kind": found.kind.value, "years": {str(y): n for y, n in s.years.items()},
-                "share": {str(y): x for y, x in s.share.items()}, "first_year": s.first_year,
-                "peak_year": s.peak_year,
-                "bursts": [{"start": b.start, "end": b.end, "weight": b.weight} for b in s.bursts]}
+        s = self.data.entity_series(found.id, _by(by))
+        name = month_name if by == "month" else (lambda y: y)
+        unit = "month" if by == "month" else "year"
+        return {"entity": found.label, "kind": found.kind.value,
+                f"{unit}s": {str(name(y)): n for y, n in s.years.items()},
+                "share": {str(name(y)): x for y, x in s.share.items()},
+                f"first_{unit}": name(s.first_year) if s.first_year is not None else None,
+                f"peak_{unit}": name(s.peak_year) if s.peak_year is not None else None,
+                "bursts": [{"start": name(b.start), "end": name(b.end), "weight": b.weight} for b in s.bursts]}
 
-    def emerging(self, kind: EntityKind | str | None = None, since: int | None = None, top: int = 20,
-                 fading: bool = False, min_papers: int = 5) -> list[dict[str, Any]]:
+    def emerging(self, kind: EntityKind | str | None = None, since: int | str | None = None, top: int = 20,
+                 fading: bool = False, min_papers: int = 5, by: str = "year") -> list[dict[str, Any]]:
         """Specific entities whose share of the corpus grew most since ``since`` (``fading``: fell most).
 
-        ``since`` defaults to the corpus's middle year; see :func:`kgraph.graph.trends.emerging`.
-        Each row: ``entity``, ``kind``, ``score``, ``first_year``, ``papers_before``, ``papers_since``.
+        ``since`` defaults to the corpus's middle year (month, ``by="month"``: ``"2026-01"``);
+        see :func:`kgraph.graph.trends.emerging`. Each row: ``entity``, ``kind``, ``score``,
+        ``first_year`` (``first_month``), ``papers_before``, ``papers_since``.
         """
-        from .graph.trends import emerging
+        from .graph.trends import emerging, parse_period
 
+        start = parse_period(since, _by(by)) if since is not None else None
         wanted = EntityKind(kind) if kind is not None else None
         by_id = self.data.entity_by_id
-        counts = {e: c for e, c in self.data.entity_years.items() if wanted is None or by_id[e].kind is wanted}
-        changes = emerging(counts, self.data.year_totals, since=since, min_papers=min_papers, fading=fading)
+        counts = {e: c for e, c in self.data.entity_periods(by).items() if wanted is None or by_id[e].kind is wanted}
+        changes = emerging(counts, self.data.period_totals(by), since=start, min_papers=min_papers, fading=fading)
+        first = "first_month" if by == "month" else "first_year"
         return [{"entity": by_id[c.entity].label, "kind": by_id[c.entity].kind.value, "score": c.score,
-                 "first_year": c.first_year, "papers_before": c.before, "papers_since": c.after}
+                 first: (month_name(c.first_year) if by == "month" else c.first_year) if c.first_year else None,
+                 "papers_before": c.before, "papers_since": c.after}
                 for c in changes[:top]]
 
     # -- other views ----------------------------------------------------------------------

@@ -24,7 +24,7 @@ from .extract.results import find_results
 from .graph.communities import communities_of
 from .graph.data import GraphData
 from .graph.links import paper_links
-from .graph.trends import year_from_arxiv_id
+from .graph.trends import date_from_arxiv_id
 from .model import Field, Mention, Paper, Relation, Result
 from .readers import ReadReport, read_papers
 from .resolve.entities import resolve
@@ -64,7 +64,8 @@ class BuildSummary:
     cache: dict[str, int] = field(default_factory=dict)
     store: dict[str, int] = field(default_factory=dict)  # an in-place update: blocks changed, triples removed/added
     dropped_mentions: int = 0  # removed by the thesaurus, or nothing of a name left
-    years: dict[str, int] = field(default_factory=dict)  # papers whose year came from: record, arxiv_id, none
+    years: dict[str, int] = field(default_factory=dict)  # papers whose year came from: record, arxiv_id, none;
+    # and with_month: papers with a month
 
 
 def _fingerprint(options: BuildOptions, tier: str, model: str) -> str:
@@ -82,17 +83,23 @@ def extraction_fingerprint(tier: str, model: str) -> str:
 
 
 def _dated(papers: Sequence[Paper], summary: BuildSummary) -> list[Paper]:
-    """Papers without a year in their record get the year of their arXiv identifier; the
-    sources of years are counted (a paper with neither keeps no year: nothing is guessed)."""
-    out, counts = [], Counter({"record": 0, "arxiv_id": 0, "none": 0})
+    """Papers without a year in their record get the year of their arXiv identifier, and
+    the month too where the record gives none and the years agree; the sources of years
+    are counted, and the papers with a month (a paper with neither keeps no year: nothing
+    is guessed)."""
+    out, counts = [], Counter({"record": 0, "arxiv_id": 0, "none": 0, "with_month": 0})
     for paper in papers:
+        date = date_from_arxiv_id(paper.arxiv_id)
         if paper.year is not None:
             counts["record"] += 1
-        elif (year := year_from_arxiv_id(paper.arxiv_id)) is not None:
-            paper = replace(paper, year=year)
+        elif date is not None:
+            paper = replace(paper, year=date[0])
             counts["arxiv_id"] += 1
         else:
             counts["none"] += 1
+        if paper.month is None and date is not None and date[0] == paper.year:
+            paper = replace(paper, month=date[1])
+        counts["with_month"] += paper.month is not None
         out.append(paper)
     summary.years = dict(counts)
     return out

@@ -194,7 +194,8 @@ def build(
         years = summary.years
         span = f" ({min(data.year_totals)}-{max(data.year_totals)})" if data.year_totals else ""
         out.print(f"years: {years['record']} from the records, {years['arxiv_id']} from arXiv ids, "
-                  f"{years['none']} papers without a year{span}", highlight=False)
+                  f"{years['none']} papers without a year{span}; {years.get('with_month', 0)} with a month",
+                  highlight=False)
     timing = ", ".join(f"{stage} {secs:.1f}s" for stage, secs in summary.timings.items())
     out.print(f"extractor: {summary.tier}; {timing}", highlight=False)
     if summary.cache:
@@ -527,8 +528,11 @@ def trends(
     emerging: Annotated[bool, typer.Option(
         "--emerging", help="The entities whose use grew most since --since (the default without --entity).")] = False,
     fading: Annotated[bool, typer.Option("--fading", help="The entities whose use fell most since --since.")] = False,
-    since: Annotated[int | None, typer.Option(
-        help="The year a change is measured from (default: the middle year).")] = None,
+    since: Annotated[str | None, typer.Option(
+        help="The year (or YYYY-MM month, with --by month) a change is measured from (default: the middle one).")]
+        = None,
+    by: Annotated[str, typer.Option(
+        help="Count papers per year, or per month (papers dated to a month: arXiv ids, full dates).")] = "year",
     top: Annotated[int, typer.Option(help="How many entities.", min=1)] = 20,
     min_papers: Annotated[int, typer.Option(help="Fewest papers an emerging/fading entity needs.", min=1)] = 5,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
@@ -542,6 +546,7 @@ def trends(
     from .api import load
     from .atomic import write_text_atomic
     from .export.trendchart import sparkline, svg_chart
+    from .graph.trends import month_name
 
     if fmt not in ("table", "json", "csv"):
         raise _fail(KGraphError(f"unknown --format {fmt!r}; choose table, json or csv"))
@@ -550,46 +555,51 @@ def trends(
     try:
         kg = load(directory)
         if entity:
-            rows = [kg.trend_details(name) for name in entity]
+            rows = [kg.trend_details(name, by) for name in entity]
         else:
-            rows = kg.emerging(kind, since=since, top=top, fading=fading, min_papers=min_papers)
-            rows = [{**row, **{k: v for k, v in kg.trend_details(str(row["entity"])).items() if k != "entity"}}
+            rows = kg.emerging(kind, since=since, top=top, fading=fading, min_papers=min_papers, by=by)
+            rows = [{**row, **{k: v for k, v in kg.trend_details(str(row["entity"]), by).items() if k != "entity"}}
                     for row in rows]
     except (KGraphError, ValueError) as exc:
         raise _fail(exc) from None
-    totals = kg.data.year_totals
+    totals = kg.data.period_totals(by)
     if not totals:
-        raise _fail(KGraphError(f"{directory}: no paper of this build has a year"))
-    years = list(range(min(totals), max(totals) + 1))
+        raise _fail(KGraphError(f"{directory}: no paper of this build has a {by}"))
+    unit = by
+    periods = list(range(min(totals), max(totals) + 1))
+    name = month_name if by == "month" else str
+    key = {name(p): p for p in periods}  # "2025-03" (or "2025") -> the period's number
     if plot is not None:
-        lines = {str(r["entity"]): {int(y): n for y, n in r["years"].items()} for r in rows[:8]}
-        write_text_atomic(plot, svg_chart(lines, years, title="Papers per year"))
+        lines = {str(r["entity"]): {key[y]: n for y, n in r[f"{unit}s"].items()} for r in rows[:8]}
+        write_text_atomic(plot, svg_chart(lines, periods, title=f"Papers per {unit}",
+                                          names=[name(p) for p in periods]))
     if fmt == "json":
         sys.stdout.write(json.dumps(rows[0] if entity and len(entity) == 1 else rows, ensure_ascii=False, indent=1)
                          + "\n")
         return
     if fmt == "csv":
         writer = csv.writer(sys.stdout)
-        writer.writerow(["entity", "kind", "year", "papers", "share"])
+        writer.writerow(["entity", "kind", unit, "papers", "share"])
         for r in rows:
-            for y, n in r["years"].items():
+            for y, n in r[f"{unit}s"].items():
                 writer.writerow([r["entity"], r["kind"], y, n, r["share"].get(y, "")])
         return
     what = ("Fading" if fading else "Emerging") + f" since {since}" if not entity and since else (
-        "Fading" if fading else "Emerging" if not entity else "Years")
+        "Fading" if fading else "Emerging" if not entity else f"{unit.title()}s")
     table = Table("entity", "kind", "papers", "first", "peak", "bursts", *(["score"] if not entity else []), title=what)
-    # one character per year, never wrapped: the columns around it give way first
-    table.add_column(f"{years[0]}–{years[-1]}", no_wrap=True, min_width=len(years))
+    # one character per period, never wrapped: the columns around it give way first
+    table.add_column(f"{name(periods[0])}–{name(periods[-1])}", no_wrap=True, min_width=len(periods))
     for r in rows:
-        counts = {int(y): n for y, n in r["years"].items()}
+        counts = {key[y]: n for y, n in r[f"{unit}s"].items()}
         burst = ", ".join(f"{b['start']}–{b['end']}" if b["start"] != b["end"] else str(b["start"])
                           for b in r["bursts"])
         table.add_row(str(r["entity"]), str(r["kind"]), str(sum(counts.values())),
-                      str(r["first_year"] or ""), str(r["peak_year"] or ""), burst,
-                      *([f"{r['score']:+.2f}"] if not entity else []), sparkline(counts, years).replace(" ", "·"))
+                      str(r[f"first_{unit}"] or ""), str(r[f"peak_{unit}"] or ""), burst,
+                      *([f"{r['score']:+.2f}"] if not entity else []), sparkline(counts, periods).replace(" ", "·"))
     out.print(table)
-    undated = sum(1 for p in kg.data.papers if p.year is None)
-    out.print(f"{sum(totals.values())} papers with a year ({years[0]}–{years[-1]}), {undated} without", highlight=False)
+    undated = len(kg.data.papers) - sum(totals.values())
+    out.print(f"{sum(totals.values())} papers with a {unit} ({name(periods[0])}–{name(periods[-1])}), "
+              f"{undated} without", highlight=False)
 
 
 @app.command()

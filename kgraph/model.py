@@ -62,6 +62,7 @@ class Paper:
     url: str | None = None
     venue: str | None = None
     sources: tuple[SourceRef, ...] = ()
+    month: int | None = None  # 1-12, only where the record or the arXiv id says (never guessed)
 
     def text(self, part: Field) -> str:
         """The title or the abstract, the text a mention's offsets point into."""

@@ -69,3 +69,43 @@ def test_table_csv_and_svg_plot(built, tmp_path):
     assert rows[0] == "entity,kind,year,papers,share" and rows[1].startswith("BERT,Method,2019,4,")
     bad = runner.invoke(app, ["trends", str(built), "--entity", "BERT", "--plot", str(tmp_path / "t.png")])
     assert bad.exit_code != 0 and "SVG" in bad.output
+
+
+@pytest.fixture(scope="module")
+def monthly(tmp_path_factory):
+    """arXiv-style records over 2025 (the id gives the month): BERT from July on."""
+    folder = tmp_path_factory.mktemp("monthly")
+    records = []
+    for month in range(1, 13):
+        for i in range(3):
+            words = "We fine-tune BERT on ImageNet." if month >= 7 else "We train word2vec embeddings on ImageNet."
+            arxiv_id = f"25{month:02d}.{month * 10 + i:05d}"
+            records.append({"id": arxiv_id, "title": f"Study {month}-{i}", "summary": words,
+                            "abs": f"https://arxiv.org/abs/{arxiv_id}"})  # as arXiv listings give it
+    source = folder / "papers.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = runner.invoke(app, ["build", str(source), "-o", str(folder / "out"), "--no-relations"])
+    assert result.exit_code == 0, result.output
+    assert "0 from the records, 36 from arXiv ids" in result.output and "36 with a month" in result.output
+    return folder / "out"
+
+
+def test_trends_by_month(monthly):
+    row = json.loads(runner.invoke(app, ["trends", str(monthly), "--entity", "BERT", "--by", "month", "-f",
+                                         "json"]).output)
+    assert row["months"] == {f"2025-{m:02d}": 3 for m in range(7, 13)}
+    assert row["first_month"] == "2025-07" and row["share"]["2025-07"] == 1.0
+    assert all(b["start"] >= "2025-07" for b in row["bursts"])
+    by_year = json.loads(runner.invoke(app, ["trends", str(monthly), "--entity", "BERT", "-f", "json"]).output)
+    assert by_year["years"] == {"2025": 18}
+    rising = json.loads(runner.invoke(app, ["trends", str(monthly), "--emerging", "--by", "month", "--since",
+                                            "2025-07", "-f", "json"]).output)
+    assert rising[0]["entity"] == "BERT" and rising[0]["first_month"] == "2025-07" and rising[0]["papers_before"] == 0
+    assert kgraph.load(monthly).trend("word2vec", by="month") == {f"2025-{m:02d}": 3 for m in range(1, 7)}
+    table = runner.invoke(app, ["trends", str(monthly), "--entity", "BERT", "--by", "month"])
+    assert table.exit_code == 0 and "2025-01–2025-12" in table.output and "36 papers with a month" in table.output
+
+
+def test_a_month_needs_counting_by_month(monthly):
+    result = runner.invoke(app, ["trends", str(monthly), "--emerging", "--since", "2025-07"])
+    assert result.exit_code != 0 and "--by month" in result.output

@@ -28,8 +28,10 @@ def sparkline(values: Mapping[int, float], years: Sequence[int]) -> str:
 
 
 def svg_chart(lines: Mapping[str, Mapping[int, float]], years: Sequence[int], title: str = "",
-              y_label: str = "papers", width: int = 720, height: int = 360) -> str:
-    """A line chart: one line per entity (label -> year -> value) over ``years``.
+              y_label: str = "papers", width: int = 720, height: int = 360,
+              names: Sequence[str] | None = None) -> str:
+    """A line chart: one line per entity (label -> year -> value) over ``years`` (or any
+    consecutive periods: ``names`` labels the axis, e.g. ``"2025-03"`` for months).
 
     >>> svg = svg_chart({"BERT <b>": {2019: 3, 2020: 5}}, [2019, 2020], title="t")
     >>> svg.startswith("<svg") and "BERT &lt;b&gt;" in svg and "<b>" not in svg
@@ -59,7 +61,8 @@ def svg_chart(lines: Mapping[str, Mapping[int, float]], years: Sequence[int], ti
     step = max(1, len(years) // 12)
     for i, year in enumerate(years):
         if i % step == 0 or i == len(years) - 1:
-            out.append(f'<text x="{x(i):.1f}" y="{top + plot_h + 18}" text-anchor="middle" fill="#555">{year}</text>')
+            shown = escape(names[i]) if names is not None else year
+            out.append(f'<text x="{x(i):.1f}" y="{top + plot_h + 18}" text-anchor="middle" fill="#555">{shown}</text>')
     out.append(f'<text x="14" y="{top + plot_h / 2:.1f}" transform="rotate(-90 14 {top + plot_h / 2:.1f})" '
                f'text-anchor="middle" fill="#555">{escape(y_label)}</text>')
     for n, (label, series) in enumerate(lines.items()):

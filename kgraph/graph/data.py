@@ -15,7 +15,7 @@ from .build import build_networkx
 from .communities import Communities, annotate
 from .cooccurrence import kind_ranks, top_cooccurring
 from .relations import EntityRelation, ResultRow, SpanKey, aggregate_relations, resolve_results
-from .trends import Series, series, year_counts
+from .trends import Series, month_index, series, year_counts
 
 
 @dataclass(frozen=True)
@@ -104,13 +104,36 @@ class GraphData:
         """Specific entity id -> its papers per year."""
         return year_counts(self.specific_papers_of_entity, {p.id: p.year for p in self.papers})
 
-    def entity_series(self, entity_id: str) -> Series:
-        """An entity's papers per year, share, first and peak year and bursts (see :mod:`.trends`)."""
-        years = self.entity_years.get(entity_id)
-        if years is None:  # a generic entity: counted the same way, on demand
-            years = year_counts({entity_id: self.papers_of_entity.get(entity_id, [])},
-                                {p.id: p.year for p in self.papers}).get(entity_id, Counter())
-        return series(years, self.year_totals)
+    @cached_property
+    def month_totals(self) -> dict[int, int]:
+        """Month (:func:`.trends.month_index`) -> papers of the corpus dated to that month."""
+        return dict(sorted(Counter(m for m in self._month_of.values() if m is not None).items()))
+
+    @cached_property
+    def _month_of(self) -> dict[str, int | None]:
+        return {p.id: month_index(p.year, p.month) if p.year is not None and p.month else None for p in self.papers}
+
+    @cached_property
+    def entity_months(self) -> dict[str, Counter[int]]:
+        """Specific entity id -> its papers per month (papers without a month not counted)."""
+        return year_counts(self.specific_papers_of_entity, self._month_of)
+
+    def period_totals(self, by: str = "year") -> dict[int, int]:
+        """:attr:`year_totals` or :attr:`month_totals`, for ``by`` = ``"year"`` or ``"month"``."""
+        return self.month_totals if by == "month" else self.year_totals
+
+    def entity_periods(self, by: str = "year") -> dict[str, Counter[int]]:
+        """:attr:`entity_years` or :attr:`entity_months`."""
+        return self.entity_months if by == "month" else self.entity_years
+
+    def entity_series(self, entity_id: str, by: str = "year") -> Series:
+        """An entity's papers per year (or month), share, first and peak and bursts (see :mod:`.trends`)."""
+        counts = self.entity_periods(by).get(entity_id)
+        if counts is None:  # a generic entity: counted the same way, on demand
+            period_of = self._month_of if by == "month" else {p.id: p.year for p in self.papers}
+            counts = year_counts({entity_id: self.papers_of_entity.get(entity_id, [])},
+                                 period_of).get(entity_id, Counter())
+        return series(counts, self.period_totals(by))
 
     @cached_property
     def span_entity(self) -> dict[SpanKey, str]:

@@ -3,8 +3,10 @@
 Everything here is a pure function of the papers' years and which entities each paper
 mentions:
 
-* :func:`year_from_arxiv_id` dates a paper by its arXiv identifier (``2403.01234`` was
+* :func:`date_from_arxiv_id` dates a paper by its arXiv identifier (``2403.01234`` was
   submitted in March 2024) when its record gives no year;
+* years or months: the functions below take any consecutive integer periods, so the
+  same code counts by year or by month (:func:`month_index`);
 * :func:`series` counts an entity's papers per year, with the share of that year's
   papers, its first and peak years and its bursts;
 * :func:`bursts` is Kleinberg's two-state burst detection for batched counts (J.
@@ -28,13 +30,12 @@ _NEW_ARXIV = re.compile(r"^(?:arxiv:)?(\d{2})(\d{2})\.\d{4,5}$", re.IGNORECASE)
 _OLD_ARXIV = re.compile(r"^(?:arxiv:)?[a-z\-]+(?:\.[A-Z]{2})?/(\d{2})(\d{2})\d{3}$", re.IGNORECASE)
 
 
-def year_from_arxiv_id(arxiv_id: str | None) -> int | None:
-    """The year an arXiv identifier was issued in (new ``YYMM.NNNNN`` and old ``cs/YYMMNNN`` forms).
+def date_from_arxiv_id(arxiv_id: str | None) -> tuple[int, int] | None:
+    """The (year, month) an arXiv identifier was issued in (new ``YYMM.NNNNN`` and old
+    ``cs/YYMMNNN`` forms).
 
-    >>> year_from_arxiv_id("2403.01234"), year_from_arxiv_id("cs/9905012"), year_from_arxiv_id("hep-th/0101001")
-    (2024, 1999, 2001)
-    >>> year_from_arxiv_id("2413.00001"), year_from_arxiv_id("not an id"), year_from_arxiv_id(None)
-    (None, None, None)
+    >>> date_from_arxiv_id("2403.01234"), date_from_arxiv_id("cs/9905012"), date_from_arxiv_id("2413.00001")
+    ((2024, 3), (1999, 5), None)
     """
     if not arxiv_id:
         return None
@@ -42,7 +43,58 @@ def year_from_arxiv_id(arxiv_id: str | None) -> int | None:
     if match is None or not 1 <= int(match.group(2)) <= 12:
         return None
     yy = int(match.group(1))
-    return (1900 if yy >= 91 else 2000) + yy
+    return (1900 if yy >= 91 else 2000) + yy, int(match.group(2))
+
+
+def year_from_arxiv_id(arxiv_id: str | None) -> int | None:
+    """The year an arXiv identifier was issued in.
+
+    >>> year_from_arxiv_id("2403.01234"), year_from_arxiv_id("cs/9905012"), year_from_arxiv_id("hep-th/0101001")
+    (2024, 1999, 2001)
+    >>> year_from_arxiv_id("2413.00001"), year_from_arxiv_id("not an id"), year_from_arxiv_id(None)
+    (None, None, None)
+    """
+    date = date_from_arxiv_id(arxiv_id)
+    return date[0] if date else None
+
+
+# Months are counted on one integer axis (year * 12 + month - 1) so that every function
+# here, written for consecutive years, works on months unchanged.
+def month_index(year: int, month: int) -> int:
+    """A month as one integer: consecutive months are consecutive integers.
+
+    >>> month_index(2026, 1) - month_index(2025, 12)
+    1
+    """
+    return year * 12 + month - 1
+
+
+def month_name(index: int) -> str:
+    """``YYYY-MM`` of a :func:`month_index`.
+
+    >>> month_name(month_index(2025, 3))
+    '2025-03'
+    """
+    return f"{index // 12}-{index % 12 + 1:02d}"
+
+
+def parse_period(text: str | int, by: str) -> int:
+    """A ``--since`` value on the axis of ``by`` (``year`` or ``month``): ``2026`` or
+    ``2026-01`` (a year alone means its January when counting months).
+
+    >>> parse_period("2026", "year"), month_name(parse_period("2026-02", "month"))
+    (2026, '2026-02')
+    >>> month_name(parse_period(2026, "month"))
+    '2026-01'
+    """
+    match = re.fullmatch(r"\s*(\d{4})(?:-(\d{1,2}))?\s*", str(text))
+    if match is None or (match.group(2) and not 1 <= int(match.group(2)) <= 12):
+        raise ValueError(f"not a year or a YYYY-MM month: {text!r}")
+    if by == "year":
+        if match.group(2):
+            raise ValueError(f"{text!r} is a month; count by month (--by month) to start from one")
+        return int(match.group(1))
+    return month_index(int(match.group(1)), int(match.group(2) or 1))
 
 
 @dataclass(frozen=True, slots=True)

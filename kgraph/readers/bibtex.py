@@ -92,6 +92,7 @@ def bibtex_paper(fields: dict[str, str], source: SourceRef) -> Paper:
         _get(fields, "title"),
         _get(fields, "abstract"),
         year=_get(fields, "year", "date"),
+        month=_get(fields, "month"),
         authors=tuple(n for n in (display_name(a) for a in _AND.split(authors or "")) if n),
         doi=doi,
         arxiv_id=arxiv,

@@ -86,6 +86,32 @@ def parse_year(value: Any) -> int | None:
     return int(match.group(1))
 
 
+_ISO_MONTH = re.compile(r"\b(?:19|20)\d{2}[-/](\d{1,2})(?:[-/]\d{1,2})?(?:\b|T)")
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_WORD = re.compile(r"\b(" + "|".join(_MONTH_NAMES) + r")[a-z]*\b\.?", re.IGNORECASE)
+
+
+def parse_month(value: Any) -> int | None:
+    """The month a date value names, or None where it names none or several
+    ("2019-05-01", "2019/05", "Mon, 2 Apr 2007", "May"; not "2021" or "Jan.-Feb. 2019").
+
+    >>> parse_month("2019-05-01"), parse_month("Mon, 2 Apr 2007 19:18:42 GMT"), parse_month("2024-11-03T10:00:00Z")
+    (5, 4, 11)
+    >>> parse_month("2021"), parse_month(2021), parse_month("1 Jan.-Feb. 2019"), parse_month("3"), parse_month(None)
+    (None, None, None, 3, None)
+    """
+    if value is None or isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    text = str(value).strip()
+    if text.isdigit():  # a bare number: a month (BibTeX's month = 3), never a year
+        return int(text) if 1 <= int(text) <= 12 else None
+    if match := _ISO_MONTH.search(text):
+        month = int(match.group(1))
+        return month if 1 <= month <= 12 else None
+    words = {m.group(1).lower() for m in _MONTH_WORD.finditer(text)}
+    return _MONTH_NAMES.index(words.pop()) + 1 if len(words) == 1 else None
+
+
 _AUTHOR_SEP = re.compile(r"\s*;\s*|\s+and\s+|\s*\n\s*")
 
 

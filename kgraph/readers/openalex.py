@@ -81,6 +81,7 @@ def openalex_paper(record: Any, source: SourceRef) -> Paper:
         pick(record, "title", "display_name"),
         rebuild_abstract(record.get("abstract_inverted_index")) or record.get("abstract"),
         year=pick(record, "publication_year", "publication_date"),
+        month=record.get("publication_date"),
         authors=authors,
         doi=record.get("doi") or nested(record, "ids", "doi"),
         arxiv_id=_arxiv_from_locations(record),

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import Paper, SourceRef
-from .fields import as_text, clean_text, parse_year
+from .fields import as_text, clean_text, parse_month, parse_year
 from .ids import normalise_arxiv, normalise_doi, paper_id
 from .report import ReadReport
 from .textfile import read_text, source_name
@@ -88,6 +88,7 @@ def make_paper(
     abstract: Any,
     *,
     year: Any = None,
+    month: Any = None,
     authors: tuple[str, ...] = (),
     doi: Any = None,
     arxiv_id: Any = None,
@@ -114,11 +115,16 @@ def make_paper(
         doi_text = None  # not a DOI (e.g. a publisher's internal number)
     arxiv_text = normalise_arxiv(as_text(arxiv_id, "arxiv_id")) or None
     given = as_text(given_id, "id", numbers=True) or None
+    year_value = parse_year(year)
+    # the month of a full date given as the year ("2019-05-01"), or of a month field
+    month_value = parse_month(month) if month not in (None, "") else (
+        parse_month(year) if isinstance(year, str) else None)
     return Paper(
         id=paper_id(title_text, doi=doi_text, arxiv_id=arxiv_text, given=given),
         title=title_text,
         abstract=abstract_text,
-        year=parse_year(year),
+        year=year_value,
+        month=month_value if year_value is not None else None,
         authors=tuple(name for name in map(clean_text, authors) if name.strip()),
         doi=doi_text,
         arxiv_id=arxiv_text,

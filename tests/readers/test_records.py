@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kgraph.model import Paper, SourceRef
 from kgraph.readers import ReadReport, read_papers
 from kgraph.readers.records import MAX_CHARS, make_paper, read_records
@@ -49,3 +51,17 @@ def test_an_unforeseen_exception_is_a_warning_not_a_traceback(write):
     assert [(p.line, p.message.split(" (")[0]) for p in report.problems] == [
         (2, "unreadable record"), (3, "file not read past this point")]
     assert "KeyError" in report.problems[0].message
+
+
+@pytest.mark.parametrize("year, month, expected", [
+    ("2019-05-01", None, (2019, 5)),                      # a full date given as the year (OpenAlex, JSON)
+    ("Mon, 2 Apr 2007 19:18:42 GMT", None, (2007, 4)),    # arXiv snapshot version dates
+    (2021, "may", (2021, 5)),                             # BibTeX's month field
+    (2021, "12", (2021, 12)),
+    ("2021", None, (2021, None)),                         # a year alone says no month
+    (2021, "Spring", (2021, None)),                       # a month field that names none is dropped, not an error
+    (None, "may", (None, None)),                          # a month without a year dates nothing
+])
+def test_month_from_a_date_or_a_month_field(year, month, expected):
+    paper = make_paper(SourceRef("x"), "Title", "An abstract.", year=year, month=month)
+    assert (paper.year, paper.month) == expected
