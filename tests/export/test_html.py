@@ -208,6 +208,7 @@ OPENING_VIEW = """() => {
   const onScreen = at.filter(p => p.x >= 0 && p.x <= box.width && p.y >= 0 && p.y <= box.height).length;
   return { visible: visible.length, labelled: boxes.length, overlapping, minFont: Math.min(...boxes.map(b => b[3] - b[1])),
            share: boxes.length / onScreen,
+           cut: boxes.filter(b => b[0] < -1 || b[1] < -1 || b[2] > box.width + 1 || b[3] > box.height + 1).length,
            width: spread(at.map(p => p.x)) / box.width, height: spread(at.map(p => p.y)) / box.height };
 }"""
 
@@ -228,13 +229,13 @@ def test_opening_view_is_a_readable_map(open_page, demo_build, large_page):
         view = _opening_view(page)
         assert 0 < view["visible"] <= most
         assert view["labelled"] >= min(10, view["visible"]) and view["overlapping"] == 0
-        assert view["minFont"] >= 10  # pixels on screen, whatever the zoom
+        assert view["minFont"] >= 10 and view["cut"] == 0  # pixels on screen, whatever the zoom; none cut off
         assert max(view["width"], view["height"]) > 0.75  # fitted to the canvas, not a blob in its middle
         page.evaluate("void window.kgraphNetwork.moveTo({ scale: window.kgraphNetwork.getScale() * 3 })")
         page.evaluate("void window.kgraphNetwork.emit('zoom', {})")  # what a wheel zoom reports
         page.wait_for_timeout(300)
         zoomed = _opening_view(page)  # closer, more of what is on screen has room for its label
-        assert zoomed["overlapping"] == 0 and zoomed["minFont"] >= 10
+        assert zoomed["overlapping"] == 0 and zoomed["minFont"] >= 10 and zoomed["cut"] == 0
         assert zoomed["share"] > view["share"] or view["share"] == zoomed["share"] == 1
         assert errors == []
 
