@@ -431,26 +431,23 @@ def entities(
 def export(
     directory: Annotated[Path, typer.Argument(help="A build folder.")] = DEFAULT_DIR,
     to: Annotated[Path, typer.Option(
-        "--to", "-o", help="Output file: .ttl, .nt, .jsonld (RDF) or .graphml.")] = Path("exports/graph.nt"),
+        "--to", "-o", metavar="PATH",
+        help="Output file: .ttl, .nt, .jsonld, .trig, .nq (RDF), .graphml or .gexf (Gephi).",
+    )] = Path("exports/graph.nt"),
+    fmt: Annotated[str | None, typer.Option(
+        "--format", "-f", metavar="FORMAT",
+        help="The format, where the extension does not say: ttl, nt, jsonld, trig, nq, graphml, gexf.")] = None,
 ) -> None:
-    """Write a build in another format (RDF as Turtle, N-Triples or JSON-LD; GraphML)."""
+    """Write a build in another format (RDF; GraphML or GEXF for Gephi)."""
     from .api import load
-    from .atomic import atomic_path
-    from .export.graphml import write_graphml
-    from .rdf.convert import RDF_FORMATS, write_rdf
+    from .export.formats import export_format, write_export
 
-    suffix = to.suffix.lower()
-    if suffix not in RDF_FORMATS and suffix != ".graphml":
-        raise _fail(KGraphError(f"{to}: unknown format {suffix!r}; use .ttl, .nt, .jsonld or .graphml"))
     try:
+        chosen = export_format(to, fmt)
         data = load(directory).data
+        write_export(data, to, chosen)
     except KGraphError as exc:
         raise _fail(exc) from None
-    if suffix == ".graphml":
-        write_graphml(data, to)
-    else:
-        with atomic_path(to) as tmp:
-            write_rdf(data, tmp, RDF_FORMATS[suffix])
     out.print(f"wrote {to} ({to.stat().st_size:,} bytes)", highlight=False)
 
 
