@@ -432,13 +432,15 @@ def export(
     directory: Annotated[Path, typer.Argument(help="A build folder.")] = DEFAULT_DIR,
     to: Annotated[Path, typer.Option(
         "--to", "-o", metavar="PATH",
-        help="Output file: .ttl, .nt, .jsonld, .trig, .nq (RDF), .graphml or .gexf (Gephi).",
+        help="Output file: .ttl, .nt, .jsonld, .trig, .nq (RDF), .graphml or .gexf (Gephi); a folder for "
+             "--format csv.",
     )] = Path("exports/graph.nt"),
     fmt: Annotated[str | None, typer.Option(
         "--format", "-f", metavar="FORMAT",
-        help="The format, where the extension does not say: ttl, nt, jsonld, trig, nq, graphml, gexf.")] = None,
+        help="The format, where the extension does not say: ttl, nt, jsonld, trig, nq, graphml, gexf, or csv "
+             "(papers, entities, mentions, links, relations and results as CSV tables in the folder PATH).")] = None,
 ) -> None:
-    """Write a build in another format (RDF; GraphML or GEXF for Gephi)."""
+    """Write a build in another format (RDF; GraphML or GEXF for Gephi; CSV tables)."""
     from .api import load
     from .export.formats import export_format, write_export
 
@@ -448,7 +450,8 @@ def export(
         write_export(data, to, chosen)
     except KGraphError as exc:
         raise _fail(exc) from None
-    out.print(f"wrote {to} ({to.stat().st_size:,} bytes)", highlight=False)
+    size = sum(p.stat().st_size for p in to.iterdir()) if to.is_dir() else to.stat().st_size
+    out.print(f"wrote {to} ({size:,} bytes)", highlight=False)
 
 
 @app.command()

@@ -2,7 +2,7 @@
 
 A file's extension names its format where only one format uses it (``.gexf``,
 ``.graphml``, the RDF extensions); ``.json`` (VOSviewer or something else?) and a
-folder (CSV tables) need the format named.
+folder (``csv``: the CSV tables) need the format named.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ from ..graph.data import GraphData
 from ..rdf.convert import RDF_FORMATS, write_rdf
 from .gexf import write_gexf
 from .graphml import write_graphml
+from .tables import write_tables
 
 #: Format name -> the extension that implies it.
 EXTENSIONS = {"ttl": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "trig": ".trig", "nq": ".nq", "graphml": ".graphml",
               "gexf": ".gexf"}
-FORMATS = tuple(EXTENSIONS)
+#: Every format; those without an extension are named with ``--format``.
+FORMATS = (*EXTENSIONS, "csv")
 
 
 def export_format(path: Path, fmt: str | None = None) -> str:
@@ -45,11 +47,16 @@ def export_format(path: Path, fmt: str | None = None) -> str:
 
 
 def write_export(data: GraphData, path: Path, fmt: str) -> None:
-    """Write the build to ``path`` in the format ``fmt`` (one of :data:`FORMATS`), atomically."""
+    """Write the build to ``path`` in the format ``fmt`` (one of :data:`FORMATS`), atomically.
+
+    ``path`` is a file, or for ``csv`` the folder of the tables (see :func:`.tables.write_tables`).
+    """
     if fmt == "graphml":
         write_graphml(data, path)
     elif fmt == "gexf":
         write_gexf(data, path)
+    elif fmt == "csv":
+        write_tables(data, path)
     else:
         with atomic_path(path) as tmp:
             write_rdf(data, tmp, RDF_FORMATS[EXTENSIONS[fmt]])
