@@ -16,12 +16,13 @@ from ..rdf.convert import RDF_FORMATS, write_rdf
 from .gexf import write_gexf
 from .graphml import write_graphml
 from .tables import write_tables
+from .vosviewer import DEFAULT_TOP, write_vosviewer
 
 #: Format name -> the extension that implies it.
 EXTENSIONS = {"ttl": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "trig": ".trig", "nq": ".nq", "graphml": ".graphml",
               "gexf": ".gexf"}
 #: Every format; those without an extension are named with ``--format``.
-FORMATS = (*EXTENSIONS, "csv")
+FORMATS = (*EXTENSIONS, "vosviewer", "csv")
 
 
 def export_format(path: Path, fmt: str | None = None) -> str:
@@ -46,10 +47,12 @@ def export_format(path: Path, fmt: str | None = None) -> str:
                       f"({', '.join(FORMATS)})")
 
 
-def write_export(data: GraphData, path: Path, fmt: str) -> None:
+def write_export(data: GraphData, path: Path, fmt: str, *, vosviewer_map: str = "terms",
+                 top: int = DEFAULT_TOP) -> None:
     """Write the build to ``path`` in the format ``fmt`` (one of :data:`FORMATS`), atomically.
 
     ``path`` is a file, or for ``csv`` the folder of the tables (see :func:`.tables.write_tables`).
+    ``vosviewer_map`` and ``top`` choose the VOSviewer map (see :func:`.vosviewer.vosviewer_json`).
     """
     if fmt == "graphml":
         write_graphml(data, path)
@@ -57,6 +60,8 @@ def write_export(data: GraphData, path: Path, fmt: str) -> None:
         write_gexf(data, path)
     elif fmt == "csv":
         write_tables(data, path)
+    elif fmt == "vosviewer":
+        write_vosviewer(data, path, kind=vosviewer_map, top=top)
     else:
         with atomic_path(path) as tmp:
             write_rdf(data, tmp, RDF_FORMATS[EXTENSIONS[fmt]])
