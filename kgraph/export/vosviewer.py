@@ -42,6 +42,8 @@ MAX_CLUSTER = 1000
 """VOSviewer's clusters are 1 to 1000."""
 LABEL_LENGTH = 60
 """A paper's title is cut to this many characters for its label (the description holds it whole)."""
+VARIANTS_SHOWN = 10
+"""Variants an entity's description lists (LLM has over 100 at 50k papers)."""
 _YEAR = "Avg. pub. year"  # VOSviewer's own name for the score its overlay colours by
 _TERMINOLOGY = {
     "terms": {"item": "Entity", "items": "Entities", "link": "Co-occurrence link", "links": "Co-occurrence links",
@@ -110,7 +112,9 @@ def _term_map(data: GraphData, top: int) -> tuple[list[dict[str, Any]], Counter[
         entity, papers = by_id[entity_id], len(papers_of[entity_id])
         description = f"<b>{html.escape(entity.label)}</b><br>{entity.kind.value}, {papers} paper{'s' * (papers != 1)}"
         if entity.alt_labels:
-            description += "<br>Also: " + html.escape(", ".join(entity.alt_labels))
+            more = len(entity.alt_labels) - VARIANTS_SHOWN
+            description += "<br>Also: " + html.escape(", ".join(entity.alt_labels[:VARIANTS_SHOWN]))
+            description += f" and {more} more" if more > 0 else ""
         item: dict[str, Any] = {"id": entity_id, "label": entity.label, "description": description,
                                 "weights": {"Papers": papers}}
         if entity_id in years:

@@ -134,3 +134,15 @@ def test_cli_refuses_vosviewer_options_for_other_formats(demo_build, tmp_path):
     result = runner.invoke(app, ["export", str(demo_build), "--to", str(tmp_path / "g.gexf"), "--top", "5"])
     assert result.exit_code != 0 and "vosviewer" in result.output
     assert not (tmp_path / "g.gexf").exists()
+
+
+def test_a_description_lists_a_few_variants_and_counts_the_rest(demo_kg):
+    from kgraph.export.vosviewer import VARIANTS_SHOWN
+
+    data = demo_kg.data
+    item = vosviewer_json(data, top=1)["network"]["items"][0]
+    many = tuple(f"variant {i}" for i in range(VARIANTS_SHOWN + 3))
+    entities = tuple(replace(e, alt_labels=many) if e.id == item["id"] else e for e in data.entities)
+    description = vosviewer_json(replace(data, entities=entities), top=1)["network"]["items"][0]["description"]
+    assert description.endswith(f"variant {VARIANTS_SHOWN - 1} and 3 more")
+    assert f"variant {VARIANTS_SHOWN}" not in description
