@@ -432,27 +432,43 @@ def entities(
 def export(
     directory: Annotated[Path, typer.Argument(help="A build folder.")] = DEFAULT_DIR,
     to: Annotated[Path, typer.Option(
-        "--to", "-o", help="Output file: .ttl, .nt, .jsonld (RDF) or .graphml.")] = Path("exports/graph.nt"),
+        "--to", "-o", metavar="PATH",
+        help="Output file: .ttl, .nt, .jsonld, .trig, .nq (RDF), .graphml or .gexf (Gephi), .json with --format "
+             "vosviewer; a folder for --format csv.",
+    )] = Path("exports/graph.nt"),
+    fmt: Annotated[str | None, typer.Option(
+        "--format", "-f", metavar="FORMAT",
+        help="The format, where the extension does not say: ttl, nt, jsonld, trig, nq, graphml, gexf, vosviewer "
+             "(a .json map for VOSviewer), or csv (papers, entities, mentions, links, relations and results as CSV "
+             "tables in the folder PATH).")] = None,
+    vos_map: Annotated[str | None, typer.Option(
+        "--map", metavar="terms|papers",
+        help="VOSviewer map: terms (entities linked by the papers they share; the default) or papers (papers "
+             "linked by kgraph's links).")] = None,
+    top: Annotated[int | None, typer.Option(
+        metavar="N", min=0, help="Items of the VOSviewer map: the N entities in most papers (or papers with most "
+                                 "link weight); 0 for all. Default: 1000.")] = None,
 ) -> None:
-    """Write a build in another format (RDF as Turtle, N-Triples or JSON-LD; GraphML)."""
+    """Write a build in another format (RDF; GraphML or GEXF for Gephi; VOSviewer; CSV tables)."""
     from .api import load
-    from .atomic import atomic_path
-    from .export.graphml import write_graphml
-    from .rdf.convert import RDF_FORMATS, write_rdf
+    from .export.formats import export_format, write_export
+    from .export.vosviewer import DEFAULT_TOP, MAPS
 
-    suffix = to.suffix.lower()
-    if suffix not in RDF_FORMATS and suffix != ".graphml":
-        raise _fail(KGraphError(f"{to}: unknown format {suffix!r}; use .ttl, .nt, .jsonld or .graphml"))
     try:
-        data = load(directory).data
+        chosen = export_format(to, fmt)
     except KGraphError as exc:
         raise _fail(exc) from None
-    if suffix == ".graphml":
-        write_graphml(data, to)
-    else:
-        with atomic_path(to) as tmp:
-            write_rdf(data, tmp, RDF_FORMATS[suffix])
-    out.print(f"wrote {to} ({to.stat().st_size:,} bytes)", highlight=False)
+    if chosen != "vosviewer" and (vos_map is not None or top is not None):
+        raise typer.BadParameter("only for --format vosviewer", param_hint="--map/--top")
+    if vos_map is not None and vos_map not in MAPS:
+        raise typer.BadParameter(" or ".join(MAPS), param_hint="--map")
+    try:
+        data = load(directory).data
+        write_export(data, to, chosen, vosviewer_map=vos_map or "terms", top=DEFAULT_TOP if top is None else top)
+    except KGraphError as exc:
+        raise _fail(exc) from None
+    size = sum(p.stat().st_size for p in to.iterdir()) if to.is_dir() else to.stat().st_size
+    out.print(f"wrote {to} ({size:,} bytes)", highlight=False)
 
 
 @app.command()

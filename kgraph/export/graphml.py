@@ -8,7 +8,6 @@ Lists become "; "-joined strings; missing values are left out.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,32 +15,12 @@ from pathlib import Path
 from ..atomic import atomic_path
 from ..graph.build import PAPER, entity_node
 from ..graph.data import GraphData
+from .xmltext import xml_attr, xml_text
 
 _NS = "http://graphml.graphdrawing.org/xmlns"
 NODE_KEYS = {"type": "string", "label": "string", "year": "long", "url": "string", "alt_labels": "string",
              "community": "long", "community_label": "string"}
 EDGE_KEYS = {"type": "string", "count": "long", "weight": "double", "shared": "string"}
-# characters XML 1.0 cannot hold (control characters a PDF extraction can leave in a title)
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# most values need no escaping: one search finds those that do (11M values at 50k papers)
-_SPECIAL_TEXT = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SPECIAL_ATTR = re.compile("[&<>\"\n\t\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _text(value: object) -> str:
-    """Element text as XML 1.0 holds it (what lxml writes: &, <, > and CR escaped)."""
-    text = str(value)
-    if not _SPECIAL_TEXT.search(text):
-        return text
-    text = _NOT_XML.sub("", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-
-
-def _attr(value: str) -> str:
-    """An attribute value in double quotes, escaped as lxml does."""
-    if not _SPECIAL_ATTR.search(value):
-        return f'"{value}"'
-    return '"' + _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;") + '"'
 
 
 def write_graphml(data: GraphData, path: Path) -> None:
@@ -61,7 +40,7 @@ def write_graphml(data: GraphData, path: Path) -> None:
                 continue
             if isinstance(value, (list, tuple)):
                 value = "; ".join(map(str, value))
-            parts.append(f'  <data key="{keys[kind, name]}">{_text(value)}</data>\n')
+            parts.append(f'  <data key="{keys[kind, name]}">{xml_text(value)}</data>\n')
         if len(parts) == 1:
             return f"<{tag} {ids}/>\n"
         parts.append(f"</{tag}>\n")
@@ -79,17 +58,17 @@ def write_graphml(data: GraphData, path: Path) -> None:
         out.write('<graph edgedefault="undirected">')
         for paper in data.papers:
             attrs: dict[str, object] = {"type": PAPER, "label": paper.title, "year": paper.year, "url": paper.url}
-            out.write(element("node", "node", attrs | community(paper.id), f"id={_attr(paper.id)}"))
+            out.write(element("node", "node", attrs | community(paper.id), f"id={xml_attr(paper.id)}"))
         for entity in data.entities:
             node = entity_node(entity.id)
             attrs = {"type": entity.kind.value, "label": entity.label, "alt_labels": entity.alt_labels}
-            out.write(element("node", "node", attrs | community(node), f"id={_attr(node)}"))
+            out.write(element("node", "node", attrs | community(node), f"id={xml_attr(node)}"))
         pairs = Counter((m.paper_id, e) for m, e in zip(data.mentions, data.mention_entity) if e)
         for (paper_id, entity_id), count in pairs.items():
             attrs = {"type": "mentions", "count": count}
             out.write(element("edge", "edge", attrs,
-                              f"source={_attr(paper_id)} target={_attr(entity_node(entity_id))}"))
+                              f"source={xml_attr(paper_id)} target={xml_attr(entity_node(entity_id))}"))
         for link in data.links:
             attrs = {"type": "related", "weight": link.weight, "shared": link.shared}
-            out.write(element("edge", "edge", attrs, f"source={_attr(link.source)} target={_attr(link.target)}"))
+            out.write(element("edge", "edge", attrs, f"source={xml_attr(link.source)} target={xml_attr(link.target)}"))
         out.write("</graph></graphml>")
