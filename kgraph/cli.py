@@ -563,6 +563,7 @@ def trends(
     from .atomic import write_text_atomic
     from .export.trendchart import sparkline, svg_chart
     from .graph.trends import month_name
+    from .text.spreadsheet import safe_cell
 
     if fmt not in ("table", "json", "csv"):
         raise _fail(KGraphError(f"unknown --format {fmt!r}; choose table, json or csv"))
@@ -598,7 +599,7 @@ def trends(
         writer.writerow(["entity", "kind", unit, "papers", "share"])
         for r in rows:
             for y, n in r[f"{unit}s"].items():
-                writer.writerow([r["entity"], r["kind"], y, n, r["share"].get(y, "")])
+                writer.writerow([safe_cell(r["entity"]), r["kind"], y, n, r["share"].get(y, "")])
         return
     what = ("Fading" if fading else "Emerging") + f" since {since}" if not entity and since else (
         "Fading" if fading else "Emerging" if not entity else f"{unit.title()}s")
@@ -632,6 +633,7 @@ def leaderboard(
     import json
 
     from .api import load
+    from .text.spreadsheet import safe_cell
 
     if fmt not in ("table", "csv", "json"):
         raise _fail(KGraphError(f"unknown --format {fmt!r}; choose table, csv or json"))
@@ -650,7 +652,7 @@ def leaderboard(
     elif fmt == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=list(records[0]) if records else ["method"])
         writer.writeheader()
-        writer.writerows(records)
+        writer.writerows({k: safe_cell(v) for k, v in record.items()} for record in records)
     else:
         table = Table("method", "metric", "value", "kind", "dataset", "year", "paper",
                       title=f"Results{' on ' + dataset if dataset else ''}")

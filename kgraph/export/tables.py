@@ -15,7 +15,6 @@ link, ``=cmd|...`` may start a program), so such a text cell gets a leading ``'`
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -23,25 +22,11 @@ from ..atomic import atomic_dir
 from ..errors import OptionError
 from ..graph.build import entity_node
 from ..graph.data import GraphData
+from ..text.spreadsheet import safe_cell
 from .years import entity_years
 
 TABLES = ("papers.csv", "entities.csv", "mentions.csv", "links.csv", "relations.csv", "results.csv")
 SEPARATOR = " | "
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-
-
-def safe_cell(value: object) -> object:
-    """A cell a spreadsheet shows as text, never runs: text that could start a formula gets a ``'``.
-
-    >>> safe_cell("=cmd|' /C calc'!A0"), safe_cell("@SUM(A1)"), safe_cell("\\tx")
-    ("'=cmd|' /C calc'!A0", "'@SUM(A1)", "'\\tx")
-    >>> safe_cell("-0.5"), safe_cell("+2.1"), safe_cell(-3), safe_cell("BERT")
-    ('-0.5', '+2.1', -3, 'BERT')
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
-        return "'" + value
-    return value
 
 
 def _cell(value: object) -> object:

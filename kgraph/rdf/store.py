@@ -149,11 +149,14 @@ def format_rows(result: QueryResult, fmt: str) -> str:
     import io
     import json
 
+    from ..text.spreadsheet import safe_cell
+
     if fmt == "json":
         return json.dumps(result.as_dicts(), ensure_ascii=False, indent=2)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
     writer.writerow(result.columns)
-    writer.writerows(["" if v is None else v for v in row] for row in result.rows)
+    # a spreadsheet opens this: text that could start a formula is quoted (tsv too)
+    writer.writerows(["" if v is None else safe_cell(v) for v in row] for row in result.rows)
     return buffer.getvalue()
 

@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from kgraph.cli import app
 from kgraph.errors import OptionError
-from kgraph.export.tables import SEPARATOR, safe_cell, write_tables
+from kgraph.export.tables import SEPARATOR, write_tables
+from kgraph.text.spreadsheet import safe_cell
 
 HOSTILE = ["=cmd|' /C calc'!A0", "+SUM(1,2)", "-2+3", "@IMPORT(x)", "\tTabbed", "\rReturn", '=HYPERLINK("http://x","y")']
 

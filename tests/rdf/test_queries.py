@@ -179,3 +179,13 @@ def test_top_entities_are_the_first_ranks_of_the_kind(store):
         plain = store_rows(store, f"SELECT ?e WHERE {{ ?e a kg:{kind} ; kg:kindRank ?r FILTER(?r <= 3) }}")
         canned = run_canned(store, "top-entities", {"kind": kind, "limit": "3"}).rows
         assert {r[0] for r in canned} == {r[0] for r in plain}, kind
+
+
+def test_csv_and_tsv_rows_never_open_as_formulas():
+    from kgraph.rdf.store import QueryResult, format_rows
+
+    result = QueryResult(("title", "score"), (("=HYPERLINK(\"http://x\")", "-0.5"), ("@SUM(A1)", None)))
+    csv_text = format_rows(result, "csv")
+    assert csv_text.splitlines()[1:] == ['"\'=HYPERLINK(""http://x"")",-0.5', "'@SUM(A1),"]
+    assert format_rows(result, "tsv").splitlines()[2] == "'@SUM(A1)\t"
+    assert "=HYPERLINK" in format_rows(result, "json") and "'=" not in format_rows(result, "json")  # JSON is data
