@@ -81,6 +81,8 @@ SPACING = 42.0
 INNER_PULL = 3.0
 """How much harder an edge within a community pulls than one between communities, in
 the whole-graph layout."""
+MAP_SIZES = (6.0, 20.0)
+"""Smallest and largest node radius on the map, in vis-network units."""
 MAP_PULL = 8.0
 """The same for the map: its few edges per entity need a stronger pull to show regions."""
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -109,7 +111,7 @@ def overview(
     -------
     dict
         ``nodes``: node indices; ``edges``: ``[index, index, papers in common]``; ``xy``:
-        each node's position (see :func:`initial_layout`).
+        each node's position (see :func:`initial_layout`); ``sizes``: radii by papers.
     """
     papers_of = data.specific_papers_of_entity
     chosen: list[str] = []
@@ -139,8 +141,13 @@ def overview(
     # laid out here, with edges inside a community pulling harder, so the map opens as
     # regions (one per community) and the browser only polishes it
     layout = initial_layout(len(chosen), pairs, pull)
+    # sized by papers relative to the map's largest, within a range that leaves room for
+    # labels (degree-sized nodes of a 50k build all reach the largest size and cover the map)
+    most = max((len(papers_of.get(e, ())) for e in chosen), default=1) or 1
+    sizes = [round(MAP_SIZES[0] + (MAP_SIZES[1] - MAP_SIZES[0]) * math.sqrt(len(papers_of.get(e, ())) / most), 1)
+             for e in chosen]
     return {"nodes": [index[entity_node(e)] for e in chosen], "edges": edges,
-            "xy": [[round(float(x)), round(float(y))] for x, y in layout]}
+            "xy": [[round(float(x)), round(float(y))] for x, y in layout], "sizes": sizes}
 
 
 def initial_layout(n_nodes: int, edges: list[tuple[int, int]], weights: list[float] | None = None,

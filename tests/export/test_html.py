@@ -186,6 +186,8 @@ def test_large_build_payload_has_an_overview_of_community_entities(large_page):
     assert payload["overview"]["edges"] and all(a in chosen and b in chosen and n >= 1 for a, b, n in payload["overview"]["edges"])
     xy = payload["overview"]["xy"]  # the map comes laid out: one position per entity, not all in one place
     assert len(xy) == len(ids) and len({tuple(p) for p in xy}) == len(ids)
+    sizes = payload["overview"]["sizes"]  # by papers, within a range that leaves room for labels
+    assert max(sizes) == html.MAP_SIZES[1] and min(sizes) >= html.MAP_SIZES[0] and len(set(sizes)) > 1
 
 
 # Label boxes as the browser draws them (vis-network's own measure of each label, moved by
