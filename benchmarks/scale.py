@@ -6,8 +6,15 @@ sizes above 50k the corpus is replicated: copy ``k`` of each record gets a fresh
 copy — the text the extractor sees is the same, which is fine for timing but says
 nothing new about quality. For each size the script runs the full build (read, extract,
 resolve, link, communities, RDF + store + GraphML, HTML) in a fresh process and reports
-per-stage wall time, abstracts/s and the peak RSS of the build (and of its worker
-processes), plus a cached rebuild with ``--add`` new papers when asked.
+per-stage wall time, abstracts/s, the CPU seconds the build used (its own and its
+children's, user + system) and their share of its wall time, and the peak RSS of the
+build (and of its worker processes), plus a cached rebuild with ``--add`` new papers
+when asked.
+
+Next to each size it times the *tokenizer floor*: spaCy's tokenizer alone
+(``spacy.blank("en").tokenizer.pipe``, one core) over the same titles and abstracts,
+in the same run, so a build's time can be read as a multiple of it on whatever load
+the machine had then.
 
 Usage::
 
@@ -53,6 +60,7 @@ def write_corpus(source: Path, n: int, out: Path, *, skip: int = 0) -> Path:
 
 def run_build(inputs: list[Path], out: Path, tier: str, processes: str, cache: bool) -> dict:
     """One build in this process; returns stage timings, totals and peak RSS (MB)."""
+    import kgraph
     from kgraph.builder import BuildOptions, BuildSummary, build_data
     from kgraph.export.outputs import save_build
 
@@ -64,11 +72,35 @@ def run_build(inputs: list[Path], out: Path, tier: str, processes: str, cache: b
     data = build_data(inputs, options, summary=summary, cache_path=cache_path)
     save_build(data, out, timings=summary.timings, cache_path=cache_path, store_changes=summary.store)
     total = time.perf_counter() - start
+    cpu = _cpu_seconds()
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"papers": len(data.papers), "entities": len(data.entities), "links": len(data.links),
-            "stages": summary.timings, "total": total, "peak_rss_mb": round(self_rss),
-            "worker_peak_rss_mb": round(child_rss), "cache": summary.cache, "store": summary.store}
+            "stages": summary.timings, "total": total, "cpu_s": cpu, "peak_rss_mb": round(self_rss),
+            "worker_peak_rss_mb": round(child_rss), "cache": summary.cache, "store": summary.store,
+            "kgraph": str(Path(kgraph.__file__).parent)}
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU seconds of this process and its waited-for children (workers, the views process)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def tokenizer_floor(corpus: Path) -> tuple[float, float]:
+    """Seconds and CPU share of spaCy's tokenizer alone over the titles and abstracts a build of ``corpus`` reads."""
+    import spacy
+
+    from kgraph.readers import read_papers
+
+    papers = read_papers([corpus])
+    texts = [text for paper in papers for text in (paper.title, paper.abstract) if text]
+    tokenizer = spacy.blank("en").tokenizer
+    cpu, start = _cpu_seconds(), time.perf_counter()
+    for _doc in tokenizer.pipe(texts):
+        pass
+    wall = time.perf_counter() - start
+    return wall, (_cpu_seconds() - cpu) / wall
 
 
 def output_sizes(out: Path) -> str:
@@ -102,6 +134,8 @@ def main() -> None:
     for n in args.sizes:
         corpus = write_corpus(args.corpus, n, work / f"corpus_{n}.jsonl")
         out = work / f"build_{n}"
+        floor, floor_share = tokenizer_floor(corpus)
+        print(f"\n{n:,} abstracts: tokenizer floor {floor:.1f} s (CPU share {floor_share:.2f})")
         runs = [("first build", [corpus])]
         if args.add:
             extra = write_corpus(args.corpus, args.add, work / f"extra_{n}.jsonl", skip=n)
@@ -115,12 +149,19 @@ def main() -> None:
                 sys.exit(f"build of {n} failed")
             result = json.loads(done.stdout.strip().splitlines()[-1])
             stages = ", ".join(f"{k} {v:.1f}s" for k, v in result["stages"].items())
-            print(f"\n{n:,} abstracts, {label}: {result['total']:.1f} s total, "
-                  f"{result['papers'] / result['total']:.1f} abstracts/s end to end; peak RSS {result['peak_rss_mb']} MB "
-                  f"(workers {result['worker_peak_rss_mb']} MB)")
-            print(f"  {result['papers']:,} papers, {result['entities']:,} entities, {result['links']:,} links; cache {result['cache']}"
+            total = result["total"]
+            print(f"\n{n:,} abstracts, {label}: {total:.1f} s total ({total / floor:.0f}x the tokenizer floor), "
+                  f"{result['papers'] / total:.1f} abstracts/s end to end; CPU {result['cpu_s']:.0f} s "
+                  f"(share {result['cpu_s'] / total:.2f}); peak RSS {result['peak_rss_mb']} MB "
+                  f"(workers and views {result['worker_peak_rss_mb']} MB)")
+            print(f"  {result['papers']:,} papers, {result['entities']:,} entities, {result['links']:,} links; "
+                  f"cache {result['cache']}"
                   + (f"; store updated in place {result['store']}" if result["store"] else ""))
+            print(f"  kgraph from {result['kgraph']}")
             print(f"  stages: {stages}")
+            outputs = result["stages"].get("outputs")
+            if outputs:
+                print(f"  output stage: {outputs / total:.0%} of the build")
             extract = result["stages"].get("extract")
             if extract:
                 print(f"  extraction: {result['papers'] / extract:.1f} abstracts/s")
