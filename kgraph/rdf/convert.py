@@ -111,9 +111,9 @@ def without_annotations(turtle: str, graph: str) -> str:
 
     Statements of one subject are grouped (:func:`grouped`) and an annotation, its target
     and its selectors are all named under ``<paper>/mention/``, so each is one
-    ``" .\n"``-ended group starting with that prefix; the paper's ``kg:mentions`` of its
-    entities, its relation statements (whose ``kg:headMention`` and ``kg:tailMention``
-    then name annotations this file does not describe) and its results stay.
+    ``" .\n"``-ended group starting with that prefix. The paper's statements of which
+    entities it mentions, its relation statements (whose head and tail mentions then
+    name annotations this file does not describe) and its results stay.
 
     >>> body = grouped(["<paper/p> a kg:Paper", "<paper/p/mention/title-0-3> a oa:Annotation",
     ...                 "<paper/p/mention/title-0-3/quote> oa:exact 'BERT'"])
