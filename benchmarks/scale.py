@@ -58,7 +58,7 @@ def write_corpus(source: Path, n: int, out: Path, *, skip: int = 0) -> Path:
     return out
 
 
-def run_build(inputs: list[Path], out: Path, tier: str, processes: str, cache: bool) -> dict:
+def run_build(inputs: list[Path], out: Path, tier: str, processes: str, cache: bool, provenance: str = "full") -> dict:
     """One build in this process; returns stage timings, totals and peak RSS (MB)."""
     import kgraph
     from kgraph.builder import BuildOptions, BuildSummary, build_data
@@ -70,7 +70,8 @@ def run_build(inputs: list[Path], out: Path, tier: str, processes: str, cache: b
     out.mkdir(parents=True, exist_ok=True)
     cache_path = out / "cache.sqlite" if cache else None
     data = build_data(inputs, options, summary=summary, cache_path=cache_path)
-    save_build(data, out, timings=summary.timings, cache_path=cache_path, store_changes=summary.store)
+    options = {"provenance": provenance} if provenance != "full" else {}  # older kgraphs lack the option
+    save_build(data, out, timings=summary.timings, cache_path=cache_path, store_changes=summary.store, **options)
     total = time.perf_counter() - start
     cpu = _cpu_seconds()
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -121,19 +122,30 @@ def main() -> None:
     parser.add_argument("--add", type=int, default=0, help="then rebuild with this many new papers (cache reuse)")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--keep", action="store_true", help="keep the build folders (e.g. to query the updated store)")
-    parser.add_argument("--one", nargs=4, metavar=("INPUTS", "OUT", "TIER", "PROCESSES"), help=argparse.SUPPRESS)
+    parser.add_argument("--rdf-provenance", default="full", help="what graph.ttl keeps: full or entities")
+    parser.add_argument("--cache-from", type=Path, metavar="BUILD",
+                        help="start each build with a copy of this build folder's cache.sqlite: its mentions and "
+                             "relations are reused, everything after them runs as in a first build (the output "
+                             "stage measured without waiting for extraction)")
+    parser.add_argument("--one", nargs=5, metavar=("INPUTS", "OUT", "TIER", "PROCESSES", "PROVENANCE"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:  # child mode: one build, JSON on stdout
-        inputs, out, tier, processes = args.one
-        print(json.dumps(run_build([Path(p) for p in inputs.split(",")], Path(out), tier, processes, cache=True)))
+        inputs, out, tier, processes, provenance = args.one
+        print(json.dumps(run_build([Path(p) for p in inputs.split(",")], Path(out), tier, processes, cache=True,
+                                   provenance=provenance)))
         return
     if not args.corpus.is_file():
         sys.exit(f"{args.corpus} not found (the shared corpora live next to the repository)")
     work = Path(tempfile.mkdtemp(prefix="kgraph-scale-"))
-    print(f"tier {args.tier}, processes {args.processes}, work folder {work}")
+    print(f"tier {args.tier}, processes {args.processes}, RDF provenance {args.rdf_provenance}, work folder {work}"
+          + (f", extraction reused from {args.cache_from}" if args.cache_from else ""))
     for n in args.sizes:
         corpus = write_corpus(args.corpus, n, work / f"corpus_{n}.jsonl")
         out = work / f"build_{n}"
+        if args.cache_from:
+            out.mkdir()
+            shutil.copy(args.cache_from / "cache.sqlite", out / "cache.sqlite")
         floor, floor_share = tokenizer_floor(corpus)
         print(f"\n{n:,} abstracts: tokenizer floor {floor:.1f} s (CPU share {floor_share:.2f})")
         runs = [("first build", [corpus])]
@@ -142,7 +154,8 @@ def main() -> None:
             runs.append((f"+{args.add} papers", [corpus, extra]))
         for label, inputs in runs:
             # a fresh process per build: peak RSS is the build's own
-            cmd = [sys.executable, __file__, "--one", ",".join(map(str, inputs)), str(out), args.tier, args.processes]
+            cmd = [sys.executable, __file__, "--one", ",".join(map(str, inputs)), str(out), args.tier, args.processes,
+                   args.rdf_provenance]
             done = subprocess.run(cmd, capture_output=True, text=True)
             if done.returncode:
                 print(done.stderr[-3000:])
