@@ -70,6 +70,8 @@ def run_build(inputs: list[Path], out: Path, tier: str, processes: str, cache: b
     out.mkdir(parents=True, exist_ok=True)
     cache_path = out / "cache.sqlite" if cache else None
     data = build_data(inputs, options, summary=summary, cache_path=cache_path)
+    # the peak so far: whether the output stage raises it
+    before_outputs_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     options = {"provenance": provenance} if provenance != "full" else {}  # older kgraphs lack the option
     save_build(data, out, timings=summary.timings, cache_path=cache_path, store_changes=summary.store, **options)
     total = time.perf_counter() - start
@@ -78,6 +80,7 @@ def run_build(inputs: list[Path], out: Path, tier: str, processes: str, cache: b
     child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"papers": len(data.papers), "entities": len(data.entities), "links": len(data.links),
             "stages": summary.timings, "total": total, "cpu_s": cpu, "peak_rss_mb": round(self_rss),
+            "peak_rss_before_outputs_mb": round(before_outputs_rss),
             "worker_peak_rss_mb": round(child_rss), "cache": summary.cache, "store": summary.store,
             "kgraph": str(Path(kgraph.__file__).parent)}
 
@@ -166,6 +169,7 @@ def main() -> None:
             print(f"\n{n:,} abstracts, {label}: {total:.1f} s total ({total / floor:.0f}x the tokenizer floor), "
                   f"{result['papers'] / total:.1f} abstracts/s end to end; CPU {result['cpu_s']:.0f} s "
                   f"(share {result['cpu_s'] / total:.2f}); peak RSS {result['peak_rss_mb']} MB "
+                  f"({result.get('peak_rss_before_outputs_mb', '?')} MB before the outputs) "
                   f"(workers and views {result['worker_peak_rss_mb']} MB)")
             print(f"  {result['papers']:,} papers, {result['entities']:,} entities, {result['links']:,} links; "
                   f"cache {result['cache']}"
