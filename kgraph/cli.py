@@ -110,6 +110,11 @@ def build(
         metavar="ADDRESS",
         help="Dask scheduler address (tcp://host:8786) for --engine dask; OUTPUT must then be on a filesystem the "
              "workers share. Default: a local cluster.")] = None,
+    rdf_provenance: Annotated[str, typer.Option(
+        metavar="full|entities",
+        help="What graph.ttl keeps of where entities were found: full (every mention's annotation: offsets, quote, "
+             "sentence, extractor, confidence) or entities (which papers mention which entities; about half the "
+             "file). graph.trig and the store keep everything.")] = "full",
 ) -> None:
     """Build the graph: writes kgraph.json, graph.ttl, graph.graphml, graph.html and a SPARQL store.
 
@@ -120,6 +125,7 @@ def build(
     from .builder import BuildOptions, BuildSummary, build_data
     from .cache import CACHE_FILE
     from .export.outputs import save_build
+    from .rdf.convert import PROVENANCE
 
     summary = BuildSummary()
     if processes != "auto" and not (processes.isdigit() and int(processes) > 0):
@@ -128,6 +134,8 @@ def build(
         raise typer.BadParameter("local or dask", param_hint="--engine")
     if scheduler and engine != "dask":
         raise typer.BadParameter("needs --engine dask", param_hint="--scheduler")
+    if rdf_provenance not in PROVENANCE:
+        raise typer.BadParameter(" or ".join(PROVENANCE), param_hint="--rdf-provenance")
     missing = [str(p) for p in inputs if str(p) != "-" and not p.exists()]
     if missing:  # a mistyped path is said at once, not after a long build without it
         raise typer.BadParameter(f"no such file or folder: {', '.join(missing)}", param_hint="INPUTS")
@@ -160,7 +168,8 @@ def build(
                               shard_dir=shard_dir, on_stage=lines.stage if lines is not None else None)
             if lines is not None:
                 lines.stage("writing outputs", None)
-            save_build(data, output, timings=summary.timings, cache_path=cache_path, store_changes=summary.store)
+            save_build(data, output, timings=summary.timings, cache_path=cache_path, store_changes=summary.store,
+                       provenance=rdf_provenance)
     except KGraphError as exc:
         _print_problems(summary.report)
         raise _fail(exc) from None

@@ -193,6 +193,18 @@ def test_a_full_disk_is_one_line_and_keeps_the_previous_build(built, tmp_path, m
     assert _state(out) == before and not scratch(out)
 
 
+def test_rdf_provenance_entities_leaves_the_annotations_out_of_graph_ttl(built, tmp_path):
+    out = tmp_path / "lean"
+    result = runner.invoke(app, ["build", str(EXAMPLES), "-o", str(out), "--tier", "rules", "--rdf-provenance",
+                                 "entities", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    lean, full = (out / "graph.ttl").read_text(encoding="utf-8"), (built[0] / "graph.ttl").read_text(encoding="utf-8")
+    assert "oa:Annotation" in full and "oa:Annotation" not in lean and "kg:mentions" in lean
+    assert "oa:Annotation" in (out / "graph.trig").read_text(encoding="utf-8")
+    wrong = runner.invoke(app, ["build", str(EXAMPLES), "-o", str(out), "--rdf-provenance", "mentions"])
+    assert wrong.exit_code == 2 and "full or entities" in wrong.output
+
+
 def test_progress_is_printed_as_lines_without_a_terminal(built):
     _, output = built  # CliRunner is not a terminal
     assert "Extracting: 0/13 papers" in output and "Extracting: 13/13 papers (100%)" in output

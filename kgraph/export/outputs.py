@@ -38,7 +38,8 @@ OUTPUTS = ("kgraph.json", "graph.ttl", TRIG_FILE, "graph.graphml", "graph.html",
 
 
 def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | None = None,
-               cache_path: Path | None = None, store_changes: dict[str, int] | None = None) -> list[Path]:
+               cache_path: Path | None = None, store_changes: dict[str, int] | None = None,
+               provenance: str = "full") -> list[Path]:
     """Write every output of a build to ``out_dir``, all switched at once; return their paths.
 
     Parameters
@@ -58,6 +59,10 @@ def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | No
     store_changes
         Filled, after an update in place, with the blocks changed, paper graphs reused
         and triples removed and added.
+    provenance
+        What graph.ttl keeps of the mentions: ``"full"`` (every annotation) or
+        ``"entities"`` (which papers mention which entities; about half the file). The
+        TriG and the store keep everything.
     """
     start = time.perf_counter()
     with generation(out_dir, OUTPUTS) as (new, current):
@@ -68,7 +73,7 @@ def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | No
             views = ForkedCall(write_views, data, new)
         log = BlockLog(cache_path) if cache_path is not None else None
         try:
-            published = publish_rdf(data, new, log, previous=current)
+            published = publish_rdf(data, new, log, previous=current, provenance=provenance)
             views_seconds = views.result() if views is not None else write_views(data, new)
         finally:
             if log is not None:

@@ -122,6 +122,8 @@ def _emission_cost(r: int, d: int, p: float) -> float:
     """-ln of the binomial probability of ``r`` relevant of ``d`` at rate ``p``."""
     if d == 0:
         return 0.0
+    if r == 0:  # most years of most entities: the same value without three lgamma calls
+        return -(d * math.log1p(-p))
     log_choose = math.lgamma(d + 1) - math.lgamma(r + 1) - math.lgamma(d - r + 1)
     return -(log_choose + r * math.log(p) + (d - r) * math.log1p(-p))
 

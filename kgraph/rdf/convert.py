@@ -93,9 +93,42 @@ _PAPERS = PREFIXES["kgp"]
 GRAPHS = {name: f"{DATA}graph/{name}" for name in ("entities", "links", "build")}
 
 
+_PAPER_GRAPHS = f"{DATA}graph/paper/"
+
+
 def paper_graph(paper_id: str) -> str:
     """The IRI of the named graph holding one paper (its metadata and its mentions)."""
-    return f"{DATA}graph/paper/{paper_iri(paper_id)[len(_PAPERS):]}"
+    return f"{_PAPER_GRAPHS}{paper_iri(paper_id)[len(_PAPERS):]}"
+
+
+PROVENANCE = ("full", "entities")
+"""What graph.ttl keeps of where entities were found (:func:`write_turtle`): every
+mention's annotation, or only which papers mention which entities (``kg:mentions``)."""
+
+
+def without_annotations(turtle: str, graph: str) -> str:
+    """The Turtle of a block without its mentions' annotations, if ``graph`` is a paper's graph.
+
+    Statements of one subject are grouped (:func:`grouped`) and an annotation, its target
+    and its selectors are all named under ``<paper>/mention/``, so each is one
+    ``" .\n"``-ended group starting with that prefix. The paper's statements of which
+    entities it mentions, its relation statements (whose head and tail mentions then
+    name annotations this file does not describe) and its results stay.
+
+    >>> body = grouped(["<paper/p> a kg:Paper", "<paper/p/mention/title-0-3> a oa:Annotation",
+    ...                 "<paper/p/mention/title-0-3/quote> oa:exact 'BERT'"])
+    >>> print(without_annotations(body, paper_graph("p")), end="")
+    <paper/p> a kg:Paper .
+    >>> without_annotations(body, GRAPHS["entities"]) == body
+    True
+    """
+    if not graph.startswith(_PAPER_GRAPHS):
+        return turtle
+    prefix = _ref(_PAPERS + graph[len(_PAPER_GRAPHS):])[:-1] + "/mention/"
+    if prefix not in turtle:
+        return turtle
+    kept = [statement for statement in turtle.split(" .\n") if statement and not statement.startswith(prefix)]
+    return " .\n".join(kept) + " .\n" if kept else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -477,14 +510,16 @@ def grouped(lines: list[str]) -> str:
         dcterms:title 'T' .
     <b> a kg:Paper .
     """
-    out = []
-    subject = None
+    out: list[str] = []
+    append = out.append
+    subject = None  # with its trailing space: a term holds none, so a prefix match is the same subject
+    cut = 0
     for line in lines:
-        cut = line.index(" ")
-        if line[:cut] == subject:
-            out.append(" ;\n    " + line[cut + 1:])
+        if subject is not None and line.startswith(subject):
+            append(" ;\n    " + line[cut:])
         else:
-            out.append(" .\n" + line if subject is not None else line)
+            cut = line.index(" ") + 1
+            append(" .\n" + line if subject is not None else line)
             subject = line[:cut]
     return "".join(out) + " .\n" if out else ""
 
@@ -511,14 +546,18 @@ def ungrouped(turtle: str) -> list[str]:
 
 def write_turtle(data: GraphData, *, turtle: Path | None = None, trig: Path | None = None,
                  tee: IO[str] | None = None, on_block: Callable[[Block, str], None] | None = None,
-                 reuse: Reuse | None = None) -> None:
+                 reuse: Reuse | None = None, provenance: str = "full") -> None:
     """Write the build as Turtle and/or TriG (one named graph per paper) in one pass over :func:`keyed_blocks`.
 
     ``tee`` receives the Turtle too, as it is made (the build pipes it into the store's
     bulk loader, so loading overlaps formatting); ``on_block`` is called with each
     block and its Turtle (a rebuild compares them with the last build's); ``reuse`` is handed to
-    :func:`keyed_blocks`.
+    :func:`keyed_blocks`. With ``provenance="entities"`` the ``turtle`` file leaves out
+    the mentions' annotations (:func:`without_annotations`: about half its statements);
+    the TriG, ``tee`` and ``on_block`` still get every statement.
     """
+    if provenance not in PROVENANCE:
+        raise ValueError(f"provenance must be one of {', '.join(PROVENANCE)}, not {provenance!r}")
     handles: dict[str, IO[str]] = {kind: open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed below
                                    for kind, path in (("ttl", turtle), ("trig", trig)) if path is not None}
     if tee is not None:
@@ -535,9 +574,10 @@ def write_turtle(data: GraphData, *, turtle: Path | None = None, trig: Path | No
                 if block.graph != current:
                     buffers["trig"].append(("}\n" if current is not None else "") + f"{_ref(block.graph)} {{\n")
                 buffers["trig"].append(body)
-            for kind in ("ttl", "tee"):
-                if kind in buffers:
-                    buffers[kind].append(body)
+            if "ttl" in buffers:
+                buffers["ttl"].append(body if provenance == "full" else without_annotations(body, block.graph))
+            if "tee" in buffers:
+                buffers["tee"].append(body)
             current = block.graph
             size += len(body)
             if size > _CHUNK:

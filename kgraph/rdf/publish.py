@@ -44,12 +44,15 @@ class Published:
     changes: dict[str, int] | None = None
 
 
-def publish_rdf(data: GraphData, out_dir: Path, log: BlockLog | None = None, previous: Path | None = None) -> Published:
+def publish_rdf(data: GraphData, out_dir: Path, log: BlockLog | None = None, previous: Path | None = None,
+                *, provenance: str = "full") -> Published:
     """Write graph.ttl, graph.trig and the store of ``data`` into ``out_dir``.
 
     With ``log`` (the build's block record) the store of ``previous`` (the previous
     build's folder; default ``out_dir``) is updated into ``out_dir`` when it is the one
-    recorded there, and the record is brought up to date either way.
+    recorded there, and the record is brought up to date either way. ``provenance`` is
+    what graph.ttl keeps of the mentions (:data:`~kgraph.rdf.convert.PROVENANCE`); the
+    TriG and the store keep everything.
     """
     store = None
     if log is not None and (previous is None or previous == out_dir):
@@ -59,12 +62,12 @@ def publish_rdf(data: GraphData, out_dir: Path, log: BlockLog | None = None, pre
         recorded = recorded_store(previous / STORE_DIR, log, read_only=True)
         store = _checkpoint(recorded, out_dir / STORE_DIR) if recorded is not None else None
     if store is not None and log is not None:
-        formatted, changes = _update_store(data, out_dir, store, log)
+        formatted, changes = _update_store(data, out_dir, store, log, provenance)
         del store  # closes it
         return Published(formatted, time.perf_counter(), changes)
     if log is not None:
         log.start_full()
-    formatted = _load_store(data, out_dir, log)
+    formatted = _load_store(data, out_dir, log, provenance)
     if log is not None:
         log.commit()
     return Published(formatted, time.perf_counter())
@@ -100,7 +103,7 @@ def can_pipe() -> bool:
     return os.path.isdir("/dev/fd")
 
 
-def _load_store(data: GraphData, out_dir: Path, log: BlockLog | None) -> float:
+def _load_store(data: GraphData, out_dir: Path, log: BlockLog | None, provenance: str) -> float:
     """Write graph.ttl and graph.trig and load a new store from the Turtle; return when the files were done."""
     on_block = log.see if log is not None else None
     reuse = log.reuse if log is not None else None  # nothing is reused in a full load: signatures are recorded
@@ -110,28 +113,41 @@ def _load_store(data: GraphData, out_dir: Path, log: BlockLog | None) -> float:
         if piped:
             read_end, write_end = os.pipe()
             store = pool.submit(_write_store_from, out_dir / STORE_DIR, Path(f"/dev/fd/{read_end}"), read_end, token)
+        # graph.ttl holds every statement only with full provenance; else the loader's
+        # Turtle goes to a file of its own (removed once loaded)
+        source = out_dir / ("graph.ttl" if provenance == "full" else ".store-source.ttl")
         with atomic_path(out_dir / TRIG_FILE) as trig, atomic_path(out_dir / "graph.ttl") as ttl:
-            if not piped:
-                write_turtle(data, turtle=ttl, trig=trig, on_block=on_block, reuse=reuse)
+            if not piped and provenance == "full":
+                write_turtle(data, turtle=ttl, trig=trig, on_block=on_block, reuse=reuse, provenance=provenance)
+            elif not piped:
+                with open(source, "w", encoding="utf-8", newline="\n") as full:
+                    write_turtle(data, turtle=ttl, trig=trig, tee=full, on_block=on_block, reuse=reuse,
+                                 provenance=provenance)
             else:
                 with open(write_end, "w", encoding="utf-8") as pipe:
                     try:
-                        write_turtle(data, turtle=ttl, trig=trig, tee=pipe, on_block=on_block, reuse=reuse)
+                        write_turtle(data, turtle=ttl, trig=trig, tee=pipe, on_block=on_block, reuse=reuse,
+                                     provenance=provenance)
                     except BrokenPipeError:  # the loader stopped: its error says why
                         store.result()
                         raise
         formatted = time.perf_counter()
         if not piped:
-            store = pool.submit(_write_store_from, out_dir / STORE_DIR, out_dir / "graph.ttl", None, token)
-        store.result()  # re-raises a failed load
+            store = pool.submit(_write_store_from, out_dir / STORE_DIR, source, None, token)
+        try:
+            store.result()  # re-raises a failed load
+        finally:
+            if source.name != "graph.ttl":
+                source.unlink(missing_ok=True)
     return formatted
 
 
-def _update_store(data: GraphData, out_dir: Path, store: ox.Store, log: BlockLog) -> tuple[float, dict[str, int]]:
+def _update_store(data: GraphData, out_dir: Path, store: ox.Store, log: BlockLog,
+                  provenance: str) -> tuple[float, dict[str, int]]:
     """Rewrite graph.ttl and graph.trig, and update ``store`` with what changed since the last build."""
     log.start_update()
     with atomic_path(out_dir / TRIG_FILE) as trig, atomic_path(out_dir / "graph.ttl") as ttl:
-        write_turtle(data, turtle=ttl, trig=trig, on_block=log.see, reuse=log.reuse)
+        write_turtle(data, turtle=ttl, trig=trig, on_block=log.see, reuse=log.reuse, provenance=provenance)
         formatted = time.perf_counter()
         # inside the block: if the update fails, the old files stay with the old store
         removed, added = log.apply(store)

@@ -33,8 +33,8 @@ from pathlib import Path
 from kgraph.export import outputs
 from kgraph.rdf.publish import publish_rdf
 
-def dies_after_the_rdf(data, out_dir, log=None, previous=None):
-    publish_rdf(data, out_dir, log, previous)  # graph.ttl and the store of the new build are written
+def dies_after_the_rdf(data, out_dir, log=None, previous=None, **options):
+    publish_rdf(data, out_dir, log, previous, **options)  # graph.ttl and the store of the new build are written
     os._exit(137)  # then the process is killed: nothing is cleaned up
 
 outputs.publish_rdf = dies_after_the_rdf

@@ -46,6 +46,15 @@ def test_viterbi_finds_the_cheapest_state_sequence(seed):
     assert [(b.start, b.end) for b in bursts(counts, totals)] == expected
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_a_year_without_papers_costs_what_the_binomial_says(seed):
+    rng = random.Random(seed)
+    for _ in range(200):
+        d, p = rng.randint(1, 10**6), rng.uniform(1e-9, 0.9999)
+        binomial = -(math.lgamma(d + 1) - math.lgamma(1) - math.lgamma(d + 1) + 0 * math.log(p) + d * math.log1p(-p))
+        assert trends._emission_cost(0, d, p) == binomial  # the same float: bursts and weights do not move
+
+
 def test_a_burst_has_a_positive_weight_and_a_steady_entity_none():
     totals = {y: 1000 for y in range(2010, 2020)}
     found = bursts({**{y: 10 for y in totals}, 2015: 80, 2016: 90}, totals)

@@ -61,3 +61,28 @@ def test_only_the_recorded_store_is_used(tmp_path):
     ox.Store(str(tmp_path / "store")).flush()
     assert publish.recorded_store(tmp_path / "store", log) is None  # a store without the token
     log.close()
+
+
+def _quads(path, fmt):
+    return {(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=fmt)}
+
+
+@pytest.mark.parametrize("piped", [True, False], ids=["piped", "from-file"])
+def test_entity_provenance_leaves_the_annotations_out_of_the_turtle_only(demo_kg, tmp_path, monkeypatch, piped):
+    full, lean = tmp_path / "full", tmp_path / "lean"
+    full.mkdir(), lean.mkdir()
+    publish.publish_rdf(demo_kg.data, full)
+    monkeypatch.setattr(publish, "can_pipe", lambda: piped)
+    publish.publish_rdf(demo_kg.data, lean, provenance="entities")
+    everything, kept = _quads(full / "graph.ttl", ox.RdfFormat.TURTLE), _quads(lean / "graph.ttl", ox.RdfFormat.TURTLE)
+    annotation = {s for s, p, o in everything if p.value.endswith("#type") and o.value.endswith("oa#Annotation")}
+    under = tuple(f"{a.value}/" for a in annotation)
+    gone = {t for t in everything if t[0] in annotation or t[0].value.startswith(under)}
+    assert annotation and kept == everything - gone
+    # each annotation had its target, position and quote, with a dozen statements between them
+    assert len(gone) > 12 * len(annotation)
+    assert any(p.value.endswith("#mentions") for _s, p, _o in kept)  # which paper mentions which entity stays
+    # the TriG and the store keep everything
+    assert _quads(lean / "graph.trig", ox.RdfFormat.TRIG) == _quads(full / "graph.trig", ox.RdfFormat.TRIG)
+    assert _count(lean) == _count(full) == len(everything)
+    assert not [p.name for p in lean.iterdir() if p.name.startswith(".")]  # the loader's own Turtle is gone
