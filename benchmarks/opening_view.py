@@ -1,0 +1,86 @@
+"""What a reader sees when a build's page opens: headless Debian Chromium, network off.
+
+For each page given (a build's ``graph.html``, or a build folder): the view it opens on,
+nodes visible, labels drawn and readable, labels that overlap another (vis-network's own
+measure of each drawn label, moved by its ``vadjust``), how much of the canvas the graph
+spans, and the cost of one frame and of placing the labels on the opening view and on the
+largest community's view. A screenshot of the opening view is saved next to the report.
+
+Usage::
+
+    python benchmarks/opening_view.py exports/ ../other-build/graph.html [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-default-apps"]
+OPENING = """() => {
+  const net = window.kgraphNetwork, body = net.body;
+  const ids = body.nodeIndices.filter(id => !body.nodes[id].options.hidden);
+  const boxes = [];
+  for (const id of ids) {
+    const n = body.nodes[id], s = n.labelModule.size, v = n.options.font.vadjust || 0;
+    if (!n.options.label || !s || !s.width) continue;
+    const a = net.canvasToDOM({ x: s.left, y: s.top + v }), b = net.canvasToDOM({ x: s.left + s.width, y: s.top + s.height + v });
+    boxes.push([a.x, a.y, b.x, b.y]);
+  }
+  const readable = boxes.filter(b => b[3] - b[1] >= 8);
+  let overlapping = 0;
+  readable.forEach((p, i) => { if (readable.some((q, j) => j !== i && p[0] < q[2] && q[0] < p[2] && p[1] < q[3] && q[1] < p[3])) overlapping++; });
+  const rect = document.getElementById("network").getBoundingClientRect();
+  const at = Object.values(net.getPositions(ids)).map(p => net.canvasToDOM(p));
+  const spread = xs => xs.length ? Math.max(...xs) - Math.min(...xs) : 0;
+  return { mode: window.kgraphState.mode, visible: ids.length, labels: boxes.length, readable: readable.length,
+           overlapping, spanX: +(spread(at.map(p => p.x)) / rect.width).toFixed(2),
+           spanY: +(spread(at.map(p => p.y)) / rect.height).toFixed(2), laidOutMs: window.kgraphState.stableMs };
+}"""
+FRAME = """() => { const net = window.kgraphNetwork; let t = performance.now();
+  for (let i = 0; i < 20; i++) net.renderer._redraw(false);
+  const frame = (performance.now() - t) / 20; t = performance.now();
+  for (let i = 0; i < 5; i++) declutter();
+  return { view: window.kgraphState.mode, nodes: net.body.data.nodes.length, frameMs: +frame.toFixed(1),
+           labelsMs: +((performance.now() - t) / 5).toFixed(1) }; }"""
+
+
+def measure(page_path: Path, png: Path) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        # bypass_csp only lets these probes run; the page itself is unchanged
+        page = browser.new_context(offline=True, viewport={"width": 1280, "height": 800}, bypass_csp=True).new_page()
+        page.goto(page_path.resolve().as_uri(), timeout=900_000)
+        page.wait_for_function("window.kgraphState && window.kgraphState.stabilized", timeout=900_000)
+        page.evaluate("void window.kgraphNetwork.redraw()")
+        page.wait_for_timeout(500)
+        report = {"page": str(page_path), "opening": page.evaluate(OPENING), "frames": [page.evaluate(FRAME)]}
+        page.screenshot(path=str(png))
+        if page.locator("#communities li a").count():
+            page.click("#communities li:nth-child(1) a")
+            page.wait_for_function("window.kgraphState.stabilized && window.kgraphState.mode === 'community'",
+                                   timeout=300_000)
+            report["frames"].append(page.evaluate(FRAME))
+        browser.close()
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pages", nargs="+", type=Path, help="graph.html files or build folders")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out" / "opening_view")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    for k, given in enumerate(args.pages):
+        page = given / "graph.html" if given.is_dir() else given
+        report = measure(page, args.out / f"opening_{k}.png")
+        print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()
