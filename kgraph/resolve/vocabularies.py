@@ -108,12 +108,19 @@ def known_kind(known: Mapping[str, EntityKind], key: str) -> EntityKind | None:
     (<EntityKind.METRIC: 'Metric'>, None)
     >>> [known_kind(known, k) is EntityKind.METHOD for k in ("Qwen2.5", "llama 3", "DINOv2", "phi 3 mini", "phi")]
     [True, True, True, True, False]
+    >>> [known_kind(known, k).value for k in ("claude opus 4.5", "OpenAI o1", "o3 mini", "codex", "RTX 5090",
+    ...                                       "A100 GPU")]
+    ['Method', 'Method', 'Method', 'Method', 'Concept', 'Concept']
+    >>> known_kind(known, "Claude"), known_kind(known, "o2"), known_kind(known, "codec")
+    (None, None, None)
     """
     found = known.get(key)
     if found is None and any(map(str.isupper, key[1:])):
         found = known.get(_FOLDED + key.casefold())
     if found is None and _MODEL_FAMILY.fullmatch(key):
         found = EntityKind.METHOD
+    if found is None and _HARDWARE.fullmatch(key):
+        found = EntityKind.CONCEPT
     return found
 
 
@@ -123,7 +130,19 @@ def known_kind(known: Mapping[str, EntityKind], key: str) -> EntityKind | None:
 # a version number.
 _MODEL_FAMILY = re.compile(
     r"(?i:gpt|llama|qwen|qwq|mistral|mixtral|gemma|deepseek|llava|internvl|vicuna)[\w.]*( [\w.]+){0,3}"
-    r"|(?i:claude|gemini|phi|dino|dinov|t5|flan t5)[ ]?v?\d[\w.]*( [\w.]+){0,3}"
+    r"|(?i:claude|gemini|phi|dino|dinov|t5|flan t5|grok|kimi|glm)[ -]?v?\d[\w.]*( [\w.]+){0,3}"
+    # "Claude Opus 4.5", "Gemini 2.5 Pro": a family, a tier and a version; OpenAI's o-series
+    # ("o1", "OpenAI o3-mini"); Codex (in a computer-science abstract, not a manuscript).
+    # Keys come normalised: lower case for ordinary words, hyphens as spaces.
+    r"|(?i:claude|gemini) (?i:opus|sonnet|haiku|pro|flash|ultra|nano)( [\w.]+){0,2}"
+    r"|(?i:openai )?o[134](?:[ -](?i:mini|pro|preview|high|low))?"
+    r"|(?i:openai )?(?i:codex)(?: [\w.]+)?"
+)
+# Accelerators and devices: what a paper ran on, not a method or a dataset ("RTX 5090",
+# "A100 GPUs" once plurals are folded, "TPU v4", "Jetson Orin")
+_HARDWARE = re.compile(
+    r"(?:(?i:nvidia )?(?i:geforce )?(?i:rtx|gtx) ?\d{3,4}(?: ?ti)?"
+    r"|(?i:nvidia )?[AHBV]100|H200|A6000|(?i:tpu) ?v?\d\w*|(?i:jetson)(?: \w+)?)(?i: gpus?)?"
 )
 
 
