@@ -111,6 +111,8 @@ def known_kind(known: Mapping[str, EntityKind], key: str) -> EntityKind | None:
     >>> [known_kind(known, k).value for k in ("claude opus 4.5", "OpenAI o1", "o3 mini", "codex", "RTX 5090",
     ...                                       "A100 GPU")]
     ['Method', 'Method', 'Method', 'Method', 'Concept', 'Concept']
+    >>> known_kind(known, "DeepSeek R1 Distill Llama 8B").value, known_kind(known, "NVIDIA").value
+    ('Method', 'Concept')
     >>> known_kind(known, "Claude"), known_kind(known, "o2"), known_kind(known, "codec")
     (None, None, None)
     """
@@ -119,7 +121,7 @@ def known_kind(known: Mapping[str, EntityKind], key: str) -> EntityKind | None:
         found = known.get(_FOLDED + key.casefold())
     if found is None and _MODEL_FAMILY.fullmatch(key):
         found = EntityKind.METHOD
-    if found is None and _HARDWARE.fullmatch(key):
+    if found is None and (_HARDWARE.fullmatch(key) or key.casefold() in _ORGANISATIONS):
         found = EntityKind.CONCEPT
     return found
 
@@ -129,7 +131,7 @@ def known_kind(known: Mapping[str, EntityKind], key: str) -> EntityKind | None:
 # may call them data. Words that are also plain English ("Phi", "Gemini") count only with
 # a version number.
 _MODEL_FAMILY = re.compile(
-    r"(?i:gpt|llama|qwen|qwq|mistral|mixtral|gemma|deepseek|llava|internvl|vicuna)[\w.]*( [\w.]+){0,3}"
+    r"(?i:gpt|llama|qwen|qwq|mistral|mixtral|gemma|deepseek|llava|internvl|vicuna)[\w.]*( [\w.]+){0,5}"
     r"|(?i:claude|gemini|phi|dino|dinov|t5|flan t5|grok|kimi|glm)[ -]?v?\d[\w.]*( [\w.]+){0,3}"
     # "Claude Opus 4.5", "Gemini 2.5 Pro": a family, a tier and a version; OpenAI's o-series
     # ("o1", "OpenAI o3-mini"); Codex (in a computer-science abstract, not a manuscript).
@@ -138,6 +140,11 @@ _MODEL_FAMILY = re.compile(
     r"|(?i:openai )?o[134](?:[ -](?i:mini|pro|preview|high|low))?"
     r"|(?i:openai )?(?i:codex)(?: [\w.]+)?"
 )
+# Companies and platforms that abstracts name as where a model or data comes from: not a
+# dataset or a method ("NVIDIA", "Google", "Hugging Face")
+_ORGANISATIONS = frozenset({"nvidia", "google", "openai", "anthropic", "meta", "microsoft", "amazon", "apple",
+                            "huggingface", "hugging face", "alibaba", "baidu", "tencent", "bytedance", "deepmind",
+                            "google deepmind", "meta ai", "ibm"})
 # Accelerators and devices: what a paper ran on, not a method or a dataset ("RTX 5090",
 # "A100 GPUs" once plurals are folded, "TPU v4", "Jetson Orin")
 _HARDWARE = re.compile(
