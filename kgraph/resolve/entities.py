@@ -54,6 +54,10 @@ _ACRONYM_KINDS = (EntityKind.DATASET, EntityKind.METRIC)
 _HEAD_KINDS = {**dict.fromkeys(_DATA_HEADS, EntityKind.DATASET), **dict.fromkeys(_METRIC_HEADS, EntityKind.METRIC)}
 
 
+
+def _has_capital(text: str) -> bool:
+    return any(c.isupper() for c in text)
+
 def own_definition(text: str) -> tuple[str, str] | None:
     """(long form, short form) when a mention is its own acronym definition, else None.
 
@@ -372,7 +376,10 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
             reasons[key].add("acronym")
         if key and key not in preferred:
             expansions = local.get(mention.paper_id, {})
-            expansion = expansions.get(key) or unique.get(key)
+            # only a short form with a capital is an acronym: keys keep the case of names and
+            # acronyms and lower ordinary words, so "claude" (from "Claude" opening a sentence)
+            # is not the acronym a paper defined as "claude-3-haiku-20240307 (Claude)"
+            expansion = (expansions.get(key) or unique.get(key)) if _has_capital(key) else None
             if expansion:
                 short_forms[expansion].add(key)
                 key = expansion
@@ -380,7 +387,7 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
             elif " " in key:
                 # an acronym inside a longer name is spelled out: "OOD detection" is
                 # "out-of-distribution detection" where the corpus defines OOD one way
-                words = [expansions.get(w) or unique.get(w) or w for w in key.split()]
+                words = [(expansions.get(w) or unique.get(w) or w) if _has_capital(w) else w for w in key.split()]
                 spelled = normalise(" ".join(words))
                 if spelled != key:
                     key = spelled

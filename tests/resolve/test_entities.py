@@ -203,3 +203,17 @@ def test_an_acronym_inside_a_longer_name_is_spelled_out():
                 m("p2", "Out-of-Distribution Detection", EntityKind.TASK)]
     ids = resolve(papers, mentions).mention_entity
     assert ids[1] == ids[2] != ids[0]
+
+
+def test_an_ordinary_looking_word_is_not_spelled_out_as_an_acronym():
+    # one paper "defines" Claude by a dated model id; every other Claude model kept its own name
+    papers = [Paper("p1", "T", "We query claude-3-haiku-20240307 (Claude) for labels."),
+              Paper("p2", "T", "Claude-3.7-Sonnet and Claude 3.5 Sonnet are compared."),
+              Paper("p3", "T", "Claude answers.")]
+    mentions = [m("p1", "claude-3-haiku-20240307"), m("p2", "Claude-3.7-Sonnet", EntityKind.DATASET),
+                m("p2", "Claude 3.5 Sonnet", EntityKind.DATASET), m("p3", "Claude")]
+    res = resolve(papers, mentions)
+    labels = {e.label: e for e in res.entities}
+    assert "claude_3_haiku" not in res.mention_entity[1] and "claude_3_haiku" not in res.mention_entity[2]
+    assert labels["Claude-3.7-Sonnet"].kind is EntityKind.METHOD  # a released model family, whatever the tagger said
+    assert res.mention_entity[3] != res.mention_entity[0]
