@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import KGraphError
 from .graph.data import GraphData
-from .graph.trends import month_name
+from .graph.trends import period_name
 from .model import Entity, EntityKind, Paper
 
 if TYPE_CHECKING:
@@ -208,7 +208,7 @@ class KnowledgeGraph:
         """An entity's papers per year (periods without a paper left out; undated papers not
         counted); ``by="month"``: per ``"YYYY-MM"`` month, over the papers dated to a month."""
         counts = self.data.entity_series(self.entity(entity).id, _by(by)).years
-        return {month_name(m): n for m, n in counts.items()} if by == "month" else dict(counts)
+        return {period_name(p, by): n for p, n in counts.items()}
 
     def trend_details(self, entity: str | Entity, by: str = "year") -> dict[str, Any]:
         """An entity's years as ``kgraph trends --entity`` prints them in JSON: papers and share per
@@ -216,13 +216,14 @@ class KnowledgeGraph:
         under ``months``, ``first_month`` and ``peak_month``, with ``YYYY-MM`` names."""
         found = self.entity(entity)
         s = self.data.entity_series(found.id, _by(by))
-        name = month_name if by == "month" else (lambda y: y)
-        unit = "month" if by == "month" else "year"
+
+        def name(period: int | None) -> int | str | None:
+            return None if period is None else period_name(period, by)
+
         return {"entity": found.label, "kind": found.kind.value,
-                f"{unit}s": {str(name(y)): n for y, n in s.years.items()},
+                f"{by}s": {str(name(y)): n for y, n in s.years.items()},
                 "share": {str(name(y)): x for y, x in s.share.items()},
-                f"first_{unit}": name(s.first_year) if s.first_year is not None else None,
-                f"peak_{unit}": name(s.peak_year) if s.peak_year is not None else None,
+                f"first_{by}": name(s.first_year), f"peak_{by}": name(s.peak_year),
                 "bursts": [{"start": name(b.start), "end": name(b.end), "weight": b.weight} for b in s.bursts]}
 
     def emerging(self, kind: EntityKind | str | None = None, since: int | str | None = None, top: int = 20,
@@ -240,9 +241,8 @@ class KnowledgeGraph:
         by_id = self.data.entity_by_id
         counts = {e: c for e, c in self.data.entity_periods(by).items() if wanted is None or by_id[e].kind is wanted}
         changes = emerging(counts, self.data.period_totals(by), since=start, min_papers=min_papers, fading=fading)
-        first = "first_month" if by == "month" else "first_year"
         return [{"entity": by_id[c.entity].label, "kind": by_id[c.entity].kind.value, "score": c.score,
-                 first: (month_name(c.first_year) if by == "month" else c.first_year) if c.first_year else None,
+                 f"first_{by}": None if c.first_year is None else period_name(c.first_year, by),
                  "papers_before": c.before, "papers_since": c.after}
                 for c in changes[:top]]
 

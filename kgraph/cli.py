@@ -571,7 +571,7 @@ def trends(
     from .api import load
     from .atomic import write_text_atomic
     from .export.trendchart import sparkline, svg_chart
-    from .graph.trends import month_name
+    from .graph.trends import period_name
     from .text.spreadsheet import safe_cell
 
     if fmt not in ("table", "json", "csv"):
@@ -591,13 +591,15 @@ def trends(
     totals = kg.data.period_totals(by)
     if not totals:
         raise _fail(KGraphError(f"{directory}: no paper of this build has a {by}"))
-    unit = by
+
+    def name(period: int) -> str:
+        return str(period_name(period, by))
+
     periods = list(range(min(totals), max(totals) + 1))
-    name = month_name if by == "month" else str
     key = {name(p): p for p in periods}  # "2025-03" (or "2025") -> the period's number
     if plot is not None:
-        lines = {str(r["entity"]): {key[y]: n for y, n in r[f"{unit}s"].items()} for r in rows[:8]}
-        write_text_atomic(plot, svg_chart(lines, periods, title=f"Papers per {unit}",
+        lines = {str(r["entity"]): {key[y]: n for y, n in r[f"{by}s"].items()} for r in rows[:8]}
+        write_text_atomic(plot, svg_chart(lines, periods, title=f"Papers per {by}",
                                           names=[name(p) for p in periods]))
     if fmt == "json":
         sys.stdout.write(json.dumps(rows[0] if entity and len(entity) == 1 else rows, ensure_ascii=False, indent=1)
@@ -605,26 +607,26 @@ def trends(
         return
     if fmt == "csv":
         writer = csv.writer(sys.stdout)
-        writer.writerow(["entity", "kind", unit, "papers", "share"])
+        writer.writerow(["entity", "kind", by, "papers", "share"])
         for r in rows:
-            for y, n in r[f"{unit}s"].items():
+            for y, n in r[f"{by}s"].items():
                 writer.writerow([safe_cell(r["entity"]), r["kind"], y, n, r["share"].get(y, "")])
         return
     what = ("Fading" if fading else "Emerging") + f" since {since}" if not entity and since else (
-        "Fading" if fading else "Emerging" if not entity else f"{unit.title()}s")
+        "Fading" if fading else "Emerging" if not entity else f"{by.title()}s")
     table = Table("entity", "kind", "papers", "first", "peak", "bursts", *(["score"] if not entity else []), title=what)
     # one character per period, never wrapped: the columns around it give way first
     table.add_column(f"{name(periods[0])}–{name(periods[-1])}", no_wrap=True, min_width=len(periods))
     for r in rows:
-        counts = {key[y]: n for y, n in r[f"{unit}s"].items()}
+        counts = {key[y]: n for y, n in r[f"{by}s"].items()}
         burst = ", ".join(f"{b['start']}–{b['end']}" if b["start"] != b["end"] else str(b["start"])
                           for b in r["bursts"])
         table.add_row(str(r["entity"]), str(r["kind"]), str(sum(counts.values())),
-                      str(r[f"first_{unit}"] or ""), str(r[f"peak_{unit}"] or ""), burst,
+                      str(r[f"first_{by}"] or ""), str(r[f"peak_{by}"] or ""), burst,
                       *([f"{r['score']:+.2f}"] if not entity else []), sparkline(counts, periods).replace(" ", "·"))
     out.print(table)
     undated = len(kg.data.papers) - sum(totals.values())
-    out.print(f"{sum(totals.values())} papers with a {unit} ({name(periods[0])}–{name(periods[-1])}), "
+    out.print(f"{sum(totals.values())} papers with a {by} ({name(periods[0])}–{name(periods[-1])}), "
               f"{undated} without", highlight=False)
 
 

@@ -102,7 +102,11 @@ class GraphData:
     @cached_property
     def entity_years(self) -> dict[str, Counter[int]]:
         """Specific entity id -> its papers per year."""
-        return year_counts(self.specific_papers_of_entity, {p.id: p.year for p in self.papers})
+        return year_counts(self.specific_papers_of_entity, self._year_of)
+
+    @cached_property
+    def _year_of(self) -> dict[str, int | None]:
+        return {p.id: p.year for p in self.papers}
 
     @cached_property
     def month_totals(self) -> dict[int, int]:
@@ -130,9 +134,8 @@ class GraphData:
         """An entity's papers per year (or month), share, first and peak and bursts (see :mod:`.trends`)."""
         counts = self.entity_periods(by).get(entity_id)
         if counts is None:  # a generic entity: counted the same way, on demand
-            period_of = self._month_of if by == "month" else {p.id: p.year for p in self.papers}
             counts = year_counts({entity_id: self.papers_of_entity.get(entity_id, [])},
-                                 period_of).get(entity_id, Counter())
+                                 self._month_of if by == "month" else self._year_of).get(entity_id, Counter())
         return series(counts, self.period_totals(by))
 
     @cached_property

@@ -78,6 +78,15 @@ def month_name(index: int) -> str:
     return f"{index // 12}-{index % 12 + 1:02d}"
 
 
+def period_name(period: int, by: str) -> int | str:
+    """A period as shown: the year itself, or a :func:`month_index`'s ``YYYY-MM``.
+
+    >>> period_name(2025, "year"), period_name(month_index(2025, 3), "month")
+    (2025, '2025-03')
+    """
+    return month_name(period) if by == "month" else period
+
+
 def parse_period(text: str | int, by: str) -> int:
     """A ``--since`` value on the axis of ``by`` (``year`` or ``month``): ``2026`` or
     ``2026-01`` (a year alone means its January when counting months).
