@@ -4,6 +4,7 @@ reason when it is absent; CI always has it."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,29 @@ def open_page(browser):
     yield _open
     for context in contexts:
         context.close()
+
+
+@dataclass(frozen=True)
+class Said:
+    """One relation a stand-in model states: indices into the sentence's entities."""
+
+    head: int
+    tail: int
+    label: str
+    confidence: float
+
+
+class FirstMethodForFirstTask:
+    """A stand-in relation model: the first Method entity of a sentence is USED-FOR its first Task.
+    It keeps the (words, entities) of every call."""
+
+    def __init__(self, confidence: float = 0.875) -> None:
+        self.confidence = confidence
+        self.calls: list[tuple[list[str], list[tuple[int, int, str]]]] = []
+
+    def predict(self, words, entities):
+        self.calls.append((list(words), list(entities)))
+        methods = [i for i, (_, _, label) in enumerate(entities) if label == "Method"]
+        tasks = [i for i, (_, _, label) in enumerate(entities) if label == "Task"]
+        return [Said(methods[0], tasks[0], "USED-FOR", self.confidence)] if methods and tasks else []
+

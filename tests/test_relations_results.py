@@ -7,11 +7,11 @@ tests/extract/test_relations.py): what is tested here is everything around it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 import pyshacl
 import pytest
 import rdflib
+from conftest import FirstMethodForFirstTask
 from typer.testing import CliRunner
 
 import kgraph
@@ -28,21 +28,6 @@ ABSTRACTS = [
 ]
 
 
-@dataclass(frozen=True)
-class Said:
-    head: int
-    tail: int
-    label: str
-    confidence: float
-
-
-class MethodUsedForTask:
-    def predict(self, words, entities):
-        methods = [i for i, e in enumerate(entities) if e[2] == "Method"]
-        tasks = [i for i, e in enumerate(entities) if e[2] == "Task"]
-        return [Said(methods[0], tasks[0], "USED-FOR", 0.8)] if methods and tasks else []
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("relations")
@@ -50,7 +35,7 @@ def built(tmp_path_factory):
     source.write_text("".join(json.dumps({"title": t, "abstract": a, "year": 2020 + i}) + "\n"
                               for i, (t, a) in enumerate(ABSTRACTS)), encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(relate, "relation_predictor", lambda: MethodUsedForTask())
+        patch.setattr(relate, "relation_predictor", lambda: FirstMethodForFirstTask(0.8))
         result = CliRunner().invoke(app, ["build", str(source), "-o", str(folder / "out")])
     assert result.exit_code == 0, result.output
     return folder / "out"

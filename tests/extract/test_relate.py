@@ -2,33 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import spacy
+from conftest import FirstMethodForFirstTask
 
 from kgraph.extract.relate import doc_relations, paper_relations
 from kgraph.model import EntityKind, Field, Mention, Paper
-
-
-@dataclass(frozen=True)
-class Said:
-    head: int
-    tail: int
-    label: str
-    confidence: float
-
-
-class FirstMethodForFirstTask:
-    """A stand-in model: the first Method entity is USED-FOR the first Task entity of the sentence."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[list[str], list[tuple[int, int, str]]]] = []
-
-    def predict(self, words, entities):
-        self.calls.append((list(words), list(entities)))
-        methods = [i for i, (_, _, label) in enumerate(entities) if label == "Method"]
-        tasks = [i for i, (_, _, label) in enumerate(entities) if label == "Task"]
-        return [Said(methods[0], tasks[0], "USED-FOR", 0.875)] if methods and tasks else []
 
 
 def mention(text: str, words: str, kind: EntityKind, sentence: tuple[int, int], extractor: str = "model") -> Mention:
