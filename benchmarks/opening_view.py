@@ -1,8 +1,9 @@
 """What a reader sees when a build's page opens: headless Debian Chromium, network off.
 
 For each page given (a build's ``graph.html``, or a build folder): the view it opens on,
-nodes visible, labels drawn and readable, labels that overlap another (vis-network's own
-measure of each drawn label, moved by its ``vadjust``), how much of the canvas the graph
+nodes visible, labels drawn and readable, labels that overlap another or are cut by the
+canvas edge (vis-network's own measure of each drawn label, moved by its ``vadjust``), the
+smallest label in pixels, how much of the canvas the graph
 spans, and the cost of one frame and of placing the labels on the opening view and on the
 largest community's view. A screenshot of the opening view is saved next to the report.
 
@@ -20,6 +21,9 @@ from pathlib import Path
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-default-apps"]
+# Label boxes as the browser draws them (vis-network's own measure of each label, moved by
+# its vadjust, which that measure leaves out), in page pixels; and the visible nodes' spread.
+# tests/export/test_html.py asserts on the same probe.
 OPENING = """() => {
   const net = window.kgraphNetwork, body = net.body;
   const ids = body.nodeIndices.filter(id => !body.nodes[id].options.hidden);
@@ -27,17 +31,23 @@ OPENING = """() => {
   for (const id of ids) {
     const n = body.nodes[id], s = n.labelModule.size, v = n.options.font.vadjust || 0;
     if (!n.options.label || !s || !s.width) continue;
-    const a = net.canvasToDOM({ x: s.left, y: s.top + v }), b = net.canvasToDOM({ x: s.left + s.width, y: s.top + s.height + v });
+    const a = net.canvasToDOM({ x: s.left, y: s.top + v });
+    const b = net.canvasToDOM({ x: s.left + s.width, y: s.top + s.height + v });
     boxes.push([a.x, a.y, b.x, b.y]);
   }
-  const readable = boxes.filter(b => b[3] - b[1] >= 8);
   let overlapping = 0;
-  readable.forEach((p, i) => { if (readable.some((q, j) => j !== i && p[0] < q[2] && q[0] < p[2] && p[1] < q[3] && q[1] < p[3])) overlapping++; });
+  boxes.forEach((p, i) => {
+    if (boxes.some((q, j) => j !== i && p[0] < q[2] && q[0] < p[2] && p[1] < q[3] && q[1] < p[3])) overlapping++;
+  });
   const rect = document.getElementById("network").getBoundingClientRect();
   const at = Object.values(net.getPositions(ids)).map(p => net.canvasToDOM(p));
   const spread = xs => xs.length ? Math.max(...xs) - Math.min(...xs) : 0;
-  return { mode: window.kgraphState.mode, visible: ids.length, labels: boxes.length, readable: readable.length,
-           overlapping, spanX: +(spread(at.map(p => p.x)) / rect.width).toFixed(2),
+  const onScreen = at.filter(p => p.x >= 0 && p.x <= rect.width && p.y >= 0 && p.y <= rect.height).length;
+  return { mode: window.kgraphState.mode, visible: ids.length, labels: boxes.length,
+           readable: boxes.filter(b => b[3] - b[1] >= 8).length, overlapping,
+           minFont: Math.min(...boxes.map(b => b[3] - b[1])), share: boxes.length / onScreen,
+           cut: boxes.filter(b => b[0] < -1 || b[1] < -1 || b[2] > rect.width + 1 || b[3] > rect.height + 1).length,
+           spanX: +(spread(at.map(p => p.x)) / rect.width).toFixed(2),
            spanY: +(spread(at.map(p => p.y)) / rect.height).toFixed(2), laidOutMs: window.kgraphState.stableMs };
 }"""
 FRAME = """() => { const net = window.kgraphNetwork; let t = performance.now();

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 from pathlib import Path
 
@@ -130,13 +131,19 @@ def test_untrusted_text_is_shown_literally_and_never_runs(tmp_path, open_page):
     assert errors == []
 
 
-def synthetic_build(n_nodes: int) -> GraphData:
-    """The benchmark's synthetic build (benchmarks/html_scale.py), so tests and benchmark see the same shape."""
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "html_scale.py"
-    spec = importlib.util.spec_from_file_location("html_scale", path)
+@functools.cache
+def _benchmark(name: str):
+    """A script of benchmarks/ as a module, so tests and benchmarks share what they build and measure."""
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.synthetic_build(n_nodes)
+    return module
+
+
+def synthetic_build(n_nodes: int) -> GraphData:
+    """The benchmark's synthetic build (benchmarks/html_scale.py), so tests and benchmark see the same shape."""
+    return _benchmark("html_scale").synthetic_build(n_nodes)
 
 
 @pytest.fixture(scope="module")
@@ -190,35 +197,10 @@ def test_large_build_payload_has_an_overview_of_community_entities(large_page):
     assert max(sizes) == html.MAP_SIZES[1] and min(sizes) >= html.MAP_SIZES[0] and len(set(sizes)) > 1
 
 
-# Label boxes as the browser draws them (vis-network's own measure of each label, moved by
-# its vadjust, which that measure leaves out), in page pixels; and the visible nodes' spread.
-OPENING_VIEW = """() => {
-  const net = window.kgraphNetwork, body = net.body;
-  const visible = body.nodeIndices.filter(id => !body.nodes[id].options.hidden);
-  const boxes = [];
-  for (const id of visible) {
-    const n = body.nodes[id], s = n.labelModule.size, v = n.options.font.vadjust || 0;
-    if (!n.options.label || !s.width) continue;
-    const a = net.canvasToDOM({ x: s.left, y: s.top + v }), b = net.canvasToDOM({ x: s.left + s.width, y: s.top + s.height + v });
-    boxes.push([a.x, a.y, b.x, b.y]);
-  }
-  let overlapping = 0;
-  boxes.forEach((p, i) => { if (boxes.some((q, j) => j !== i && p[0] < q[2] && q[0] < p[2] && p[1] < q[3] && q[1] < p[3])) overlapping++; });
-  const at = Object.values(net.getPositions(visible)).map(p => net.canvasToDOM(p));
-  const box = document.getElementById("network").getBoundingClientRect();
-  const spread = xs => Math.max(...xs) - Math.min(...xs);
-  const onScreen = at.filter(p => p.x >= 0 && p.x <= box.width && p.y >= 0 && p.y <= box.height).length;
-  return { visible: visible.length, labelled: boxes.length, overlapping, minFont: Math.min(...boxes.map(b => b[3] - b[1])),
-           share: boxes.length / onScreen,
-           cut: boxes.filter(b => b[0] < -1 || b[1] < -1 || b[2] > box.width + 1 || b[3] > box.height + 1).length,
-           width: spread(at.map(p => p.x)) / box.width, height: spread(at.map(p => p.y)) / box.height };
-}"""
-
-
 def _opening_view(page) -> dict:
     page.evaluate("void window.kgraphNetwork.redraw()")  # labels are measured when drawn
     page.wait_for_timeout(200)
-    return page.evaluate(OPENING_VIEW)
+    return page.evaluate(_benchmark("opening_view").OPENING)  # the probe benchmarks/opening_view.py reports
 
 
 @pytest.mark.slow
@@ -230,9 +212,9 @@ def test_opening_view_is_a_readable_map(open_page, demo_build, large_page):
         page, _, errors = open_page(page_path)
         view = _opening_view(page)
         assert 0 < view["visible"] <= most
-        assert view["labelled"] >= min(10, view["visible"]) and view["overlapping"] == 0
+        assert view["labels"] >= min(10, view["visible"]) and view["overlapping"] == 0
         assert view["minFont"] >= 10 and view["cut"] == 0  # pixels on screen, whatever the zoom; none cut off
-        assert max(view["width"], view["height"]) > 0.75  # fitted to the canvas, not a blob in its middle
+        assert max(view["spanX"], view["spanY"]) > 0.75  # fitted to the canvas, not a blob in its middle
         page.evaluate("void window.kgraphNetwork.moveTo({ scale: window.kgraphNetwork.getScale() * 3 })")
         page.evaluate("void window.kgraphNetwork.emit('zoom', {})")  # what a wheel zoom reports
         page.wait_for_timeout(300)
