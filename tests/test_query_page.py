@@ -224,7 +224,8 @@ def run_in_page(page, sparql: str, keys: bool = False) -> str:
         page.click("#run")
     # run() marks the status "running" before the click returns, so this waits for this run
     # generous: on a loaded CI box the first query also waits for the worker processes to start
-    page.wait_for_selector("#status:not([data-state=running])", timeout=120_000)
+    page.wait_for_function("() => ['done', 'error'].includes(document.querySelector('#status').dataset.state)",
+                           timeout=120_000)
     return page.get_attribute("#status", "data-state")
 
 

@@ -16,6 +16,8 @@
   let queries = {};
   let lastSelect = null; // the SPARQL JSON of the last SELECT, for the CSV download
   let runs = 0; // a newer run's answer wins over an older one still on its way
+  let fills = 0; // likewise for the canned query's text: the last form values asked for win
+  let running = false; // a run in flight owns the status line; a canned fill leaves it alone
 
   const editor = CodeMirror.fromTextArea($("editor"), {
     mode: "application/sparql-query", lineNumbers: true, indentUnit: 2, viewportMargin: Infinity,
@@ -105,6 +107,7 @@
 
   async function run() {
     const mine = ++runs;
+    running = true;
     lastSelect = null;
     $("csv").disabled = true;
     setStatus("running", "running…");
@@ -117,10 +120,14 @@
       });
       body = await response.text();
     } catch (err) {
-      if (mine === runs) showError(`the endpoint could not be reached: ${err.message}`, Math.round(performance.now() - started));
+      if (mine === runs) {
+        running = false;
+        showError(`the endpoint could not be reached: ${err.message}`, Math.round(performance.now() - started));
+      }
       return;
     }
     if (mine !== runs) return;
+    running = false;
     const ms = Math.round(performance.now() - started);
     if (!response.ok) { // the endpoint's own one-line reason: syntax error, time limit, too large, …
       showError(`HTTP ${response.status} ${response.statusText}\n${body.trim()}`, ms);
@@ -175,15 +182,19 @@
   async function fillCanned() {
     const query = queries[$("canned").value];
     if (!query) return;
+    const mine = ++fills;
     const url = `/query/canned/${encodeURIComponent(query.name)}?${new URLSearchParams(paramValues())}`;
     const response = await fetch(url);
     const body = await response.text();
+    // picking a query then editing its form sends two requests: an older answer arriving
+    // last must not put back the older text
+    if (mine !== fills) return;
     if (response.ok) {
       editor.setValue(withPrefixes(body));
-      setStatus("idle", "");
+      if (!running) setStatus("idle", "");
     } else { // a parameter without a value: show the query as written, and say what it needs
       editor.setValue(withPrefixes(query.text));
-      setStatus("error", body.trim());
+      if (!running) setStatus("error", body.trim());
     }
   }
 
