@@ -1,7 +1,11 @@
 """Match known names (Papers with Code, CSO) in text with spaCy's PhraseMatcher.
 
 Names with capitals inside ("ResNet", "GQA", "ImageNet-1K") are matched case-sensitively
-so "GQA" does not fire on an ordinary word; lower-case names match any casing.
+so "GQA" does not fire on an ordinary word; lower-case names match any casing. A name in
+title case ("Support Vector Machine") written in lower case is not a candidate of its own
+(thousands of them are ordinary phrases: "Error Removal", "Industrial Robots"), but is
+kept apart (:data:`FOLDED`) so the selection can mend a model span that cut it
+("support [vector machine]").
 """
 
 from __future__ import annotations
@@ -42,6 +46,23 @@ def is_case_sensitive(surface: str) -> bool:
     return any(c.isupper() for c in surface[1:])
 
 
+FOLDED = "gazetteer_folded"
+"""Span group of title-case names matched in any casing (see the module docstring)."""
+
+
+def is_title_case_name(surface: str) -> bool:
+    """True for a name of several words, each capitalised or all lower case, with at
+    least one capital past the first word ("Support Vector Machine", "Tanks and Temples").
+
+    >>> is_title_case_name("Support Vector Machine"), is_title_case_name("ResNet"), is_title_case_name("GQA Bench")
+    (True, False, False)
+    """
+    words = surface.split()
+    if len(words) < 2 or not is_case_sensitive(surface):
+        return False
+    return all(w[1:] == w[1:].lower() for w in words)
+
+
 def read_gazetteer(path: Path) -> list[GazetteerEntry]:
     """Entries of a ``surface<TAB>kind<TAB>canonical<TAB>source`` file (``.gz`` or plain)."""
     opener = gzip.open if path.suffix == ".gz" else open
@@ -67,13 +88,19 @@ class GazetteerMatcher:
     def __init__(self, nlp: Language, entries: Iterable[GazetteerEntry]):
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.title = PhraseMatcher(nlp.vocab, attr="LOWER")
         by_kind: dict[tuple[bool, EntityKind], list[str]] = {}
+        titles: dict[EntityKind, list[str]] = {}
         for entry in entries:
             by_kind.setdefault((is_case_sensitive(entry.surface), entry.kind), []).append(entry.surface)
+            if is_title_case_name(entry.surface):
+                titles.setdefault(entry.kind, []).append(entry.surface)
         tokenizer: Any = nlp.tokenizer  # spaCy's Tokenizer has no stub
         for (case_sensitive, kind), surfaces in by_kind.items():
             matcher = self.exact if case_sensitive else self.folded
             matcher.add(kind.value, list(tokenizer.pipe(surfaces)))
+        for kind, surfaces in titles.items():
+            self.title.add(kind.value, list(tokenizer.pipe(surfaces)))
 
     def _spans(self, doc: Doc) -> Iterator[Span]:
         for matcher in (self.exact, self.folded):
@@ -81,5 +108,10 @@ class GazetteerMatcher:
                 yield Span(doc, start, end, label=match_id)
 
     def __call__(self, doc: Doc) -> Doc:
-        set_candidates(doc, "gazetteer", filter_spans(self._spans(doc)), None)
+        found = filter_spans(self._spans(doc))
+        set_candidates(doc, "gazetteer", found, None)
+        exact = {(span.start, span.end) for span in found}
+        folded = [Span(doc, start, end, label=match_id) for match_id, start, end in self.title(doc)
+                  if (start, end) not in exact]
+        set_candidates(doc, FOLDED, filter_spans(folded), None)
         return doc

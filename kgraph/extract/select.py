@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from spacy.tokens import Doc, Span, SpanGroup
 
 from .base import EXTRACTORS, SELECTED, kind_of, name_bounds
-from .gazetteer import is_case_sensitive
+from .gazetteer import FOLDED, is_case_sensitive
 
 
-def select_spans(candidates: list[tuple[str, Span, float]]) -> list[tuple[str, Span, float]]:
+def select_spans(candidates: list[tuple[str, Span, float]],
+                 folded: Sequence[Span] = ()) -> list[tuple[str, Span, float]]:
     """Keep non-overlapping candidates, by extractor priority then length.
 
     ``candidates`` are (extractor, span, score) with extractors named in
@@ -25,9 +28,24 @@ def select_spans(candidates: list[tuple[str, Span, float]]) -> list[tuple[str, S
     [('gazetteer', 'Tanks and Temples')]
     >>> [(name, span.text) for name, span, _ in select_spans([("model", Span(doc, 3, 7, "Dataset"), 0.9), known])]
     [('model', 'Tanks and Temples benchmarks')]
+
+    ``folded`` are title-case names found in lower case ("support vector machine" for
+    "Support Vector Machine", see :data:`~kgraph.extract.gazetteer.FOLDED`): not candidates
+    of their own, but taken whole, like a known name, where the model broke them.
+
+    >>> doc = spacy.blank("en")("We train a support vector machine here .")
+    >>> cut = [("model", Span(doc, 4, 6, "Method"), 0.9), ("gazetteer", Span(doc, 3, 5, "Concept"), 1.0)]
+    >>> [(name, span.text) for name, span, _ in select_spans(cut)]
+    [('model', 'vector machine')]
+    >>> [(name, span.text) for name, span, _ in select_spans(cut, [Span(doc, 3, 6, "Method")])]
+    [('gazetteer', 'support vector machine')]
     """
     rank = {name: i for i, name in enumerate(EXTRACTORS)}
-    broken = _known_names_the_model_broke(candidates)
+    model = [span for name, span, _ in candidates if name == "model"]
+    # a name written as one ("Tanks and Temples"), not a phrase ("image classification")
+    names = [c for c in candidates if c[0] == "gazetteer" and is_case_sensitive(c[1].text)]
+    broken = _broken_by(model, [*names, *(("gazetteer", span, 1.0) for span in folded)])
+    candidates = [*candidates, *(c for c in broken if c not in names)]
     ordered = sorted(candidates, key=lambda c: (-1 if c in broken else rank.get(c[0], len(rank)),
                                                 -(c[1].end - c[1].start), c[1].start))
     taken: set[int] = set()
@@ -43,15 +61,12 @@ def select_spans(candidates: list[tuple[str, Span, float]]) -> list[tuple[str, S
     return sorted(chosen, key=lambda c: c[1].start)
 
 
-def _known_names_the_model_broke(candidates: list[tuple[str, Span, float]]) -> list[tuple[str, Span, float]]:
-    """Gazetteer names of two or more words, written with capitals, that model spans overlap
-    without one holding them whole."""
-    model = [span for name, span, _ in candidates if name == "model"]
+def _broken_by(model: Sequence[Span], names: Sequence[tuple[str, Span, float]]) -> list[tuple[str, Span, float]]:
+    """The names of two or more words that model spans overlap without one holding them whole."""
     broken = []
-    for candidate in candidates:
-        name, span, _ = candidate
-        # a name written as one ("Tanks and Temples"), not a phrase ("image classification")
-        if name != "gazetteer" or span.end - span.start < 2 or not is_case_sensitive(span.text):
+    for candidate in names:
+        span = candidate[1]
+        if span.end - span.start < 2:
             continue
         overlapping = [m for m in model if m.start < span.end and span.start < m.end]
         if overlapping and not any(m.start <= span.start and span.end <= m.end for m in overlapping):
@@ -74,7 +89,7 @@ class Selector:
                 scores = group.attrs.get("scores") or [1.0] * len(group)
                 candidates.extend((name, span, float(score)) for span, score in zip(group, scores))
         chosen = []
-        for name, span, score in select_spans(candidates):
+        for name, span, score in select_spans(candidates, doc.spans.get(FOLDED, ())):
             bounds = name_bounds(doc, span.start, span.end)
             if bounds is not None:
                 trimmed = span if bounds == (span.start, span.end) else Span(doc, *bounds, label=span.label_)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import spacy
+from spacy.tokens import Span
 
 from kgraph.extract.base import set_candidates
 from kgraph.extract.select import Selector
@@ -28,3 +29,25 @@ def test_selector_keeps_the_scores_of_the_spans_it_chose():
     group = doc.spans["kgraph"]
     assert [(s.text, s.label_) for s in group] == [("BERT", "Method"), ("SQuAD", "Dataset")]
     assert group.attrs["scores"] == [0.7, 0.6] and group.attrs["extractors"] == ["model", "rule"]
+
+
+def test_a_title_case_name_written_in_lower_case_mends_the_span_the_model_cut():
+    from kgraph.extract.gazetteer import GazetteerEntry, GazetteerMatcher
+    from kgraph.model import EntityKind
+
+    nlp = spacy.blank("en")
+    matcher = GazetteerMatcher(nlp, [GazetteerEntry("Support Vector Machine", EntityKind.METHOD, "SVM", "pwc"),
+                                     GazetteerEntry("support vector", EntityKind.CONCEPT, "support vector", "cso"),
+                                     GazetteerEntry("Industrial Robots", EntityKind.TASK, "x", "pwc")])
+    doc = matcher(nlp("We train a support vector machine for industrial robots ."))
+    assert [s.text for s in doc.spans["gazetteer"]] == ["support vector"]  # title-case names: not candidates
+    set_candidates(doc, "model", [Span(doc, 4, 6, label="Method")], [0.8])
+    Selector()(doc)
+    assert [(s.text, s.label_) for s in doc.spans["kgraph"]] == [("support vector machine", "Method")]
+
+    # where the model holds the name whole, or finds nothing there, nothing changes
+    doc = matcher(nlp("We train a support vector machine for industrial robots ."))
+    set_candidates(doc, "model", [Span(doc, 3, 6, label="Method")], [0.8])
+    Selector()(doc)
+    assert [s.text for s in doc.spans["kgraph"]] == ["support vector machine"]
+    assert doc.spans["kgraph"].attrs["extractors"] == ["model"]
