@@ -109,3 +109,59 @@ def test_trends_by_month(monthly):
 def test_a_month_needs_counting_by_month(monthly):
     result = runner.invoke(app, ["trends", str(monthly), "--emerging", "--since", "2025-07"])
     assert result.exit_code != 0 and "--by month" in result.output
+
+
+def top_in_years_by_hand(kg, kind: str, since: int, until: int) -> dict[str, int]:
+    """Papers in [since, until] of every specific entity of ``kind``, from kgraph.json's counts."""
+    out = {}
+    for entity in kg.entities(kind):
+        papers = sum(n for year, n in kg.data.entity_years.get(entity.id, {}).items() if since <= year <= until)
+        if papers:
+            out[entity.label] = papers
+    return out
+
+
+@pytest.mark.parametrize("kind, since, until", [("Method", 2015, 2022), ("Method", 2019, 2020),
+                                                ("Dataset", 2016, 2016), ("Method", 2030, 2040)])
+def test_top_in_years_query_sums_every_entity_it_names(built, kind, since, until):
+    from kgraph.rdf.queries import run_canned
+    from kgraph.rdf.store import open_store
+
+    expected = top_in_years_by_hand(kgraph.load(built), kind, since, until)
+    rows = run_canned(open_store(built), "top-in-years",
+                      {"kind": kind, "since": str(since), "until": str(until), "limit": "50"}).rows
+    assert {label: papers for _, label, papers in rows} == expected  # every entity: fewer than 200 a year
+    assert [papers for *_, papers in rows] == sorted((papers for *_, papers in rows), reverse=True)
+
+
+def test_top_in_years_with_short_rankings_is_exact_above_the_floors(tmp_path):
+    """With one entity ranked per kind and year, the query still sums every year of the
+    entities it names; an entity it misses has at most the range's floors together, so
+    every row above them is the true top."""
+    from kgraph.graph import cooccurrence
+    from kgraph.rdf.queries import run_canned, run_query
+    from kgraph.rdf.store import open_store
+
+    uses = {2017: {"ResNet": 3, "LSTM": 2}, 2018: {"ResNet": 3, "LSTM": 2},
+            2019: {"BERT": 3, "LSTM": 2, "GloVe": 1}, 2020: {"BERT": 3, "LSTM": 2, "GloVe": 1}}
+    records = [{"title": f"{method} study {year}-{i}", "abstract": f"We train {method} on ImageNet.", "year": year}
+               for year, counts in uses.items() for method, n in counts.items() for i in range(n)]
+    source = tmp_path / "papers.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cooccurrence, "YEAR_RANKED", 1)
+        kgraph.build([source], tier="rules").save(tmp_path / "out")
+    store, kg = open_store(tmp_path / "out"), kgraph.load(tmp_path / "out")
+    missed_any = False
+    for since, until in ((2017, 2020), (2019, 2020), (2017, 2017)):
+        expected = top_in_years_by_hand(kg, "Method", since, until)
+        rows = run_canned(store, "top-in-years", {"kind": "Method", "since": str(since), "until": str(until)}).rows
+        found = {label: papers for _, label, papers in rows}
+        assert found and all(expected[label] == papers for label, papers in found.items())
+        floors = sum(int(r[0]) for r in run_query(store, f"""SELECT ?f WHERE {{ ?r kg:rankingOf kg:Method ;
+            kg:year ?y ; kg:rankFloor ?f FILTER(?y >= {since} && ?y <= {until}) }}""").rows)
+        missed = [papers for label, papers in expected.items() if label not in found]
+        missed_any |= bool(missed)
+        assert max(missed, default=0) <= floors
+        assert {lb for lb, p in found.items() if p > floors} == {lb for lb, p in expected.items() if p > floors}
+    assert missed_any  # the one-a-year rankings did leave LSTM out, the most used over 2017-2020

@@ -9,11 +9,11 @@ from typing import Any
 
 import networkx as nx
 
-from ..model import Entity, Link, Mention, Paper, Relation, Result
+from ..model import Entity, EntityKind, Link, Mention, Paper, Relation, Result
 from . import cooccurrence
 from .build import build_networkx
 from .communities import Communities, annotate
-from .cooccurrence import kind_ranks, top_cooccurring
+from .cooccurrence import YearRanking, kind_ranks, top_cooccurring, year_rankings
 from .relations import EntityRelation, ResultRow, SpanKey, aggregate_relations, resolve_results
 from .trends import Series, month_index, series, year_counts
 
@@ -103,6 +103,12 @@ class GraphData:
     def entity_years(self) -> dict[str, Counter[int]]:
         """Specific entity id -> its papers per year."""
         return year_counts(self.specific_papers_of_entity, self._year_of)
+
+    @cached_property
+    def year_rankings(self) -> dict[tuple[EntityKind, int], YearRanking]:
+        """(kind, year) -> its leading specific entities that year (see
+        :func:`.cooccurrence.year_rankings`)."""
+        return year_rankings(self.specific_entities, self.entity_years)
 
     @cached_property
     def _year_of(self) -> dict[str, int | None]:

@@ -188,6 +188,8 @@ def keyed_blocks(data: GraphData, reuse: Reuse | None = None) -> Iterator[Block]
         for said in relation.evidence:
             statements_of.setdefault(said.paper_id, []).append((said, relation.subject, relation.object))
     entity_years = data.entity_years
+    year_ranks = {(entity_id, year): rank for (_kind, year), ranking in data.year_rankings.items()
+                  for rank, (entity_id, _papers) in enumerate(ranking.ranked, start=1)}
     results_of: dict[str, list[ResultRow]] = {}
     for row in data.result_rows:
         results_of.setdefault(row.result.paper_id, []).append(row)
@@ -196,7 +198,7 @@ def keyed_blocks(data: GraphData, reuse: Reuse | None = None) -> Iterator[Block]
         for relation in relations_from.get(entity.id, ()):
             lines.extend(_entity_relation_triples(relation))
         if entity.id in entity_years:
-            lines.extend(_year_triples(entity.id, data.entity_series(entity.id)))
+            lines.extend(_year_triples(entity, data.entity_series(entity.id), year_ranks))
         yield Block(GRAPHS["entities"], iri, _block(lines))
     # links in groups by the first hex digits of their IRI's hash (~100 per group at 50k
     # papers): every link's weight moves when the corpus grows (IDF), so a rebuild compares
@@ -441,10 +443,11 @@ def _result_triples(paper: Paper, iri: str, row: ResultRow) -> Iterator[str]:
             yield f"{r} {label_prop} {_lit(text)}"
 
 
-def _year_triples(entity_id: str, series: Series) -> Iterator[str]:
+def _year_triples(entity: Entity, series: Series, year_ranks: Mapping[tuple[str, int], int]) -> Iterator[str]:
     """An entity's papers per year (one resource per year, so a query filters years by index),
-    its first and peak year, and its bursts."""
-    e = _ref(entity_iri(entity_id))
+    its rank that year where it is among the leading entities of its kind (see
+    :func:`_ranking_triples`), its first and peak year, and its bursts."""
+    e = _ref(entity_iri(entity.id))
     if series.first_year is not None:
         yield f"{e} {KG.firstYear} {_int(series.first_year)}"
     if series.peak_year is not None:
@@ -457,6 +460,9 @@ def _year_triples(entity_id: str, series: Series) -> Iterator[str]:
         yield f"{node} {KG.paperCount} {_int(papers)}"
         if year in series.share:
             yield f"{node} {KG.share} {_double(series.share[year])}"
+        if (rank := year_ranks.get((entity.id, year))) is not None:
+            yield f"{node} {KG.rankedIn} {_ref(_ranking_iri(entity.kind, year))}"
+            yield f"{node} {KG.yearRank} {_int(rank)}"
     for burst in series.bursts:
         node = f"{e[:-1]}/burst/{burst.start}>"
         yield f"{node} {A} {KG.Burst}"
@@ -495,6 +501,23 @@ def _build_activity(data: GraphData) -> Iterator[str]:
         node = _ref(f"{DATA}year/{year}")
         yield f"{node} {KG.year} {_int(year)}"
         yield f"{node} {KG.papersInYear} {_int(papers)}"
+    yield from _ranking_triples(data)
+
+
+def _ranking_iri(kind: EntityKind, year: int) -> str:
+    return f"{DATA}year/{year}/{kind.value}"
+
+
+def _ranking_triples(data: GraphData) -> Iterator[str]:
+    """A ranking per kind and year: the leading entities' year resources point at it, and
+    its floor bounds the papers of every entity left out, so "top entities in these years"
+    sums the years of a few hundred entities, not of all (see the ontology's YearRanking)."""
+    for (kind, year), ranking in data.year_rankings.items():
+        node = _ref(_ranking_iri(kind, year))
+        yield f"{node} {A} {KG.YearRanking}"
+        yield f"{node} {KG.rankingOf} {KIND_CLASS[kind]}"
+        yield f"{node} {KG.year} {_int(year)}"
+        yield f"{node} {KG.rankFloor} {_int(ranking.floor)}"
 
 
 RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,

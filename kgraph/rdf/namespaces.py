@@ -122,6 +122,11 @@ class KG:
     endYear = "kg:endYear"
     burstWeight = "kg:burstWeight"
     papersInYear = "kg:papersInYear"
+    YearRanking = "kg:YearRanking"
+    rankingOf = "kg:rankingOf"
+    rankedIn = "kg:rankedIn"
+    yearRank = "kg:yearRank"
+    rankFloor = "kg:rankFloor"
 
 
 #: The entity-to-entity property of each SciERC relation name ("CRF kg:usedFor NER").
