@@ -55,6 +55,19 @@ _HEAD_KINDS = {**dict.fromkeys(_DATA_HEADS, EntityKind.DATASET), **dict.fromkeys
 
 
 
+def names_data(label: str) -> bool:
+    """Whether a label can be a dataset's: written as a name (a capital or a digit:
+    "ImageNet", "CIFAR-10", "chest X-ray") or headed by a word for data ("sculptures
+    dataset"). A model tags domains and subjects as data ("trained on social media", "in the
+    medical domain", "hate speech"): lower-case phrases like those are concepts.
+
+    >>> [names_data(x) for x in ("social media", "medical domain", "GSM8K", "sculptures dataset", "rice corpus")]
+    [False, False, True, True, True]
+    """
+    words = label.split()
+    return any(c.isupper() or c.isdigit() for c in label) or (bool(words) and singular(words[-1]) in _DATA_HEADS)
+
+
 def _has_capital(text: str) -> bool:
     return any(c.isupper() for c in text)
 
@@ -441,6 +454,8 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
             kind = known_kind
         label, expansion = _labels(key, surfaces, shorts, memo)
         label = preferred.get(key) or label
+        if kind is EntityKind.DATASET and known_kind is None and not names_data(label):
+            kind = EntityKind.CONCEPT
         if len({normalise(s) for s in surfaces}) < len(surfaces):
             reasons[key].add("normalisation")
         df = len({mentions[i].paper_id for i in indices})

@@ -202,8 +202,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     Judgement(generic=False, evidence=('name',))
     >>> judge("conditional random field", {"CRFs": 1}, known_kind=EntityKind.METHOD)
     Judgement(generic=False, evidence=('name', 'known'))
-    >>> judge("non", {"non": 4}).evidence, judge("D", {"D": 3}).evidence
-    (('fragment',), ('fragment',))
+    >>> judge("non", {"non": 4}).evidence, judge("D", {"D": 3}).evidence, judge("$ dataset", {"$ dataset": 9}).evidence
+    (('fragment',), ('fragment',), ('fragment',))
     >>> judge("real-world dataset", {"real-world datasets": 9}, known_kind=EntityKind.DATASET).generic
     True
     >>> judge("Natural Questions", {"Natural Questions": 3}, known_kind=EntityKind.DATASET).generic
@@ -223,8 +223,11 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     """
     words = [w for w in label.replace("-", " ").split() if w.lower() not in _FUNCTION_WORDS]
     letters = sum(c.isalpha() for c in label)
-    # a letter on its own is a variable of the text ("distribution D"), whatever its case
-    if letters == 0 or len(label.strip()) == 1 or (len(words) == 1 and not is_name_like(words[0]) and (
+    ends = label.split()
+    # a letter on its own is a variable of the text ("distribution D"), whatever its case;
+    # a lone symbol at an edge is the rest of a formula or a list ("$ dataset", "+ benchmarks")
+    if letters == 0 or len(label.strip()) == 1 or not any(map(str.isalnum, ends[0])) or not any(
+            map(str.isalnum, ends[-1])) or (len(words) == 1 and not is_name_like(words[0]) and (
             len(words[0]) <= 2 or words[0].lower() in GENERIC_MODIFIERS
             or words[0].lower().endswith(_ADVERB_ENDINGS))):
         return Judgement(True, ("fragment",))

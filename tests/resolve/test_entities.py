@@ -90,6 +90,17 @@ def test_kind_is_the_majority_of_mentions():
     assert res.entities[0].kind is EntityKind.METHOD
 
 
+def test_a_dataset_must_read_as_a_name_or_have_a_data_head():
+    papers = [Paper(f"p{i}", "T", "x") for i in range(4)]
+    mentions = [m("p0", "social media", EntityKind.DATASET), m("p1", "social media", EntityKind.DATASET),
+                m("p2", "CIFAR-10", EntityKind.DATASET), m("p3", "sculptures dataset", EntityKind.DATASET),
+                m("p3", "chest X-ray", EntityKind.DATASET), m("p1", "fine-tuning", EntityKind.METHOD)]
+    kinds = {e.label: e.kind for e in resolve(papers, mentions).entities}
+    assert kinds == {"social media": EntityKind.CONCEPT, "CIFAR-10": EntityKind.DATASET,
+                     "sculptures dataset": EntityKind.DATASET, "chest X-ray": EntityKind.DATASET,
+                     "fine-tuning": EntityKind.METHOD}
+
+
 def test_dataset_head_is_dropped_for_names_but_not_for_defined_acronyms():
     papers = [Paper("p1", "T", "Natural language processing (NLP) grows."), Paper("p2", "T", "x"), Paper("p3", "T", "y")]
     res = resolve(papers, [m("p2", "KITTI dataset"), m("p3", "KITTI"), m("p2", "NLP datasets"), m("p1", "NLP")])
