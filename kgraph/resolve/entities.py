@@ -68,6 +68,25 @@ def names_data(label: str) -> bool:
     return any(c.isupper() or c.isdigit() for c in label) or (bool(words) and singular(words[-1]) in _DATA_HEADS)
 
 
+#: Last words of an institution's name: a source of data or a funder, not a dataset or a method.
+_ORGANISATION_HEADS = frozenset(
+    "Bank Organization Organisation Agency Institute University Foundation Council Commission Ministry "
+    "Department Centre Center Association Society Corporation Laboratory Laboratories Fund Authority "
+    "Administration".split())
+
+
+def names_organisation(label: str) -> bool:
+    """Whether a label is an institution's name: capitalised words ending in a word such as
+    Bank, Agency or University ("World Bank", "World Health Organization").
+
+    >>> [names_organisation(x) for x in ("World Bank", "European Space Agency", "filter bank", "Penn Treebank")]
+    [True, True, False, False]
+    """
+    words = label.split()
+    return (len(words) >= 2 and words[-1] in _ORGANISATION_HEADS
+            and all(w[0].isupper() or w in _SENSE_FILLERS for w in words))
+
+
 def _has_capital(text: str) -> bool:
     return any(c.isupper() for c in text)
 
@@ -219,7 +238,8 @@ _SENSE_HEADS = frozenset("model models modeling modelling framework method appro
 #: British and variant spellings folded for comparing senses ("mean squared error" is
 #: "mean square error", "nearest neighbour" is "nearest neighbor").
 _SPELLINGS = ((re.compile(r"our\b"), "or"), (re.compile(r"is(e|ed|es|ing|ation|ations)\b"), r"iz\1"),
-              (re.compile(r"ll(ed|ing)\b"), r"l\1"), (re.compile(r"\bsquared\b"), "square"))
+              (re.compile(r"ll(ed|ing)\b"), r"l\1"), (re.compile(r"\bsquared\b"), "square"),
+              (re.compile(r"(?<=[tb])re\b"), "er"))
 
 
 def sense_key(long_key: str) -> str:
@@ -232,6 +252,8 @@ def sense_key(long_key: str) -> str:
     >>> sense_key("mean squared error") == sense_key("mean square errors")
     True
     >>> sense_key("k-nearest neighbour") == sense_key("k nearest neighbors")
+    True
+    >>> sense_key("National Centre for Ecological Analysis") == sense_key("National Center for Ecological Analysis")
     True
     """
     words = [singular(w) for w in normalise_label(long_key).lower().split() if w not in _SENSE_FILLERS]
@@ -454,7 +476,7 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
             kind = known_kind
         label, expansion = _labels(key, surfaces, shorts, memo)
         label = preferred.get(key) or label
-        if kind is EntityKind.DATASET and known_kind is None and not names_data(label):
+        if known_kind is None and ((kind is EntityKind.DATASET and not names_data(label)) or names_organisation(label)):
             kind = EntityKind.CONCEPT
         if len({normalise(s) for s in surfaces}) < len(surfaces):
             reasons[key].add("normalisation")

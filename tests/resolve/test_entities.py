@@ -56,6 +56,9 @@ def test_spelling_variants_of_one_expansion_are_not_ambiguous():
                                                    "c": {"VLN": "vision and language navigation"},
                                                    "d": {"VLN": "vision language navigation"}, "e": {"VLN": "vision language navigation"}})
     assert set(unique) == {"MLP", "VLN"} and not ambiguous
+    unique, ambiguous, _ = corpus_acronyms({"a": {"NCEAS": "National Center for Ecological Analysis and Synthesis"},
+                                            "b": {"NCEAS": "National Centre for Ecological Analysis and Synthesis"}})
+    assert set(unique) == {"NCEAS"} and not ambiguous
     assert variants["vision and language navigation"] == "vision language navigation"
 
 
@@ -94,11 +97,13 @@ def test_a_dataset_must_read_as_a_name_or_have_a_data_head():
     papers = [Paper(f"p{i}", "T", "x") for i in range(4)]
     mentions = [m("p0", "social media", EntityKind.DATASET), m("p1", "social media", EntityKind.DATASET),
                 m("p2", "CIFAR-10", EntityKind.DATASET), m("p3", "sculptures dataset", EntityKind.DATASET),
-                m("p3", "chest X-ray", EntityKind.DATASET), m("p1", "fine-tuning", EntityKind.METHOD)]
+                m("p3", "chest X-ray", EntityKind.DATASET), m("p1", "fine-tuning", EntityKind.METHOD),
+                m("p2", "World Bank", EntityKind.DATASET), m("p0", "filter bank", EntityKind.METHOD)]
     kinds = {e.label: e.kind for e in resolve(papers, mentions).entities}
     assert kinds == {"social media": EntityKind.CONCEPT, "CIFAR-10": EntityKind.DATASET,
                      "sculptures dataset": EntityKind.DATASET, "chest X-ray": EntityKind.DATASET,
-                     "fine-tuning": EntityKind.METHOD}
+                     "fine-tuning": EntityKind.METHOD, "World Bank": EntityKind.CONCEPT,
+                     "filter bank": EntityKind.METHOD}
 
 
 def test_dataset_head_is_dropped_for_names_but_not_for_defined_acronyms():
