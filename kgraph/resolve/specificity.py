@@ -79,7 +79,10 @@ GENERIC_MODIFIERS = frozenset(
     "computational statistical linguistic semantic visual textual numerical natural artificial "
     "supervised unsupervised self-supervised world scale art grained visual source textual "
     "pretrained pre-trained fine-tuned inference dimensional internal generative pre post ablation "
-    "1d 2d 3d 4d multimodal multi-modal global local dynamic static contextual average".split()
+    "1d 2d 3d 4d multimodal multi-modal global local dynamic static contextual average "
+    # what a paper calls the models it starts from or compares with ("the base model",
+    # "frontier models", "vanilla transformers" are no named thing)
+    "base frontier vanilla off-the-shelf state-of-the-art lightweight advanced modern powerful".split()
 )
 #: Units of measurement: written like names ("MPa"), but no metric or thing of their own.
 UNITS = frozenset(
@@ -198,6 +201,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     --------
     >>> judge("labeled data", {"labeled data": 3})
     Judgement(generic=True, evidence=('generic-words',))
+    >>> judge("base model", {"base models": 9}).generic, judge("frontier model", {"frontier models": 4}).generic
+    (True, True)
     >>> judge("SQuAD", {"SQuAD": 2})
     Judgement(generic=False, evidence=('name',))
     >>> judge("conditional random field", {"CRFs": 1}, known_kind=EntityKind.METHOD)
