@@ -68,6 +68,22 @@ def names_data(label: str) -> bool:
     return any(c.isupper() or c.isdigit() for c in label) or (bool(words) and singular(words[-1]) in _DATA_HEADS)
 
 
+#: Last words of a task's name: "Infrared Small Target Detection" is what is done, not the data.
+_TASK_HEADS = frozenset("detection segmentation classification recognition estimation prediction forecasting "
+                        "generation translation retrieval tracking captioning summarization summarisation "
+                        "localization localisation parsing tagging".split())
+
+
+def names_task(label: str) -> bool:
+    """Whether a label's last word names a task ("Infrared Small Target Detection").
+
+    >>> names_task("Infrared Small Target Detection"), names_task("COCO"), names_task("detection dataset")
+    (True, False, False)
+    """
+    words = label.split()
+    return bool(words) and words[-1].lower() in _TASK_HEADS
+
+
 #: Last words of an institution's name: a source of data or a funder, not a dataset or a method.
 _ORGANISATION_HEADS = frozenset(
     "Bank Organization Organisation Agency Institute University Foundation Council Commission Ministry "
@@ -476,7 +492,10 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
             kind = known_kind
         label, expansion = _labels(key, surfaces, shorts, memo)
         label = preferred.get(key) or label
-        if known_kind is None and ((kind is EntityKind.DATASET and not names_data(label)) or names_organisation(label)):
+        # what a model tags as data is often the task, the domain or the institution
+        if kind is EntityKind.DATASET and known_kind in (None, EntityKind.TASK) and names_task(label):
+            kind = EntityKind.TASK
+        elif known_kind is None and ((kind is EntityKind.DATASET and not names_data(label)) or names_organisation(label)):
             kind = EntityKind.CONCEPT
         if len({normalise(s) for s in surfaces}) < len(surfaces):
             reasons[key].add("normalisation")

@@ -98,12 +98,13 @@ def test_a_dataset_must_read_as_a_name_or_have_a_data_head():
     mentions = [m("p0", "social media", EntityKind.DATASET), m("p1", "social media", EntityKind.DATASET),
                 m("p2", "CIFAR-10", EntityKind.DATASET), m("p3", "sculptures dataset", EntityKind.DATASET),
                 m("p3", "chest X-ray", EntityKind.DATASET), m("p1", "fine-tuning", EntityKind.METHOD),
-                m("p2", "World Bank", EntityKind.DATASET), m("p0", "filter bank", EntityKind.METHOD)]
+                m("p2", "World Bank", EntityKind.DATASET), m("p0", "filter bank", EntityKind.METHOD),
+                m("p1", "Infrared Small Target Detection", EntityKind.DATASET)]
     kinds = {e.label: e.kind for e in resolve(papers, mentions).entities}
     assert kinds == {"social media": EntityKind.CONCEPT, "CIFAR-10": EntityKind.DATASET,
                      "sculptures dataset": EntityKind.DATASET, "chest X-ray": EntityKind.DATASET,
                      "fine-tuning": EntityKind.METHOD, "World Bank": EntityKind.CONCEPT,
-                     "filter bank": EntityKind.METHOD}
+                     "filter bank": EntityKind.METHOD, "Infrared Small Target Detection": EntityKind.TASK}
 
 
 def test_dataset_head_is_dropped_for_names_but_not_for_defined_acronyms():
