@@ -495,7 +495,10 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
         # what a model tags as data is often the task, the domain or the institution
         if kind is EntityKind.DATASET and known_kind in (None, EntityKind.TASK) and names_task(label):
             kind = EntityKind.TASK
-        elif known_kind is None and ((kind is EntityKind.DATASET and not names_data(label)) or names_organisation(label)):
+        # the Papers with Code dataset lists hold "Social media" and "Medical domain" too: a
+        # corpus that never writes a name as one does not make it a dataset
+        elif (kind is EntityKind.DATASET and not names_data(label)) or (
+                known_kind is None and names_organisation(label)):
             kind = EntityKind.CONCEPT
         if len({normalise(s) for s in surfaces}) < len(surfaces):
             reasons[key].add("normalisation")
