@@ -72,7 +72,7 @@ def _fingerprint(options: BuildOptions, tier: str, model: str) -> str:
     thesaurus = hashlib.sha1(options.thesaurus.read_bytes()).hexdigest() if options.thesaurus else None
     blob = json.dumps({"kgraph": __version__, "tier": tier, "model": model, "top_k": options.top_k,
                        "max_df": options.max_df, "thesaurus": thesaurus,
-                       "relations": relation_model_version() if options.relations else ""}, sort_keys=True)
+                       "relations": relation_model_version(tier) if options.relations else ""}, sort_keys=True)
     return hashlib.sha1(blob.encode()).hexdigest()[:16]
 
 
@@ -176,7 +176,7 @@ def build_data(
     model = model_version(summary.tier)
     if cache_path is not None:
         cache_path.parent.mkdir(parents=True, exist_ok=True)
-    cache = (MentionCache(cache_path, extraction_fingerprint(summary.tier, model), relation_model_version())
+    cache = (MentionCache(cache_path, extraction_fingerprint(summary.tier, model), relation_model_version(summary.tier))
              if cache_path is not None else None)
     cached = cache.get(papers) if cache is not None else {}
     todo = [p for p in papers if p.id not in cached]
@@ -206,7 +206,7 @@ def build_data(
     mentions = [m for p in papers for m in (cached[p.id] if p.id in cached else fresh[p.id])]
     lap("extract")
     relations = _relations(papers, {p.id: cached[p.id] if p.id in cached else fresh[p.id] for p in papers},
-                           cache, progress, options.processes) if options.relations else ()
+                           cache, progress, options.processes, summary.tier) if options.relations else ()
     if cache is not None:
         cache.close()
     lap("relations")
@@ -252,18 +252,19 @@ def build_data(
 
 
 def _relations(papers: Sequence[Paper], mentions_of: dict[str, list[Mention]], cache: MentionCache | None,
-               progress: Progress | None, processes: int | str) -> tuple[Relation, ...]:
-    """Every paper's relation statements: cached ones reused, the others predicted (and cached).
+               progress: Progress | None, processes: int | str, tier: str) -> tuple[Relation, ...]:
+    """Every paper's relation statements by ``tier``'s relation model: cached ones reused, the
+    others predicted (and cached).
 
     None when the relation model is not installed: the graph then has no typed relations.
     """
-    if not relations_available():
+    if not relations_available(tier):
         return ()
     known = cache.get_relations(papers) if cache is not None else {}
     todo = [p for p in papers if p.id not in known]
     tick = progress("Relations", len(todo)) if progress and todo else None
     workers = resolve_processes(processes, "accurate", len(todo))
-    found = relations_of_papers([(p, mentions_of[p.id]) for p in todo], workers, tick)
+    found = relations_of_papers([(p, mentions_of[p.id]) for p in todo], workers, tick, tier)
     for paper, relations in zip(todo, found):
         known[paper.id] = relations
         if cache is not None:

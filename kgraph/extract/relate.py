@@ -12,6 +12,7 @@ Any object with the model's ``predict(words, entities)`` can stand in for it
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
@@ -43,31 +44,41 @@ class Predictor(Protocol):
     def predict(self, words: Sequence[str], entities: Sequence[tuple[int, int, str]]) -> Sequence[Predicted]: ...
 
 
-def relations_available() -> bool:
-    """Whether the relation model is installed with the package."""
-    return (model_dir("relations") / "model.onnx").is_file()
+def relation_model_folder(tier: str | None = None) -> str:
+    """The relation model a tier uses: the fast tier's smaller one (3 encoder layers, about
+    twice the speed) where it is installed, else the accurate tier's."""
+    if tier == "fast" and (model_dir("relations_fast") / "model.onnx").is_file():
+        return "relations_fast"
+    return "relations"
 
 
-def relation_model_version() -> str:
-    """``relations@hash`` of the relation model's files ("" when it is not installed)."""
+def relations_available(tier: str | None = None) -> bool:
+    """Whether a relation model for ``tier`` is installed with the package."""
+    return (model_dir(relation_model_folder(tier)) / "model.onnx").is_file()
+
+
+def relation_model_version(tier: str | None = None) -> str:
+    """``relations@hash`` (``relations_fast@hash``) of the tier's relation model's files ("" when
+    none is installed)."""
     import hashlib
 
-    if not relations_available():
+    if not relations_available(tier):
         return ""
+    folder = relation_model_folder(tier)
     digest = hashlib.sha1()
-    for path in sorted(p for p in model_dir("relations").rglob("*") if p.is_file()):
+    for path in sorted(p for p in model_dir(folder).rglob("*") if p.is_file()):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
-    return f"relations@{digest.hexdigest()[:12]}"
+    return f"{folder}@{digest.hexdigest()[:12]}"
 
 
-def relation_predictor() -> Predictor | None:
-    """The shipped relation model, or None when it is not installed."""
-    if not relations_available():
+def relation_predictor(tier: str | None = None) -> Predictor | None:
+    """The shipped relation model for ``tier``, or None when it is not installed."""
+    if not relations_available(tier):
         return None
     from .relations import relation_model  # onnxruntime session: loaded when first used
 
-    model: Predictor = relation_model()
+    model: Predictor = relation_model(relation_model_folder(tier))
     return model
 
 
@@ -154,21 +165,23 @@ CHUNK = 64
 POOL_MIN_PAPERS = 200
 
 
-def _chunk_relations(chunk: Sequence[tuple[Paper, Sequence[Mention]]]) -> list[list[Relation]]:
-    model = relation_predictor()  # loaded once per worker process (cached)
+def _chunk_relations(chunk: Sequence[tuple[Paper, Sequence[Mention]]], tier: str | None) -> list[list[Relation]]:
+    model = relation_predictor(tier)  # loaded once per worker process (cached)
     assert model is not None
     return [paper_relations(model, paper, mentions) for paper, mentions in chunk]
 
 
 def relations_of_papers(items: Sequence[tuple[Paper, Sequence[Mention]]], processes: int = 1,
-                        on_paper: Callable[[], None] | None = None) -> Iterator[list[Relation]]:
-    """:func:`paper_relations` of each (paper, mentions), in order, on ``processes`` worker processes.
+                        on_paper: Callable[[], None] | None = None,
+                        tier: str | None = None) -> Iterator[list[Relation]]:
+    """:func:`paper_relations` of each (paper, mentions), in order, on ``processes`` worker
+    processes, with ``tier``'s relation model (:func:`relation_model_folder`).
 
     One sentence is one onnxruntime call, so a corpus's relations cost about as much as its
     extraction: worker processes (forked on Linux; each loads the model once) share it out.
     """
     if processes <= 1 or len(items) < POOL_MIN_PAPERS:
-        model = relation_predictor()
+        model = relation_predictor(tier)
         if model is None:
             return
         for paper, mentions in items:
@@ -183,7 +196,7 @@ def relations_of_papers(items: Sequence[tuple[Paper, Sequence[Mention]]], proces
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
     with ProcessPoolExecutor(processes, mp_context=context) as pool:
-        for found in pool.map(_chunk_relations, chunks):
+        for found in pool.map(functools.partial(_chunk_relations, tier=tier), chunks):
             for relations in found:
                 yield relations
                 if on_paper is not None:

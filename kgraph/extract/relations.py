@@ -410,7 +410,8 @@ class RelationModel:
         return decode_pairs(probs, heads, tails, self.threshold, self.labels)
 
 
-@lru_cache(maxsize=1)
-def relation_model() -> RelationModel:
-    """The shipped :class:`RelationModel` (one thread), loaded once per process."""
-    return RelationModel()
+@lru_cache(maxsize=2)
+def relation_model(folder: str = "relations") -> RelationModel:
+    """A shipped :class:`RelationModel` (one thread) from ``kgraph/models/<folder>``
+    (``relations``, or the fast tier's ``relations_fast``), loaded once per process."""
+    return RelationModel(DEFAULT_MODEL_DIR.parent / folder)

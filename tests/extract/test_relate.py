@@ -45,7 +45,7 @@ def test_doc_relations_index_the_spans_given_across_sentences():
 def test_worker_processes_give_the_relations_of_one_process_in_order(monkeypatch):
     from kgraph.extract import relate
 
-    monkeypatch.setattr(relate, "relation_predictor", FirstMethodForFirstTask)
+    monkeypatch.setattr(relate, "relation_predictor", lambda tier=None: FirstMethodForFirstTask())
     monkeypatch.setattr(relate, "POOL_MIN_PAPERS", 2)
     monkeypatch.setattr(relate, "CHUNK", 2)
     items = []
@@ -59,3 +59,16 @@ def test_worker_processes_give_the_relations_of_one_process_in_order(monkeypatch
     pooled = list(relate.relations_of_papers(items, processes=2, on_paper=lambda: ticks.append(1)))
     assert pooled == alone and len(ticks) == 7
     assert [r[0].paper_id for r in pooled] == [f"p{i}" for i in range(7)] and all(len(r) == 1 for r in pooled)
+
+
+def test_the_fast_tier_has_its_own_smaller_relation_model():
+    from kgraph.extract import relate
+    from kgraph.extract.relations import relation_model
+
+    assert relate.relation_model_folder("fast") == "relations_fast"
+    assert relate.relation_model_folder("accurate") == relate.relation_model_folder(None) == "relations"
+    assert relate.relation_model_version("fast").startswith("relations_fast@")
+    assert relate.relation_model_version("accurate").startswith("relations@")
+    fast, accurate = relation_model("relations_fast"), relation_model("relations")
+    assert fast.config["train_config"]["layers"] == 3 and "layers" not in accurate.config.get("train_config", {})
+    assert relate.relation_predictor("fast") is fast and relate.relation_predictor("accurate") is accurate
