@@ -113,8 +113,10 @@ def known_kind(known: Mapping[str, EntityKind], key: str) -> EntityKind | None:
     ['Method', 'Method', 'Method', 'Method', 'Concept', 'Concept']
     >>> known_kind(known, "DeepSeek R1 Distill Llama 8B").value, known_kind(known, "NVIDIA").value
     ('Method', 'Concept')
-    >>> known_kind(known, "Claude"), known_kind(known, "o2"), known_kind(known, "codec")
-    (None, None, None)
+    >>> known_kind(known, "Claude"), known_kind(known, "o2"), known_kind(known, "codec"), known_kind(known, "OPUS 100")
+    (None, None, None, None)
+    >>> known_kind(known, "Opus 4.6").value
+    'Method'
     """
     found = known.get(key)
     if found is None and any(map(str.isupper, key[1:])):
@@ -137,6 +139,8 @@ _MODEL_FAMILY = re.compile(
     # ("o1", "OpenAI o3-mini"); Codex (in a computer-science abstract, not a manuscript).
     # Keys come normalised: lower case for ordinary words, hyphens as spaces.
     r"|(?i:claude|gemini) (?i:opus|sonnet|haiku|pro|flash|ultra|nano)( [\w.]+){0,2}"
+    # a Claude tier on its own with a decimal version ("Opus 4.6"; the OPUS corpus has none)
+    r"|(?:Opus|Sonnet|Haiku) \d+\.\d+"
     r"|(?i:openai )?o[134](?:[ -](?i:mini|pro|preview|high|low))?"
     r"|(?i:openai )?(?i:codex)(?: [\w.]+)?"
 )
