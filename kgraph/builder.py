@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .cache import MentionCache
 from .errors import InputError, OptionError
-from .extract.pipeline import build_pipeline, check_tier, model_version
+from .extract.pipeline import build_pipeline, check_tier, extraction_code_version, model_version
 from .extract.relate import relation_model_version, relations_available, relations_of_papers
 from .extract.results import find_results
 from .graph.communities import communities_of
@@ -77,8 +77,9 @@ def _fingerprint(options: BuildOptions, tier: str, model: str) -> str:
 
 
 def extraction_fingerprint(tier: str, model: str) -> str:
-    """What a paper's mentions depend on besides its text: kgraph, tier, model and gazetteer."""
-    blob = json.dumps([__version__, tier, model, model_version("rules")])
+    """What a paper's mentions depend on besides its text: kgraph and its extraction code,
+    tier, model and gazetteer."""
+    blob = json.dumps([__version__, extraction_code_version(), tier, model, model_version("rules")])
     return hashlib.sha1(blob.encode()).hexdigest()[:16]
 
 

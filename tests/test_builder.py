@@ -50,3 +50,18 @@ def test_abstracts_not_in_english_are_kept_but_not_extracted(tmp_path):
     assert {p.id for p in data.papers} == {"en", "fr"}
     assert {m.paper_id for m in data.mentions} == {"en"}
     assert any("not in English (fr 1)" in str(p) for p in summary.report.problems)
+
+
+def test_changed_extraction_code_re_extracts_instead_of_reusing_the_cache(tmp_path, monkeypatch):
+    from kgraph import builder
+
+    paths = [EXAMPLES / "papers.jsonl"]
+    first = BuildSummary()
+    build_data(paths, RULES, summary=first, cache_path=tmp_path / "cache.sqlite")
+    again = BuildSummary()
+    build_data(paths, RULES, summary=again, cache_path=tmp_path / "cache.sqlite")
+    assert again.cache["extracted"] == 0 and again.cache["reused"] == first.cache["extracted"] > 0
+    monkeypatch.setattr(builder, "extraction_code_version", lambda: "a selection rule changed")
+    changed = BuildSummary()
+    build_data(paths, RULES, summary=changed, cache_path=tmp_path / "cache.sqlite")
+    assert changed.cache["reused"] == 0 and changed.cache["extracted"] == first.cache["extracted"]

@@ -15,6 +15,7 @@ Tiers
 from __future__ import annotations
 
 import bisect
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -59,6 +60,20 @@ def model_version(tier: str) -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return f"{name}@{digest.hexdigest()[:12]}"
+
+
+def extraction_code_version() -> str:
+    """A hash of the code that turns text into mentions (``kgraph/extract`` and
+    ``kgraph/text``): a build reuses cached mentions only when it is the same, so a rebuild
+    after an upgrade, even within one version number, equals a fresh build."""
+    import hashlib
+
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha1()
+    for path in sorted([*(package / "extract").glob("*.py"), *(package / "text").glob("*.py")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def default_tier() -> str:
