@@ -70,5 +70,5 @@ def test_the_fast_tier_has_its_own_smaller_relation_model():
     assert relate.relation_model_version("fast").startswith("relations_fast@")
     assert relate.relation_model_version("accurate").startswith("relations@")
     fast, accurate = relation_model("relations_fast"), relation_model("relations")
-    assert fast.config["train_config"]["layers"] == 3 and "layers" not in accurate.config.get("train_config", {})
+    assert fast.config["train_config"]["layers"] == 3 and accurate.config["train_config"]["layers"] == 4
     assert relate.relation_predictor("fast") is fast and relate.relation_predictor("accurate") is accurate

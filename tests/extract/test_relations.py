@@ -152,8 +152,9 @@ def test_pair_probs_shape_and_sum(model):
         assert 0 <= rel.head < 3 and 0 <= rel.tail < 3 and rel.head != rel.tail
         assert rel.label in RELATION_LABELS
         assert 0 < rel.confidence <= 1 and rel.confidence >= model.threshold
-    # the shipped model reads the dataset as evaluating the parser with ~0.99
-    assert any((r.head, r.tail, r.label) == (1, 0, "EVALUATE-FOR") and r.confidence > 0.9 for r in rels)
+    # the shipped model reads the dataset as evaluating the parser (4-layer model: 0.79; the
+    # 6-layer one said 0.99), and as that pair's only relation
+    assert any((r.head, r.tail, r.label) == (1, 0, "EVALUATE-FOR") and r.confidence > 0.75 for r in rels)
 
 
 def test_no_or_one_entity_gives_no_relations(model):
