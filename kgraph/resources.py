@@ -7,6 +7,8 @@ this file's location, never from the working directory.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import ModelError
@@ -33,3 +35,13 @@ def data_file(name: str) -> Path:
 def model_dir(name: str) -> Path:
     """The folder of a shipped model (``accurate`` or ``fast``)."""
     return PACKAGE_DIR / "models" / name
+
+
+def files_digest(paths: Iterable[Path]) -> str:
+    """A short hash of files' names and contents, in the order given: a model's, the
+    gazetteer's or the extraction code's version, for cache fingerprints."""
+    digest = hashlib.sha1()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]

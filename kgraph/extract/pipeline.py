@@ -15,7 +15,6 @@ Tiers
 from __future__ import annotations
 
 import bisect
-from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -23,7 +22,7 @@ from spacy.tokens import Doc
 
 from ..errors import ModelError
 from ..model import Field, Mention
-from ..resources import model_dir
+from ..resources import PACKAGE_DIR, files_digest, model_dir
 from . import components  # noqa: F401  (registers the factories of every component added below)
 from .base import SELECTED, kind_of, model_knows_datasets
 from .kinds import refine_kind
@@ -42,7 +41,6 @@ def tier_available(tier: str) -> bool:
 
 def model_version(tier: str) -> str:
     """``name@hash`` of a tier's model files (the hash changes whenever the model does)."""
-    import hashlib
     import json
 
     if tier == "rules":
@@ -55,25 +53,14 @@ def model_version(tier: str) -> str:
         files = sorted(p for p in folder.rglob("*") if p.is_file())
         config = folder / ("config.json" if tier == "accurate" else "meta.json")
         name = json.loads(config.read_text()).get("name", f"kgraph-{tier}") if config.is_file() else f"kgraph-{tier}"
-    digest = hashlib.sha1()
-    for path in files:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return f"{name}@{digest.hexdigest()[:12]}"
+    return f"{name}@{files_digest(files)}"
 
 
 def extraction_code_version() -> str:
     """A hash of the code that turns text into mentions (``kgraph/extract`` and
     ``kgraph/text``): a build reuses cached mentions only when it is the same, so a rebuild
     after an upgrade, even within one version number, equals a fresh build."""
-    import hashlib
-
-    package = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha1()
-    for path in sorted([*(package / "extract").glob("*.py"), *(package / "text").glob("*.py")]):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+    return files_digest(sorted([*(PACKAGE_DIR / "extract").glob("*.py"), *(PACKAGE_DIR / "text").glob("*.py")]))
 
 
 def default_tier() -> str:

@@ -22,7 +22,7 @@ import spacy
 from spacy.tokens import Doc, Span
 
 from ..model import Field, Mention, Paper, Relation
-from ..resources import model_dir
+from ..resources import files_digest, model_dir
 
 
 class Predicted(Protocol):
@@ -60,16 +60,10 @@ def relations_available(tier: str | None = None) -> bool:
 def relation_model_version(tier: str | None = None) -> str:
     """``relations@hash`` (``relations_fast@hash``) of the tier's relation model's files ("" when
     none is installed)."""
-    import hashlib
-
     if not relations_available(tier):
         return ""
     folder = relation_model_folder(tier)
-    digest = hashlib.sha1()
-    for path in sorted(p for p in model_dir(folder).rglob("*") if p.is_file()):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return f"{folder}@{digest.hexdigest()[:12]}"
+    return f"{folder}@{files_digest(sorted(p for p in model_dir(folder).rglob('*') if p.is_file()))}"
 
 
 def relation_predictor(tier: str | None = None) -> Predictor | None:
