@@ -17,7 +17,6 @@
   let lastSelect = null; // the SPARQL JSON of the last SELECT, for the CSV download
   let runs = 0; // a newer run's answer wins over an older one still on its way
   let fills = 0; // likewise for the canned query's text: the last form values asked for win
-  let running = false; // a run in flight owns the status line; a canned fill leaves it alone
 
   const editor = CodeMirror.fromTextArea($("editor"), {
     mode: "application/sparql-query", lineNumbers: true, indentUnit: 2, viewportMargin: Infinity,
@@ -29,6 +28,9 @@
     if (className) node.className = className;
     return node;
   }
+
+  // a run in flight owns the status line: a canned fill leaves it alone
+  const running = () => $("status").dataset.state === "running";
 
   function setStatus(state, message, rows) {
     const status = $("status");
@@ -107,7 +109,6 @@
 
   async function run() {
     const mine = ++runs;
-    running = true;
     lastSelect = null;
     $("csv").disabled = true;
     setStatus("running", "running…");
@@ -120,14 +121,10 @@
       });
       body = await response.text();
     } catch (err) {
-      if (mine === runs) {
-        running = false;
-        showError(`the endpoint could not be reached: ${err.message}`, Math.round(performance.now() - started));
-      }
+      if (mine === runs) showError(`the endpoint could not be reached: ${err.message}`, Math.round(performance.now() - started));
       return;
     }
     if (mine !== runs) return;
-    running = false;
     const ms = Math.round(performance.now() - started);
     if (!response.ok) { // the endpoint's own one-line reason: syntax error, time limit, too large, …
       showError(`HTTP ${response.status} ${response.statusText}\n${body.trim()}`, ms);
@@ -191,10 +188,10 @@
     if (mine !== fills) return;
     if (response.ok) {
       editor.setValue(withPrefixes(body));
-      if (!running) setStatus("idle", "");
+      if (!running()) setStatus("idle", "");
     } else { // a parameter without a value: show the query as written, and say what it needs
       editor.setValue(withPrefixes(query.text));
-      if (!running) setStatus("error", body.trim());
+      if (!running()) setStatus("error", body.trim());
     }
   }
 
