@@ -108,14 +108,17 @@ class KnowledgeGraph:
     def entities(self, kind: EntityKind | str | None = None, include_generic: bool = False) -> list[Entity]:
         """Entities, most-mentioned (by papers) first; ``kind`` filters, e.g. ``"Dataset"``.
 
+        Entities in as many papers are ordered by mentions, then known names and names
+        first (see :func:`kgraph.graph.cooccurrence.prominence`).
+
         Generic entities ("training data", see :attr:`Entity.generic`) are left out unless
         ``include_generic``.
         """
         wanted = EntityKind(kind) if kind is not None else None
-        papers_of = self.data.papers_of_entity
+        position = self.data.prominence
         chosen = [e for e in self.data.entities
                   if (wanted is None or e.kind is wanted) and (include_generic or not e.generic)]
-        return sorted(chosen, key=lambda e: (-len(papers_of.get(e.id, ())), e.label.lower()))
+        return sorted(chosen, key=lambda e: position[e.id])
 
     def entity(self, name: str | Entity) -> Entity:
         """Look an entity up by id, preferred label or any variant (case-insensitive)."""

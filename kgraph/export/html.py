@@ -117,7 +117,7 @@ def overview(
     chosen: list[str] = []
     for top in data.communities.top[: len(COMMUNITY_COLOURS)]:
         chosen.extend(e for e in top if len(papers_of.get(e, ())) > 1)
-    by_papers = sorted(papers_of, key=lambda e: (-len(papers_of[e]), e))
+    by_papers = sorted(papers_of, key=data.prominence.__getitem__)
     chosen.extend(e for e in by_papers if len(papers_of[e]) > 1)
     chosen = list(dict.fromkeys(chosen))[:max_nodes]
     keep = set(chosen)

@@ -98,7 +98,7 @@ def _positions(n: int, pairs: Sequence[tuple[int, int]], strengths: Sequence[flo
 def _term_map(data: GraphData, top: int) -> tuple[list[dict[str, Any]], Counter[tuple[int, int]], list[str]]:
     """Items (without position, cluster and link weights), co-occurrences by item index, node keys."""
     papers_of = data.specific_papers_of_entity
-    ranked = sorted(papers_of, key=lambda e: (-len(papers_of[e]), e))
+    ranked = sorted(papers_of, key=data.prominence.__getitem__)
     chosen = ranked[:top] if top else ranked
     at = {e: i for i, e in enumerate(chosen)}
     together: Counter[tuple[int, int]] = Counter()

@@ -13,7 +13,7 @@ from ..model import Entity, EntityKind, Link, Mention, Paper, Relation, Result
 from . import cooccurrence
 from .build import build_networkx
 from .communities import Communities, annotate
-from .cooccurrence import YearRanking, kind_ranks, top_cooccurring, year_rankings
+from .cooccurrence import YearRanking, kind_ranks, prominence, top_cooccurring, year_rankings
 from .relations import EntityRelation, ResultRow, SpanKey, aggregate_relations, resolve_results
 from .trends import Series, month_index, series, year_counts
 
@@ -88,11 +88,20 @@ class GraphData:
         return {e: ps for e, ps in self.papers_of_entity.items() if e in specific}
 
     @cached_property
+    def prominence(self) -> dict[str, int]:
+        """Entity id -> position in the build's ranking of all its entities (0 = most
+        papers; ties by mentions, then names, see :func:`.cooccurrence.prominence`).
+        Every ranked list (the API, ``kgraph stats``, ``kg:kindRank``, the page) follows it."""
+        papers, mentions = self.papers_of_entity, self.mention_counts
+        ordered = sorted(self.entities, key=lambda e: prominence(e, len(papers.get(e.id, ())), mentions[e.id]))
+        return {e.id: i for i, e in enumerate(ordered)}
+
+    @cached_property
     def kind_ranks(self) -> dict[str, int]:
         """Specific entity id -> rank among specific entities of its kind by papers
         (see :func:`.cooccurrence.kind_ranks`); generic entities have no rank."""
         counts = {e: len(ps) for e, ps in self.specific_papers_of_entity.items()}
-        return kind_ranks(self.specific_entities, counts)
+        return kind_ranks(self.specific_entities, counts, self.mention_counts)
 
     @cached_property
     def year_totals(self) -> dict[int, int]:
@@ -108,7 +117,7 @@ class GraphData:
     def year_rankings(self) -> dict[tuple[EntityKind, int], YearRanking]:
         """(kind, year) -> its leading specific entities that year (see
         :func:`.cooccurrence.year_rankings`)."""
-        return year_rankings(self.specific_entities, self.entity_years)
+        return year_rankings(self.specific_entities, self.entity_years, order=self.prominence)
 
     @cached_property
     def _year_of(self) -> dict[str, int | None]:

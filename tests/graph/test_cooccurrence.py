@@ -53,3 +53,17 @@ def test_kind_ranks_follow_paper_counts_then_labels():
         assert [ranks[e.id] for e in members] == list(range(1, len(members) + 1))
         keys = [(-counts[e.id], e.label) for e in members]
         assert keys == sorted(keys)
+
+
+def test_kind_ranks_break_paper_ties_by_mentions_then_names():
+    # at one paper each, the entity mentioned most leads; at equal mentions, a known name
+    # leads one written as a name, which leads a descriptive phrase; the label comes last
+    phrase = Entity("p", EntityKind.METRIC, "aspect ratio", "aspect ratio")
+    named = Entity("n", EntityKind.METRIC, "FID-50", "FID-50", evidence=("name",))
+    known = Entity("k", EntityKind.METRIC, "MAE", "MAE", evidence=("name", "known"))
+    talked = Entity("t", EntityKind.METRIC, "spatial redundancy", "spatial redundancy")
+    frequent = Entity("f", EntityKind.METRIC, "word error rate", "word error rate")
+    papers = {"p": 1, "n": 1, "k": 1, "t": 1, "f": 2}
+    mentions = {"p": 1, "n": 1, "k": 1, "t": 3, "f": 2}
+    ranks = kind_ranks([phrase, named, known, talked, frequent], papers, mentions)
+    assert sorted(ranks, key=ranks.__getitem__) == ["f", "t", "k", "n", "p"]
