@@ -554,10 +554,11 @@ def _labels(key: str, surfaces: Counter[str], shorts: set[str], memo: LabelMemo)
     label = max(singular_bare or bare or members, key=lambda s: (members[s], _natural_case(s), -len(s), s))
     if not bare:
         # a name the corpus only writes with its kind after it ("COCO dataset", "Common Voice
-        # corpus") is labelled by the name; a phrase ("training data") keeps its words
+        # corpus", "F1 score") is labelled by the name; a phrase ("training data") keeps its words
         words = label.split()
         name = " ".join(words[:-1])
-        if len(words) > 1 and any(map(str.isupper, name[1:])) and memo.normalise(name).casefold() == best:
+        if len(words) > 1 and any(c.isupper() or c.isdigit() for c in name[1:]) and (
+                memo.normalise(name).casefold() == best):
             label = name
     expansion = ""
     if shorts:

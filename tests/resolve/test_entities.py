@@ -200,9 +200,11 @@ def test_a_known_task_name_keeps_the_kind_its_mentions_give():
 def test_a_name_written_only_with_its_kind_after_it_is_labelled_by_the_name():
     papers = [Paper("p1", "T", "x"), Paper("p2", "T", "y")]
     mentions = [m("p1", "COCO dataset", EntityKind.DATASET), m("p2", "COCO dataset", EntityKind.DATASET),
-                m("p1", "training data", EntityKind.DATASET), m("p2", "Common Voice corpus", EntityKind.DATASET)]
+                m("p1", "training data", EntityKind.DATASET), m("p2", "Common Voice corpus", EntityKind.DATASET),
+                m("p1", "F1 score", EntityKind.METRIC), m("p2", "F1 scores", EntityKind.METRIC)]
     labels = {e.label: e for e in resolve(papers, mentions).entities}
     assert "COCO" in labels and "COCO dataset" in labels["COCO"].alt_labels
+    assert "F1" in labels  # a digit marks a name too
     assert "training data" in labels  # a phrase keeps its words
 
 
