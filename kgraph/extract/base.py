@@ -98,7 +98,9 @@ def clean_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     Space tokens (``"\\n"``, no-break spaces) are trimmed from both edges, and an edge that
     falls inside a hyphenated word moves out to the whole word: a model that tags
     "[fine]-tuning", "[state-of-the-]art" or "good[-quality MT system]" yields
-    "fine-tuning", "state-of-the-art" and "good-quality MT system". Only words written
+    "fine-tuning", "state-of-the-art" and "good-quality MT system"; an edge between two
+    tokens of one word ("[ImageNet-1]K", where the tokenizer split "1K") moves out to the
+    whole word too. Only words written
     without spaces count (SciERC's "state - of - the - art" is three words and a dash
     each, and stays as tagged). A dash at an edge that joins nothing is trimmed.
 
@@ -108,6 +110,9 @@ def clean_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     ['fine-tuning', 'good-quality MT systems']
     >>> clean_bounds(doc, 12, 13) is None
     True
+    >>> doc = spacy.blank("en")("Top-1 on ImageNet-1K, and")
+    >>> [t.text for t in doc], doc[slice(*clean_bounds(doc, 2, 3))].text
+    (['Top-1', 'on', 'ImageNet-1', 'K', ',', 'and'], 'ImageNet-1K')
     """
     n = len(doc)
 
@@ -124,13 +129,16 @@ def clean_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         end -= 1
     if start >= end:
         return None
+    def split(i: int) -> bool:  # tokens i and i + 1 are one word the tokenizer cut: "1" + "K"
+        return glued(i) and doc[i].text[-1:].isalnum() and doc[i + 1].text[:1].isalnum()
+
     for _ in range(_MAX_HYPHEN_REACH):
-        if start >= 1 and (joins(start) or (start >= 2 and joins(start - 1))):
+        if start >= 1 and (joins(start) or split(start - 1) or (start >= 2 and joins(start - 1))):
             start -= 1
         else:
             break
     for _ in range(_MAX_HYPHEN_REACH):
-        if end < n and (joins(end - 1) or (end + 1 < n and joins(end))):
+        if end < n and (joins(end - 1) or split(end - 1) or (end + 1 < n and joins(end))):
             end += 1
         else:
             break
