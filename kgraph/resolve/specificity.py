@@ -48,7 +48,7 @@ CATEGORY_NOUNS = frozenset(
     "data dataset corpus corpora benchmark database collection resource model method methodology approach "
     "algorithm technique framework system architecture network feature representation annotation label "
     "text language human task problem result performance quality robustness efficiency effectiveness "
-    "metric measure measurement score evaluation experiment analysis study application information "
+    "metric measure measurement score criterion criteria evaluation experiment analysis study application information "
     "knowledge structure process function parameter module component tool toolkit library package "
     "domain setting scenario input output sample example instance image video signal sequence word "
     "sentence document token embedding baseline variant version strategy mechanism pipeline solution "
@@ -201,6 +201,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     --------
     >>> judge("labeled data", {"labeled data": 3})
     Judgement(generic=True, evidence=('generic-words',))
+    >>> judge("quantitative evaluation criteria", {"quantitative evaluation criteria": 2}).generic
+    True
     >>> judge("base model", {"base models": 9}).generic, judge("frontier model", {"frontier models": 4}).generic
     (True, True)
     >>> judge("SQuAD", {"SQuAD": 2})
