@@ -281,6 +281,33 @@ def sense_key(long_key: str) -> str:
     return text.replace(" ", "")
 
 
+def writes_out_acronym(short_form: str, long_form: str) -> bool:
+    """Whether ``long_form`` is ``short_form`` with one of its acronyms written out: "UN
+    framework convention on climate change" and "United Nations framework convention on
+    climate change" are one sense of UNFCCC.
+
+    >>> writes_out_acronym("UN framework convention on climate change",
+    ...                    "United Nations Framework Convention on Climate Change")
+    True
+    >>> writes_out_acronym("UN framework convention", "universal neural framework convention")
+    True
+    >>> writes_out_acronym("UN framework convention", "United Nations framework agreement")
+    False
+    """
+    short_words = [w for w in normalise_label(short_form).split() if w.lower() not in _SENSE_FILLERS]
+    long_words = [w for w in normalise_label(long_form).split() if w.lower() not in _SENSE_FILLERS]
+    target = sense_key(long_form)
+    for j, word in enumerate(short_words):
+        width = len(word)
+        if not (2 <= width <= 5 and word.isalpha() and word.isupper()) or j + width > len(long_words):
+            continue
+        written = long_words[j:j + width]
+        if "".join(w[0] for w in written).upper() == word and sense_key(
+                " ".join([*short_words[:j], *written, *short_words[j + 1:]])) == target:
+            return True
+    return False
+
+
 #: A sense found in less than this share of an acronym's definitions (and only once) is
 #: noise: a garbled or odd expansion ("BERT" as anything but its one meaning).
 NOISE_SHARE = 0.05
@@ -322,6 +349,12 @@ def corpus_acronyms(
         senses: dict[str, list[str]] = defaultdict(list)
         for long in longs:
             senses[sense_key(long)].append(long)
+        for key in list(senses):
+            # a sense that only writes an inner acronym ("UN") short joins the one that spells it out
+            into = next((other for other in senses if other != key and any(
+                writes_out_acronym(a, b) for a in senses[key] for b in senses[other])), None)
+            if into is not None:
+                senses[into].extend(senses.pop(key))
         for members in senses.values():
             best = max(members, key=lambda form: (longs[form], form))
             for long in members:

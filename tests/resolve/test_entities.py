@@ -60,6 +60,15 @@ def test_spelling_variants_of_one_expansion_are_not_ambiguous():
                                             "b": {"NCEAS": "National Centre for Ecological Analysis and Synthesis"}})
     assert set(unique) == {"NCEAS"} and not ambiguous
     assert variants["vision and language navigation"] == "vision language navigation"
+    # an expansion that keeps an inner acronym short is the same sense
+    unique, ambiguous, variants = corpus_acronyms({
+        "a": {"UNFCCC": "UN framework convention on climate change"},
+        "b": {"UNFCCC": "United Nations framework convention on climate change"},
+        "c": {"UNFCCC": "United Nations framework convention on climate change"}})
+    assert set(unique) == {"UNFCCC"} and not ambiguous
+    assert variants["UN framework convention on climate change"] == "United Nations framework convention on climate change"
+    _, ambiguous, _ = corpus_acronyms({"a": {"GP": "Gaussian process"}, "b": {"GP": "genetic programming"}})
+    assert set(ambiguous) == {"GP"}
 
 
 def test_variant_expansions_become_one_entity():
