@@ -89,6 +89,9 @@ UNITS = frozenset(
     "Pa kPa MPa GPa Hz kHz MHz GHz THz nm um μm mm cm km mg kg ms ns us μs kW MW GW kWh MWh eV keV MeV "
     "GeV dB dBm mAh FLOPS GFLOPS TFLOPS MB GB TB".split()
 )
+#: Words that say a phrase is about data: "medical datasets" and "mathematical reasoning
+#: benchmark" describe data, where a dataset's name is written as one ("Tanks and Temples").
+DATA_HEADS = frozenset("dataset corpus corpora benchmark database".split())
 #: Abbreviations that stand for generic words, not names: "SOTA" is "state of the art".
 GENERIC_ACRONYMS = frozenset("SOTA AI ML DL ID OOD GPU CPU TPU RGB CT".split())
 #: Heads that make a phrase a property of something ("segmentation accuracy", "memory usage").
@@ -203,6 +206,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     Judgement(generic=True, evidence=('generic-words',))
     >>> judge("quantitative evaluation criteria", {"quantitative evaluation criteria": 2}).generic
     True
+    >>> judge("medical datasets", {"medical datasets": 4}).evidence, judge("Wikipaintings dataset", {}).generic
+    (('description',), False)
     >>> judge("base model", {"base models": 9}).generic, judge("frontier model", {"frontier models": 4}).generic
     (True, True)
     >>> judge("SQuAD", {"SQuAD": 2})
@@ -270,6 +275,11 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
         return Judgement(False, tuple(evidence))
     if generic_words:
         return Judgement(True, ("generic-words",))
+    if len(lowered) > 1 and lowered[-1] in DATA_HEADS and not any(c.isupper() or c.isdigit() for c in label):
+        # data described in lower case ("medical datasets", "mathematical reasoning
+        # benchmark") is no dataset one could look up; "the Penn Treebank", "COCO dataset"
+        # and "WikiText-103" are written as names
+        return Judgement(True, ("description",))
     if len(lowered) > 2 and lowered[-1] in CATEGORY_NOUNS and background is not None and (
             background.share(" ".join(words[:-1])) > BACKGROUND_SHARE):
         # a field's name and a category noun: "machine learning technique", "deep learning
