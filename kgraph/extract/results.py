@@ -32,13 +32,14 @@ IMPROVEMENT = "improvement"
 
 #: A number as written: "92.3", "92.3%", "+2.1", "1,024", "3x", "3.5×", "0.91", ".85".
 _NUMBER = re.compile(
-    r"(?<![\w.\-])(?P<sign>[+±−-])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"(?<![\w.\-])(?P<sign>[+±−-])?(?P<num>\d{1,3}(?:(?:,|\{,\})\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
     r"(?P<range>(?:\s?[x×X])?\s?[-–]\s?\d+(?:\.\d+)?(?=\s?\\?%|\s?[x×X](?!\w)))?"
     r"(?P<unit>\s?\\?%|\s?(?:x|×|X)(?![\w])|\$?\\times\$?(?![\w{])(?!\$?\s*\d)|\s?\$?pp\b)?"
     r"(?![\w]|[.,]\d|-(?!(?:points?|fold)\b)[A-Za-z])"
 )
-# "5-30x" and "1.5x-2.68x" are one range value like "2–5%"; "256$\times$256" is a resolution, not "256×" (no unit
-# when a digit follows); "2.16-point" and "2-fold" end before the hyphen; "$-5.3$pp" keeps its unit.
+# "$10{,}000$" is one number (LaTeX's thousands separator); "5-30x" and "1.5x-2.68x" are one range
+# value like "2–5%"; "256$\times$256" is a resolution, not "256×" (no unit when a digit follows);
+# "2.16-point" and "2-fold" end before the hyphen; "$-5.3$pp" keeps its unit.
 #: Metric words found without a Metric mention (lower case; matched on word boundaries).
 METRIC_WORDS = (
     "accuracy", "accuracies", "f1", "f1-score", "f-score", "f-measure", "precision", "recall", "bleu", "rouge",
@@ -63,7 +64,7 @@ _COUNT_NOUNS = frozenset(
     "people annotators queries query instances instance nodes node edges edge graphs scenes scene objects object "
     "species cases trials runs languages authors points-of-interest domains domain types speakers utterances dialogues "
     "programs problems problem attributes features feature dimensions dimensional bits bit gb mb tb kb "
-    "hz khz mhz ghz cm mm km kg mb/s fps-".split()
+    "hz khz mhz ghz cm mm km kg mb/s fps- d wk yr yrs mo".split()  # "for 31 d": days
 )
 #: "10% of the training data", "60% of queries": a share of something, not a score.
 _DATA_SHARE = re.compile(r"^\s*(?:percent\s+)?of\s+(?:the\s+|all\s+|its\s+|their\s+)?[a-z]", re.IGNORECASE)
@@ -80,7 +81,7 @@ _IMPROVEMENT_AFTER = re.compile(
 _REPORTING = re.compile(
     r"\b(?:achiev\w*|attain\w*|obtain\w*|reach\w*|scor\w*|yield\w*|record\w*|deliver\w*|outperform\w*|"
     r"surpass\w*|improv\w*|exceed\w*|boost\w*|reduc\w*|gain\w*|set\w*\s+(?:a\s+)?new|state-of-the-art|sota|"
-    r"top-\d|rank\w*)\b", re.IGNORECASE)
+    r"top-\d|rank\w*|drop\w*)\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bwhereas\b|, and (?:we|it|our|the)\b|\bbut\b", re.IGNORECASE)
 _OWN = re.compile(r"\b(?:our|ours|we|proposed|this\s+(?:method|approach|model|framework|system|work|paper))\b",
                   re.IGNORECASE)
@@ -166,17 +167,28 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
         return True
     if not unit and re.search(r"\b(?:at|@)\s*\Z", before) and _METRIC_WORD.search(before[-25:]):
         return True  # a cut-off: "recall at 10", "precision@5"
-    if re.search(r"(?:(?:^|[^A-Za-z@_])[A-Za-zα-ωε]\$?\s*[=<>≤≥]|\\alpha\$?\s*=|\^\{?|O\()\s*\Z", before):
-        return True  # a variable or a statistic: "p = 0.045", "$q=0$", "n = 120"; an exponent; "O(n^2)"
+    if re.search(r"(?:(?:^|[^A-Za-z@_])[A-Za-zα-ωε][¯̄]?\$?\s*[=<>≤≥]|\)\$?\s*[<>≤≥]|\\alpha\$?\s*=|\^\{?|O\()"
+                 r"\s*\Z", before):
+        # a variable or a statistic: "p = 0.045", "$q=0$", "n = 120", "x¯ = 25%", "$ε(n,q)>1$"; an exponent; "O(n^2)"
+        return True
     if not unit and re.search(r"\d/\Z", before):
         return True  # a fraction of a count: "9/26 patients"
     if re.search(r"\bout\s+of\s*\Z", before):
         return True  # the top of a scale: "35.48 out of 100"
+    if re.search(r"[(\[]\s*[<>≤≥＜＞]\s*\Z", before) or re.search(r"[＜＞]\s*\Z", before):
+        return True  # a threshold in brackets: "higher BMI (＞25)", "(<4B)"
+    if _SETTING_CUE.search(before):
+        return True  # a dose or a condition: "diets containing 0.19, 0.30 or 0.64% S", "for each 1.0 g"
     if not unit and re.fullmatch(r"\d{1,3}(?:,\d{3})+", value):
         return True  # "20,000 face videos": thousands are counted, not scored
     if re.search(r"(?:\b(?:top|Table|Fig\.?|Figure|Section|Eq\.?|version|v|p)\s*|[A-Za-z]-?|@)\Z", before):
         return True  # "top 5", "Table 2", "v1.5", "pass@1", "GPT-4"
     return bool(re.match(r"\s*(?:×|x)\s*\d", after))  # a resolution "512 x 512"
+
+
+#: Words that set a condition for the values after them (a list of values may sit between).
+_SETTING_CUE = re.compile(r"(?i)\b(?:containing|contained|supplemented\s+with|doses?\s+of|concentrations?\s+of|"
+                          r"for\s+each|per)\s+(?:[\d.,]+\s*%?\s*(?:,|or|and|to)\s*)*\Z")
 
 
 def _is_notation(before: str, after: str) -> bool:
@@ -412,8 +424,10 @@ def _metrics_named_by_equals(text: str, lo: int, hi: int) -> list[_Span]:
 
 #: "mean Dice similarity coefficient (DSC)": the acronym in brackets is not part of the name.
 _TRAILING_ACRONYM = re.compile(r"\s*\([A-Za-z0-9@\-]{2,12}\)\Z")
+#: "zero-shot Recall@5": how the model was run, not part of the metric's name.
+_SETTING_PREFIX = re.compile(r"(?i)(?:zero|one|few)-shot\s+(?=\S)")
 #: A physical unit the extractor tagged as a metric ("30% at 5 mA/cm2"): never the metric.
-_PHYSICAL_UNIT = re.compile(r"(?:[mkμµnMGT]?(?:A|W|V|Wh|J|Hz|Pa|eV|g|L|m)|K|°C)(?:/[\w·^-]+)*[\d-]*")
+_PHYSICAL_UNIT = re.compile(r"(?:[cmkμµnMGT]?(?:A|W|V|Wh|J|Hz|Pa|eV|g|L|m|mol)|K|°C|[dh])(?:/[\w·^-]+)*[\d-]*")
 
 
 #: "the AMERI dataset", "on GenAI-Bench": data named in the text, whatever the extractor made of it.
@@ -590,6 +604,9 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "") -> 
             metrics_here = [m for m in metrics if (m.end <= start or m.start >= end)
                             and not any(d.start <= m.start < d.end or m.start <= d.start < m.end for d in datasets_in)]
             in_gain = improvement or bool(_GAIN_WORD.search(text[c_lo:start]))
+            if labels.get(start) is not None and re.search(r"\(\s*~?\Z", text[c_lo:start]):
+                # "Recall@5 on PopQA (55.3%), 2Wiki (93.7%) ...": a list's values share the metric that heads it
+                metrics_here = [m for m in metrics_here if m.end <= start] or metrics_here
             metric = (_adjacent_metric(text, metrics_here, start, end)
                       or _changed_quantity(text, c_lo, start, end, in_gain)
                       or _nearest(metrics_here, start, c_lo, c_hi))
@@ -617,9 +634,11 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "") -> 
             elif subject:
                 first = subject[-1] if labelled is not None else subject[0]
                 method_text, method_span = first.text, (first.start, first.end)
-            if metric is not None and _TRAILING_ACRONYM.search(metric.text):
+            if metric is not None and (_TRAILING_ACRONYM.search(metric.text) or _SETTING_PREFIX.match(metric.text)):
                 bare = _TRAILING_ACRONYM.sub("", metric.text)
-                metric = _Span(metric.start, metric.start + len(bare), bare)
+                cut = _SETTING_PREFIX.match(bare)
+                skip = cut.end() if cut else 0
+                metric = _Span(metric.start + skip, metric.start + len(bare), bare[skip:])
             results.append(Result(
                 paper_id=paper_id, value=value.strip(), start=start, end=end,
                 kind=IMPROVEMENT if improvement else ABSOLUTE,

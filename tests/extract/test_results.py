@@ -171,3 +171,40 @@ def test_integer_times_and_rates_are_measured_when_the_text_speaks_of_time() -> 
 def test_the_papers_system_is_not_its_dataset_unless_it_is_a_benchmark() -> None:
     found = rows("We introduce [[M|BEAT]], an attack. Across benchmarks and MLLMs, [[D|BEAT]] achieves 80% success.")
     assert [(d, m) for _, _, _, d, m in found] == [("", "BEAT")]
+
+
+@pytest.mark.parametrize("text", [
+    "Pigs were fed diets containing 0.19, 0.30, or 0.64% sulfur, which improved [[X|feed efficiency]].",
+    "Odor rose for each 1.0 g of sulfur, lowering [[X|efficiency]].",
+    "Scores were higher for patients with higher BMI (＞25) and higher [[X|accuracy]].",
+    "Small models (<4B) reach lower [[X|accuracy]] than large ones.",
+    "The mean ($x¯ = 25%$) is stable, outperforming the reference.",
+    "It holds whenever $ε(n,q)>1$, with [[X|O(1)]] overhead.",
+])
+def test_doses_conditions_thresholds_and_variables_are_not_results(text: str) -> None:
+    plain, mentions = marked(text)
+    assert find_results(plain, mentions) == []
+
+
+def test_a_unit_tagged_as_a_metric_is_not_the_metric() -> None:
+    found = rows("The coating improves the light output by 30% at a current of 5 [[X|mA/cm2]].")
+    assert [(v, m) for v, _, m, *_ in found] == [("30%", "light output")]
+
+
+def test_latex_thousands_separator_is_one_number() -> None:
+    assert [v for v, *_ in rows(r"It outperforms the baseline by over $10{,}000\times$.")] == [
+        "10{,}000\\times$"]
+
+
+def test_values_labelled_in_a_list_share_the_metric_that_heads_it() -> None:
+    found = rows("It achieves [[X|Recall@5]] on PopQA (55.3%), 2Wiki (93.7%) and MuSiQue (77.3%), and top F1 of 52.4%.")
+    assert [m for _, _, m, *_ in found] == ["Recall@5", "Recall@5", "Recall@5", "F1"]
+
+
+def test_a_drop_reports_scores() -> None:
+    found = rows("Under JSON output the model drops from 96.2% to 91.0%.")
+    assert [(v, k) for v, k, *_ in found] == [("96.2%", ABSOLUTE), ("91.0%", ABSOLUTE)]
+
+
+def test_a_setting_word_in_front_of_a_metric_mention_is_dropped() -> None:
+    assert [m for _, _, m, *_ in rows("It reaches a [[X|zero-shot Recall@5]] of 55.3%.")] == ["Recall@5"]
