@@ -52,7 +52,8 @@ METRIC_WORDS = (
 )
 _METRIC_WORD = re.compile(
     r"(?<![\w-])((?:" + "|".join(sorted((re.escape(w) for w in METRIC_WORDS), key=len, reverse=True))
-    + r")(?:@\d+(?:\.\d+)?)?)(?![\w-])",  # with its cut-off: "Recall@5", "nDCG@10"
+    + r")(?:@\d+(?:\.\d+)?)?|[A-Za-z][A-Za-z0-9]*@\d+(?:\.\d+)?)(?![\w-])",
+    # with its cut-off: "Recall@5", "nDCG@10"; any "name@k" is a metric: "Pass@32", "R1@0.7", "Hits@10"
     re.IGNORECASE)
 #: Words after a number that make it a count or a size, not a score.
 _COUNT_NOUNS = frozenset(
@@ -424,6 +425,21 @@ def _metrics_named_by_equals(text: str, lo: int, hi: int) -> list[_Span]:
 
 #: "mean Dice similarity coefficient (DSC)": the acronym in brackets is not part of the name.
 _TRAILING_ACRONYM = re.compile(r"\s*\([A-Za-z0-9@\-]{2,12}\)\Z")
+def _without_a_method(metric: _Span, method_mentions: Sequence[Mention]) -> _Span:
+    """A metric span without a method name it starts with: "Qwen3 F-1 score" -> "F-1 score".
+
+    The extractor's Metric mention can swallow the system it scores; the system is the
+    method, not part of the metric's name. A metric the method mention covers whole
+    ("AUROC" tagged both ways) is kept as it is.
+    """
+    for mention in method_mentions:
+        if mention.start <= metric.start < mention.end < metric.end:
+            bare = metric.text[mention.end - metric.start:].lstrip(" ")
+            if bare:
+                return _Span(metric.end - len(bare), metric.end, bare)
+    return metric
+
+
 #: "zero-shot Recall@5": how the model was run, not part of the metric's name.
 _SETTING_PREFIX = re.compile(r"(?i)(?:zero|one|few)-shot\s+(?=\S)")
 #: A physical unit the extractor tagged as a metric ("30% at 5 mA/cm2"): never the metric.
@@ -634,6 +650,8 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "") -> 
             elif subject:
                 first = subject[-1] if labelled is not None else subject[0]
                 method_text, method_span = first.text, (first.start, first.end)
+            if metric is not None:
+                metric = _without_a_method(metric, method_mentions)
             if metric is not None and (_TRAILING_ACRONYM.search(metric.text) or _SETTING_PREFIX.match(metric.text)):
                 bare = _TRAILING_ACRONYM.sub("", metric.text)
                 cut = _SETTING_PREFIX.match(bare)

@@ -208,3 +208,17 @@ def test_a_drop_reports_scores() -> None:
 
 def test_a_setting_word_in_front_of_a_metric_mention_is_dropped() -> None:
     assert [m for _, _, m, *_ in rows("It reaches a [[X|zero-shot Recall@5]] of 55.3%.")] == ["Recall@5"]
+
+
+def test_any_name_at_k_is_a_metric() -> None:
+    found = rows("It gains 5.7% in Pass@1 and 13.9% in Pass@32 over the base model.")
+    assert [(v, m) for v, _, m, *_ in found] == [("5.7%", "Pass@1"), ("13.9%", "Pass@32")]
+
+
+def test_a_method_name_at_the_start_of_a_metric_mention_is_not_part_of_the_metric() -> None:
+    plain = "It reaches a Qwen3 F-1 score of 38.56."  # overlapping mentions, so built by hand
+    at, whole = plain.index("Qwen3"), (0, len(plain))
+    mentions = [Mention("p", Field.ABSTRACT, at, at + 5, "Qwen3", EntityKind.METHOD, 0, "test", 1.0, "Method", whole),
+                Mention("p", Field.ABSTRACT, at, at + 15, "Qwen3 F-1 score", EntityKind.METRIC, 0, "test", 1.0,
+                        "Metric", whole)]
+    assert [r.metric for r in find_results(plain, mentions)] == ["F-1 score"]
