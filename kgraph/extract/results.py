@@ -425,6 +425,17 @@ def _metrics_named_by_equals(text: str, lo: int, hi: int) -> list[_Span]:
 
 #: "mean Dice similarity coefficient (DSC)": the acronym in brackets is not part of the name.
 _TRAILING_ACRONYM = re.compile(r"\s*\([A-Za-z0-9@\-]{2,12}\)\Z")
+def _cut_before(text: str, metric: _Span, start: int) -> _Span:
+    """A metric mention that runs into the value it names, cut before it: "F1>0.95" -> "F1".
+
+    Only across "=", ":" or a comparison; other mentions over the value stay out of reach.
+    """
+    if not metric.start < start < metric.end or not re.search(r"[=:<>≤≥]\s*\Z", text[metric.start:start]):
+        return metric
+    head = text[metric.start:start].rstrip(" =:<>≤≥")
+    return _Span(metric.start, metric.start + len(head), head) if head else metric
+
+
 def _without_a_method(metric: _Span, method_mentions: Sequence[Mention]) -> _Span:
     """A metric span without a method name it starts with: "Qwen3 F-1 score" -> "F-1 score".
 
@@ -440,8 +451,8 @@ def _without_a_method(metric: _Span, method_mentions: Sequence[Mention]) -> _Spa
     return metric
 
 
-#: "zero-shot Recall@5": how the model was run, not part of the metric's name.
-_SETTING_PREFIX = re.compile(r"(?i)(?:zero|one|few)-shot\s+(?=\S)")
+#: "zero-shot Recall@5": how the model was run, not part of the metric's name; "top" (not "top-1").
+_SETTING_PREFIX = re.compile(r"(?i)(?:(?:zero|one|few)-shot|top(?![\s-]*\d))\s+(?=\S)")  # "top F1 scores": the best
 #: A physical unit the extractor tagged as a metric ("30% at 5 mA/cm2"): never the metric.
 _PHYSICAL_UNIT = re.compile(r"(?:[cmkμµnMGT]?(?:A|W|V|Wh|J|Hz|Pa|eV|g|L|m|mol)|K|°C|[dh])(?:/[\w·^-]+)*[\d-]*")
 
@@ -450,6 +461,8 @@ _PHYSICAL_UNIT = re.compile(r"(?:[cmkμµnMGT]?(?:A|W|V|Wh|J|Hz|Pa|eV|g|L|m|mol)
 _NAMED_DATA = re.compile(
     r"\b(?:the\s+)?(?P<a>[A-Z][\w.\-]*[A-Za-z0-9](?:\s[A-Z0-9][\w.\-]*)?)\s+(?:data\s?set|benchmark|corpus|test\s+set)s?\b"
     r"|\b(?:on|across)\s+(?:the\s+)?(?P<b>[A-Z][A-Za-z]*[A-Z0-9\-][\w.\-]*[A-Za-z0-9])")
+#: "Experimental results on datasets": words about data, no name of one (the first word only capitalised).
+_GENERIC_DATA = re.compile(r"[A-Z][a-z]+(?:\s+[a-z][\w-]*)*\s+(?:datasets?|benchmarks?|data|results|experiments|tasks)")
 #: A model's size in a name ("Qwen2.5-7B"): a model, not a dataset.
 _MODEL_SIZE = re.compile(r"\d(?:\.\d+)?[BM]\b|\bbaseline\b")
 
@@ -464,7 +477,7 @@ def _dataset_candidates(text: str, lo: int, hi: int, dataset_spans: Sequence[_Sp
         if not any(d.start <= start < d.end or start <= d.start < end for d in found):
             found.append(_Span(start, end, match.group(group)))
     methods = [(m.start, m.end) for m in method_mentions]
-    return sorted((d for d in found if not _MODEL_SIZE.search(d.text)
+    return sorted((d for d in found if not _MODEL_SIZE.search(d.text) and not _GENERIC_DATA.fullmatch(d.text)
                    and not (" " not in d.text and d.text.islower())
                    and not any(s <= d.start and d.end <= e for s, e in methods if (s, e) != (d.start, d.end))),
                   key=lambda d: d.start)
@@ -617,8 +630,10 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "") -> 
             improvement = (value.startswith("+") or bool(_IMPROVEMENT_BEFORE.search(before))
                            or bool(_IMPROVEMENT_AFTER.match(after)) or _unit == "pp")
             # not the value itself, nor a name the text calls data ("ScreenSpot" tagged as a metric)
-            metrics_here = [m for m in metrics if (m.end <= start or m.start >= end)
-                            and not any(d.start <= m.start < d.end or m.start <= d.start < m.end for d in datasets_in)]
+            trimmed = [_cut_before(text, m, start) for m in metrics]
+            metrics_here = [m for m in trimmed if (m.end <= start or m.start >= end)
+                            and not any(d.start <= m.start < d.end or m.start <= d.start < m.end for d in datasets_in)
+                            and m.text.lower() not in _QUALIFIERS]  # "mean" alone names no metric
             in_gain = improvement or bool(_GAIN_WORD.search(text[c_lo:start]))
             if labels.get(start) is not None and re.search(r"\(\s*~?\Z", text[c_lo:start]):
                 # "Recall@5 on PopQA (55.3%), 2Wiki (93.7%) ...": a list's values share the metric that heads it

@@ -222,3 +222,18 @@ def test_a_method_name_at_the_start_of_a_metric_mention_is_not_part_of_the_metri
                 Mention("p", Field.ABSTRACT, at, at + 15, "Qwen3 F-1 score", EntityKind.METRIC, 0, "test", 1.0,
                         "Metric", whole)]
     assert [r.metric for r in find_results(plain, mentions)] == ["F-1 score"]
+
+
+def test_a_metric_mention_that_runs_into_its_value_is_cut_before_it() -> None:
+    assert [m for _, _, m, *_ in rows("The texts are told apart well ([[X|F1>0.95]]).")] == ["F1"]
+
+
+def test_a_qualifier_alone_and_top_are_not_metric_names() -> None:
+    found = rows("Report cards achieve [[X|mean]] improvements of up to 55% in prediction accuracy.")
+    assert [m for _, _, m, *_ in found] == ["accuracy"]
+    assert [m for _, _, m, *_ in rows("It reaches [[X|top F1 scores]] of 52.4% on MuSiQue.")] == ["F1 scores"]
+
+
+def test_words_about_data_are_not_a_dataset() -> None:
+    found = rows("[[D|Experimental results on datasets]] such as WMT24 show a 2.16-point gain in quality.")
+    assert [d for _, _, _, d, _ in found] == [""]
