@@ -65,7 +65,7 @@ _COUNT_NOUNS = frozenset(
     "people annotators queries query instances instance nodes node edges edge graphs scenes scene objects object "
     "species cases trials runs languages authors points-of-interest domains domain types speakers utterances dialogues "
     "programs problems problem attributes features feature dimensions dimensional bits bit gb mb tb kb "
-    "hz khz mhz ghz cm mm km kg mb/s fps- d wk yr yrs mo".split()  # "for 31 d": days
+    "hz khz mhz ghz cm mm km kg mb/s fps- d wk yr yrs mo pts".split()  # "for 31 d": days
 )
 #: "10% of the training data", "60% of queries": a share of something, not a score.
 _DATA_SHARE = re.compile(r"^\s*(?:percent\s+)?of\s+(?:the\s+|all\s+|its\s+|their\s+)?[a-z]", re.IGNORECASE)
@@ -126,6 +126,15 @@ def _clause(sentence: str, offset: int, at: int) -> tuple[int, int]:
 _COST_SHARE = re.compile(r"\s*(?:percent\s+)?of\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?"
                          r"(?:cost|costs|time|compute|computation|memory|flops|budget|energy|latency|runtime)\b",
                          re.IGNORECASE)
+#: Words of a descriptive statistic: a value in such a sentence needs a named score ("sensitivity") to count.
+_DESCRIPTIVE = re.compile(r"(?i)\b(?:prevalence|incidence|frequency\s+of|proportion\s+of|percentage\s+of|"
+                          r"respondents)\b")
+#: A value listed after a share of people: "16% had stage II, [12%] stage III".
+_SHARE_LIST = re.compile(r"%\s+(?:of\s+them\s+)?(?:had|have|were|are|was|declared|reported|said|agreed)\b[^;.]{0,60}"
+                         r"(?:,|\band)\s*\Z")
+#: A share that is a material's make-up: an element or a compound ("SiFe", "TiO2"), or words of composition.
+_COMPOSITION = re.compile(r"\s*(?:[A-Z][a-z]?(?:[A-Z][a-z]?|\d)+(?<=[a-z\d])\b(?!-)|(?:\w+\s+)?(?:content|doped|alloy|"
+                          r"steel|solution|wt|w/w|v/v|mol|by\s+weight|dietary)\b)")
 _SHARE_OF_PEOPLE = re.compile(r"\s*(?:of\s+them\s+)?(?:had|have|were|are|was|declared|reported|said|agreed)\b")
 
 
@@ -146,7 +155,7 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
         return False  # "46.6 secs" faster, "over 20 seconds", "150 tubers per second": a measured time or rate
     if not unit and "." not in text[start:end]:
         # an integer and a plural noun is a count: "32 IDs", "11 tissue types", "700 to 1,000 IDs"
-        counted = re.match(r"\s*(?:(?:to|-|–)\s*[\d,]+\s*)?([A-Za-z][\w\-]*)", after)
+        counted = re.match(r"\s*(?:(?:to|-|–|/)\s*[\d,]+\s*)?([A-Za-z][\w\-]*)", after)  # "9/26 pts" too
         if counted and (counted.group(1).lower() in _COUNT_NOUNS or (
                 counted.group(1).endswith("s") and not _METRIC_WORD.fullmatch(counted.group(1)))):
             return True
@@ -154,6 +163,10 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
         return True  # "10% of the training data": how much data, not how well ("8% of the cost" is a result)
     if unit == "%" and _SHARE_OF_PEOPLE.match(after):
         return True  # "16% had stage II": a share of people or things, not a score
+    if unit == "%" and _SHARE_LIST.search(text[max(0, start - 90):start]):
+        return True  # "16% had stage II, 12% stage III and 72% stage IV": the list goes on
+    if unit == "%" and _COMPOSITION.match(after):
+        return True  # "6.5% silicon content steel", "3% SiFe steel": what a material is made of
     following = _words_before_a_break(after, 3)
     if not unit and any(w.lower() in _COUNT_NOUNS for w in following):
         return True  # "47 well-chosen benchmarks", "227 different words"
@@ -612,6 +625,10 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "") -> 
             if (metric is None and not ((unit in ("%", "pp", "x") or signed) and reporting) and not signed
                     and not timed and unit != "pp"):
                 continue  # percentage points always measure a difference of scores: "drops 36.2pp"
+            if _DESCRIPTIVE.search(sentence):
+                said = _adjacent_metric(text, [m for m in metrics if m.end <= start or m.start >= end], start, end)
+                if said is None or not _METRIC_WORD.fullmatch(said.text):
+                    continue  # "the frequency of hypothyroidism was 89%": how common, not how well
             found.append((start, end, unit, text[start:end]))
         if not found:
             continue

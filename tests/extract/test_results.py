@@ -237,3 +237,19 @@ def test_a_qualifier_alone_and_top_are_not_metric_names() -> None:
 def test_words_about_data_are_not_a_dataset() -> None:
     found = rows("[[D|Experimental results on datasets]] such as WMT24 show a 2.16-point gain in quality.")
     assert [d for _, _, _, d, _ in found] == [""]
+
+
+@pytest.mark.parametrize("text", [
+    "The total loss of 6.5% silicon content steel was compared to that of 3% SiFe steel with lower [[X|error]].",
+    "Of the patients, 16% had stage II, 12% stage III and 72% stage IV disease, with high [[X|accuracy]].",
+    "After treatment 9/26 pts and all 3 PCR+ pts improved, a higher [[X|response rate]].",
+    "The frequency of hypothyroidism was 89%; subclinical hypothyroidism was 2.7% with a higher [[X|rate]].",
+])
+def test_make_ups_shares_of_people_and_descriptive_statistics_are_not_results(text: str) -> None:
+    plain, mentions = marked(text)
+    assert find_results(plain, mentions) == []
+
+
+def test_a_named_score_in_a_descriptive_sentence_is_still_a_result() -> None:
+    found = rows("Despite a prevalence of 10%, the test reaches a sensitivity of 0.87.")
+    assert [(v, m) for v, _, m, *_ in found] == [("0.87", "sensitivity")]
