@@ -6,7 +6,10 @@ located in the abstract as its n-th standalone occurrence (default 1st); the scr
 computes offsets and checks abstract[start:end] == value; every decision about what is a
 result was made by a person reading the abstract. alt: "metric=A;B && dataset=C".
 
-    python benchmarks/results/build_gold.py [-v]   (-v prints each value in context)
+    python benchmarks/results/build_gold.py [-v] [--set dev2]   (-v prints each value in context)
+
+--set dev2 reads selection_dev2.tsv / annotations_dev2.txt and writes gold_dev2.jsonl (the
+second development set, drawn by select_dev2.py); without it, the first set.
 """
 import importlib.util
 import json
@@ -20,11 +23,14 @@ sel = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(sel)
 
 corpora = {sel.ARXIV: sel.load_arxiv(sel.CORPORA), sel.S2ORC: sel.load_s2orc(sel.CORPORA)}
-rows = [l.rstrip("\n").split("\t") for l in open(HERE / "selection.tsv", encoding="utf-8")][1:]
+suffix = ''
+if '--set' in sys.argv:
+    suffix = '_' + sys.argv[sys.argv.index('--set') + 1]
+rows = [l.rstrip("\n").split("\t") for l in open(HERE / f"selection{suffix}.tsv", encoding="utf-8")][1:]
 texts = [(s, i, st, corpora[s][i]) for s, i, st in rows]
 blocks = {}
 cur = None
-for line in open(HERE / 'annotations.txt', encoding='utf-8'):
+for line in open(HERE / f'annotations{suffix}.txt', encoding='utf-8'):
     line = line.rstrip('\n')
     if not line.strip(): continue
     if line.startswith('#'):
@@ -80,7 +86,7 @@ for k, (src, rid, st, t) in enumerate(texts):
             print(f'#{k} {v!r:14} ...{t[max(0,s-60):s]!r}[[{v}]]{t[e:e+40]!r}  -> {f[1]} / {f[2]} / {f[3]} / {kind}')
     res.sort(key=lambda r: r['start'])
     gold.append({"source": src, "id": rid, "results": res})
-with open(HERE / 'gold.jsonl', 'w', encoding='utf-8') as fh:
+with open(HERE / f'gold{suffix}.jsonl', 'w', encoding='utf-8') as fh:
     for g in gold:
         fh.write(json.dumps(g, ensure_ascii=False) + '\n')
 print(len(gold), sum(len(g['results']) for g in gold), file=sys.stderr)

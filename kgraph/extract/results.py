@@ -12,7 +12,12 @@ reports a score with a reporting verb ("achieves", "outperforms … by"); the me
 the dataset are the nearest such mentions in the clause (values listed in parallel,
 "92.3 and 88.1 on X and Y", are paired in order); the method is a Method mention the
 sentence makes its subject, or the paper's own system ("ours", or its name when the
-abstract introduces one: "we propose FooNet").
+abstract introduces one: "we propose FooNet"). Where a value reports a change, the words
+around it name the metric ("reduces the energy by 15.4x", "a 2x reduction in latency",
+"62% fewer tokens"); a name in brackets next to a value labels its data ("0.972 (MVTec
+AD)"). Notation (resolutions, powers, intervals, product versions), settings (doses,
+thresholds, shares of the data) and descriptive statistics (a material's make-up, shares
+of people, prevalence) are not results.
 
 :func:`find_results` is pure; ``kgraph build`` and ``kgraph annotate`` call it per
 abstract with that abstract's mentions.
@@ -32,10 +37,14 @@ IMPROVEMENT = "improvement"
 
 #: A number as written: "92.3", "92.3%", "+2.1", "1,024", "3x", "3.5×", "0.91", ".85".
 _NUMBER = re.compile(
-    r"(?<![\w.\-])(?P<sign>[+±−-])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-    r"(?P<range>\s?[-–]\s?\d+(?:\.\d+)?(?=\s?\\?%))?"
-    r"(?P<unit>\s?\\?%|\s?(?:x|×|X)(?![\w])|\$?\\times\$?(?![\w{])|\s?pp\b)?(?![\w]|[.,]\d|-[A-Za-z])"
+    r"(?<![\w.\-])(?P<sign>[+±−-])?(?P<num>\d{1,3}(?:(?:,|\{,\})\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"(?P<range>(?:\s?[x×X])?\s?[-–]\s?\d+(?:\.\d+)?(?=\s?\\?%|\s?[x×X](?!\w)))?"
+    r"(?P<unit>\s?\\?%|\s?(?:x|×|X)(?![\w])|\$?\\times\$?(?![\w{])(?!\$?\s*\d)|\s?\$?pp\b)?"
+    r"(?![\w]|[.,]\d|-(?!(?:points?|fold)\b)[A-Za-z])"
 )
+# "$10{,}000$" is one number (LaTeX's thousands separator); "5-30x" and "1.5x-2.68x" are one range
+# value like "2–5%"; "256$\times$256" is a resolution, not "256×" (no unit when a digit follows);
+# "2.16-point" and "2-fold" end before the hyphen; "$-5.3$pp" keeps its unit.
 #: Metric words found without a Metric mention (lower case; matched on word boundaries).
 METRIC_WORDS = (
     "accuracy", "accuracies", "f1", "f1-score", "f-score", "f-measure", "precision", "recall", "bleu", "rouge",
@@ -47,7 +56,9 @@ METRIC_WORDS = (
     "micro-f1", "uas", "las", "spearman", "pearson", "kappa", "eer", "ade", "fde", "chrf", "comet", "ter",
 )
 _METRIC_WORD = re.compile(
-    r"(?<![\w-])(" + "|".join(sorted((re.escape(w) for w in METRIC_WORDS), key=len, reverse=True)) + r")(?![\w-])",
+    r"(?<![\w-])((?:" + "|".join(sorted((re.escape(w) for w in METRIC_WORDS), key=len, reverse=True))
+    + r")(?:@\d+(?:\.\d+)?)?|[A-Za-z][A-Za-z0-9]*@\d+(?:\.\d+)?)(?![\w-])",
+    # with its cut-off: "Recall@5", "nDCG@10"; any "name@k" is a metric: "Pass@32", "R1@0.7", "Hits@10"
     re.IGNORECASE)
 #: Words after a number that make it a count or a size, not a score.
 _COUNT_NOUNS = frozenset(
@@ -59,7 +70,7 @@ _COUNT_NOUNS = frozenset(
     "people annotators queries query instances instance nodes node edges edge graphs scenes scene objects object "
     "species cases trials runs languages authors points-of-interest domains domain types speakers utterances dialogues "
     "programs problems problem attributes features feature dimensions dimensional bits bit gb mb tb kb "
-    "hz khz mhz ghz cm mm km kg mb/s fps-".split()
+    "hz khz mhz ghz cm mm km kg mb/s fps- d wk yr yrs mo pts".split()  # "for 31 d": days
 )
 #: "10% of the training data", "60% of queries": a share of something, not a score.
 _DATA_SHARE = re.compile(r"^\s*(?:percent\s+)?of\s+(?:the\s+|all\s+|its\s+|their\s+)?[a-z]", re.IGNORECASE)
@@ -76,7 +87,7 @@ _IMPROVEMENT_AFTER = re.compile(
 _REPORTING = re.compile(
     r"\b(?:achiev\w*|attain\w*|obtain\w*|reach\w*|scor\w*|yield\w*|record\w*|deliver\w*|outperform\w*|"
     r"surpass\w*|improv\w*|exceed\w*|boost\w*|reduc\w*|gain\w*|set\w*\s+(?:a\s+)?new|state-of-the-art|sota|"
-    r"top-\d|rank\w*)\b", re.IGNORECASE)
+    r"top-\d|rank\w*|drop\w*)\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bwhereas\b|, and (?:we|it|our|the)\b|\bbut\b", re.IGNORECASE)
 _OWN = re.compile(r"\b(?:our|ours|we|proposed|this\s+(?:method|approach|model|framework|system|work|paper))\b",
                   re.IGNORECASE)
@@ -120,6 +131,15 @@ def _clause(sentence: str, offset: int, at: int) -> tuple[int, int]:
 _COST_SHARE = re.compile(r"\s*(?:percent\s+)?of\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?"
                          r"(?:cost|costs|time|compute|computation|memory|flops|budget|energy|latency|runtime)\b",
                          re.IGNORECASE)
+#: Words of a descriptive statistic: a value in such a sentence needs a named score ("sensitivity") to count.
+_DESCRIPTIVE = re.compile(r"(?i)\b(?:prevalence|incidence|frequency\s+of|proportion\s+of|percentage\s+of|"
+                          r"respondents)\b")
+#: A value listed after a share of people: "16% had stage II, [12%] stage III".
+_SHARE_LIST = re.compile(r"%\s+(?:of\s+them\s+)?(?:had|have|were|are|was|declared|reported|said|agreed)\b[^;.]{0,60}"
+                         r"(?:,|\band)\s*\Z")
+#: A share that is a material's make-up: an element or a compound ("SiFe", "TiO2"), or words of composition.
+_COMPOSITION = re.compile(r"\s*(?:[A-Z][a-z]?(?:[A-Z][a-z]?|\d)+(?<=[a-z\d])\b(?!-)|(?:\w+\s+)?(?:content|doped|alloy|"
+                          r"steel|solution|wt|w/w|v/v|mol|by\s+weight|dietary)\b)")
 _SHARE_OF_PEOPLE = re.compile(r"\s*(?:of\s+them\s+)?(?:had|have|were|are|was|declared|reported|said|agreed)\b")
 
 
@@ -132,9 +152,15 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
     if not unit and after.startswith(")") and value.isdigit() and int(value) <= 20 and re.search(
             r"(?:^|[\s(;:,.])\Z", before or " "):
         return True  # an enumeration: "(1)", "2)"
+    if _is_notation(before, after):
+        return True
+    if _is_version_after_name(before, after, value, unit):
+        return True
+    if _is_measured_time(text, start, end):
+        return False  # "46.6 secs" faster, "over 20 seconds", "150 tubers per second": a measured time or rate
     if not unit and "." not in text[start:end]:
         # an integer and a plural noun is a count: "32 IDs", "11 tissue types", "700 to 1,000 IDs"
-        counted = re.match(r"\s*(?:(?:to|-|–)\s*[\d,]+\s*)?([A-Za-z][\w\-]*)", after)
+        counted = re.match(r"\s*(?:(?:to|-|–|/)\s*[\d,]+\s*)?([A-Za-z][\w\-]*)", after)  # "9/26 pts" too
         if counted and (counted.group(1).lower() in _COUNT_NOUNS or (
                 counted.group(1).endswith("s") and not _METRIC_WORD.fullmatch(counted.group(1)))):
             return True
@@ -142,9 +168,11 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
         return True  # "10% of the training data": how much data, not how well ("8% of the cost" is a result)
     if unit == "%" and _SHARE_OF_PEOPLE.match(after):
         return True  # "16% had stage II": a share of people or things, not a score
+    if unit == "%" and _SHARE_LIST.search(text[max(0, start - 90):start]):
+        return True  # "16% had stage II, 12% stage III and 72% stage IV": the list goes on
+    if unit == "%" and _COMPOSITION.match(after):
+        return True  # "6.5% silicon content steel", "3% SiFe steel": what a material is made of
     following = _words_before_a_break(after, 3)
-    if _is_measured_time(text, start, end):
-        return False  # "46.6 secs" faster, "6.3 ms per image": a measured time
     if not unit and any(w.lower() in _COUNT_NOUNS for w in following):
         return True  # "47 well-chosen benchmarks", "227 different words"
     if not unit and "." not in value and any(
@@ -158,10 +186,18 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
         return True
     if not unit and re.search(r"\b(?:at|@)\s*\Z", before) and _METRIC_WORD.search(before[-25:]):
         return True  # a cut-off: "recall at 10", "precision@5"
-    if re.search(r"(?:(?:^|[^\w@])[A-Za-zα-ωε]\$?\s*[=<>≤≥]|\\alpha\$?\s*=|\^\{?|O\()\s*\Z", before):
-        return True  # a variable or a statistic: "p = 0.045", "$q=0$", "n = 120"; an exponent; "O(n^2)"
+    if re.search(r"(?:(?:^|[^A-Za-z@_])[A-Za-zα-ωε][¯̄]?\$?\s*[=<>≤≥]|\)\$?\s*[<>≤≥]|\\alpha\$?\s*=|\^\{?|O\()"
+                 r"\s*\Z", before):
+        # a variable or a statistic: "p = 0.045", "$q=0$", "n = 120", "x¯ = 25%", "$ε(n,q)>1$"; an exponent; "O(n^2)"
+        return True
     if not unit and re.search(r"\d/\Z", before):
         return True  # a fraction of a count: "9/26 patients"
+    if re.search(r"\bout\s+of\s*\Z", before):
+        return True  # the top of a scale: "35.48 out of 100"
+    if re.search(r"[(\[]\s*[<>≤≥＜＞]\s*\Z", before) or re.search(r"[＜＞]\s*\Z", before):
+        return True  # a threshold in brackets: "higher BMI (＞25)", "(<4B)"
+    if _SETTING_CUE.search(before):
+        return True  # a dose or a condition: "diets containing 0.19, 0.30 or 0.64% S", "for each 1.0 g"
     if not unit and re.fullmatch(r"\d{1,3}(?:,\d{3})+", value):
         return True  # "20,000 face videos": thousands are counted, not scored
     if re.search(r"(?:\b(?:top|Table|Fig\.?|Figure|Section|Eq\.?|version|v|p)\s*|[A-Za-z]-?|@)\Z", before):
@@ -169,12 +205,68 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
     return bool(re.match(r"\s*(?:×|x)\s*\d", after))  # a resolution "512 x 512"
 
 
-#: Units of time and rate: a number in one of them is a result when the text measures speed or time.
-_TIME_UNITS = frozenset("ms s sec secs seconds second minutes minute min hours hour tokens fps".split())
-_TIME_CONTEXT = re.compile(r"(?i)\b(?:faster|slower|speed\w*|time|latency|throughput|runtime|per\s+second|takes?|"
+#: Words that set a condition for the values after them (a list of values may sit between).
+_SETTING_CUE = re.compile(r"(?i)\b(?:containing|contained|supplemented\s+with|doses?\s+of|concentrations?\s+of|"
+                          r"for\s+each|per)\s+(?:[\d.,]+\s*%?\s*(?:,|or|and|to)\s*)*\Z")
+
+
+def _is_notation(before: str, after: str) -> bool:
+    """Whether a number is part of a notation rather than a quantity.
+
+    Parameters
+    ----------
+    before, after
+        The text just before and just after the number (after includes any unit the
+        number regex did not take).
+
+    Returns
+    -------
+    bool
+        True for a factor of a resolution ("256$\\times$256", "512 x 512"), the base of a
+        power ("10^{-5}"), a bound of an interval ("$\\in (0,1)$") and a number glued to a
+        middle dot ("5·104 mA/cm2", a power written without its superscript).
+    """
+    if re.match(r"\s*\$?\s*(?:×|x|\\times)\s*\$?\s*\d", after) and not re.match(r"\s*\$?\s*\\times\s*10\^", after):
+        return True  # the first factor of "256$\times$256" (but "4.57\times10^6" is a number)
+    if re.search(r"\d\s*\$?\s*(?:×|\\times)\s*\$?\s*\Z", before):
+        return True  # the second factor
+    if re.match(r"\$?\^", after):
+        return True  # the base of a power: "10^{-5}"
+    if re.search(r"(?:\\in|∈)\s*[(\[]\s*(?:[\d.]+\s*,\s*)?\Z", before):
+        return True  # an interval a variable ranges over: "$ε\\in (0,1)$"
+    return before.endswith("·") or after.startswith("·")
+
+
+def _is_version_after_name(before: str, after: str, value: str, unit: str) -> bool:
+    """Whether a small number is the version of a product name: "Claude Sonnet 4.6", "Gemini 3.1 Pro".
+
+    A score written after a name ("BLEU 28.4") is told apart by the name being a metric
+    word, and the version by its shape (one or two digits, at most one decimal) and by
+    what follows it: a comma, a bracket, "and", or another capitalised word of the name.
+    """
+    name = re.search(r"\b([A-Z][a-z]{2,})\s\Z", before)
+    return (not unit and name is not None and not _METRIC_WORD.fullmatch(name.group(1))
+            and re.fullmatch(r"\d{1,2}(?:\.\d)?", value) is not None
+            and re.match(r"(?:[,;)]|\s+(?:and\b|or\b|[A-Z]))", after) is not None)
+
+
+#: Units of time: a number in one of them is a result when the text measures speed or time.
+_TIME_UNITS = frozenset("ms s sec secs seconds second minutes minute min hours hour fps".split())
+_TIME_CONTEXT = re.compile(r"(?i)\b(?:faster|slower|speed\w*|times?|latency|throughput|runtime|per\s+second|takes?|"
                            r"took|in\s+(?:under|less\s+than|only))\b")
+#: A rate: "124 tokens per second", "150 tubers/s".
+_RATE = re.compile(r"\s*(?:[A-Za-z][\w-]*\s+)?(?:per\s+sec(?:ond)?|/\s?s)\b")
+
+
 def _is_measured_time(text: str, start: int, end: int) -> bool:
-    """A number in a unit of time or rate where the text speaks of speed or time ("46.6 secs", "6.3 ms")."""
+    """A number in a unit of time where the text speaks of speed or time ("46.6 secs", "6.3 ms"), or a rate.
+
+    Checked before the count rules, so that "over 20 seconds" of response time and "150
+    tubers per second" are measured, not counted; "trained for 20 hours" stays a setting
+    unless the sentence is about time or speed.
+    """
+    if _RATE.match(text[end:end + 40]):
+        return True
     following = _words_before_a_break(text[end:end + 40], 1)
     return bool(following) and following[0].lower() in _TIME_UNITS and bool(
         _TIME_CONTEXT.search(text[max(0, start - 120):end + 60]))
@@ -185,7 +277,7 @@ _UNITS = frozenset("db ms s sec secs seconds % mb gb".split())
 #: Words that make part of a metric's name when written before it ("test accuracy", "top-1 accuracy").
 _QUALIFIERS = frozenset(
     "test top-1 top-5 average mean overall macro micro weighted validation balanced exact relative strict "
-    "zero-shot few-shot final median".split())
+    "final median".split())  # not "zero-shot": a setting of the run, not part of the metric's name
 
 
 def _joined(text: str, spans: list[_Span]) -> list[_Span]:
@@ -206,25 +298,189 @@ def _joined(text: str, spans: list[_Span]) -> list[_Span]:
     return out
 
 
+_METRIC_AFTER_GAP = r"[\s~]*(?:\\?%|points?|pp|dB|\$)?[\s~]*(?:(?:in|on)\s+(?:terms\s+of\s+)?(?:the\s+)?)?"
+
+
 def _adjacent_metric(text: str, metrics: Sequence[_Span], start: int, end: int) -> _Span | None:
     """The metric written right at a value: "92.3 F1", "F1 of 92.3", "F1: 92.3", "accuracy (92.3%)"."""
     for metric in metrics:
-        if metric.start >= end and re.fullmatch(r"\s*(?:\\?%|points?|pp|dB|\$)?\s*", text[end:metric.start]):
+        # "25.63~dB PSNR" (a LaTeX space), "15.03\\% in accuracy", "2.1 points in terms of BLEU"
+        if metric.start >= end and re.fullmatch(_METRIC_AFTER_GAP, text[end:metric.start]):
             return metric
     for metric in sorted(metrics, key=lambda m: -m.end):
         gap = text[metric.end:start] if metric.end <= start else None
         if gap is not None and re.fullmatch(
-                r"\s*(?:score|scores)?\s*(?:of|:|=|\(|is|was|by|reaches|to|at|from|improvements? of|gains? of|"
+                r"\s*(?:score|scores)?\s*(?:of|:|=|[<>≤≥]|\(|is|was|by|reaches|to|at|from|improvements? of|gains? of|"
                 r"of up to|by up to|up to|of about|of over|of nearly|by over|by about|by nearly|reaching|~|≈)?\s*\$?",
                 gap):
             return metric
     return None
 
 
+#: Verbs that change a quantity: "reduces the energy by 15.4x" names the metric between verb and value.
+_CHANGE_VERB = (r"(?:reduc|improv|increas|decreas|lower|boost|cut|sav|rais|enhanc|accelerat|shorten|halv|doubl)"
+                r"\w*")
+_CHANGE_NOUN = r"(?:reductions?|improvements?|increases?|decreases?|gains?|drops?|boosts?|savings?|speed-?ups?)"
+_NP = r"[A-Za-z][\w@\-]*(?:\s+[A-Za-z][\w@\-]*){0,6}"
+_VERB_NP_BY = re.compile(
+    _CHANGE_VERB + r"\s+(?:the\s+|its\s+|their\s+|our\s+)?(?P<np>" + _NP + r")\s+(?:by\s+)?"
+    r"(?:up\s+to\s+|about\s+|around\s+|approximately\s+|nearly\s+|over\s+|more\s+than\s+|at\s+least\s+|~\s*|"
+    r"\$\\sim\$\s*)?\Z", re.IGNORECASE)
+_NOUN_IN_NP = re.compile(
+    r"[\s~]*(?:\\?%|x|×|-?points?|pp)?\s*(?:relative\s+|absolute\s+|average\s+)?" + _CHANGE_NOUN
+    + r"\s+(?:in|of)\s+(?:the\s+|terms\s+of\s+)?(?P<np>" + _NP + ")", re.IGNORECASE)  # "on X": data
+_LESS_NP = re.compile(r"[\s~]*(?:\\?%|x|×)?\s*(?:fewer|less)\s+(?P<np>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)")
+_NP_CHANGE = re.compile(r"[\s~]*(?:\\?%|x|×)?\s+(?P<np>[a-z][\w-]*)\s+" + _CHANGE_NOUN + r"\b")
+_GAIN_ON_NP = re.compile(r"[\s~]*(?:\\?%|x|×|points?|pp)?\s+(?:in|on)\s+(?!(?:the|a|an)\b)"
+                         r"(?P<np>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})")  # lower case: "on ImageNet" is data
+#: A clause about a gain: the values listed in it ("gains of 23% on X and 18% on Y") are changes.
+_GAIN_WORD = re.compile(r"(?i)\b(?:gains?|improv\w*|reduc\w*|increas\w*|boost\w*)\b")
+#: Words that end a metric's name when read off the text, and names that are no metric.
+_NP_END = frozenset(("by on in at of for with to from and or than compared while vs versus over across under without "
+                     "when where which that as per").split())
+_NOT_A_METRIC = frozenset(("it its them this that these those average all both each several datasets dataset "
+                           "benchmarks benchmark tasks task models model baselines baseline methods method "
+                           "up average").split())
+
+
+def _changed_quantity(text: str, c_lo: int, start: int, end: int, improvement: bool) -> _Span | None:
+    """The quantity a gain or a reduction is of, read off the words around the value.
+
+    Parameters
+    ----------
+    text
+        The abstract.
+    c_lo
+        Where the value's clause starts.
+    start, end
+        The value's offsets.
+    improvement
+        Whether the value is a gain or a reduction (only then does "V on NP" name a metric).
+
+    Returns
+    -------
+    _Span | None
+        The metric as written: "reduces the *energy* by 15.4x", "a 1.5x *reduction in
+        time-to-first-token*" (the words after "in"), "62% fewer *tokens*", "a 128%
+        *performance* improvement", "gains of 23% on *informativeness*"; None when the words
+        there are not a metric's name (a dataset, "average", a pronoun).
+    """
+    after = text[end:end + 80]
+    found: tuple[int, str] | None = None
+    verb = _VERB_NP_BY.search(text[c_lo:start])
+    if verb:
+        np_text = re.split(r",?\s+and\s+", verb.group("np"))[-1]  # "token usage and inference cost": the last
+        found = (c_lo + verb.end("np") - len(np_text), np_text)
+    for pattern in (_NOUN_IN_NP, _LESS_NP, _NP_CHANGE) + ((_GAIN_ON_NP,) if improvement else ()):
+        if found:
+            break
+        match = pattern.match(after)
+        if match:
+            found = (end + match.start("np"), match.group("np"))
+    if found is None:
+        return None
+    at, words = found
+    kept: list[str] = []
+    for word in words.split():
+        if word.lower() in _NP_END:
+            break
+        kept.append(word)
+    if not kept or kept[0].lower() in _NOT_A_METRIC or kept[-1].lower() in _NOT_A_METRIC or len(kept) > 4:
+        return None
+    name = text[at:at + len(" ".join(kept))] if text[at:].startswith(" ".join(kept)) else " ".join(kept)
+    return _Span(at, at + len(name), name)
+
+
+def _label_after(text: str, end: int, names: Sequence[_Span]) -> _Span | None:
+    """The data set a value is labelled with in brackets after it: "0.972 (MVTec AD)", "+1.89% (SSA)".
+
+    A capitalised name of at most three words, not one of ``names`` (metrics and methods:
+    "92.3 (F1)", "41% (GPT-4)"), not a statistic ("(p < 0.01)", "(95% CI ...)").
+    """
+    match = re.match(r"\s*\(\s*(?P<name>[A-Z][\w.\-]*(?:\s[A-Z0-9][\w.\-]*){0,2})\s*\)", text[end:end + 40])
+    if match is None or re.fullmatch(r"[A-Z]{1,2}|CI|SD|SE|OR|HR|IQR|N", match.group("name")):
+        return None
+    start = end + match.start("name")
+    span = _Span(start, end + match.end("name"), match.group("name"))
+    if any(n.start < span.end and span.start < n.end for n in names):
+        return None
+    return span
+
+
+def _label_before(text: str, lo: int, start: int, names: Sequence[_Span]) -> _Span | None:
+    """A name a value stands next to in brackets ("2Wiki (93.7%)"), for a list of such pairs.
+
+    Only read when the sentence lists two or more "Name (value)" pairs, and never a metric
+    or a method (``names``): "outperforming GPT-4o (+40.3%)" names a compared system.
+    """
+    match = re.search(r"(?<![\w-])(?P<name>[A-Z0-9][\w.\-]*[A-Za-z0-9])\s*\(\s*~?\Z", text[max(lo, start - 40):start])
+    if match is None or not re.search(r"[A-Z]", match.group("name")):
+        return None
+    pairs = re.findall(r"[A-Z0-9][\w.\-]*[A-Za-z0-9]\s*\(\s*[+-]?\d", text[lo:start + 80])
+    if len(pairs) < 2:
+        return None
+    begin = max(lo, start - 40) + match.start("name")
+    span = _Span(begin, begin + len(match.group("name")), match.group("name"))
+    if any(n.start < span.end and span.start < n.end for n in names):
+        return None
+    return span
+
+
+#: "Purity@1 = 0.371", "nDCG@10 = 0.52": a metric named by an equation (not "p = 0.01", "d = 0.55").
+_NAMED_BY_EQUALS = re.compile(r"(?<![\w@'’])(?P<name>[A-Za-z][\w@\-]*[A-Za-z0-9@])\s*=\s*\$?[+-]?\d")
+_STATISTICS = frozenset("ci sd se or hr rr iqr df std var mean median".split())
+
+
+def _metrics_named_by_equals(text: str, lo: int, hi: int) -> list[_Span]:
+    """Metric names written as the left side of "= value" in ``text[lo:hi]``, but not statistics."""
+    out = []
+    for match in _NAMED_BY_EQUALS.finditer(text, lo, hi):
+        name = match.group("name")
+        if name.lower() not in _STATISTICS and (re.search(r"[@\d]", name) or re.search(r"[A-Z]", name)):
+            out.append(_Span(match.start("name"), match.end("name"), name))
+    return out
+
+
+#: "mean Dice similarity coefficient (DSC)": the acronym in brackets is not part of the name.
+_TRAILING_ACRONYM = re.compile(r"\s*\([A-Za-z0-9@\-]{2,12}\)\Z")
+def _cut_before(text: str, metric: _Span, start: int) -> _Span:
+    """A metric mention that runs into the value it names, cut before it: "F1>0.95" -> "F1".
+
+    Only across "=", ":" or a comparison; other mentions over the value stay out of reach.
+    """
+    if not metric.start < start < metric.end or not re.search(r"[=:<>≤≥]\s*\Z", text[metric.start:start]):
+        return metric
+    head = text[metric.start:start].rstrip(" =:<>≤≥")
+    return _Span(metric.start, metric.start + len(head), head) if head else metric
+
+
+def _without_a_method(metric: _Span, method_mentions: Sequence[Mention]) -> _Span:
+    """A metric span without a method name it starts with: "Qwen3 F-1 score" -> "F-1 score".
+
+    The extractor's Metric mention can swallow the system it scores; the system is the
+    method, not part of the metric's name. A metric the method mention covers whole
+    ("AUROC" tagged both ways) is kept as it is.
+    """
+    for mention in method_mentions:
+        if mention.start <= metric.start < mention.end < metric.end:
+            bare = metric.text[mention.end - metric.start:].lstrip(" ")
+            if bare:
+                return _Span(metric.end - len(bare), metric.end, bare)
+    return metric
+
+
+#: "zero-shot Recall@5": how the model was run, not part of the metric's name; "top" (not "top-1").
+_SETTING_PREFIX = re.compile(r"(?i)(?:(?:zero|one|few)-shot|top(?![\s-]*\d))\s+(?=\S)")  # "top F1 scores": the best
+#: A physical unit the extractor tagged as a metric ("30% at 5 mA/cm2"): never the metric.
+_PHYSICAL_UNIT = re.compile(r"(?:[cmkμµnMGT]?(?:A|W|V|Wh|J|Hz|Pa|eV|g|L|m|mol)|K|°C|[dh])(?:/[\w·^-]+)*[\d-]*")
+
+
 #: "the AMERI dataset", "on GenAI-Bench": data named in the text, whatever the extractor made of it.
 _NAMED_DATA = re.compile(
     r"\b(?:the\s+)?(?P<a>[A-Z][\w.\-]*[A-Za-z0-9](?:\s[A-Z0-9][\w.\-]*)?)\s+(?:data\s?set|benchmark|corpus|test\s+set)s?\b"
     r"|\b(?:on|across)\s+(?:the\s+)?(?P<b>[A-Z][A-Za-z]*[A-Z0-9\-][\w.\-]*[A-Za-z0-9])")
+#: "Experimental results on datasets": words about data, no name of one (the first word only capitalised).
+_GENERIC_DATA = re.compile(r"[A-Z][a-z]+(?:\s+[a-z][\w-]*)*\s+(?:datasets?|benchmarks?|data|results|experiments|tasks)")
 #: A model's size in a name ("Qwen2.5-7B"): a model, not a dataset.
 _MODEL_SIZE = re.compile(r"\d(?:\.\d+)?[BM]\b|\bbaseline\b")
 
@@ -239,7 +495,7 @@ def _dataset_candidates(text: str, lo: int, hi: int, dataset_spans: Sequence[_Sp
         if not any(d.start <= start < d.end or start <= d.start < end for d in found):
             found.append(_Span(start, end, match.group(group)))
     methods = [(m.start, m.end) for m in method_mentions]
-    return sorted((d for d in found if not _MODEL_SIZE.search(d.text)
+    return sorted((d for d in found if not _MODEL_SIZE.search(d.text) and not _GENERIC_DATA.fullmatch(d.text)
                    and not (" " not in d.text and d.text.islower())
                    and not any(s <= d.start and d.end <= e for s, e in methods if (s, e) != (d.start, d.end))),
                   key=lambda d: d.start)
@@ -340,17 +596,26 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "") -> 
     dataset_spans = [_Span(m.start, m.end, m.text) for m in mentions if m.kind is EntityKind.DATASET]
     method_mentions = [m for m in mentions if m.kind is EntityKind.METHOD]
     own = _own_system(text, mentions)
+    # the name of the paper's system, unless the abstract introduces a benchmark by it ("we introduce
+    # DeepWideSearch, the first benchmark ..."): then it is measured on, not measured
+    own_system = own.text if own is not None and not re.search(
+        r"(?i)\b(?:benchmark|data\s?set|corpus|test\s?bed)\b", text[own.end:own.end + 60]) else None
     for lo, hi in _sentence_spans(text, mentions):
         sentence = text[lo:hi]
         words = [_Span(lo + m.start(), lo + m.end(), m.group(0)) for m in _METRIC_WORD.finditer(sentence)]
         words = [w for w in words if not any(s.start <= w.start < s.end for s in metric_spans)]
-        metrics = _joined(text, sorted([m for m in metric_spans if lo <= m.start < hi and m.text.lower() not in _UNITS]
+        words += [w for w in _metrics_named_by_equals(text, lo, hi)
+                  if not any(s.start < w.end and w.start < s.end for s in metric_spans + words)]
+        metrics = _joined(text, sorted([m for m in metric_spans if lo <= m.start < hi and m.text.lower() not in _UNITS
+                                        and not _PHYSICAL_UNIT.fullmatch(m.text)]
                                        + words, key=lambda s: s.start))
         found: list[tuple[int, int, str, str]] = []
         for match in _NUMBER.finditer(sentence):
             start, end = lo + match.start(), lo + match.end()
             unit = (match.group("unit") or "").replace("\\", "").replace("$", "").strip()
             unit = "x" if unit in ("times", "×", "X") else unit
+            if not unit and re.match(r"-points?\b", text[end:end + 7]):
+                unit = "pp"  # "a 2.16-point improvement": a difference of scores, like "2.16pp"
             if any(s <= start < e for s, e in taken) or (not unit and any(
                     e <= start and text[e:start].strip() == "" and start - e <= 1 for s, e in taken)):
                 continue  # part of a name: "CIFAR-10", "SQuAD 2.0", "ImageNet 100"
@@ -362,33 +627,53 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "") -> 
             after = text[end:min(hi, end + 30)]
             signed = text[start] == "+" or (unit == "x" and _IMPROVEMENT_AFTER.match(after) is not None)
             timed = not unit and _is_measured_time(text, start, end)
-            if metric is None and not ((unit in ("%", "pp", "x") or signed) and reporting) and not signed and not timed:
-                continue
+            if (metric is None and not ((unit in ("%", "pp", "x") or signed) and reporting) and not signed
+                    and not timed and unit != "pp"):
+                continue  # percentage points always measure a difference of scores: "drops 36.2pp"
+            if _DESCRIPTIVE.search(sentence):
+                said = _adjacent_metric(text, [m for m in metrics if m.end <= start or m.start >= end], start, end)
+                if said is None or not _METRIC_WORD.fullmatch(said.text):
+                    continue  # "the frequency of hypothyroidism was 89%": how common, not how well
             found.append((start, end, unit, text[start:end]))
         if not found:
             continue
-        datasets_in = _dataset_candidates(text, lo, hi, dataset_spans, method_mentions)
+        datasets_in = [d for d in _dataset_candidates(text, lo, hi, dataset_spans, method_mentions)
+                       if own_system is None or d.text != own_system]  # the paper's own system is not its data
+        # "0.972 (MVTec AD)", "2Wiki (93.7%)": a name in brackets next to a value labels its data
+        not_data = words + [_Span(m.start, m.end, m.text) for m in method_mentions]
+        labels = {start: _label_after(text, end, not_data) or _label_before(text, lo, start, not_data)
+                  for start, end, _u, _v in found}
+        datasets_in = datasets_in + [d for d in labels.values() if d is not None and d not in datasets_in]
         parallel = len(found) > 1 and len(found) == len(datasets_in)
         for index, (start, end, _unit, value) in enumerate(found):
             c_lo, c_hi = _clause(sentence, lo, start)
+            before = text[max(lo, start - 40):start]
+            after = text[end:min(hi, end + 40)]
+            improvement = (value.startswith("+") or bool(_IMPROVEMENT_BEFORE.search(before))
+                           or bool(_IMPROVEMENT_AFTER.match(after)) or _unit == "pp")
             # not the value itself, nor a name the text calls data ("ScreenSpot" tagged as a metric)
-            metrics_here = [m for m in metrics if (m.end <= start or m.start >= end)
-                            and not any(d.start <= m.start < d.end or m.start <= d.start < m.end for d in datasets_in)]
-            metric = _adjacent_metric(text, metrics_here, start, end) or _nearest(metrics_here, start, c_lo, c_hi)
+            trimmed = [_cut_before(text, m, start) for m in metrics]
+            metrics_here = [m for m in trimmed if (m.end <= start or m.start >= end)
+                            and not any(d.start <= m.start < d.end or m.start <= d.start < m.end for d in datasets_in)
+                            and m.text.lower() not in _QUALIFIERS]  # "mean" alone names no metric
+            in_gain = improvement or bool(_GAIN_WORD.search(text[c_lo:start]))
+            if labels.get(start) is not None and re.search(r"\(\s*~?\Z", text[c_lo:start]):
+                # "Recall@5 on PopQA (55.3%), 2Wiki (93.7%) ...": a list's values share the metric that heads it
+                metrics_here = [m for m in metrics_here if m.end <= start] or metrics_here
+            metric = (_adjacent_metric(text, metrics_here, start, end)
+                      or _changed_quantity(text, c_lo, start, end, in_gain)
+                      or _nearest(metrics_here, start, c_lo, c_hi))
             if metric is None:
                 metric = _nearest(metrics_here, start, lo, hi)
             if metric is not None and metric.text.lower() in ("score", "scores", "points", "point"):
                 metric = _nearest([m for m in metrics if m.text.lower() not in ("score", "scores", "points", "point")],
                                   start, lo, hi) or None
             named = [d for d in datasets_in if _introduced_as_data(text, d)]
-            if parallel and len(named) == len(found):
-                dataset: _Span | None = named[index]
-            else:
+            dataset: _Span | None = labels.get(start)
+            if dataset is None and parallel and len(named) == len(found):
+                dataset = named[index]
+            elif dataset is None:
                 dataset = _labelling(text, datasets_in, start) or _nearest(named, start, c_lo, c_hi, prefer_after=True)
-            before = text[max(lo, start - 40):start]
-            after = text[end:min(hi, end + 40)]
-            improvement = (value.startswith("+") or bool(_IMPROVEMENT_BEFORE.search(before))
-                           or bool(_IMPROVEMENT_AFTER.match(after)))
             subject = [m for m in method_mentions if lo <= m.start < start and m.end <= start]
             labelled = _labelling(text, [_Span(m.start, m.end, m.text) for m in method_mentions], start)
             if labelled is not None:
@@ -402,6 +687,13 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "") -> 
             elif subject:
                 first = subject[-1] if labelled is not None else subject[0]
                 method_text, method_span = first.text, (first.start, first.end)
+            if metric is not None:
+                metric = _without_a_method(metric, method_mentions)
+            if metric is not None and (_TRAILING_ACRONYM.search(metric.text) or _SETTING_PREFIX.match(metric.text)):
+                bare = _TRAILING_ACRONYM.sub("", metric.text)
+                cut = _SETTING_PREFIX.match(bare)
+                skip = cut.end() if cut else 0
+                metric = _Span(metric.start + skip, metric.start + len(bare), bare[skip:])
             results.append(Result(
                 paper_id=paper_id, value=value.strip(), start=start, end=end,
                 kind=IMPROVEMENT if improvement else ABSOLUTE,

@@ -86,3 +86,170 @@ def test_a_percentage_without_a_metric_needs_a_reporting_verb() -> None:
 def test_latex_percent_and_ranges_are_read_as_written() -> None:
     found = rows(r"It lowers the [[X|error rate]] by 18-25\% and reaches 84.5\% [[X|accuracy]].")
     assert [(v, k) for v, k, *_ in found] == [("18-25\\%", IMPROVEMENT), ("84.5\\%", ABSOLUTE)]
+
+
+# ---- rules added against the second development set (benchmarks/results/gold_dev2.jsonl)
+
+@pytest.mark.parametrize("text", [
+    r"Samples are generated on [[D|ImageNet]] 256$\times$256 with the new sampler.",
+    r"It converts a fraction of $\sim$ $10^{-5}-10^{-4}$ of the input power, a low [[X|error]].",
+    r"The error is bounded for any constants $ε\in (0,1)$ and $δ\in (0,\infty)$.",
+    "The output rose by 30% at 5·104 mA/cm2 of current.",
+    "We compare against GPT-5.4, Claude Sonnet 4.6, Gemini 3.1 Pro and other baselines with higher accuracy.",
+    "The mean score was 35.48 out of 100 on the scale.",
+])
+def test_notation_versions_and_scales_are_not_results(text: str) -> None:
+    plain, mentions = marked(text)
+    found = [r.value for r in find_results(plain, mentions)]
+    assert not {"256", "256$\\times", "10", "-10", "0", "5", "104", "4.6", "3.1", "100"} & set(found)
+
+
+def test_ranges_with_a_multiplier_and_hyphenated_points_are_one_value() -> None:
+    found = rows("FooNet reduces evaluation costs by 5-30x and achieves a 1.5x-2.68x reduction in latency.")
+    assert [v for v, *_ in found] == ["5-30x", "1.5x-2.68x"]
+    found = rows("It achieves a 2.16-point improvement in translation quality over the baseline.")
+    assert [(v, k, m) for v, k, m, *_ in found] == [("2.16", IMPROVEMENT, "translation quality")]
+
+
+def test_percentage_points_are_always_a_difference() -> None:
+    assert [(v, k) for v, k, *_ in rows("Under tight budgets the small model drops 36.2pp.")] == [
+        ("36.2pp", IMPROVEMENT)]
+
+
+def test_the_quantity_a_change_is_of_is_its_metric() -> None:
+    assert [m for _, _, m, *_ in rows("SnapPix keeps the speed while reducing the energy by up to 15.4x.")] == [
+        "energy"]
+    assert [m for _, _, m, *_ in rows("It reduces total token usage and inference cost by up to 60%.")] == [
+        "inference cost"]
+    assert [m for _, _, m, *_ in rows("Our agent reaches the goal while using 62% fewer tokens.")] == ["tokens"]
+    assert [m for _, _, m, *_ in rows("The design delivers a 128% performance improvement over fixed antennas.")] == [
+        "performance"]
+    found = rows("Experiments show gains of 23% on informativeness and 18% on factual correctness.")
+    assert [m for _, _, m, *_ in found] == ["informativeness", "factual correctness"]
+
+
+def test_a_gain_on_a_named_set_is_not_a_metric() -> None:
+    found = rows("It outperforms the baseline, e.g. +9.97 on the GenAI-Bench Counting task.")
+    assert [(v, m) for v, _, m, *_ in found] == [("+9.97", "")]
+
+
+def test_a_metric_right_after_in_is_adjacent() -> None:
+    found = rows(r"PACT achieves improvements of 20.72\% in [[X|IoU]] and 15.03\% in [[X|accuracy]].")
+    assert [(v, m) for v, _, m, *_ in found] == [("20.72\\%", "IoU"), ("15.03\\%", "accuracy")]
+    assert [m for _, _, m, *_ in rows("EvLIR reaches average scores of 25.63~dB PSNR on the test set.")] == ["PSNR"]
+    assert [m for _, _, m, *_ in rows("The classifiers separate them well (F1>0.95).")] == ["F1"]
+
+
+def test_a_name_in_brackets_labels_the_data_of_a_value() -> None:
+    found = rows("Our method reaches image-level AUROC scores of 0.972 (MVTec AD) and 0.891 (Visa).")
+    assert [(v, d) for v, _, _, d, _ in found] == [("0.972", "MVTec AD"), ("0.891", "Visa")]
+    found = rows("PropRAG achieves Recall@5 results on PopQA (55.3%), 2Wiki (93.7%) and HotpotQA (97.0%).")
+    assert [(v, d) for v, _, _, d, _ in found] == [("55.3%", "PopQA"), ("93.7%", "2Wiki"), ("97.0%", "HotpotQA")]
+
+
+def test_a_compared_system_in_brackets_is_not_data() -> None:
+    found = rows("It reaches 82.3% success, outperforming [[M|GPT-4o]] (+40.3%) and [[M|GRPO]] (+14.0%).")
+    assert [d for _, _, _, d, _ in found] == ["", "", ""]
+
+
+def test_a_metric_named_by_an_equation_but_not_a_statistic() -> None:
+    found = rows("Candidates are more coherent (mean Purity@1 = 0.371 vs. 0.209, p < 0.001, d = 0.55).")
+    assert [(v, m) for v, _, m, *_ in found] == [("0.371", "mean Purity@1"), ("0.209", "mean Purity@1")]
+
+
+def test_a_trailing_acronym_and_a_zero_shot_setting_are_not_part_of_the_metric() -> None:
+    found = rows("It achieves a [[X|mean Dice similarity coefficient (DSC)]] of 0.7 and zero-shot Recall@5 of 55.3%.")
+    assert [m for _, _, m, *_ in found] == ["mean Dice similarity coefficient", "Recall@5"]
+
+
+def test_integer_times_and_rates_are_measured_when_the_text_speaks_of_time() -> None:
+    found = rows("Large models have longer response times (over 20 seconds), while ours processes 150 tubers per second.")
+    assert [v for v, *_ in found] == ["20", "150"]
+    assert rows("We train for 20 hours on 8 GPUs.") == []
+
+
+def test_the_papers_system_is_not_its_dataset_unless_it_is_a_benchmark() -> None:
+    found = rows("We introduce [[M|BEAT]], an attack. Across benchmarks and MLLMs, [[D|BEAT]] achieves 80% success.")
+    assert [(d, m) for _, _, _, d, m in found] == [("", "BEAT")]
+
+
+@pytest.mark.parametrize("text", [
+    "Pigs were fed diets containing 0.19, 0.30, or 0.64% sulfur, which improved [[X|feed efficiency]].",
+    "Odor rose for each 1.0 g of sulfur, lowering [[X|efficiency]].",
+    "Scores were higher for patients with higher BMI (＞25) and higher [[X|accuracy]].",
+    "Small models (<4B) reach lower [[X|accuracy]] than large ones.",
+    "The mean ($x¯ = 25%$) is stable, outperforming the reference.",
+    "It holds whenever $ε(n,q)>1$, with [[X|O(1)]] overhead.",
+])
+def test_doses_conditions_thresholds_and_variables_are_not_results(text: str) -> None:
+    plain, mentions = marked(text)
+    assert find_results(plain, mentions) == []
+
+
+def test_a_unit_tagged_as_a_metric_is_not_the_metric() -> None:
+    found = rows("The coating improves the light output by 30% at a current of 5 [[X|mA/cm2]].")
+    assert [(v, m) for v, _, m, *_ in found] == [("30%", "light output")]
+
+
+def test_latex_thousands_separator_is_one_number() -> None:
+    assert [v for v, *_ in rows(r"It outperforms the baseline by over $10{,}000\times$.")] == [
+        "10{,}000\\times$"]
+
+
+def test_values_labelled_in_a_list_share_the_metric_that_heads_it() -> None:
+    found = rows("It achieves [[X|Recall@5]] on PopQA (55.3%), 2Wiki (93.7%) and MuSiQue (77.3%), and top F1 of 52.4%.")
+    assert [m for _, _, m, *_ in found] == ["Recall@5", "Recall@5", "Recall@5", "F1"]
+
+
+def test_a_drop_reports_scores() -> None:
+    found = rows("Under JSON output the model drops from 96.2% to 91.0%.")
+    assert [(v, k) for v, k, *_ in found] == [("96.2%", ABSOLUTE), ("91.0%", ABSOLUTE)]
+
+
+def test_a_setting_word_in_front_of_a_metric_mention_is_dropped() -> None:
+    assert [m for _, _, m, *_ in rows("It reaches a [[X|zero-shot Recall@5]] of 55.3%.")] == ["Recall@5"]
+
+
+def test_any_name_at_k_is_a_metric() -> None:
+    found = rows("It gains 5.7% in Pass@1 and 13.9% in Pass@32 over the base model.")
+    assert [(v, m) for v, _, m, *_ in found] == [("5.7%", "Pass@1"), ("13.9%", "Pass@32")]
+
+
+def test_a_method_name_at_the_start_of_a_metric_mention_is_not_part_of_the_metric() -> None:
+    plain = "It reaches a Qwen3 F-1 score of 38.56."  # overlapping mentions, so built by hand
+    at, whole = plain.index("Qwen3"), (0, len(plain))
+    mentions = [Mention("p", Field.ABSTRACT, at, at + 5, "Qwen3", EntityKind.METHOD, 0, "test", 1.0, "Method", whole),
+                Mention("p", Field.ABSTRACT, at, at + 15, "Qwen3 F-1 score", EntityKind.METRIC, 0, "test", 1.0,
+                        "Metric", whole)]
+    assert [r.metric for r in find_results(plain, mentions)] == ["F-1 score"]
+
+
+def test_a_metric_mention_that_runs_into_its_value_is_cut_before_it() -> None:
+    assert [m for _, _, m, *_ in rows("The texts are told apart well ([[X|F1>0.95]]).")] == ["F1"]
+
+
+def test_a_qualifier_alone_and_top_are_not_metric_names() -> None:
+    found = rows("Report cards achieve [[X|mean]] improvements of up to 55% in prediction accuracy.")
+    assert [m for _, _, m, *_ in found] == ["accuracy"]
+    assert [m for _, _, m, *_ in rows("It reaches [[X|top F1 scores]] of 52.4% on MuSiQue.")] == ["F1 scores"]
+
+
+def test_words_about_data_are_not_a_dataset() -> None:
+    found = rows("[[D|Experimental results on datasets]] such as WMT24 show a 2.16-point gain in quality.")
+    assert [d for _, _, _, d, _ in found] == [""]
+
+
+@pytest.mark.parametrize("text", [
+    "The total loss of 6.5% silicon content steel was compared to that of 3% SiFe steel with lower [[X|error]].",
+    "Of the patients, 16% had stage II, 12% stage III and 72% stage IV disease, with high [[X|accuracy]].",
+    "After treatment 9/26 pts and all 3 PCR+ pts improved, a higher [[X|response rate]].",
+    "The frequency of hypothyroidism was 89%; subclinical hypothyroidism was 2.7% with a higher [[X|rate]].",
+])
+def test_make_ups_shares_of_people_and_descriptive_statistics_are_not_results(text: str) -> None:
+    plain, mentions = marked(text)
+    assert find_results(plain, mentions) == []
+
+
+def test_a_named_score_in_a_descriptive_sentence_is_still_a_result() -> None:
+    found = rows("Despite a prevalence of 10%, the test reaches a sensitivity of 0.87.")
+    assert [(v, m) for v, _, m, *_ in found] == [("0.87", "sensitivity")]
