@@ -166,8 +166,9 @@ class Judgement:
 
 
 def _is_name(word: str) -> bool:
-    """A word written like a name that is not a dimension or a size ("2D", "24GB", "7B")."""
-    return is_name_like(word) and not _MEASURE.fullmatch(word)
+    """A word written like a name that is not a dimension or a size ("2D", "24GB", "7B")
+    nor an abbreviation of generic words ("RGB", "GPUs")."""
+    return is_name_like(word) and not _MEASURE.fullmatch(word) and word.rstrip("s") not in GENERIC_ACRONYMS
 
 
 _MEASURE = re.compile(r"\d+(\.\d+)?([DKMBGT]|GB|MB|TB|px)|\d+x\d+")
@@ -206,6 +207,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     Judgement(generic=True, evidence=('generic-words',))
     >>> judge("quantitative evaluation criteria", {"quantitative evaluation criteria": 2}).generic
     True
+    >>> judge("RGB image", {"RGB images": 40}).evidence, judge("OOD samples", {"OOD samples": 5}).generic
+    (('generic-words',), True)
     >>> judge("medical datasets", {"medical datasets": 4}).evidence, judge("Wikipaintings dataset", {}).generic
     (('description',), False)
     >>> judge("base model", {"base models": 9}).generic, judge("frontier model", {"frontier models": 4}).generic
@@ -261,7 +264,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     lowered = [singular(w.lower()) for w in words]
     # a count is no name either: "5,108 training datasets"
     generic_words = bool(lowered) and all(
-        w in CATEGORY_NOUNS or w in GENERIC_MODIFIERS or is_number_like(w) for w in lowered)
+        w in CATEGORY_NOUNS or w in GENERIC_MODIFIERS or w.upper() in GENERIC_ACRONYMS or is_number_like(w)
+        for w in lowered)
     # the Papers with Code metric lists hold leaderboard columns ("model size", "training
     # time") and its dataset list "Real World Dataset": known, but generic words unless the
     # corpus writes them as a title ("Natural Questions"); a known task made of them ("image
