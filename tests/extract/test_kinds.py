@@ -21,7 +21,9 @@ def test_a_material_of_a_model_that_knows_datasets_is_a_concept():
     assert refine_kind("Material", EntityKind.DATASET, "KITTI") is EntityKind.DATASET  # SciERC-only model: a guess
     assert refine_kind("Material", EntityKind.DATASET, "KITTI", knows_datasets=True) is EntityKind.CONCEPT
     assert refine_kind("Dataset", EntityKind.DATASET, "KITTI", knows_datasets=True) is EntityKind.DATASET
-    assert refine_kind("Material", EntityKind.DATASET, "KITTI benchmark", knows_datasets=True) is EntityKind.CONCEPT
+    # ... unless the text names it and calls it data; a description stays a Concept
+    assert refine_kind("Material", EntityKind.DATASET, "KITTI benchmark", knows_datasets=True) is EntityKind.DATASET
+    assert refine_kind("Material", EntityKind.DATASET, "driving benchmark", knows_datasets=True) is EntityKind.CONCEPT
     # a Dataset-aware model's other labels stand: no head-word rule
     assert refine_kind("Metric", EntityKind.METRIC, "MMLU benchmark") is EntityKind.DATASET
     assert refine_kind("Metric", EntityKind.METRIC, "MMLU benchmark", knows_datasets=True) is EntityKind.METRIC
