@@ -223,6 +223,44 @@ def speed(model_dir: Path, texts: list[str], repeats: int = 2) -> tuple[float, f
     return len(texts) / best, words / best
 
 
+def notice_text(args, n_silver: int, labels: list[str]) -> str:
+    """The shipped model's NOTICE: what it was trained on, with the data's attributions.
+
+    The silver labels (and the ``--gold-teacher`` relabelling) come from the accurate model
+    installed in this checkout (``kgraph/models/accurate``), so its training data is listed
+    too: a distilled model carries what its teacher learned.
+    """
+    teacher_cfg = REPO / "kgraph" / "models" / "accurate" / "config.json"
+    teacher = json.loads(teacher_cfg.read_text()) if teacher_cfg.is_file() else {}
+    sources = {s["name"] for s in teacher.get("train_config", {}).get("sources", [])} or {"scierc"}
+    gold = "  * SciERC train (Luan et al., EMNLP 2018; no licence stated by the authors, widely\n" \
+           "    redistributed for research)"
+    if args.gold_teacher is not None:
+        gold += ";\n    its Material spans relabelled Dataset where the teacher below tags the same span Dataset"
+    lines = [
+        "kgraph fast entity model: a spaCy CNN (tok2vec + BIO tagger; labels " + ", ".join(labels) + ")",
+        "trained from random initialisation (no pretrained weights) by training/train_fast.py on:",
+        gold + ";",
+    ]
+    if n_silver:
+        lines += [
+            f"  * silver labels on {n_silver:,} arXiv cs.* abstracts (arXiv metadata, CC0) made by kgraph's",
+            f"    accurate model ({teacher.get('name', 'kgraph/models/accurate')}, Apache License 2.0), which was",
+            "    fine-tuned from all-MiniLM-L6-v2 (sentence-transformers, Apache-2.0) on SciERC train"
+            + ("," if len(sources) > 1 else "."),
+        ]
+        if "tdmsci" in sources:
+            lines += ["    TDMSci train (IBM, Apache License 2.0; IBM/science-result-extractor, Hou et al.,",
+                      "    EACL 2021, \"TDMSci: A Specialized Corpus for Scientific Literature Entity Tagging",
+                      "    of Tasks Datasets and Metrics\")" + (" and" if "scirex" in sources else ".")]
+        if "scirex" in sources:
+            lines += ["    SciREX train abstracts (Allen Institute for AI, Apache License 2.0; allenai/SciREX,",
+                      "    Jain et al., ACL 2020, \"SciREX: A Challenge Dataset for Document-Level Information",
+                      "    Extraction\")."]
+    lines.append("The model is distributed under the Apache License 2.0.")
+    return "\n".join(lines) + "\n"
+
+
 def fmt(t) -> str:
     return "P=%.1f R=%.1f F1=%.1f" % tuple(100 * x for x in t[:3])
 
@@ -362,9 +400,14 @@ def main(argv: list[str] | None = None) -> int:
         cfg_path.write_text(cfg_text)
         meta_path = out / "meta.json"
         meta = json.loads(meta_path.read_text())
-        meta.update({"name": "kgraph_fast", "description": "kgraph fast tier: CNN tagger/NER for SciERC entities (train_fast.py)",
-                     "kgraph": summary})
+        tags = meta.get("labels", {}).get("tagger") or meta.get("labels", {}).get("ner") or []
+        labels = sorted({t.split("-", 1)[-1] for t in tags if t != "O"})
+        what = "SciERC entities + Dataset" if DATASET in labels else "SciERC entities"
+        meta.update({"name": "kgraph_fast",
+                     "description": f"kgraph fast tier: CNN tagger/NER for {what} (train_fast.py)",
+                     "license": "Apache-2.0; see NOTICE", "kgraph": summary})
         meta_path.write_text(json.dumps(meta, indent=2))
+        (out / "NOTICE").write_text(notice_text(args, n_silver, labels))
         print(f"shipped {out} ({dir_size(out) / 1e6:.1f} MB)")
     return 0
 

@@ -3,7 +3,8 @@
 
 The sentences below were written for these tests (not taken from SciERC) and the
 expected tags were checked by hand against the shipped model; they would fail if the
-model were untrained, broken, or its labels mapped wrongly.
+model were untrained, broken, or its labels mapped wrongly. Since 5 Dec the model has the
+accurate tier's seventh label, Dataset (training/FAST.md, "Fast tier v2, 3 seeds").
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import json
 
 import pytest
 
-from kgraph.extract.base import SCIERC_LABELS
+from kgraph.extract.base import KNOWS_DATASETS, SCIERC_LABELS
 from kgraph.extract.fast import load_fast
 from kgraph.resources import model_dir
 
 FAST = model_dir("fast")
+LABELS = (*SCIERC_LABELS, "Dataset")
 
 pytestmark = pytest.mark.skipif(not (FAST / "config.cfg").is_file(), reason=f"fast model not installed at {FAST}")
 
@@ -31,17 +33,17 @@ def ents(nlp, text: str) -> list[tuple[str, str]]:
     return [(e.text, e.label_) for e in doc.spans["model"]]
 
 
-def test_pipeline_has_scierc_labels(nlp):
-    if "tagger" in nlp.component_names:  # BIO tags, decoded by kgraph_bio_tags
-        assert nlp.pipe_names == ["sentencizer", "tok2vec", "kgraph_bio_tags"]
-        assert "tagger" in nlp.disabled
-        tags = set(nlp.get_pipe("tagger").labels)
-        assert tags == {"O"} | {f"{p}-{lab}" for p in "BI" for lab in SCIERC_LABELS}
-    else:
-        assert nlp.pipe_names == ["sentencizer", "tok2vec", "ner", "kgraph_ents_to_candidates"]
-        assert set(nlp.get_pipe("ner").labels) == set(SCIERC_LABELS)
+def test_pipeline_has_scierc_labels_and_dataset(nlp):
+    assert nlp.pipe_names == ["sentencizer", "tok2vec", "kgraph_bio_tags"]  # BIO tags, decoded by kgraph_bio_tags
+    assert "tagger" in nlp.disabled
+    tags = set(nlp.get_pipe("tagger").labels)
+    assert tags == {"O"} | {f"{p}-{lab}" for p in "BI" for lab in LABELS}
     meta = json.loads((FAST / "meta.json").read_text())
     assert meta["name"] == "kgraph_fast"
+    assert "B-Dataset" in meta["labels"]["tagger"]
+    assert "TDMSci" in (FAST / "NOTICE").read_text() and "Apache License 2.0" in (FAST / "NOTICE").read_text()
+    doc = nlp("We evaluate BERT on the SQuAD dataset.")
+    assert doc.spans["model"].attrs[KNOWS_DATASETS] is True
 
 
 def test_model_is_small():
@@ -51,7 +53,7 @@ def test_model_is_small():
 
 def test_dataset_and_metric(nlp):
     found = ents(nlp, "We evaluate our approach on the ImageNet dataset and report top-1 accuracy.")
-    assert ("ImageNet dataset", "Material") in found
+    assert ("ImageNet dataset", "Dataset") in found
     assert ("top-1 accuracy", "Metric") in found
 
 
@@ -64,7 +66,13 @@ def test_method_and_task(nlp):
 def test_model_and_corpus(nlp):
     found = ents(nlp, "We train a recurrent neural network language model on the Penn Treebank corpus.")
     assert ("recurrent neural network language model", "Method") in found
-    assert ("Penn Treebank corpus", "Material") in found
+    assert ("Penn Treebank corpus", "Dataset") in found
+
+
+def test_a_material_that_is_no_dataset(nlp):
+    found = ents(nlp, "The speech recognizer is trained on noisy speech data.")
+    assert ("noisy speech data", "Material") in found
+    assert ("speech recognizer", "Method") in found
 
 
 def test_offsets_point_into_the_text(nlp):
@@ -73,7 +81,7 @@ def test_offsets_point_into_the_text(nlp):
     assert doc.spans["model"]
     for e in doc.spans["model"]:
         assert text[e.start_char : e.end_char] == e.text
-        assert e.label_ in SCIERC_LABELS
+        assert e.label_ in LABELS
 
 
 def test_spans_stay_inside_sentences(nlp):
@@ -94,3 +102,23 @@ def test_build_pipeline_model_only_gives_the_same_spans(nlp):
     assert [(e.start_char, e.end_char, e.label_) for e in got.spans["model"]] == expected
     batch = list(full.pipe([text, "", text]))
     assert [[(e.start_char, e.end_char, e.label_) for e in d.spans["model"]] for d in batch] == [expected, [], expected]
+
+
+def test_a_fast_tier_dataset_becomes_a_dataset_entity():
+    """As for the accurate tier: the model's Dataset is a Dataset, its Material a Concept;
+    ``--scheme scierc`` gives both as Material."""
+    from kgraph.extract.annotate import TextRecord, annotate
+    from kgraph.extract.pipeline import build_pipeline, doc_mentions
+    from kgraph.model import EntityKind, Field
+
+    text = "We evaluate BERT on the SQuAD dataset. The speech recognizer is trained on noisy speech data."
+    squad, speech = (24, 37), (75, 92)
+    full = build_pipeline("fast")
+    doc = full(text)
+    kinds = {(m.start, m.end): (m.kind, m.label) for m in doc_mentions(doc, "p", Field.ABSTRACT)}
+    assert kinds[squad] == (EntityKind.DATASET, "Dataset")
+    assert kinds[speech] == (EntityKind.CONCEPT, "Material")
+    for scheme, labels in (("kgraph", ("Dataset", "Concept")), ("scierc", ("Material", "Material"))):
+        (record,) = annotate([TextRecord(1, "a", text)], full, scheme=scheme)
+        got = {(e["start"], e["end"]): e["label"] for e in record["entities"]}
+        assert (got[squad], got[speech]) == labels
