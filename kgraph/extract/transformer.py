@@ -39,6 +39,27 @@ from ..errors import OptionError
 from .base import KNOWS_DATASETS, set_candidates
 from .bio import SpanTuple, allowed_transitions, bio_spans, viterbi_bio, viterbi_bio_batch
 
+
+def special_ids(tokenizer: Tokenizer) -> tuple[int, int, int, int]:
+    """``(cls, sep, unk, pad)`` token ids of a base model's tokenizer.
+
+    BERT-style tokenizers (the shipped MiniLM): ``[CLS]``, ``[SEP]``, ``[UNK]`` and
+    ``[PAD]`` (0 if absent). A RoBERTa-style post-processor (MPNet, RoBERTa) names its own
+    cls/sep (``<s>``, ``</s>``) and pads with ``<pad>``: MPNet's vocabulary also holds BERT's
+    ``[CLS]``/``[SEP]`` strings at other ids, which that model was never trained with, so
+    the post-processor decides, not the vocabulary.
+    """
+    cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    unk = tokenizer.token_to_id("[UNK]")
+    pad = tokenizer.token_to_id("[PAD]") or 0
+    post = json.loads(tokenizer.to_str()).get("post_processor") or {}
+    if post.get("type") == "RobertaProcessing":
+        cls, sep = int(post["cls"][1]), int(post["sep"][1])
+        pad = tokenizer.token_to_id("<pad>") if tokenizer.token_to_id("<pad>") is not None else pad
+        if unk is None:
+            unk = tokenizer.token_to_id("<unk>")
+    return cls, sep, unk, pad
+
 __all__ = [
     "DEFAULT_MODEL_DIR",
     "OnnxTagger",
@@ -191,10 +212,7 @@ class OnnxTagger:
         # we window long sentences and pad ourselves, so both must be off.
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
-        self._cls = self.tokenizer.token_to_id("[CLS]")
-        self._sep = self.tokenizer.token_to_id("[SEP]")
-        self._pad = self.tokenizer.token_to_id("[PAD]") or 0
-        self._unk = self.tokenizer.token_to_id("[UNK]")
+        self._cls, self._sep, self._unk, self._pad = special_ids(self.tokenizer)
         self._memo: dict[str, list[int]] = {}
 
         opts = ort.SessionOptions()
