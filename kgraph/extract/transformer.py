@@ -49,16 +49,20 @@ def special_ids(tokenizer: Tokenizer) -> tuple[int, int, int, int]:
     ``[CLS]``/``[SEP]`` strings at other ids, which that model was never trained with, so
     the post-processor decides, not the vocabulary.
     """
-    cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
-    unk = tokenizer.token_to_id("[UNK]")
-    pad = tokenizer.token_to_id("[PAD]") or 0
+    def id_of(*tokens: str) -> int | None:
+        return next((i for i in map(tokenizer.token_to_id, tokens) if i is not None), None)
+
     post = json.loads(tokenizer.to_str()).get("post_processor") or {}
+    cls: int | None
+    sep: int | None
     if post.get("type") == "RobertaProcessing":
-        cls, sep = int(post["cls"][1]), int(post["sep"][1])
-        pad = tokenizer.token_to_id("<pad>") if tokenizer.token_to_id("<pad>") is not None else pad
-        if unk is None:
-            unk = tokenizer.token_to_id("<unk>")
-    return cls, sep, unk, pad
+        cls, sep, unk, pad = int(post["cls"][1]), int(post["sep"][1]), id_of("[UNK]", "<unk>"), id_of("<pad>", "[PAD]")
+    else:
+        cls, sep, unk, pad = id_of("[CLS]"), id_of("[SEP]"), id_of("[UNK]"), id_of("[PAD]")
+    if cls is None or sep is None or unk is None:
+        raise OptionError("the model's tokenizer has no [CLS], [SEP] or [UNK] token (nor <s>, </s>, <unk>)")
+    return cls, sep, unk, pad or 0
+
 
 __all__ = [
     "DEFAULT_MODEL_DIR",
