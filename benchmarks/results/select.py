@@ -73,17 +73,21 @@ def select(corpora: Path = CORPORA) -> list[tuple[str, str, str]]:
     return rows
 
 
+def write_selection(rows: list[tuple[str, str, str]], out: Path) -> None:
+    """Write (source, id, stratum) rows as the selection TSV the gold files are built from."""
+    with open(out, "w", encoding="utf-8") as fh:
+        fh.write("source\tid\tstratum\n")
+        for r in rows:
+            fh.write("\t".join(r) + "\n")
+    print(f"wrote {len(rows)} rows to {out}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpora", type=Path, default=CORPORA)
     ap.add_argument("--out", type=Path, default=Path(__file__).with_name("selection.tsv"))
     args = ap.parse_args()
-    rows = select(args.corpora)
-    with open(args.out, "w", encoding="utf-8") as fh:
-        fh.write("source\tid\tstratum\n")
-        for r in rows:
-            fh.write("\t".join(r) + "\n")
-    print(f"wrote {len(rows)} rows to {args.out}")
+    write_selection(select(args.corpora), args.out)
 
 
 if __name__ == "__main__":

@@ -65,12 +65,7 @@ def main() -> None:
     ap.add_argument("--corpora", type=Path, default=sel.CORPORA)
     ap.add_argument("--out", type=Path, default=HERE / "selection_dev2.tsv")
     args = ap.parse_args()
-    rows = select(args.corpora)
-    with open(args.out, "w", encoding="utf-8") as fh:
-        fh.write("source\tid\tstratum\n")
-        for r in rows:
-            fh.write("\t".join(r) + "\n")
-    print(f"wrote {len(rows)} rows to {args.out}")
+    sel.write_selection(select(args.corpora), args.out)
 
 
 if __name__ == "__main__":

@@ -87,14 +87,16 @@ def refine_kind(label: str, kind: EntityKind, text: str, knows_datasets: bool = 
     ['Dataset', 'Concept']
     """
     words = text.replace("-", " ").split()
+    # headed by a word for data ("MMLU benchmark"); a bare "benchmark" is not
+    headed = len(words) >= 2 and words[-1].lower() in _DATASET_CUES - {"data"}
     if knows_datasets:
-        if label == "Material" and len(words) >= 2 and words[-1].lower() in _DATASET_CUES - {"data"} and any(
+        if label == "Material" and headed and any(
                 w[1:] != w[1:].lower() or any(c.isdigit() for c in w) for w in words[:-1]):
             return EntityKind.DATASET  # a name the text calls data: "TanksAndTemples datasets"
         return EntityKind.CONCEPT if label == "Material" else kind
     if not words:
         return kind
-    if len(words) >= 2 and words[-1].lower() in _DATASET_CUES - {"data"}:
+    if headed:
         return EntityKind.DATASET  # "MMLU benchmark"; a bare "benchmark" keeps the model's kind
     if label != "Material":
         return kind

@@ -33,7 +33,7 @@ from urllib.parse import quote
 from ..errors import KGraphError
 from ..model import Entity, EntityKind, Mention, Paper
 from ..text.acronyms import find_acronyms
-from ..text.labels import is_name_like, normalise_label, singular, squash, tidy_label
+from ..text.labels import has_capital_or_digit, is_name_like, normalise_label, singular, squash, tidy_label
 from .specificity import CORPUS_MIN_PAPERS, Background, judge
 from .thesaurus import Thesaurus
 from .vocabularies import Vocabulary
@@ -65,7 +65,7 @@ def names_data(label: str) -> bool:
     [False, False, True, True, True]
     """
     words = label.split()
-    return any(c.isupper() or c.isdigit() for c in label) or (bool(words) and singular(words[-1]) in _DATA_HEADS)
+    return has_capital_or_digit(label) or (bool(words) and singular(words[-1]) in _DATA_HEADS)
 
 
 #: Last words of a task's name: "Infrared Small Target Detection" is what is done, not the data.
@@ -590,7 +590,7 @@ def _labels(key: str, surfaces: Counter[str], shorts: set[str], memo: LabelMemo)
         # corpus", "F1 score") is labelled by the name; a phrase ("training data") keeps its words
         words = label.split()
         name = " ".join(words[:-1])
-        if len(words) > 1 and any(c.isupper() or c.isdigit() for c in name[1:]) and (
+        if len(words) > 1 and has_capital_or_digit(name[1:]) and (
                 memo.normalise(name).casefold() == best):
             label = name
     expansion = ""

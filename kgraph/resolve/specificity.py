@@ -41,7 +41,7 @@ from functools import lru_cache
 
 from ..model import EntityKind
 from ..resources import data_file
-from ..text.labels import is_name_like, is_number_like, singular
+from ..text.labels import has_capital_or_digit, is_name_like, is_number_like, singular
 
 #: Words that say what sort of thing something is, not which one.
 CATEGORY_NOUNS = frozenset(
@@ -279,7 +279,7 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
         return Judgement(False, tuple(evidence))
     if generic_words:
         return Judgement(True, ("generic-words",))
-    if len(lowered) > 1 and lowered[-1] in DATA_HEADS and not any(c.isupper() or c.isdigit() for c in label):
+    if len(lowered) > 1 and lowered[-1] in DATA_HEADS and not has_capital_or_digit(label):
         # data described in lower case ("medical datasets", "mathematical reasoning
         # benchmark") is no dataset one could look up; "the Penn Treebank", "COCO dataset"
         # and "WikiText-103" are written as names

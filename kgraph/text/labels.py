@@ -89,6 +89,16 @@ def is_name_like(word: str) -> bool:
     return any(map(str.isupper, word[1:])) or (word[0].isupper() and any(map(str.isdigit, word)))
 
 
+def has_capital_or_digit(text: str) -> bool:
+    """True when any character is a capital or a digit: how a name is written ("ImageNet",
+    "CIFAR-10", "F1"), where a description is all lower case ("medical datasets").
+
+    >>> [has_capital_or_digit(t) for t in ("ImageNet", "gsm8k", "medical datasets")]
+    [True, True, False]
+    """
+    return any(c.isupper() or c.isdigit() for c in text)
+
+
 def singular(word: str) -> str:
     """English plural to singular for the head word of a term (rules, not a dictionary).
 
