@@ -102,6 +102,11 @@ class _Span:
     text: str
 
 
+def _overlaps_any(span: _Span, others: Sequence[_Span]) -> bool:
+    """Whether ``span`` shares a character with any of ``others``."""
+    return any(o.start < span.end and span.start < o.end for o in others)
+
+
 def _sentence_spans(text: str, mentions: Sequence[Mention]) -> list[tuple[int, int]]:
     """The abstract's sentences: those the mentions carry, else a split at sentence ends."""
     known = sorted({m.sentence_span for m in mentions if m.sentence_span})
@@ -402,7 +407,7 @@ def _label_after(text: str, end: int, names: Sequence[_Span]) -> _Span | None:
         return None
     start = end + match.start("name")
     span = _Span(start, end + match.end("name"), match.group("name"))
-    if any(n.start < span.end and span.start < n.end for n in names):
+    if _overlaps_any(span, names):
         return None
     return span
 
@@ -421,7 +426,7 @@ def _label_before(text: str, lo: int, start: int, names: Sequence[_Span]) -> _Sp
         return None
     begin = max(lo, start - 40) + match.start("name")
     span = _Span(begin, begin + len(match.group("name")), match.group("name"))
-    if any(n.start < span.end and span.start < n.end for n in names):
+    if _overlaps_any(span, names):
         return None
     return span
 
@@ -605,7 +610,7 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "") -> 
         words = [_Span(lo + m.start(), lo + m.end(), m.group(0)) for m in _METRIC_WORD.finditer(sentence)]
         words = [w for w in words if not any(s.start <= w.start < s.end for s in metric_spans)]
         words += [w for w in _metrics_named_by_equals(text, lo, hi)
-                  if not any(s.start < w.end and w.start < s.end for s in metric_spans + words)]
+                  if not _overlaps_any(w, metric_spans + words)]
         metrics = _joined(text, sorted([m for m in metric_spans if lo <= m.start < hi and m.text.lower() not in _UNITS
                                         and not _PHYSICAL_UNIT.fullmatch(m.text)]
                                        + words, key=lambda s: s.start))
