@@ -12,6 +12,8 @@ Reads one or more build folders (``kgraph.json``) and reports, per build:
   are resolved from two random halves of the papers;
 * **cross-kind merges**: entities among the top 300 Methods/Tasks/Concepts holding a
   variant whose head names another kind ("NLP metrics" inside a Task);
+* **shared labels**: labels that name more than one entity (overall, and those among
+  each kind's top 100 specific entities);
 * **known names**: the kind, label and specificity of the names in
   ``benchmarks/quality/known_names.tsv`` that the corpus mentions;
 * **links and communities**: the share of generic or fragment entities among the
@@ -134,6 +136,17 @@ def main() -> int:
         row["cross_kind_merges"] = len(cross)
         print(f"cross-kind merges among the top 300 Methods/Tasks/Concepts: {len(cross)} "
               + "; ".join(f"{alt!r} in {label!r} ({kind})" for label, alt, kind in cross[:8]))
+        # labels that name several entities: a reader cannot tell "SAM" from "SAM"
+        by_label: dict[str, list] = {}
+        for e in data.entities:
+            by_label.setdefault(e.label.casefold(), []).append(e)
+        shared = {label: es for label, es in by_label.items() if len(es) > 1}
+        shown = {e.id for kind in KINDS for e in kg.entities(kind)[:100]}
+        shared_top = sorted(label for label, es in shared.items() if any(e.id in shown for e in es))
+        row["shared_labels"] = {"labels": len(shared), "entities": sum(map(len, shared.values())),
+                                "in_top_100": len(shared_top), "examples": shared_top[:10]}
+        print(f"labels naming several entities: {len(shared)} ({row['shared_labels']['entities']} entities); "
+              f"{len(shared_top)} among each kind's top 100: {', '.join(shared_top[:10])}")
         # known names
         rows = []
         for name, kind in known_names:

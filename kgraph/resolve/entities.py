@@ -25,15 +25,17 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 from ..errors import KGraphError
 from ..model import Entity, EntityKind, Mention, Paper
 from ..text.acronyms import find_acronyms
 from ..text.labels import has_capital_or_digit, is_name_like, normalise_label, singular, squash, tidy_label
+from ..text.markup import decode_latex
 from .specificity import CORPUS_MIN_PAPERS, Background, judge
 from .thesaurus import Thesaurus
 from .vocabularies import Vocabulary
@@ -49,6 +51,9 @@ GENERIC_HEADS = frozenset(
     "model method algorithm technique approach system framework architecture network "
     "paradigm scheme procedure module formalism process task problem".split()
 ) | _DATA_HEADS | _METRIC_HEADS
+#: Generic heads that leave the kind as it is: "GRPO algorithm" and "chain-of-thought
+#: technique" are GRPO and chain of thought; "RAG benchmark" and "CLIP score" are not RAG and CLIP.
+_SAME_KIND_HEADS = GENERIC_HEADS - _DATA_HEADS - _METRIC_HEADS
 _ACRONYM_KINDS = (EntityKind.DATASET, EntityKind.METRIC)
 #: The kind a head noun names: "NLP datasets" are datasets, "MT metrics" metrics.
 _HEAD_KINDS = {**dict.fromkeys(_DATA_HEADS, EntityKind.DATASET), **dict.fromkeys(_METRIC_HEADS, EntityKind.METRIC)}
@@ -171,6 +176,13 @@ def _without_generic_head(key: str) -> str:
     return key
 
 
+def _mixed_case(word: str) -> bool:
+    """A word written like a name, in mixed case or with digits ("TyDi", "Qwen2"), not an
+    acronym in capitals nor a dimension ("3D")."""
+    return (any(map(str.islower, word)) and any(map(str.isupper, word[1:] or "x"))) or (
+        any(map(str.isdigit, word)) and any(map(str.isalpha, word)) and not _DIMENSION.fullmatch(word))
+
+
 def _names_a_thing(word: str) -> bool:
     # "3D datasets" and "M dataset" are not the datasets 3D and M: a dimension or a lone
     # letter is written like a name but names nothing
@@ -249,7 +261,7 @@ def acronym_definitions(
     return local
 
 
-_SENSE_FILLERS = frozenset("a an and the of for to in on with based".split())
+_SENSE_FILLERS = frozenset("a an and the of for to in on with from via using based".split())
 _SENSE_HEADS = frozenset("model models modeling modelling framework method approach network system task".split())
 #: British and variant spellings folded for comparing senses ("mean squared error" is
 #: "mean square error", "nearest neighbour" is "nearest neighbor").
@@ -272,13 +284,70 @@ def sense_key(long_key: str) -> str:
     >>> sense_key("National Centre for Ecological Analysis") == sense_key("National Center for Ecological Analysis")
     True
     """
-    words = [singular(w) for w in normalise_label(long_key).lower().split() if w not in _SENSE_FILLERS]
+    return "".join(_sense_words(long_key))
+
+
+def _sense_words(long_key: str) -> tuple[str, ...]:
+    """The words :func:`sense_key` joins."""
+    # "Fr\\'echet" and "Fréchet" are "Frechet": an expansion keeps the LaTeX of its abstract
+    plain = unicodedata.normalize("NFKD", decode_latex(normalise_label(long_key)))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    words = [singular(w) for w in plain.lower().split() if w not in _SENSE_FILLERS]
     while len(words) > 1 and words[-1] in _SENSE_HEADS:
         words.pop()
     text = " ".join(words)
     for pattern, replacement in _SPELLINGS:
         text = pattern.sub(replacement, text)
-    return text.replace(" ", "")
+    return tuple(text.split())
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with one letter inserted, dropped or changed."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+_STEM_END = re.compile(r"(ing|ed|ion|ions|al|ive|s)$")
+
+
+def _same_word(a: str, b: str, first: bool) -> bool:
+    """Two words of two expansions of one acronym that spell one word: a derived form
+    ("convolution"/"convolutional", "map"/"mapping"), a typo ("spatting"/"splatting"),
+    or, for the first word, the end of a word a line break cut ("modal" of "multi- modal")."""
+    if a == b or (len(a) > 4 and len(b) > 4 and _STEM_END.sub("", a) == _STEM_END.sub("", b)):
+        return True
+    short, long = sorted((a, b), key=len)
+    return (len(short) >= 3 and long.startswith(short)) or (len(short) >= 6 and _one_edit(a, b)) or (
+        first and len(short) >= 4 and long.endswith(short))
+
+
+def same_sense(long_a: str, long_b: str) -> bool:
+    """Whether two expansions of one acronym are one sense written two ways.
+
+    :func:`sense_key` folds fillers, heads, plurals and British spellings; this also folds
+    derived word forms, one-letter typos and a first word cut by a line break, word by word,
+    and never a different word ("small language model" is not "spoken language model").
+
+    >>> same_sense("convolution neural network", "convolutional neural networks")
+    True
+    >>> same_sense("3D Gaussian spatting", "3D Gaussian Splatting"), same_sense("modal large language model",
+    ...                                                                         "multimodal large language model")
+    (True, True)
+    >>> same_sense("reinforcement learning from human feedback", "reinforcement learning with human feedback")
+    True
+    >>> same_sense("small language model", "spoken language model"), same_sense("vision language", "visual language")
+    (False, False)
+    >>> same_sense("parameter efficient fine tuned", "parameter-efficient fine-tuning")
+    True
+    >>> same_sense("fr\\'echet inception distance", "Fréchet Inception Distance")
+    True
+    """
+    a, b = _sense_words(long_a), _sense_words(long_b)
+    return len(a) == len(b) and all(_same_word(x, y, i == 0) for i, (x, y) in enumerate(zip(a, b, strict=True)))
 
 
 def writes_out_acronym(short_form: str, long_form: str) -> bool:
@@ -293,16 +362,20 @@ def writes_out_acronym(short_form: str, long_form: str) -> bool:
     True
     >>> writes_out_acronym("UN framework convention", "United Nations framework agreement")
     False
+    >>> writes_out_acronym("mean IoU", "mean intersection over union")
+    True
     """
     short_words = [w for w in normalise_label(short_form).split() if w.lower() not in _SENSE_FILLERS]
     long_words = [w for w in normalise_label(long_form).split() if w.lower() not in _SENSE_FILLERS]
     target = sense_key(long_form)
     for j, word in enumerate(short_words):
         width = len(word)
-        if not (2 <= width <= 5 and word.isalpha() and word.isupper()) or j + width > len(long_words):
+        # an acronym may write its filler in lower case: "IoU" is "intersection over union"
+        if not (2 <= width <= 5 and word.isalpha() and word[0].isupper() and sum(map(str.isupper, word)) >= 2) or (
+                j + width > len(long_words)):
             continue
         written = long_words[j:j + width]
-        if "".join(w[0] for w in written).upper() == word and sense_key(
+        if "".join(w[0] for w in written).upper() == word.upper() and sense_key(
                 " ".join([*short_words[:j], *written, *short_words[j + 1:]])) == target:
             return True
     return False
@@ -353,6 +426,13 @@ def corpus_acronyms(
             # a sense that only writes an inner acronym ("UN") short joins the one that spells it out
             into = next((other for other in senses if other != key and any(
                 writes_out_acronym(a, b) for a in senses[key] for b in senses[other])), None)
+            if into is not None:
+                senses[into].extend(senses.pop(key))
+        # spellings of one expansion beyond what sense_key folds join the best-supported one
+        by_support = sorted(senses, key=lambda k: (-sum(longs[form] for form in senses[k]), k))
+        for i, key in enumerate(by_support):
+            into = next((other for other in by_support[:i] if other in senses and any(
+                same_sense(a, b) for a in senses[key] for b in senses[other])), None)
             if into is not None:
                 senses[into].extend(senses.pop(key))
         for members in senses.values():
@@ -438,6 +518,17 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
         return key
 
     defined = set(unique) | set(ambiguous)
+    # "CHATGPT" and "mIOU" are ChatGPT and mIoU shouted: an acronym the corpus defines in one
+    # casing takes its sense in another where no other acronym has that casing too
+    folded: dict[str, list[str]] = defaultdict(list)
+    for short in unique:
+        folded[short.casefold()].append(short)
+    unique_folded = {f: unique[shorts[0]] for f, shorts in folded.items() if len(shorts) == 1}
+
+    def corpus_sense(key: str) -> str | None:
+        if key in unique:
+            return unique[key]
+        return unique_folded.get(key.casefold()) if sum(map(str.isupper, key)) >= 2 else None
 
     @functools.cache  # per call: it reads this corpus's acronyms
     def key_of(text: str) -> str:
@@ -463,14 +554,16 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
             # only a short form with a capital is an acronym: keys keep the case of names and
             # acronyms and lower ordinary words, so "claude" (from "Claude" opening a sentence)
             # is not the acronym a paper defined as "claude-3-haiku-20240307 (Claude)"
-            expansion = (expansions.get(key) or unique.get(key)) if _has_capital(key) else None
+            expansion = (expansions.get(key) or corpus_sense(key)) if _has_capital(key) else None
             if expansion:
                 short_forms[expansion].add(key)
                 key = expansion
                 reasons[key].add("acronym")
-            elif " " in key:
+            elif " " in key and not any(_mixed_case(w) and w not in defined for w in key.split()):
                 # an acronym inside a longer name is spelled out: "OOD detection" is
-                # "out-of-distribution detection" where the corpus defines OOD one way
+                # "out-of-distribution detection" where the corpus defines OOD one way;
+                # not beside a name the corpus does not define: "TyDi QA" is a dataset's
+                # name as written
                 words = [(expansions.get(w) or unique.get(w) or w) if _has_capital(w) else w for w in key.split()]
                 spelled = normalise(" ".join(words))
                 if spelled != key:
@@ -503,12 +596,29 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
                 reasons[best] |= reasons.get(key, set())
                 short_forms[best] |= short_forms.get(key, set())
     final = [representative[k] if k else "" for k in final]
+    # an acronym's expansion with a generic head after it is the acronym's name: "group
+    # relative policy optimization algorithm" (from "the GRPO (Group Relative Policy
+    # Optimization) algorithm") is GRPO, as "GRPO algorithm" already is; only where the
+    # expansion is a name of this corpus (an acronym was merged into it) and the longer
+    # key is no acronym's expansion of its own ("vision language model" is VLM, not VL)
+    headed = {}
+    for key in set(final):
+        words = key.split()
+        if len(words) > 2 and words[-1] in _SAME_KIND_HEADS and not short_forms.get(key):
+            base = normalise(" ".join(words[:-1]))
+            base = representative.get(base, base)
+            if short_forms.get(base) and base in counts and base != key:
+                headed[key] = base
+                reasons[base] |= reasons.get(key, set()) | {"acronym"}
+    if headed:
+        final = [headed.get(k, k) for k in final]
 
     by_key: dict[str, list[int]] = defaultdict(list)
     for i, key in enumerate(final):
         if key:
             by_key[key].append(i)
     entities = []
+    support: dict[str, tuple[int, int]] = {}  # key -> (papers, mentions)
     for key, indices in by_key.items():
         surfaces = Counter(memo.tidy(v) for i in indices for v in memo.variants(mentions[i].text))
         surfaces.pop("", None)
@@ -523,7 +633,12 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
         kind: EntityKind = max(kinds, key=lambda k: (kinds[k], -_KIND_ORDER.index(k)))
         if known_kind is not None and known_kind is not EntityKind.TASK:
             kind = known_kind
-        label, expansion = _labels(key, surfaces, shorts, memo)
+        words = key.split()
+        # "RAG benchmark" kept apart from RAG keeps its head in its label; "FID score",
+        # defined as "Fréchet Inception Distance score (FID)", is FID
+        apart = len(words) > 1 and words[-1] in _HEAD_KINDS and representative.get(
+            base := normalise(" ".join(words[:-1])), base) in by_key
+        label, expansion = _labels(key, surfaces, shorts, memo, keep_head=apart)
         label = preferred.get(key) or label
         # what a model tags as data is often the task, the domain or the institution
         if kind is EntityKind.DATASET and known_kind in (None, EntityKind.TASK) and names_task(label):
@@ -536,6 +651,7 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
         if len({normalise(s) for s in surfaces}) < len(surfaces):
             reasons[key].add("normalisation")
         df = len({mentions[i].paper_id for i in indices})
+        support[key] = (df, len(indices))
         verdict = judge(label, surfaces, known_kind=known_kind, background=background,
                         corpus_share=df / len(papers) if len(papers) >= CORPUS_MIN_PAPERS else 0.0)
         entities.append(
@@ -552,6 +668,7 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
                 evidence=verdict.evidence,
             )
         )
+    entities = distinct_labels(entities, support)
     entities.sort(key=lambda e: e.id)
     for before, after in itertools.pairwise(entities):
         if before.id == after.id:  # entity_id is one-to-one; two keys on one id is a bug, not a merge
@@ -560,13 +677,53 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
     return Resolution(tuple(entities), tuple(ids[k] if k else "" for k in final), ambiguous)
 
 
-def _labels(key: str, surfaces: Counter[str], shorts: set[str], memo: LabelMemo) -> tuple[str, str]:
+def distinct_labels(entities: Sequence[Entity], support: Mapping[str, tuple[int, int]]) -> list[Entity]:
+    """Entities whose labels differ: where several share one ("SAM" for segment anything
+    model, sharpness-aware minimization and spectral angle mapper), the specific one in the
+    most papers keeps it and each other one that knows its expansion is labelled by it, the
+    shared label becoming an alternative label. A list that shows "SAM" twice, or a
+    community named "MLLM · VLM · MLLM", tells a reader nothing about which is which.
+
+    Parameters
+    ----------
+    entities
+        The resolved entities.
+    support
+        Entity key -> (papers, mentions), to decide who keeps the label.
+    """
+    groups: dict[str, list[Entity]] = defaultdict(list)
+    for entity in entities:
+        groups[entity.label.casefold()].append(entity)
+    renamed: dict[str, Entity] = {}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda e: (e.generic, *(-n for n in support.get(e.key, (0, 0))), e.key))
+        taken = {members[0].label.casefold()}
+        for entity in members[1:]:
+            # its expansion, a phrase the corpus writes for it, or the label with the key it
+            # was resolved to: "COT (cloud optical thickness)"
+            shared = entity.label.casefold()
+            label = entity.expansion or next((alt for alt in entity.alt_labels if " " in alt and alt.casefold()
+                                              not in taken and shared not in alt.casefold().split()), "") or (
+                f"{entity.label} ({entity.key})" if " " in entity.key
+                and normalise_label(entity.label).casefold() != entity.key.casefold() else "")
+            if label and label.casefold() not in taken:
+                taken.add(label.casefold())
+                alt = tuple(sorted({*entity.alt_labels, entity.label} - {label}))
+                renamed[entity.key] = replace(entity, label=label, alt_labels=alt)
+    return [renamed.get(e.key, e) for e in entities]
+
+
+def _labels(key: str, surfaces: Counter[str], shorts: set[str], memo: LabelMemo, *,
+            keep_head: bool = False) -> tuple[str, str]:
     """(label, expansion) of an entity from the surfaces of its mentions.
 
     The label is the form the corpus writes most, counted over the forms that share a
     key ("LLMs", "LLM's" and "LLM" are one form, and so are "BLEU score" and "BLEU"),
     shown bare and singular where the corpus writes it so; on a tie the acronym wins. A
-    name written only with its kind after it is shown without it ("COCO" for "COCO dataset").
+    name written only with its kind after it is shown without it ("COCO" for "COCO dataset"),
+    unless ``keep_head`` says the name without it is another entity ("RAG benchmark").
     The expansion is the commonest long form when an acronym was merged in ("Bilingual
     Evaluation Understudy" for BLEU), else "".
     """
@@ -585,9 +742,10 @@ def _labels(key: str, surfaces: Counter[str], shorts: set[str], memo: LabelMemo)
     bare = [s for s in members if memo.normalise(s).casefold() == best]
     singular_bare = [s for s in bare if s.split()[-1] == singular(s.split()[-1])]
     label = max(singular_bare or bare or members, key=lambda s: (members[s], _natural_case(s), -len(s), s))
-    if not bare:
+    if not bare and not keep_head:
         # a name the corpus only writes with its kind after it ("COCO dataset", "Common Voice
-        # corpus", "F1 score") is labelled by the name; a phrase ("training data") keeps its words
+        # corpus", "F1 score") is labelled by the name; a phrase ("training data") keeps its
+        # words, and so does a name kept apart from the name before its head ("RAG benchmark")
         words = label.split()
         name = " ".join(words[:-1])
         if len(words) > 1 and has_capital_or_digit(name[1:]) and (

@@ -131,10 +131,20 @@ def normalise_label(label: str) -> str:
     True
     >>> normalise_label("MoDec-GS"), normalise_label("LLM's")
     ('MoDec GS', 'LLM')
+    >>> normalise_label("Convolutional) Neural Networks"), normalise_label("VeriSafe Agent (VSA")
+    ('convolutional neural network', 'VeriSafe agent')
     """
     words = tidy_label(label).replace("-", " ").replace("/", " / ").split()
     if not words:
         return ""
+    # a lone bracket is a span edge cut inside a parenthesis ("Convolutional) Neural
+    # Networks"): no part of the key, or one name gets an id per place the span was cut
+    # and a bracket opened and not closed starts what the span cut off ("VeriSafe Agent (VSA")
+    if sum(w.count("(") for w in words) != sum(w.count(")") for w in words):
+        cut = next((i for i, w in enumerate(words) if w.startswith("(") and ")" not in " ".join(words[i:])), None)
+        if cut:
+            words = words[:cut]
+        words = [w.strip("()") or w for w in words]
     words = [w if is_name_like(w) else w.lower() for w in words]
     # a possessive is the name itself: "LLM's", "models'"
     words[-1] = _POSSESSIVE.sub("", words[-1]) or words[-1]

@@ -89,12 +89,16 @@ def _decode_text(value: str) -> str:
 def drop_latex_markup(text: str) -> str:
     """LaTeX as it survives in a label, dropped: ``$...$`` delimiters, style commands, braces, ``~``.
 
-    Unlike :func:`decode_latex` (for whole fields of a LaTeX source) nothing is decoded:
-    a label keeps its words and loses only their typesetting.
+    Unlike :func:`decode_latex` (for whole fields of a LaTeX source) only accents are
+    decoded, as they are letters of the word: a label keeps its words and loses only their
+    typesetting.
 
     >>> drop_latex_markup(r"{\\it Gaussian} process $^4$ on~GPUs")
     'Gaussian process ^4 on GPUs'
+    >>> drop_latex_markup(r"Fr\\'echet Inception Distance")
+    'Fréchet Inception Distance'
     """
+    text = _ACCENT_CMD.sub(_accent, text)
     text = _LABEL_MATH.sub(r"\1", text)
     text = _LABEL_STYLE.sub("", text).replace("~", " ")  # "~" is LaTeX's unbreakable space
     return _BRACES.sub("", text)

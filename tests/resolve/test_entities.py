@@ -247,3 +247,60 @@ def test_an_ordinary_looking_word_is_not_spelled_out_as_an_acronym():
     assert "claude_3_haiku" not in res.mention_entity[1] and "claude_3_haiku" not in res.mention_entity[2]
     assert labels["Claude-3.7-Sonnet"].kind is EntityKind.METHOD  # a released model family, whatever the tagger said
     assert res.mention_entity[3] != res.mention_entity[0]
+
+
+def test_spellings_beyond_the_sense_key_are_one_sense():
+    # a derived word form, a one-letter typo and a first word cut at a line break
+    unique, ambiguous, variants = corpus_acronyms({
+        "a": {"CNN": "convolutional neural network"}, "b": {"CNN": "convolutional neural network"},
+        "c": {"CNN": "convolution neural network"},
+        "d": {"3DGS": "3D gaussian splatting"}, "e": {"3DGS": "3D gaussian spatting"},
+        "f": {"MLLM": "multimodal large language model"}, "g": {"MLLM": "modal large language model"},
+        "h": {"SLM": "small language model"}, "i": {"SLM": "spoken language model"}})
+    assert unique["CNN"] == "convolutional neural network"
+    assert variants["convolution neural network"] == "convolutional neural network"
+    assert "3DGS" in unique and "MLLM" in unique
+    assert set(ambiguous) == {"SLM"}  # different words are different senses
+
+
+def test_an_expansion_with_a_generic_head_is_the_acronym():
+    papers = [Paper("p1", "T", "Group Relative Policy Optimization (GRPO) trains. The GRPO algorithm is simple."),
+              Paper("p2", "T", "We use the GRPO (Group Relative Policy Optimization) algorithm.")]
+    mentions = [m("p1", "Group Relative Policy Optimization"), m("p1", "GRPO algorithm"),
+                m("p2", "group relative policy optimization algorithm"), m("p2", "GRPO")]
+    res = resolve(papers, mentions)
+    assert len(res.entities) == 1 and res.entities[0].label == "GRPO"
+
+
+def test_a_head_that_names_another_kind_keeps_its_entity_and_label():
+    papers = [Paper("p1", "T", "Retrieval-augmented generation (RAG) helps. RAG benchmarks are hard.")]
+    mentions = [m("p1", "Retrieval-augmented generation"), m("p1", "RAG"),
+                m("p1", "RAG benchmarks", EntityKind.DATASET)]
+    res = resolve(papers, mentions)
+    labels = sorted(e.label for e in res.entities)
+    assert len(res.entities) == 2 and "RAG" in labels and "RAG benchmarks" in labels
+
+
+def test_two_senses_of_one_acronym_get_two_labels():
+    papers = [Paper("p1", "T", "The Segment Anything Model (SAM) segments. SAM is big."),
+              Paper("p2", "T", "The Segment Anything Model (SAM) masks images."),
+              Paper("p3", "T", "Sharpness-Aware Minimization (SAM) finds flat minima.")]
+    mentions = [m("p1", "Segment Anything Model"), m("p1", "SAM"), m("p1", "SAM"), m("p2", "SAM"), m("p2", "SAM"),
+                m("p3", "Sharpness-Aware Minimization"), m("p3", "SAM")]
+    res = resolve(papers, mentions)
+    by_key = {e.key: e for e in res.entities}
+    assert by_key["segment anything model"].label == "SAM"  # in the most papers: keeps the label
+    sharp = by_key["sharpness aware minimization"]
+    assert sharp.label == "Sharpness-Aware Minimization" and "SAM" in sharp.alt_labels
+    assert len({e.label for e in res.entities}) == len(res.entities)
+
+
+def test_an_acronym_in_another_case_and_one_beside_a_name():
+    papers = [Paper("p1", "T", "Question answering (QA) and ChatGPT (Chat Generative Pre-trained Transformer)."),
+              Paper("p2", "T", "CHATGPT answers TyDi QA questions.")]
+    mentions = [m("p1", "Question answering", EntityKind.TASK), m("p1", "ChatGPT"),
+                m("p2", "CHATGPT"), m("p2", "TyDi QA", EntityKind.DATASET)]
+    res = resolve(papers, mentions)
+    ids = dict(zip([x.text for x in mentions], res.mention_entity, strict=True))
+    assert ids["CHATGPT"] == ids["ChatGPT"]
+    assert ids["TyDi QA"] == entity_id("TyDi QA")  # a name as written, not "TyDi question answering"
