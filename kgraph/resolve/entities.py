@@ -652,7 +652,7 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
             reasons[key].add("normalisation")
         df = len({mentions[i].paper_id for i in indices})
         support[key] = (df, len(indices))
-        verdict = judge(label, surfaces, known_kind=known_kind, background=background,
+        verdict = judge(label, surfaces, known_kind=known_kind, background=background, kind=kind,
                         corpus_share=df / len(papers) if len(papers) >= CORPUS_MIN_PAPERS else 0.0)
         entities.append(
             Entity(

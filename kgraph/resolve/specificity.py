@@ -25,6 +25,9 @@ no link. Every entity gets a judgement with the evidence behind it:
     in more than :data:`WORD_SHARE` of them — generic.
 ``corpus``
     In more than :data:`CORPUS_SHARE` of the papers of the corpus itself — generic.
+``common-noun``
+    A concept that is one ordinary word written in lower case ("water", "land",
+    "agriculture", "eigenvalues"): a common noun names a class of things — generic.
 
 ``name`` and ``known`` win over ``background`` (a famous name is still a name) up to
 :data:`UMBRELLA_SHARE`, never over ``fragment``. Generic entities stay in the graph with their mentions; they do not
@@ -184,7 +187,8 @@ def _written_as_title(surfaces: Mapping[str, int]) -> bool:
 
 
 def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | None = None,
-          background: Background | None = None, corpus_share: float = 0.0) -> Judgement:
+          background: Background | None = None, corpus_share: float = 0.0,
+          kind: EntityKind | None = None) -> Judgement:
     """Judge an entity by its label, the surfaces its mentions show, known names and the background.
 
     Parameters
@@ -200,6 +204,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
         Phrase frequencies of a background corpus.
     corpus_share
         The share of the corpus's papers that mention it (0 for a corpus too small to tell).
+    kind
+        The entity's kind, where known: a Concept needs more than one ordinary word.
 
     Examples
     --------
@@ -235,6 +241,10 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     (('property',), ('fragment',))
     >>> judge("nonlinearity", {"non-linearity": 3}).evidence, judge("data distribution", {"data sets": 5}).evidence
     (('property',), ('generic-words',))
+    >>> judge("water", {"water": 17}, kind=EntityKind.CONCEPT).evidence, judge("water", {"water": 17}).generic
+    (('common-noun',), False)
+    >>> judge("Hessian", {"Hessian": 4}, kind=EntityKind.CONCEPT).generic
+    False
     """
     words = [w for w in label.replace("-", " ").split() if w.lower() not in _FUNCTION_WORDS]
     letters = sum(c.isalpha() for c in label)
@@ -277,6 +287,11 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
         evidence.append("known")
     if evidence:
         return Judgement(False, tuple(evidence))
+    if kind is EntityKind.CONCEPT and len(words) == 1 and label.islower():
+        # the catch-all kind holds what the model could not call a method, task, dataset or
+        # metric; one ordinary word there is a common noun ("water", "land", "species"),
+        # which relates papers by topic at best and is no term a researcher looks up
+        return Judgement(True, ("common-noun",))
     if generic_words:
         return Judgement(True, ("generic-words",))
     if len(lowered) > 1 and lowered[-1] in DATA_HEADS and not has_capital_or_digit(label):
