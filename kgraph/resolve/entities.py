@@ -54,6 +54,9 @@ GENERIC_HEADS = frozenset(
 #: Generic heads that leave the kind as it is: "GRPO algorithm" and "chain-of-thought
 #: technique" are GRPO and chain of thought; "RAG benchmark" and "CLIP score" are not RAG and CLIP.
 _SAME_KIND_HEADS = GENERIC_HEADS - _DATA_HEADS - _METRIC_HEADS
+#: Heads that fix an entity's kind ("measure" does not: "conservation measures" are actions).
+_KIND_OF_HEAD = {**dict.fromkeys(_DATA_HEADS | {"corpora"}, EntityKind.DATASET),
+                 **dict.fromkeys(("score", "metric"), EntityKind.METRIC)}
 _ACRONYM_KINDS = (EntityKind.DATASET, EntityKind.METRIC)
 #: The kind a head noun names: "NLP datasets" are datasets, "MT metrics" metrics.
 _HEAD_KINDS = {**dict.fromkeys(_DATA_HEADS, EntityKind.DATASET), **dict.fromkeys(_METRIC_HEADS, EntityKind.METRIC)}
@@ -633,6 +636,12 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
         kind: EntityKind = max(kinds, key=lambda k: (kinds[k], -_KIND_ORDER.index(k)))
         if known_kind is not None and known_kind is not EntityKind.TASK:
             kind = known_kind
+        elif " " in key and (head_kind := _KIND_OF_HEAD.get(singular(key.split()[-1].lower()))) is not None and not (
+                kind is EntityKind.TASK and len(key.split()) > 2 and key.split()[0].endswith("ing")):
+            # a name whose head says its kind is of that kind, whatever the mentions' vote:
+            # "reasoning benchmark" is data and "anomaly score" a metric, not a task or a
+            # concept; a task said as a verb phrase stays one ("predicting rating scores")
+            kind = head_kind
         words = key.split()
         # "RAG benchmark" kept apart from RAG keeps its head in its label; "FID score",
         # defined as "Fréchet Inception Distance score (FID)", is FID

@@ -304,3 +304,15 @@ def test_an_acronym_in_another_case_and_one_beside_a_name():
     ids = dict(zip([x.text for x in mentions], res.mention_entity, strict=True))
     assert ids["CHATGPT"] == ids["ChatGPT"]
     assert ids["TyDi QA"] == entity_id("TyDi QA")  # a name as written, not "TyDi question answering"
+
+
+def test_a_head_that_names_a_kind_decides_the_kind():
+    papers = [Paper("p1", "T", "A reasoning benchmark, an anomaly score and conservation measures.")]
+    mentions = [m("p1", "reasoning benchmark", EntityKind.TASK), m("p1", "anomaly score", EntityKind.CONCEPT),
+                m("p1", "conservation measures", EntityKind.METHOD),
+                m("p1", "predicting rating scores", EntityKind.TASK)]
+    kinds = {e.key: e.kind for e in resolve(papers, mentions).entities}
+    assert kinds["reasoning benchmark"] is EntityKind.DATASET
+    assert kinds["anomaly score"] is EntityKind.METRIC
+    assert kinds["conservation measure"] is EntityKind.METHOD  # "measures" can be actions
+    assert kinds["predicting rating score"] is EntityKind.TASK  # a task said as a verb phrase
