@@ -349,7 +349,10 @@ def same_sense(long_a: str, long_b: str) -> bool:
     >>> same_sense("fr\\'echet inception distance", "Fréchet Inception Distance")
     True
     """
-    a, b = _sense_words(long_a), _sense_words(long_b)
+    return _same_words(_sense_words(long_a), _sense_words(long_b))
+
+
+def _same_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return len(a) == len(b) and all(_same_word(x, y, i == 0) for i, (x, y) in enumerate(zip(a, b, strict=True)))
 
 
@@ -433,11 +436,15 @@ def corpus_acronyms(
                 senses[into].extend(senses.pop(key))
         # spellings of one expansion beyond what sense_key folds join the best-supported one
         by_support = sorted(senses, key=lambda k: (-sum(longs[form] for form in senses[k]), k))
+        # the word splits a sense is written with ("multilayer perceptron", "multi layer
+        # perceptron"): few per sense, however many papers define it
+        splits = {k: {_sense_words(form) for form in senses[k]} for k in by_support}
         for i, key in enumerate(by_support):
             into = next((other for other in by_support[:i] if other in senses and any(
-                same_sense(a, b) for a in senses[key] for b in senses[other])), None)
+                _same_words(a, b) for a in splits[key] for b in splits[other])), None)
             if into is not None:
                 senses[into].extend(senses.pop(key))
+                splits[into] |= splits[key]
         for members in senses.values():
             best = max(members, key=lambda form: (longs[form], form))
             for long in members:
