@@ -95,6 +95,9 @@ UNITS = frozenset(
 #: Words that say a phrase is about data: "medical datasets" and "mathematical reasoning
 #: benchmark" describe data, where a dataset's name is written as one ("Tanks and Temples").
 DATA_HEADS = frozenset("dataset corpus corpora benchmark database".split())
+#: Words for one item of data: "medical images", "reference image", "video frames" and
+#: "training samples" describe data, as "medical datasets" does; no one looks them up.
+INSTANCE_HEADS = frozenset("image frame sample video".split())
 #: Abbreviations that stand for generic words, not names: "SOTA" is "state of the art".
 GENERIC_ACRONYMS = frozenset("SOTA AI ML DL ID OOD GPU CPU TPU RGB CT".split())
 #: Heads that make a phrase a property of something ("segmentation accuracy", "memory usage").
@@ -217,6 +220,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     (('generic-words',), True)
     >>> judge("medical datasets", {"medical datasets": 4}).evidence, judge("Wikipaintings dataset", {}).generic
     (('description',), False)
+    >>> judge("reference image", {"reference images": 6}).evidence, judge("chest X-ray images", {}).generic
+    (('description',), False)
     >>> judge("base model", {"base models": 9}).generic, judge("frontier model", {"frontier models": 4}).generic
     (True, True)
     >>> judge("SQuAD", {"SQuAD": 2})
@@ -294,7 +299,7 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
         return Judgement(True, ("common-noun",))
     if generic_words:
         return Judgement(True, ("generic-words",))
-    if len(lowered) > 1 and lowered[-1] in DATA_HEADS and not has_capital_or_digit(label):
+    if len(lowered) > 1 and lowered[-1] in DATA_HEADS | INSTANCE_HEADS and not has_capital_or_digit(label):
         # data described in lower case ("medical datasets", "mathematical reasoning
         # benchmark") is no dataset one could look up; "the Penn Treebank", "COCO dataset"
         # and "WikiText-103" are written as names
