@@ -178,6 +178,8 @@ def _is_name(word: str) -> bool:
 
 
 _MEASURE = re.compile(r"\d+(\.\d+)?([DKMBGT]|GB|MB|TB|px)|\d+x\d+")
+#: An ordinal ("14th", "2nd") is a number written out, no name.
+_ORDINAL = re.compile(r"\d+(st|nd|rd|th)", re.IGNORECASE)
 
 
 def _written_as_title(surfaces: Mapping[str, int]) -> bool:
@@ -230,6 +232,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     Judgement(generic=False, evidence=('name', 'known'))
     >>> judge("non", {"non": 4}).evidence, judge("D", {"D": 3}).evidence, judge("$ dataset", {"$ dataset": 9}).evidence
     (('fragment',), ('fragment',), ('fragment',))
+    >>> judge("14th", {"14th": 2}).evidence
+    ('fragment',)
     >>> judge("real-world dataset", {"real-world datasets": 9}, known_kind=EntityKind.DATASET).generic
     True
     >>> judge("Natural Questions", {"Natural Questions": 3}, known_kind=EntityKind.DATASET).generic
@@ -256,7 +260,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     ends = label.split()
     # a letter on its own is a variable of the text ("distribution D"), whatever its case;
     # a lone symbol at an edge is the rest of a formula or a list ("$ dataset", "+ benchmarks")
-    if letters == 0 or len(label.strip()) == 1 or not any(map(str.isalnum, ends[0])) or not any(
+    if letters == 0 or len(label.strip()) == 1 or _ORDINAL.fullmatch(label.strip()) or not any(
+            map(str.isalnum, ends[0])) or not any(
             map(str.isalnum, ends[-1])) or (len(words) == 1 and not is_name_like(words[0]) and (
             len(words[0]) <= 2 or words[0].lower() in GENERIC_MODIFIERS
             or words[0].lower().endswith(_ADVERB_ENDINGS))):
