@@ -11,9 +11,22 @@ one JSONL per chunk under ``--out`` with ``{"id", "text", "entities"}`` lines (S
 labels, char offsets into ``text``), directly usable by ``train_fast.py --silver``.
 Finished chunks are kept, so a rerun resumes; the sample is fixed by offset/count.
 
+``--model DIR`` tags with any accurate-tier model folder (``model.onnx``, ``tokenizer.json``,
+``config.json``, e.g. a distillation teacher that is not shipped) instead of the shipped
+one, in this process, through the same pipeline ``kgraph annotate --model-only --scheme
+model`` builds (``spacy.blank("en")`` + ``sentencizer`` + ``kgraph_transformer``, one
+thread): the labels are the model's own tag set (7 labels with Dataset for a v2 model).
+
+``--compact FILE`` also writes the labels of all chunks as one small gzipped JSONL,
+``{"id", "entities": [[start, end, label], ...]}`` per abstract and **no text**: the text
+is the corpus's, rebuilt by :func:`load_compact`, so the labels can be kept in the
+repository (the corpus may not be copied there) and survive the loss of ``--out``.
+
 Usage (from the repository root)::
 
     python training/silver.py --count 10000 [--offset 5000] [--chunk 2500] [--out DIR]
+    python training/silver.py --count 4000 --model ../encoder-runs/mpnet_s13/model \
+        --out /tmp/kgraph_distil/silver --compact training/results/silver_mpnet_s13.jsonl.gz
 """
 
 from __future__ import annotations
@@ -50,6 +63,103 @@ def read_abstracts(path: Path, offset: int, count: int) -> list[dict]:
     return out
 
 
+def corpus_texts(path: Path, ids: set[str] | None = None) -> dict[str, str]:
+    """Normalised abstract text by silver id (``"arxiv:" + id``), as :func:`read_abstracts`
+    builds it; only ``ids`` when given (one pass over the gzipped corpus, ~2 s)."""
+    out = {}
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            rec = json.loads(line)
+            sid = "arxiv:" + rec["id"]
+            if ids is None or sid in ids:
+                out[sid] = " ".join((rec.get("summary") or "").split())
+    return out
+
+
+def write_compact(path: Path, rows: list[dict]) -> None:
+    """Write silver labels without their text (see :func:`load_compact`).
+
+    Parameters
+    ----------
+    path
+        Output ``.jsonl.gz``; written through a temporary file, gzip header without a
+        timestamp so the same labels give the same bytes.
+    rows
+        ``{"id", "entities": [{"start", "end", "label", ...}]}`` in corpus order.
+    """
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
+        for r in rows:
+            ents = [[e["start"], e["end"], e["label"]] for e in r["entities"]]
+            line = json.dumps({"id": r["id"], "entities": ents}, ensure_ascii=False, separators=(",", ":"))
+            gz.write((line + "\n").encode())
+    tmp.replace(path)
+
+
+def load_compact(path: Path, corpus: Path = CORPUS, count: int | None = None) -> list[dict]:
+    """Silver records ``{"id", "text", "entities": [{"start", "end", "label"}]}`` from a
+    file of :func:`write_compact`, the text rebuilt from ``corpus``.
+
+    Parameters
+    ----------
+    path
+        The compact ``.jsonl.gz``.
+    corpus
+        The arXiv corpus the labels were made on.
+    count
+        Only the first ``count`` abstracts of the file (file order = corpus order).
+
+    Raises
+    ------
+    ValueError
+        When an id is missing from the corpus or a span does not fit its text (another
+        corpus, or a different normalisation): the offsets would be meaningless.
+    """
+    rows = []
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            if count is not None and len(rows) >= count:
+                break
+            if line.strip():
+                rows.append(json.loads(line))
+    texts = corpus_texts(corpus, {r["id"] for r in rows})
+    out = []
+    for r in rows:
+        text = texts.get(r["id"])
+        if not text:
+            raise ValueError(f"{path}: {r['id']} is not in {corpus}")
+        ents = []
+        for start, end, label in r["entities"]:
+            # a model span starts and ends on a token, never on the (normalised) spaces
+            if not (0 <= start < end <= len(text)) or text[start].isspace() or text[end - 1].isspace():
+                raise ValueError(f"{path}: span {start}-{end} does not fit the text of {r['id']} in {corpus}")
+            ents.append({"start": start, "end": end, "label": label})
+        out.append({"id": r["id"], "text": text, "entities": ents})
+    return out
+
+
+def tag_with_model(records: list[dict], model_dir: Path, batch_size: int = 32) -> dict[str, list[dict]]:
+    """Entities by id from the accurate-tier model in ``model_dir``, model only, own labels.
+
+    The pipeline is the one ``kgraph annotate --tier accurate --model-only --scheme model``
+    runs (:func:`kgraph.extract.pipeline.build_pipeline`), with the model folder in place of
+    the shipped one; spans are ``doc.spans["model"]`` in text order, as
+    :func:`kgraph.extract.annotate.predicted_spans` gives them for a model-only pipeline.
+    """
+    import spacy
+
+    import kgraph.extract.components  # noqa: F401  (registers the factories)
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kgraph_transformer", config={"model_dir": str(model_dir), "num_threads": 1})
+    out = {}
+    for r, doc in zip(records, nlp.pipe((r["text"] for r in records), batch_size=batch_size)):
+        spans = sorted(doc.spans["model"], key=lambda s: (s.start, s.end))
+        out[r["id"]] = [{"start": s.start_char, "end": s.end_char, "label": s.label_, "text": s.text} for s in spans]
+    return out
+
+
 def kgraph_cmd() -> list[str]:
     exe = Path(sys.executable).with_name("kgraph")
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "kgraph.cli"]
@@ -62,6 +172,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--count", type=int, default=10000)
     ap.add_argument("--chunk", type=int, default=2500)
     ap.add_argument("--out", type=Path, default=Path("/tmp/kgraph_fast/silver"))
+    ap.add_argument("--model", type=Path, default=None,
+                    help="accurate-tier model folder to tag with (default: the shipped model via kgraph annotate)")
+    ap.add_argument("--compact", type=Path, default=None,
+                    help="also write all labels, without text, to this .jsonl.gz (see load_compact)")
     args = ap.parse_args(argv)
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -80,13 +194,18 @@ def main(argv: list[str] | None = None) -> int:
             for r in chunk:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")
         t0 = time.time()
-        subprocess.run(kgraph_cmd() + ["annotate", str(src), "-o", str(tagged), "--tier", "accurate", "--model-only", "--scheme", "model"], check=True)
+        if args.model is not None:
+            by_id = tag_with_model(chunk, args.model)
+            tagged.write_text("")  # nothing to read back: tagged in this process
+        else:
+            subprocess.run(kgraph_cmd() + ["annotate", str(src), "-o", str(tagged), "--tier", "accurate",
+                                           "--model-only", "--scheme", "model"], check=True)
+            by_id = {}
+            with open(tagged, encoding="utf-8") as f:
+                for line in f:
+                    obj = json.loads(line)
+                    by_id[obj["id"]] = obj["entities"]
         dt = time.time() - t0
-        by_id = {}
-        with open(tagged, encoding="utf-8") as f:
-            for line in f:
-                obj = json.loads(line)
-                by_id[obj["id"]] = obj["entities"]
         n_ents = 0
         tmp = final.with_suffix(".tmp")
         with open(tmp, "w", encoding="utf-8") as f:
@@ -98,6 +217,23 @@ def main(argv: list[str] | None = None) -> int:
         src.unlink()
         tagged.unlink()
         print(f"{final.name}: {len(chunk)} abstracts, {n_ents} entities, {dt:.0f} s ({len(chunk) / dt:.1f} abstracts/s)", flush=True)
+    if args.compact is not None:
+        rows = []
+        for k in range(0, len(records), args.chunk):
+            start = args.offset + k
+            final = args.out / f"silver_{start:06d}_{start + len(records[k : k + args.chunk]):06d}.jsonl"
+            rows += [json.loads(line) for line in final.read_text(encoding="utf-8").splitlines() if line.strip()]
+        write_compact(args.compact, rows)
+        # read it back through the corpus: the text must come back exactly
+        back = load_compact(args.compact, args.corpus)
+        if [(b["id"], b["text"]) for b in back] != [(r["id"], r["text"]) for r in rows]:
+            raise SystemExit(f"{args.compact}: the text rebuilt from the corpus differs from the tagged text")
+        by_label: dict[str, int] = {}
+        for r in rows:
+            for e in r["entities"]:
+                by_label[e["label"]] = by_label.get(e["label"], 0) + 1
+        print(f"{args.compact}: {len(rows)} abstracts, {sum(by_label.values())} entities {by_label}, "
+              f"{args.compact.stat().st_size / 1e6:.2f} MB", flush=True)
     return 0
 
 

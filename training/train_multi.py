@@ -22,6 +22,15 @@ Loss per word (first sub-token): ``-log sum_{t in allowed} softmax(logits)_t`` (
 likelihood over the partial label), averaged over the words of the batch; with a
 one-tag set this is the usual cross-entropy.
 
+A *silver* source (``{"name", "silver": FILE, "corpus": FILE, "count": N}``, distillation,
+``training/accurate_v2_distil.json``) is N arXiv abstracts labelled by a teacher model
+(``training/silver.py --model DIR --compact FILE``; the file holds offsets and labels only,
+the text comes from the corpus). Its labels are the teacher's own tag set, all of them
+annotated, hard labels: an "O" word is exactly O. Sentences are the ``sentencizer``'s,
+as the teacher saw them; a span that does not align with spaCy words is dropped and
+counted (none expected: the teacher's spans are spaCy words). Sources without ``"silver"``
+load exactly as before.
+
 Selection (dev only): the criterion fixed before any run is
 ``(SciERC dev strict F1 + TDMSci test Task/Dataset/Metric strict micro F1) / 2``;
 SciERC dev counts a predicted Dataset as Material; on TDMSci test predicted spans with a
@@ -74,8 +83,12 @@ class AllowedSets:
         return m
 
 
-def load_source(path: Path, nlp, labels, annotated, alternatives, sets: AllowedSets | None) -> tuple[list[dict], dict]:
-    """Sentences of spaCy words with allowed-set ids (``sets``) or gold tag ids (``None``)."""
+def load_source(path: Path | None, nlp, labels, annotated, alternatives, sets: AllowedSets | None,
+                records: list[dict] | None = None) -> tuple[list[dict], dict]:
+    """Sentences of spaCy words with allowed-set ids (``sets``) or gold tag ids (``None``).
+
+    ``records`` (silver sources): the parsed lines, given instead of reading ``path``.
+    """
     t2i = ta.TAG2ID
     # a label reachable as an alternative is annotated too (SciERC marks datasets as Material)
     covered = set(annotated) | {alt for alts in alternatives.values() for alt in alts}
@@ -84,10 +97,9 @@ def load_source(path: Path, nlp, labels, annotated, alternatives, sets: AllowedS
     every = list(range(len(ta.TAGS)))
     stats = {"docs": 0, "entities": 0, "misaligned": 0, "nested_dropped": 0, "words": 0}
     docs = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        d = json.loads(line)
+    if records is None:
+        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for d in records:
         stats["docs"] += 1
         doc = nlp(d["text"])
         word = [None] * len(doc)  # None = outside every entity, else (prefix, label) or "any"
@@ -129,6 +141,43 @@ def load_source(path: Path, nlp, labels, annotated, alternatives, sets: AllowedS
                     "tags": [label_of(word[i]) for i in idx],
                 })
         docs.append({"id": d["id"], "text": d["text"], "entities": d["entities"], "sentences": sents})
+    return docs, stats
+
+
+def load_silver_source(src: dict, root: Path, nlp, labels, sets: AllowedSets) -> tuple[list[dict], dict]:
+    """Sentences of a silver source (see the module docstring) in the shape of :func:`load_source`.
+
+    Parameters
+    ----------
+    src
+        The config entry: ``silver`` (compact label file, relative to the repository),
+        ``corpus`` (relative to the data root), ``count`` (first N abstracts of the file),
+        ``annotated`` (labels the teacher emits; normally all of ``labels``).
+    root
+        The data root.
+    nlp
+        ``spacy.blank("en")``: the words every other source uses.
+    labels, sets
+        As for :func:`load_source`.
+    """
+    import silver  # training/silver.py; imported here so the gold-only recipes never load it
+
+    count = int(src["count"]) if src.get("count") is not None else None
+    records = silver.load_compact(resolve(ta.REPO, src["silver"]), resolve(root, src["corpus"]), count)
+    if count is not None and len(records) < count:
+        raise ValueError(f"silver source {src['name']}: {len(records)} abstracts in {src['silver']}, {count} asked for")
+    # the teacher's sentence split: blank("en") + sentencizer, as at inference
+    splitter = spacy.blank("en")
+    splitter.add_pipe("sentencizer")
+    dropped = 0
+    for r, doc in zip(records, splitter.pipe(r["text"] for r in records)):
+        r["sentences"] = [[sent.start_char, sent.end_char] for sent in doc.sents]
+        kept = [e for e in r["entities"] if doc.char_span(e["start"], e["end"]) is not None]
+        dropped += len(r["entities"]) - len(kept)
+        r["entities"] = kept  # a misaligned teacher span: dropped, its words stay O
+    docs, stats = load_source(None, nlp, labels, src["annotated"], {}, sets, records=records)
+    stats["misaligned"] = dropped
+    stats["entities"] += dropped  # as read from the file; "misaligned" of them dropped
     return docs, stats
 
 
@@ -245,7 +294,11 @@ def main_multi(cfg, args, out: Path, work: Path) -> None:
     pack = bool(cfg.get("pack_sentences", False))
     train_units, source_stats = [], {}
     for src in cfg["sources"]:
-        docs, stats = load_source(resolve(root, src["path"]), nlp, labels, src["annotated"], src.get("alternatives", {}), sets)
+        if src.get("silver"):
+            docs, stats = load_silver_source(src, root, nlp, labels, sets)
+        else:
+            docs, stats = load_source(resolve(root, src["path"]), nlp, labels, src["annotated"],
+                                      src.get("alternatives", {}), sets)
         if args.limit:
             docs = docs[: args.limit]
         units = ta.encode([s for d in docs for s in d["sentences"]], tok, cfg["max_length"],
@@ -442,7 +495,8 @@ def main_multi(cfg, args, out: Path, work: Path) -> None:
         "  * SciREX train abstracts (Allen Institute for AI, Apache License 2.0; allenai/SciREX,\n"
         "    Jain et al., ACL 2020, \"SciREX: A Challenge Dataset for Document-Level Information\n"
         "    Extraction\").\n"
-        "The model and tokenizer.json are distributed under the Apache License 2.0.\n"
+        + cfg.get("notice_data_extra", "")  # e.g. the silver source of a distilled model
+        + "The model and tokenizer.json are distributed under the Apache License 2.0.\n"
     )
     write_preds(work / "scierc_dev_pred.jsonl", sc_docs, res["_pred"][0])
     write_preds(work / "tdmsci_test_pred.jsonl", td_docs, res["_pred"][1])
