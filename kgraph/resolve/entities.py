@@ -35,7 +35,6 @@ from ..errors import KGraphError
 from ..model import Entity, EntityKind, Mention, Paper
 from ..text.acronyms import find_acronyms
 from ..text.labels import has_capital_or_digit, is_name_like, normalise_label, singular, squash, tidy_label
-from ..text.markup import decode_latex
 from .specificity import CORPUS_MIN_PAPERS, Background, judge
 from .thesaurus import Thesaurus
 from .vocabularies import Vocabulary
@@ -292,8 +291,9 @@ def sense_key(long_key: str) -> str:
 
 def _sense_words(long_key: str) -> tuple[str, ...]:
     """The words :func:`sense_key` joins."""
-    # "Fr\\'echet" and "Fréchet" are "Frechet": an expansion keeps the LaTeX of its abstract
-    plain = unicodedata.normalize("NFKD", decode_latex(normalise_label(long_key)))
+    # "Fr\\'echet" and "Fréchet" are "Frechet": normalise_label decodes the accent, and the
+    # accent itself goes here
+    plain = unicodedata.normalize("NFKD", normalise_label(long_key))
     plain = "".join(c for c in plain if not unicodedata.combining(c))
     words = [singular(w) for w in plain.lower().split() if w not in _SENSE_FILLERS]
     while len(words) > 1 and words[-1] in _SENSE_HEADS:
@@ -641,15 +641,15 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
         # the Papers with Code task pages include "Large Language Model" and "Retrieval-
         # Augmented Generation": a known task says the name is specific, not that it is a task
         kind: EntityKind = max(kinds, key=lambda k: (kinds[k], -_KIND_ORDER.index(k)))
+        words = key.split()
         if known_kind is not None and known_kind is not EntityKind.TASK:
             kind = known_kind
-        elif " " in key and (head_kind := _KIND_OF_HEAD.get(singular(key.split()[-1].lower()))) is not None and not (
-                kind is EntityKind.TASK and len(key.split()) > 2 and key.split()[0].endswith("ing")):
+        elif len(words) > 1 and (head_kind := _KIND_OF_HEAD.get(singular(words[-1].lower()))) is not None and not (
+                kind is EntityKind.TASK and len(words) > 2 and words[0].endswith("ing")):
             # a name whose head says its kind is of that kind, whatever the mentions' vote:
             # "reasoning benchmark" is data and "anomaly score" a metric, not a task or a
             # concept; a task said as a verb phrase stays one ("predicting rating scores")
             kind = head_kind
-        words = key.split()
         # "RAG benchmark" kept apart from RAG keeps its head in its label; "FID score",
         # defined as "Fréchet Inception Distance score (FID)", is FID
         apart = len(words) > 1 and words[-1] in _HEAD_KINDS and representative.get(

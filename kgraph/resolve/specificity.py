@@ -98,6 +98,7 @@ DATA_HEADS = frozenset("dataset corpus corpora benchmark database".split())
 #: Words for one item of data: "medical images", "reference image", "video frames" and
 #: "training samples" describe data, as "medical datasets" does; no one looks them up.
 INSTANCE_HEADS = frozenset("image frame sample video".split())
+_DESCRIBED_HEADS = DATA_HEADS | INSTANCE_HEADS
 #: Abbreviations that stand for generic words, not names: "SOTA" is "state of the art".
 GENERIC_ACRONYMS = frozenset("SOTA AI ML DL ID OOD GPU CPU TPU RGB CT".split())
 #: Heads that make a phrase a property of something ("segmentation accuracy", "memory usage").
@@ -304,7 +305,7 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
         return Judgement(True, ("common-noun",))
     if generic_words:
         return Judgement(True, ("generic-words",))
-    if len(lowered) > 1 and lowered[-1] in DATA_HEADS | INSTANCE_HEADS and not has_capital_or_digit(label):
+    if len(lowered) > 1 and lowered[-1] in _DESCRIBED_HEADS and not has_capital_or_digit(label):
         # data described in lower case ("medical datasets", "mathematical reasoning
         # benchmark") is no dataset one could look up; "the Penn Treebank", "COCO dataset"
         # and "WikiText-103" are written as names
