@@ -42,10 +42,17 @@ import json
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "data" / "corpora" / "arxiv_cs_50k.jsonl.gz"
+
+
+def abstract(rec: dict) -> dict:
+    """A corpus record as silver sees it: ``{"id": "arxiv:" + id, "text"}``, the text
+    whitespace-normalised as kgraph's readers hand it to the pipeline."""
+    return {"id": "arxiv:" + rec["id"], "text": " ".join((rec.get("summary") or "").split())}
 
 
 def read_abstracts(path: Path, offset: int, count: int) -> list[dict]:
@@ -56,11 +63,15 @@ def read_abstracts(path: Path, offset: int, count: int) -> list[dict]:
                 continue
             if len(out) >= count:
                 break
-            rec = json.loads(line)
-            text = " ".join((rec.get("summary") or "").split())
-            if text:
-                out.append({"id": "arxiv:" + rec["id"], "text": text})
+            rec = abstract(json.loads(line))
+            if rec["text"]:
+                out.append(rec)
     return out
+
+
+def chunk_path(out: Path, start: int, size: int) -> Path:
+    """The finished silver file of the ``size`` abstracts from corpus line ``start``."""
+    return out / f"silver_{start:06d}_{start + size:06d}.jsonl"
 
 
 def corpus_texts(path: Path, ids: set[str] | None = None) -> dict[str, str]:
@@ -69,10 +80,9 @@ def corpus_texts(path: Path, ids: set[str] | None = None) -> dict[str, str]:
     out = {}
     with gzip.open(path, "rt", encoding="utf-8") as f:
         for line in f:
-            rec = json.loads(line)
-            sid = "arxiv:" + rec["id"]
-            if ids is None or sid in ids:
-                out[sid] = " ".join((rec.get("summary") or "").split())
+            rec = abstract(json.loads(line))
+            if ids is None or rec["id"] in ids:
+                out[rec["id"]] = rec["text"]
     return out
 
 
@@ -165,6 +175,24 @@ def kgraph_cmd() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "kgraph.cli"]
 
 
+def annotate_chunk(chunk: list[dict], src: Path, tagged: Path) -> dict[str, list[dict]]:
+    """Entities by id from ``kgraph annotate`` (the shipped accurate model, model only, its
+    own labels), through the two scratch files given, which are removed afterwards."""
+    with open(src, "w", encoding="utf-8") as f:
+        for r in chunk:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    subprocess.run(kgraph_cmd() + ["annotate", str(src), "-o", str(tagged), "--tier", "accurate",
+                                   "--model-only", "--scheme", "model"], check=True)
+    by_id = {}
+    with open(tagged, encoding="utf-8") as f:
+        for line in f:
+            obj = json.loads(line)
+            by_id[obj["id"]] = obj["entities"]
+    src.unlink()
+    tagged.unlink()
+    return by_id
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=CORPUS)
@@ -184,27 +212,15 @@ def main(argv: list[str] | None = None) -> int:
     for k in range(0, len(records), args.chunk):
         chunk = records[k : k + args.chunk]
         start = args.offset + k
-        final = args.out / f"silver_{start:06d}_{start + len(chunk):06d}.jsonl"
+        final = chunk_path(args.out, start, len(chunk))
         if final.exists():
             print(f"{final.name}: exists, skipped", flush=True)
             continue
-        src = args.out / f"in_{start:06d}.jsonl"
-        tagged = args.out / f"tagged_{start:06d}.jsonl"
-        with open(src, "w", encoding="utf-8") as f:
-            for r in chunk:
-                f.write(json.dumps(r, ensure_ascii=False) + "\n")
         t0 = time.time()
         if args.model is not None:
             by_id = tag_with_model(chunk, args.model)
-            tagged.write_text("")  # nothing to read back: tagged in this process
         else:
-            subprocess.run(kgraph_cmd() + ["annotate", str(src), "-o", str(tagged), "--tier", "accurate",
-                                           "--model-only", "--scheme", "model"], check=True)
-            by_id = {}
-            with open(tagged, encoding="utf-8") as f:
-                for line in f:
-                    obj = json.loads(line)
-                    by_id[obj["id"]] = obj["entities"]
+            by_id = annotate_chunk(chunk, args.out / f"in_{start:06d}.jsonl", args.out / f"tagged_{start:06d}.jsonl")
         dt = time.time() - t0
         n_ents = 0
         tmp = final.with_suffix(".tmp")
@@ -214,25 +230,19 @@ def main(argv: list[str] | None = None) -> int:
                 n_ents += len(ents)
                 f.write(json.dumps({"id": r["id"], "text": r["text"], "entities": ents}, ensure_ascii=False) + "\n")
         tmp.rename(final)
-        src.unlink()
-        tagged.unlink()
         print(f"{final.name}: {len(chunk)} abstracts, {n_ents} entities, {dt:.0f} s ({len(chunk) / dt:.1f} abstracts/s)", flush=True)
     if args.compact is not None:
         rows = []
         for k in range(0, len(records), args.chunk):
-            start = args.offset + k
-            final = args.out / f"silver_{start:06d}_{start + len(records[k : k + args.chunk]):06d}.jsonl"
+            final = chunk_path(args.out, args.offset + k, len(records[k : k + args.chunk]))
             rows += [json.loads(line) for line in final.read_text(encoding="utf-8").splitlines() if line.strip()]
         write_compact(args.compact, rows)
         # read it back through the corpus: the text must come back exactly
         back = load_compact(args.compact, args.corpus)
         if [(b["id"], b["text"]) for b in back] != [(r["id"], r["text"]) for r in rows]:
             raise SystemExit(f"{args.compact}: the text rebuilt from the corpus differs from the tagged text")
-        by_label: dict[str, int] = {}
-        for r in rows:
-            for e in r["entities"]:
-                by_label[e["label"]] = by_label.get(e["label"], 0) + 1
-        print(f"{args.compact}: {len(rows)} abstracts, {sum(by_label.values())} entities {by_label}, "
+        by_label = Counter(e["label"] for r in rows for e in r["entities"])
+        print(f"{args.compact}: {len(rows)} abstracts, {sum(by_label.values())} entities {dict(by_label)}, "
               f"{args.compact.stat().st_size / 1e6:.2f} MB", flush=True)
     return 0
 
