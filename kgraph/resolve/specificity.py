@@ -16,7 +16,8 @@ no link. Every entity gets a judgement with the evidence behind it:
 ``umbrella``
     A field's name and a category noun ("machine learning technique") — generic.
 ``fragment``
-    No letters, a lone letter, a prefix or an adverb ("non", "fine", "asymptotically") — generic.
+    No letters, a lone letter, a prefix, an adverb ("non", "fine", "asymptotically") or
+    the rest of a formula with a bracket left open ("GL^+(n") — generic.
 ``unit``
     A unit of measurement ("MPa", "GHz") — generic.
 ``background``
@@ -44,7 +45,7 @@ from functools import lru_cache
 
 from ..model import EntityKind
 from ..resources import data_file
-from ..text.labels import has_capital_or_digit, is_name_like, is_number_like, singular
+from ..text.labels import has_capital_or_digit, has_unbalanced_brackets, is_name_like, is_number_like, singular
 
 #: Words that say what sort of thing something is, not which one.
 CATEGORY_NOUNS = frozenset(
@@ -233,8 +234,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     Judgement(generic=False, evidence=('name', 'known'))
     >>> judge("non", {"non": 4}).evidence, judge("D", {"D": 3}).evidence, judge("$ dataset", {"$ dataset": 9}).evidence
     (('fragment',), ('fragment',), ('fragment',))
-    >>> judge("14th", {"14th": 2}).evidence
-    ('fragment',)
+    >>> judge("14th", {"14th": 2}).evidence, judge("GL^+(n", {"GL^+(n": 2}).evidence
+    (('fragment',), ('fragment',))
     >>> judge("real-world dataset", {"real-world datasets": 9}, known_kind=EntityKind.DATASET).generic
     True
     >>> judge("Natural Questions", {"Natural Questions": 3}, known_kind=EntityKind.DATASET).generic
@@ -261,7 +262,9 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     ends = label.split()
     # a letter on its own is a variable of the text ("distribution D"), whatever its case;
     # a lone symbol at an edge is the rest of a formula or a list ("$ dataset", "+ benchmarks")
-    if letters == 0 or len(label.strip()) == 1 or _ORDINAL.fullmatch(label.strip()) or not any(
+    # a bracket left open is the rest of a formula ("GL^+(n", "O(mlog(m)") the span cut
+    if letters == 0 or len(label.strip()) == 1 or _ORDINAL.fullmatch(label.strip()) or has_unbalanced_brackets(
+            label) or not any(
             map(str.isalnum, ends[0])) or not any(
             map(str.isalnum, ends[-1])) or (len(words) == 1 and not is_name_like(words[0]) and (
             len(words[0]) <= 2 or words[0].lower() in GENERIC_MODIFIERS

@@ -122,6 +122,37 @@ def singular(word: str) -> str:
     return word[:-1]
 
 
+def mend_brackets(words: list[str]) -> list[str]:
+    """The words of a span without the brackets its edges cut.
+
+    A lone bracket is a span edge cut inside a parenthesis ("Convolutional) Neural
+    Networks"), and a bracket opened and not closed starts what the span cut off
+    ("VeriSafe Agent (VSA"): neither belongs to the name, or one name gets an id and a
+    label per place the span was cut. Words with balanced brackets come back unchanged.
+
+    >>> mend_brackets("Convolutional) Neural Networks".split()), mend_brackets("VeriSafe Agent (VSA".split())
+    (['Convolutional', 'Neural', 'Networks'], ['VeriSafe', 'Agent'])
+    >>> mend_brackets("GL^+(n".split())
+    ['GL^+(n']
+    """
+    if sum(w.count("(") for w in words) == sum(w.count(")") for w in words):
+        return words
+    cut = next((i for i, w in enumerate(words) if w.startswith("(") and ")" not in " ".join(words[i:])), None)
+    if cut:
+        words = words[:cut]
+    return [w.strip("()") or w for w in words]
+
+
+def has_unbalanced_brackets(label: str) -> bool:
+    """Whether a label opens or closes a bracket it does not match: the rest of a formula
+    ("GL^+(n", "O(mlog(m)") or of a cut span.
+
+    >>> has_unbalanced_brackets("SL(n"), has_unbalanced_brackets("BERT (base)")
+    (True, False)
+    """
+    return label.count("(") != label.count(")") or label.count("[") != label.count("]")
+
+
 def normalise_label(label: str) -> str:
     """The resolution key of a label.
 
@@ -134,17 +165,9 @@ def normalise_label(label: str) -> str:
     >>> normalise_label("Convolutional) Neural Networks"), normalise_label("VeriSafe Agent (VSA")
     ('convolutional neural network', 'VeriSafe agent')
     """
-    words = tidy_label(label).replace("-", " ").replace("/", " / ").split()
+    words = mend_brackets(tidy_label(label).replace("-", " ").replace("/", " / ").split())
     if not words:
         return ""
-    # a lone bracket is a span edge cut inside a parenthesis ("Convolutional) Neural
-    # Networks"): no part of the key, or one name gets an id per place the span was cut
-    # and a bracket opened and not closed starts what the span cut off ("VeriSafe Agent (VSA")
-    if sum(w.count("(") for w in words) != sum(w.count(")") for w in words):
-        cut = next((i for i, w in enumerate(words) if w.startswith("(") and ")" not in " ".join(words[i:])), None)
-        if cut:
-            words = words[:cut]
-        words = [w.strip("()") or w for w in words]
     words = [w if is_name_like(w) else w.lower() for w in words]
     # a possessive is the name itself: "LLM's", "models'"
     words[-1] = _POSSESSIVE.sub("", words[-1]) or words[-1]

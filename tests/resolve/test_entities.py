@@ -316,3 +316,13 @@ def test_a_head_that_names_a_kind_decides_the_kind():
     assert kinds["anomaly score"] is EntityKind.METRIC
     assert kinds["conservation measure"] is EntityKind.METHOD  # "measures" can be actions
     assert kinds["predicting rating score"] is EntityKind.TASK  # a task said as a verb phrase
+
+
+def test_a_bracket_the_span_cut_leaves_the_label_and_a_formula_is_a_fragment():
+    papers = [Paper("p1", "T", "VeriSafe Agent (VSA) checks GL^+(n) actions.")]
+    mentions = [m("p1", "VeriSafe Agent (VSA"), m("p1", "GL^+(n", EntityKind.CONCEPT)]
+    by_key = {e.key: e for e in resolve(papers, mentions).entities}
+    agent = by_key["VeriSafe agent"]
+    assert agent.label == "VeriSafe Agent" and not agent.generic
+    (formula,) = [e for key, e in by_key.items() if key != "VeriSafe agent"]
+    assert formula.generic and formula.evidence == ("fragment",)
