@@ -37,7 +37,7 @@ from ..text.acronyms import find_acronyms
 from ..text.labels import (
     has_capital_or_digit,
     is_name_like,
-    mend_brackets,
+    mend_label,
     normalise_label,
     singular,
     squash,
@@ -766,7 +766,7 @@ def _labels(key: str, surfaces: Counter[str], shorts: set[str], memo: LabelMemo,
     bare = [s for s in members if memo.normalise(s).casefold() == best]
     singular_bare = [s for s in bare if s.split()[-1] == singular(s.split()[-1])]
     label = max(singular_bare or bare or members, key=lambda s: (members[s], _natural_case(s), -len(s), s))
-    label = " ".join(mend_brackets(label.split())) or label  # as the key: "VeriSafe Agent", not "… (VSA"
+    label = mend_label(label)  # as the key: "VeriSafe Agent", not "… (VSA"
     if not bare and not keep_head:
         # a name the corpus only writes with its kind after it ("COCO dataset", "Common Voice
         # corpus", "F1 score") is labelled by the name; a phrase ("training data") keeps its

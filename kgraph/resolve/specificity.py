@@ -28,7 +28,8 @@ no link. Every entity gets a judgement with the evidence behind it:
     In more than :data:`CORPUS_SHARE` of the papers of the corpus itself — generic.
 ``common-noun``
     A concept that is one ordinary word written in lower case ("water", "land",
-    "agriculture", "eigenvalues"): a common noun names a class of things — generic.
+    "agriculture", "eigenvalues"), or capitalised only where the corpus also writes it in
+    lower case ("Ecology", "ecology"): a common noun names a class of things — generic.
 
 ``name`` and ``known`` win over ``background`` (a famous name is still a name) up to
 :data:`UMBRELLA_SHARE`, never over ``fragment``. Generic entities stay in the graph with their mentions; they do not
@@ -256,6 +257,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     (('common-noun',), False)
     >>> judge("Hessian", {"Hessian": 4}, kind=EntityKind.CONCEPT).generic
     False
+    >>> judge("Ecology", {"Ecology": 31, "ecology": 9}, kind=EntityKind.CONCEPT).evidence
+    ('common-noun',)
     """
     words = [w for w in label.replace("-", " ").split() if w.lower() not in _FUNCTION_WORDS]
     letters = sum(c.isalpha() for c in label)
@@ -301,10 +304,11 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
         evidence.append("known")
     if evidence:
         return Judgement(False, tuple(evidence))
-    if kind is EntityKind.CONCEPT and len(words) == 1 and label.islower():
+    if kind is EntityKind.CONCEPT and len(words) == 1 and (label.islower() or any(map(str.islower, surfaces))):
         # the catch-all kind holds what the model could not call a method, task, dataset or
         # metric; one ordinary word there is a common noun ("water", "land", "species"),
-        # which relates papers by topic at best and is no term a researcher looks up
+        # which relates papers by topic at best and is no term a researcher looks up; a
+        # capital the corpus also drops is a sentence's first letter ("Ecology", "ecology")
         return Judgement(True, ("common-noun",))
     if generic_words:
         return Judgement(True, ("generic-words",))

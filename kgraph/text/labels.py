@@ -143,6 +143,27 @@ def mend_brackets(words: list[str]) -> list[str]:
     return [w.strip("()") or w for w in words]
 
 
+def mend_label(label: str) -> str:
+    """A label without the brackets the span's edges cut, character by character.
+
+    A closing bracket before any opening one means the span began inside a parenthesis
+    ("(LLM)-based approach" tagged from "LLM"): the bracket goes. An opening bracket
+    never closed means it ended inside one ("VeriSafe Agent (VSA"): the rest goes. What
+    stays unbalanced is the rest of a formula (see :func:`has_unbalanced_brackets`).
+
+    >>> mend_label("LLM)-based approach"), mend_label("VeriSafe Agent (VSA"), mend_label("Qwen2.5-VL(3B")
+    ('LLM-based approach', 'VeriSafe Agent', 'Qwen2.5-VL')
+    >>> mend_label("O(mlog(m)"), mend_label("BERT (base)")
+    ('O(mlog(m)', 'BERT (base)')
+    """
+    text = label
+    while has_unbalanced_brackets(text) and ")" in text and ("(" not in text or text.index(")") < text.index("(")):
+        text = text.replace(")", "", 1)
+    while has_unbalanced_brackets(text) and "(" in text and text.rindex("(") > text.rfind(")") and text.rindex("(") > 0:
+        text = text[: text.rindex("(")].rstrip()
+    return text or label
+
+
 def has_unbalanced_brackets(label: str) -> bool:
     """Whether a label opens or closes a bracket it does not match: the rest of a formula
     ("GL^+(n", "O(mlog(m)") or of a cut span.

@@ -319,10 +319,9 @@ def test_a_head_that_names_a_kind_decides_the_kind():
 
 
 def test_a_bracket_the_span_cut_leaves_the_label_and_a_formula_is_a_fragment():
-    papers = [Paper("p1", "T", "VeriSafe Agent (VSA) checks GL^+(n) actions.")]
-    mentions = [m("p1", "VeriSafe Agent (VSA"), m("p1", "GL^+(n", EntityKind.CONCEPT)]
-    by_key = {e.key: e for e in resolve(papers, mentions).entities}
-    agent = by_key["VeriSafe agent"]
-    assert agent.label == "VeriSafe Agent" and not agent.generic
-    (formula,) = [e for key, e in by_key.items() if key != "VeriSafe agent"]
-    assert formula.generic and formula.evidence == ("fragment",)
+    papers = [Paper("p1", "T", "VeriSafe Agent (VSA) checks (LLM)-based plans in O(mlog(m)) time.")]
+    mentions = [m("p1", "VeriSafe Agent (VSA"), m("p1", "LLM)-based plans"), m("p1", "O(mlog(m)", EntityKind.CONCEPT)]
+    by_label = {e.label: e for e in resolve(papers, mentions).entities}
+    assert set(by_label) == {"VeriSafe Agent", "LLM-based plans", "O(mlog(m)"}
+    assert not by_label["VeriSafe Agent"].generic
+    assert by_label["O(mlog(m)"].generic and by_label["O(mlog(m)"].evidence == ("fragment",)
