@@ -229,7 +229,11 @@ def _is_notation(before: str, after: str) -> bool:
     bool
         True for a factor of a resolution ("256$\\times$256", "512 x 512"), the base of a
         power ("10^{-5}"), a bound of an interval ("$\\in (0,1)$") and a number glued to a
-        middle dot ("5·104 mA/cm2", a power written without its superscript).
+        middle dot ("5·104 mA/cm2", a power written without its superscript), the
+        spread after "±", the bounds after "range", and a power in brackets ("10(-7)").
+
+    >>> _is_notation("survival (0.992 ± ", ")"), _is_notation("66 (range ", "–78)"), _is_notation("x ", "(-7)")
+    (True, True, True)
     """
     if re.match(r"\s*\$?\s*(?:×|x|\\times)\s*\$?\s*\d", after) and not re.match(r"\s*\$?\s*\\times\s*10\^", after):
         return True  # the first factor of "256$\times$256" (but "4.57\times10^6" is a number)
@@ -239,6 +243,12 @@ def _is_notation(before: str, after: str) -> bool:
         return True  # the base of a power: "10^{-5}"
     if re.search(r"(?:\\in|∈)\s*[(\[]\s*(?:[\d.]+\s*,\s*)?\Z", before):
         return True  # an interval a variable ranges over: "$ε\\in (0,1)$"
+    if re.search(r"(?:±|\+/-|\\pm)\s*\$?\s*\Z", before):
+        return True  # an error bar: "0.992 ± 0.005", "$88.7\\pm4.0$": the spread, not a second value
+    if re.search(r"(?i)\brange\s*(?:of\s*|from\s*|:\s*)?(?:[\d.]+\s*(?:–|-|to)\s*)?\Z", before):
+        return True  # the bounds of a range: "median age 66 (range 60–78)"
+    if re.match(r"\(\s*[-+−]\d", after) or re.search(r"\b10\(\s*\Z", before):
+        return True  # a power written with brackets: "10(-7)"
     return before.endswith("·") or after.startswith("·")
 
 
@@ -596,7 +606,8 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "") -> 
     []
     """
     results: list[Result] = []
-    taken = [(m.start, m.end) for m in mentions if m.kind in (EntityKind.DATASET, EntityKind.METHOD)]
+    # every mention but a metric is a name: a number inside it is no value ("Habitat 2.0 simulation environment")
+    taken = [(m.start, m.end) for m in mentions if m.kind is not EntityKind.METRIC]
     metric_spans = [_Span(m.start, m.end, m.text) for m in mentions if m.kind is EntityKind.METRIC]
     dataset_spans = [_Span(m.start, m.end, m.text) for m in mentions if m.kind is EntityKind.DATASET]
     method_mentions = [m for m in mentions if m.kind is EntityKind.METHOD]
