@@ -253,3 +253,10 @@ def test_make_ups_shares_of_people_and_descriptive_statistics_are_not_results(te
 def test_a_named_score_in_a_descriptive_sentence_is_still_a_result() -> None:
     found = rows("Despite a prevalence of 10%, the test reaches a sensitivity of 0.87.")
     assert [(v, m) for v, _, m, *_ in found] == [("0.87", "sensitivity")]
+
+
+def test_an_error_bar_a_range_and_a_version_inside_a_name_are_no_values() -> None:
+    found = rows("Our model reaches a [[X|success rate]] of 0.992 ± 0.005 in the [[T|Habitat 2.0 simulation environment]].")
+    assert [v for v, *_ in found] == ["0.992"]
+    assert not {"60", "78"} & {v for v, *_ in rows("The [[X|median age]] was 66 (range 60–78).")}
+    assert not {"-7", "10"} & {v for v, *_ in rows("The [[X|rate]] is dP/dt = -1.18 x 10(-7) per year.")}
