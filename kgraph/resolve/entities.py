@@ -620,12 +620,30 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
     # expansion is a name of this corpus (an acronym was merged into it) and the longer
     # key is no acronym's expansion of its own ("vision language model" is VLM, not VL)
     headed = {}
+    # a head naming a kind ("FID score", spelled out "Fréchet inception distance score")
+    # joins the name where the corpus uses both as that kind: FID is a metric, so "FID
+    # score" is FID; "CLIP score" stays apart from the method CLIP, "RAG benchmark" from RAG
+    kinds_of: dict[str, Counter[EntityKind]] = defaultdict(Counter)
+    for key, mention in zip(final, mentions):
+        kinds_of[key][mention.kind] += 1
+
+    def mostly(key: str, kind: EntityKind | None) -> bool:
+        return kind is not None and 2 * kinds_of[key][kind] > sum(kinds_of[key].values())
+
     for key in set(final):
         words = key.split()
         if len(words) > 2 and words[-1] in _SAME_KIND_HEADS and not short_forms.get(key):
             base = normalise(" ".join(words[:-1]))
             base = representative.get(base, base)
             if short_forms.get(base) and base in counts and base != key:
+                headed[key] = base
+                reasons[base] |= reasons.get(key, set()) | {"acronym"}
+        elif len(words) > 1 and words[-1] in _HEAD_KINDS:
+            base = normalise(" ".join(words[:-1]))
+            base = representative.get(base, base)
+            named_kind = _HEAD_KINDS[words[-1]]
+            if ((short_forms.get(base) or any(map(_names_a_thing, base.split()))) and base in counts and base != key
+                    and mostly(key, named_kind) and mostly(base, named_kind)):
                 headed[key] = base
                 reasons[base] |= reasons.get(key, set()) | {"acronym"}
     if headed:

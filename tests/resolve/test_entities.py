@@ -325,3 +325,14 @@ def test_a_bracket_the_span_cut_leaves_the_label_and_a_formula_is_a_fragment():
     assert set(by_label) == {"VeriSafe Agent", "LLM-based plans", "O(mlog(m)"}
     assert not by_label["VeriSafe Agent"].generic
     assert by_label["O(mlog(m)"].generic and by_label["O(mlog(m)"].evidence == ("fragment",)
+
+
+def test_a_metric_head_joins_a_metric_acronym_but_not_a_method():
+    papers = [Paper("p1", "T", "Fréchet Inception Distance (FID) and the FID score. CLIP (Contrastive Language-Image "
+                               "Pre-training) and the CLIP score.")]
+    mentions = [m("p1", "Fréchet Inception Distance (FID)", EntityKind.METRIC), m("p1", "FID score", EntityKind.METRIC),
+                m("p1", "FID", EntityKind.METRIC),
+                m("p1", "CLIP (Contrastive Language-Image Pre-training)"), m("p1", "CLIP score", EntityKind.METRIC)]
+    groups = by_label(resolve(papers, mentions), mentions)
+    assert ["FID", "FID score", "Fréchet Inception Distance (FID)"] in groups
+    assert ["CLIP score"] in groups
