@@ -31,6 +31,11 @@ as the teacher saw them; a span that does not align with spaCy words is dropped 
 counted (none expected: the teacher's spans are spaCy words). Sources without ``"silver"``
 load exactly as before.
 
+``"init_from": FILE`` (a checkpoint written by an earlier run, relative to the repository)
+starts training from that run's last weights instead of the base encoder: the second stage
+of a two-stage distillation (``training/accurate_v3_two_stage.json`` after
+``training/accurate_v2_distil.json``).
+
 Selection (dev only): the criterion fixed before any run is
 ``(SciERC dev strict F1 + TDMSci test Task/Dataset/Metric strict micro F1) / 2``;
 SciERC dev counts a predicted Dataset as Material; on TDMSci test predicted spans with a
@@ -316,6 +321,12 @@ def main_multi(cfg, args, out: Path, work: Path) -> None:
         str(base), num_labels=len(TAGS), id2label=dict(enumerate(TAGS)), label2id=ta.TAG2ID,
         attn_implementation="eager",
     )
+    if cfg.get("init_from"):
+        # Two-stage distillation: start from the weights a first run (silver + gold) left in its
+        # checkpoint, then fine-tune on gold alone with a fresh optimizer and schedule.
+        init = resolve(ta.REPO, cfg["init_from"])
+        model.load_state_dict(torch.load(init, weights_only=False)["model"])
+        print(f"initial weights from {init}", flush=True)
     opt, sched = ta.make_optimizer(model, cfg, len(train_units))
     bs = int(cfg["batch_size"])
 
