@@ -78,7 +78,7 @@ def monthly(tmp_path_factory):
     records = []
     for month in range(1, 13):
         for i in range(3):
-            words = "We fine-tune BERT on ImageNet." if month >= 7 else "We train word2vec embeddings on ImageNet."
+            words = "We fine-tune BERT on ImageNet." if month >= 7 else "We train word2vec on ImageNet."
             arxiv_id = f"25{month:02d}.{month * 10 + i:05d}"
             records.append({"id": arxiv_id, "title": f"Study {month}-{i}", "summary": words,
                             "abs": f"https://arxiv.org/abs/{arxiv_id}"})  # as arXiv listings give it
