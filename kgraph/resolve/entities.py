@@ -627,8 +627,8 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
     for key, mention in zip(final, mentions):
         kinds_of[key][mention.kind] += 1
 
-    def mostly(key: str, kind: EntityKind | None) -> bool:
-        return kind is not None and 2 * kinds_of[key][kind] > sum(kinds_of[key].values())
+    def mostly(key: str, kind: EntityKind) -> bool:
+        return 2 * kinds_of[key][kind] > sum(kinds_of[key].values())
 
     for key in set(final):
         words = key.split()
