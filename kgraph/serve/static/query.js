@@ -187,7 +187,11 @@
     // last must not put back the older text
     if (mine !== fills) return;
     if (response.ok) {
-      editor.setValue(withPrefixes(body));
+      // the same text again (a form field losing focus to the Run button sends "change"
+      // once more) leaves the editor and the status of the run it started alone
+      const text = withPrefixes(body);
+      if (editor.getValue() === text) return;
+      editor.setValue(text);
       if (!running()) setStatus("idle", "");
     } else { // a parameter without a value: show the query as written, and say what it needs
       editor.setValue(withPrefixes(query.text));
