@@ -14,8 +14,10 @@ group, resolves overlaps by extractor priority and writes ``doc.spans["kgraph"]`
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from spacy.attrs import IDX, IS_SPACE, LOWER, ORTH, SPACY  # type: ignore[import-not-found]  # spaCy ships no stub for spacy.attrs
 from spacy.tokens import Doc, Span, SpanGroup
 
 from ..model import EntityKind
@@ -69,8 +71,9 @@ def set_candidates(doc: Doc, name: str, spans: Sequence[Span], scores: Iterable[
     kept: list[Span] = []
     kept_scores: list[float] = []
     seen: set[tuple[int, int, str]] = set()
+    tokens = tokens_of(doc)
     for span, score in zip(given, confidences):
-        bounds = clean_bounds(doc, span.start, span.end)
+        bounds = clean_edges(tokens, span.start, span.end)
         if bounds is None or (*bounds, span.label_) in seen:
             continue
         seen.add((*bounds, span.label_))
@@ -85,6 +88,57 @@ def set_candidates(doc: Doc, name: str, spans: Sequence[Span], scores: Iterable[
 def model_knows_datasets(doc: Doc) -> bool:
     """Whether the trained model that tagged ``doc`` has a Dataset label (see :data:`KNOWS_DATASETS`)."""
     return "model" in doc.spans and bool(doc.spans["model"].attrs.get(KNOWS_DATASETS, False))
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The strings of one Doc's tokens, read once for every component that looks at edges.
+
+    A ``doc[i]`` makes a Token object, and ``Span.text`` one per token; the edge repairs
+    below ask for a few tokens around each of dozens of candidates per abstract, and
+    building the Doc's text twice over cost ~6 % of the fast tier. Get it with
+    :func:`tokens_of`.
+    """
+
+    text: str  #: ``doc.text``
+    words: list[str]  #: each token's text
+    lower: list[str]
+    glued: list[bool]  #: no whitespace after the token
+    space: list[bool]  #: the token is whitespace
+    starts: list[int]  #: each token's character offset
+
+    def span_text(self, start: int, end: int) -> str:
+        """``doc[start:end].text`` (``start < end``)."""
+        return self.text[self.starts[start] : self.starts[end - 1] + len(self.words[end - 1])]
+
+
+_TOKENS = "kgraph.tokens"
+
+
+def tokens_of(doc: Doc) -> Tokens:
+    """The :class:`Tokens` of ``doc``, built on first use and kept in ``doc.user_data``.
+
+    >>> import spacy
+    >>> tokens = tokens_of(spacy.blank("en")("Top-1 on ImageNet"))
+    >>> tokens.words, tokens.glued, tokens.span_text(1, 3)
+    (['Top-1', 'on', 'ImageNet'], [False, False, True], 'on ImageNet')
+    """
+    cached = doc.user_data.get(_TOKENS)
+    if isinstance(cached, Tokens) and len(cached.words) == len(doc):
+        return cached
+    strings = doc.vocab.strings
+    columns = doc.to_array([ORTH, LOWER, SPACY, IS_SPACE, IDX]).T.tolist() if len(doc) else [[]] * 5
+    words = [strings[o] for o in columns[0]]
+    tokens = Tokens(
+        text="".join(w + " " if ws else w for w, ws in zip(words, columns[2])),
+        words=words,
+        lower=[strings[o] for o in columns[1]],
+        glued=[not ws for ws in columns[2]],
+        space=[bool(sp) for sp in columns[3]],
+        starts=columns[4],
+    )
+    doc.user_data[_TOKENS] = tokens
+    return tokens
 
 
 #: Hyphenated words longer than this many tokens each way are not followed (a run of
@@ -114,23 +168,30 @@ def clean_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     >>> [t.text for t in doc], doc[slice(*clean_bounds(doc, 2, 3))].text
     (['Top-1', 'on', 'ImageNet-1', 'K', ',', 'and'], 'ImageNet-1K')
     """
-    n = len(doc)
+    return clean_edges(tokens_of(doc), start, end)
+
+
+def clean_edges(tokens: Tokens, start: int, end: int) -> tuple[int, int] | None:
+    """:func:`clean_bounds` on a Doc's :class:`Tokens` (for callers that repair many spans)."""
+    words, space, glue = tokens.words, tokens.space, tokens.glued
+    n = len(words)
 
     def glued(i: int) -> bool:  # token i is written against token i + 1
-        return 0 <= i < n - 1 and not doc[i].whitespace_
+        return 0 <= i < n - 1 and glue[i]
 
     def joins(i: int) -> bool:  # the dash token i joins two words written against it
-        return (doc[i].text == "-" and glued(i - 1) and glued(i) and not doc[i - 1].is_space
-                and not doc[i + 1].is_space and doc[i - 1].text[-1:].isalnum() and doc[i + 1].text[:1].isalnum())
+        return (words[i] == "-" and glued(i - 1) and glued(i) and not space[i - 1]
+                and not space[i + 1] and words[i - 1][-1:].isalnum() and words[i + 1][:1].isalnum())
 
-    while start < end and (doc[start].is_space or (doc[start].text == "-" and not joins(start))):
+    while start < end and (space[start] or (words[start] == "-" and not joins(start))):
         start += 1
-    while end > start and (doc[end - 1].is_space or (doc[end - 1].text == "-" and not joins(end - 1))):
+    while end > start and (space[end - 1] or (words[end - 1] == "-" and not joins(end - 1))):
         end -= 1
     if start >= end:
         return None
+
     def split(i: int) -> bool:  # tokens i and i + 1 are one word the tokenizer cut: "1" + "K"
-        return glued(i) and doc[i].text[-1:].isalnum() and doc[i + 1].text[:1].isalnum()
+        return glued(i) and words[i][-1:].isalnum() and words[i + 1][:1].isalnum()
 
     for _ in range(_MAX_HYPHEN_REACH):
         if start >= 1 and (joins(start) or split(start - 1) or (start >= 2 and joins(start - 1))):
@@ -147,17 +208,19 @@ def clean_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
 
 _LOOSE = frozenset(",;:.!?\"'")
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
+_BRACKETS = frozenset("()[]{}")
 
 
-def _loose_punct(doc: Doc, i: int, start: int, end: int) -> bool:
-    """Whether token ``i`` at an edge of ``doc[start:end]`` is a mark no name ends or starts with."""
-    text = doc[i].text
+def _loose_punct(tokens: Tokens, i: int, start: int, end: int) -> bool:
+    """Whether token ``i`` at an edge of tokens ``start:end`` is a mark no name ends or starts with."""
+    text = tokens.words[i]
     if text in _LOOSE:
         return True
-    for opening, closing in _PAIRS.items():
-        if text in (opening, closing):
-            inside = doc[start:end].text
-            return inside.count(opening) != inside.count(closing)
+    if text in _BRACKETS:
+        inside = tokens.span_text(start, end)
+        for opening, closing in _PAIRS.items():
+            if text in (opening, closing):
+                return inside.count(opening) != inside.count(closing)
     return False
 
 
@@ -187,24 +250,31 @@ def name_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     >>> [doc[s:e].text for s, e in (name_bounds(doc, 10, 12), name_bounds(doc, 12, 17), name_bounds(doc, 13, 16))]
     ['mIoU', 'ResNet (v2)', 'ResNet (v2)']
     """
-    while start < end and (doc[start].lower_ in FUNCTION_WORDS or _loose_punct(doc, start, start, end)):
-        if start + 1 < end and not doc[start].whitespace_ and doc[start + 1].text == "-":
+    return name_edges(tokens_of(doc), start, end)
+
+
+def name_edges(tokens: Tokens, start: int, end: int) -> tuple[int, int] | None:
+    """:func:`name_bounds` on a Doc's :class:`Tokens` (for callers that trim many spans)."""
+    words, lower, glued = tokens.words, tokens.lower, tokens.glued
+    while start < end and (lower[start] in FUNCTION_WORDS or _loose_punct(tokens, start, start, end)):
+        if start + 1 < end and glued[start] and words[start + 1] == "-":
             break  # the first part of a hyphenated word: "in-distribution", "out-of-vocabulary"
         start += 1
-    while end > start and (doc[end - 1].lower_ in FUNCTION_WORDS or doc[end - 1].text == "-"
-                           or _loose_punct(doc, end - 1, start, end)):
-        if end - 2 > start and doc[end - 2].text == "-" and not doc[end - 2].whitespace_ and (
-                doc[end - 1].lower_ in FUNCTION_WORDS):
+    while end > start and (lower[end - 1] in FUNCTION_WORDS or words[end - 1] == "-"
+                           or _loose_punct(tokens, end - 1, start, end)):
+        if end - 2 > start and words[end - 2] == "-" and glued[end - 2] and lower[end - 1] in FUNCTION_WORDS:
             break  # the last part of a hyphenated word: "virtual try-on", "CLIP-IT"
         end -= 1
-    if start >= end or is_number_like(doc[start:end].text) or not any(c.isalpha() for c in doc[start:end].text):
+    if start >= end:
         return None
-    inside = doc[start:end].text
-    if end < len(doc) and doc[end].text == ")" and inside.count("(") > inside.count(")"):
+    inside = tokens.span_text(start, end)
+    if is_number_like(inside) or not any(c.isalpha() for c in inside):
+        return None
+    if end < len(words) and words[end] == ")" and inside.count("(") > inside.count(")"):
         end += 1  # "friction stir welding (FSW" takes its ")": the definition is whole
     elif inside.count(")") > inside.count("("):
         # "(PEFT) methods" tagged from inside the brackets: the name is what the bracket closes
-        closing = next((i for i in range(start, end) if doc[i].text == ")"), None)  # or inside a token: "f(x)"
+        closing = next((i for i in range(start, end) if words[i] == ")"), None)  # or inside a token: "f(x)"
         if closing is not None and closing > start:
             end = closing
     return start, end

@@ -24,7 +24,7 @@ from ..errors import ModelError
 from ..model import Field, Mention
 from ..resources import PACKAGE_DIR, files_digest, model_dir
 from . import components  # noqa: F401  (registers the factories of every component added below)
-from .base import SELECTED, kind_of, model_knows_datasets
+from .base import SELECTED, kind_of, model_knows_datasets, tokens_of
 from .kinds import refine_kind
 
 TIERS = ("accurate", "fast", "rules")
@@ -139,7 +139,7 @@ def doc_mentions(doc: Doc, paper_id: str, field: Field) -> list[Mention]:
     # mention (materialising list(doc.sents) was half the cost of this function)
     starts = [sent.start for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
     bounds: dict[int, tuple[int, int]] = {}
-    text = doc.text  # one pass over the tokens; Span.text makes a Token object per token
+    text = tokens_of(doc).text  # built once per Doc; Span.text makes a Token object per token
     knows_datasets = model_knows_datasets(doc)
     extractors = group.attrs.get("extractors", [])
     scores = group.attrs.get("scores", [])

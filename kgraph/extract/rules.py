@@ -7,50 +7,71 @@ Both are thin wrappers: :func:`~kgraph.text.acronyms.find_acronyms` and
 from __future__ import annotations
 
 import re
-from typing import Any
 
+from spacy.attrs import IS_ALPHA, IS_DIGIT, IS_LOWER, IS_PUNCT, IS_SPACE, IS_STOP, IS_TITLE, IS_UPPER, LENGTH  # type: ignore[import-not-found]  # no stub
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..model import EntityKind
 from ..text.acronyms import find_acronyms
-from .base import set_candidates
+from .base import set_candidates, tokens_of
 from .kinds import guess_kind
 
-# A "name" token: capitalised, all-caps or mixed with digits ("ResNet-18", "COCO", "ViT").
-_NAME = {"IS_ALPHA": False, "IS_PUNCT": False, "IS_SPACE": False, "IS_DIGIT": False}
-_NAMEISH: list[dict[str, Any]] = [{"IS_TITLE": True, "IS_STOP": False},
-                                   {"IS_UPPER": True, "LENGTH": {">=": 2}, "IS_STOP": False}, _NAME]
-_DATASET_CUES = ["dataset", "datasets", "benchmark", "benchmarks", "corpus", "treebank"]
+#: Words after a name that say it is a dataset: "the KITTI dataset".
+DATASET_CUES = frozenset({"dataset", "datasets", "benchmark", "benchmarks", "corpus", "treebank"})
+#: Lower-case words allowed between the name and its cue ("Yelp business review dataset").
+_MAX_BETWEEN = 2
+#: A word after "on"/"using" with two capitals, or a capital then a digit: "on KITTI", "on CIFAR-100".
+_NAME_AFTER_ON = re.compile(r"^(?=.*[A-Z].*[A-Z0-9])[\w\-]+$")
+_FLAGS = [IS_TITLE, IS_STOP, IS_UPPER, LENGTH, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_DIGIT, IS_LOWER]
 
 
-def _dataset_patterns() -> list[list[dict[str, Any]]]:
-    # "the KITTI dataset", "Yelp business review dataset" (the {0,2} pattern also covers
-    # the case with no word in between)
-    patterns: list[list[dict[str, Any]]] = [[token, {"IS_LOWER": True, "OP": "{0,2}"}, {"LOWER": {"IN": _DATASET_CUES}}]
-                                            for token in _NAMEISH]
-    # "on KITTI and nuScenes", "on CIFAR-100"; once, not once per name pattern: the matcher
-    # would find every match three times (same spans, 3x the work)
-    patterns.append([{"LOWER": {"IN": ["on", "using"]}}, {"TEXT": {"REGEX": r"^(?=.*[A-Z].*[A-Z0-9])[\w\-]+$"}}])
-    return patterns
+def cue_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Token bounds of the names that cue words mark as datasets, longest first where they overlap.
+
+    A name-like token (capitalised, all capitals, or mixed with digits or marks, and not a
+    stop word) followed by up to two lower-case words and a cue word
+    (:data:`DATASET_CUES`) gives the name with its cue; a word after "on" or "using" with
+    two capitals gives that word.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("Results on KITTI and the Yelp review dataset, using CIFAR-100 .")
+    >>> [doc[s:e].text for s, e in cue_spans(doc)]
+    ['KITTI', 'Yelp review dataset', 'CIFAR-100']
+    """
+    if not len(doc):
+        return []
+    tokens = tokens_of(doc)
+    lower, words = tokens.lower, tokens.words
+    title, stop, upper, length, alpha, punct, space, digit, is_lower = doc.to_array(_FLAGS).T.tolist()
+
+    def name_like(i: int) -> bool:  # as the token patterns of a spaCy Matcher would test it
+        return (not stop[i] and (title[i] or (upper[i] and length[i] >= 2))) or (
+            not alpha[i] and not punct[i] and not space[i] and not digit[i])
+
+    spans = []
+    for cue, word in enumerate(lower):
+        if word in DATASET_CUES:
+            for start in range(cue - 1, max(cue - 2 - _MAX_BETWEEN, -1), -1):
+                if name_like(start):
+                    spans.append((start, cue + 1))
+                if not is_lower[start]:
+                    break
+        elif word in ("on", "using") and cue + 1 < len(words) and _NAME_AFTER_ON.search(words[cue + 1]):
+            spans.append((cue + 1, cue + 2))
+    return [(span.start, span.end) for span in filter_spans([doc[s:e] for s, e in spans])]
 
 
 class CueRules:
-    """Names followed by "dataset"/"benchmark", or after "on"/"using", become Dataset spans."""
+    """Names followed by "dataset"/"benchmark", or after "on"/"using", become Dataset spans (:func:`cue_spans`)."""
 
     def __init__(self, nlp: Language):
-        self.matcher = Matcher(nlp.vocab)
-        self.matcher.add("Dataset", _dataset_patterns())
+        self.vocab = nlp.vocab
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = []
-        for _, start, end in self.matcher(doc):
-            if doc[start].lower_ in ("on", "using"):
-                start += 1
-            spans.append(Span(doc, start, end, label=EntityKind.DATASET.value))
-        kept = filter_spans(spans)
+        kept = [Span(doc, start, end, label=EntityKind.DATASET.value) for start, end in cue_spans(doc)]
+        kept.sort(key=lambda span: span.start)
         set_candidates(doc, "rule", kept, [0.6] * len(kept))
         return doc
 
@@ -63,7 +84,7 @@ class AcronymDefinitions:
     """
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text  # Doc.text joins every token: build it once, not once per pair
+        text = tokens_of(doc).text  # Doc.text joins every token: build it once per Doc
         pairs = find_acronyms(text)
         spans: list[Span | None] = []
         for pair in pairs:

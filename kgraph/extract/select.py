@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span, SpanGroup
 
-from .base import EXTRACTORS, SELECTED, kind_of, name_bounds
+from .base import EXTRACTORS, SELECTED, kind_of, name_edges, tokens_of
 from .gazetteer import FOLDED, is_case_sensitive
 
 
@@ -89,8 +89,9 @@ class Selector:
                 scores = group.attrs.get("scores") or [1.0] * len(group)
                 candidates.extend((name, span, float(score)) for span, score in zip(group, scores))
         chosen = []
+        tokens = tokens_of(doc)
         for name, span, score in select_spans(candidates, doc.spans.get(FOLDED, ())):
-            bounds = name_bounds(doc, span.start, span.end)
+            bounds = name_edges(tokens, span.start, span.end)
             if bounds is not None:
                 trimmed = span if bounds == (span.start, span.end) else Span(doc, *bounds, label=span.label_)
                 chosen.append((name, trimmed, score))
