@@ -207,7 +207,7 @@ def build_data(
     mentions = [m for p in papers for m in (cached[p.id] if p.id in cached else fresh[p.id])]
     lap("extract")
     relations = _relations(papers, {p.id: cached[p.id] if p.id in cached else fresh[p.id] for p in papers},
-                           cache, progress, options.processes, summary.tier) if options.relations else ()
+                           cache, progress, options, summary.tier, shard_dir) if options.relations else ()
     if cache is not None:
         cache.close()
     lap("relations")
@@ -253,9 +253,11 @@ def build_data(
 
 
 def _relations(papers: Sequence[Paper], mentions_of: dict[str, list[Mention]], cache: MentionCache | None,
-               progress: Progress | None, processes: int | str, tier: str) -> tuple[Relation, ...]:
+               progress: Progress | None, options: BuildOptions, tier: str,
+               shard_dir: Path | None = None) -> tuple[Relation, ...]:
     """Every paper's relation statements by ``tier``'s relation model: cached ones reused, the
-    others predicted (and cached).
+    others predicted (and cached), in worker processes or on the Dask cluster as
+    ``options.engine`` says.
 
     None when the relation model is not installed: the graph then has no typed relations.
     """
@@ -264,8 +266,14 @@ def _relations(papers: Sequence[Paper], mentions_of: dict[str, list[Mention]], c
     known = cache.get_relations(papers) if cache is not None else {}
     todo = [p for p in papers if p.id not in known]
     tick = progress("Relations", len(todo)) if progress and todo else None
-    workers = resolve_processes(processes, "accurate", len(todo))
-    found = relations_of_papers([(p, mentions_of[p.id]) for p in todo], workers, tick, tier)
+    items = [(p, mentions_of[p.id]) for p in todo]
+    found: Iterable[list[Relation]]
+    if options.engine == "dask" and todo:
+        from .run.dask_engine import relations_on_dask  # an optional extra: imported only when used
+
+        found = relations_on_dask(items, tier, scheduler=options.scheduler, shard_dir=shard_dir, on_paper=tick)
+    else:
+        found = relations_of_papers(items, resolve_processes(options.processes, "accurate", len(todo)), tick, tier)
     for paper, relations in zip(todo, found):
         known[paper.id] = relations
         if cache is not None:

@@ -1,4 +1,4 @@
-"""Extraction on a Dask cluster: partitions of papers in, shard files of Mentions out.
+"""Extraction and relations on a Dask cluster: partitions of papers in, shard files out.
 
 ``kgraph build --engine dask`` sends the papers to Dask workers in partitions of plain
 ``(id, title, abstract)`` tuples (a few hundred kB each, never whole ``Paper`` objects).
@@ -6,7 +6,9 @@ Each worker builds the tier's pipeline once and keeps it for every later partiti
 (:data:`_PIPELINES`); it writes the partition's mentions to a shard file in
 ``shard_dir`` (JSON Lines, one paper a line, temp-then-rename) and returns only the
 shard's name. The build then reads the shards in partition order, so the Mentions are
-exactly those of a single-process run, in the same order, and removes them.
+exactly those of a single-process run, in the same order, and removes them. Typed
+relations (:func:`relations_on_dask`), which cost the fast tier more than its extraction,
+go the same way: partitions of papers with their mentions in, shards of relations out.
 
 With no scheduler address a :class:`distributed.LocalCluster` is started (one worker
 process per usable CPU, one thread each) and closed afterwards. With the address of a
@@ -29,17 +31,21 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from spacy.language import Language
 
-from ..cache import decode_mentions, encode_mentions
+from ..cache import decode_mentions, decode_relations, encode_mentions, encode_relations
 from ..errors import KGraphError, MissingExtraError
 from ..extract.pipeline import build_pipeline
-from ..model import Mention, Paper
+from ..extract.relate import paper_relations, relation_predictor
+from ..model import Mention, Paper, Relation
 from .local import OnError, PaperText, log_error, paper_mentions, usable_cpus
 
-__all__ = ["SHARD_DIR", "extract_on_dask", "partition", "read_shard", "require_dask", "write_shard"]
+__all__ = ["SHARD_DIR", "extract_on_dask", "partition", "read_shard", "relations_on_dask", "require_dask",
+           "write_shard"]
+
+_T = TypeVar("_T")
 
 #: Default folder for the shards, inside the build's output folder.
 SHARD_DIR = "shards"
@@ -105,11 +111,17 @@ def write_shard(path: Path, papers: Sequence[PaperText], mentions: Sequence[Sequ
     :func:`kgraph.cache.encode_mentions` writes them. JSON escapes tabs inside strings,
     so the first tab always ends the id.
     """
+    _write_lines(path, [(paper_id, encode_mentions(found))
+                        for (paper_id, _, _), found in zip(papers, mentions, strict=True)])
+
+
+def _write_lines(path: Path, lines: Sequence[tuple[str, str]]) -> None:
+    """``paper id <TAB> payload`` lines, written to a temp file that is then renamed to ``path``."""
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
         with open(tmp, "w", encoding="utf-8") as out:
-            for (paper_id, _, _), found in zip(papers, mentions, strict=True):
-                out.write(f"{json.dumps(paper_id, ensure_ascii=False)}\t{encode_mentions(found)}\n")
+            for paper_id, payload in lines:
+                out.write(f"{json.dumps(paper_id, ensure_ascii=False)}\t{payload}\n")
         os.replace(tmp, path)  # a retried task simply writes the same shard again
     finally:
         tmp.unlink(missing_ok=True)
@@ -117,11 +129,20 @@ def write_shard(path: Path, papers: Sequence[PaperText], mentions: Sequence[Sequ
 
 def read_shard(path: Path) -> Iterator[tuple[str, list[Mention]]]:
     """The ``(paper id, mentions)`` of each line of a shard from :func:`write_shard`, in order."""
+    for paper_id, payload in _read_lines(path):
+        yield paper_id, decode_mentions(paper_id, payload)
+
+
+def _read_relation_shard(path: Path) -> Iterator[tuple[str, list[Relation]]]:
+    for paper_id, payload in _read_lines(path):
+        yield paper_id, decode_relations(paper_id, payload)
+
+
+def _read_lines(path: Path) -> Iterator[tuple[str, str]]:
     with open(path, encoding="utf-8") as lines:
         for line in lines:
             key, payload = line.rstrip("\n").split("\t", 1)
-            paper_id = json.loads(key)
-            yield paper_id, decode_mentions(paper_id, payload)
+            yield json.loads(key), payload
 
 
 def _worker_pipeline(tier: str, gazetteer: bool) -> Language:
@@ -222,26 +243,84 @@ def extract_on_dask(
         When the scheduler cannot be reached, or a shard is missing (``shard_dir`` not
         shared with the workers).
     """
+    texts = [(p.id, p.title, p.abstract) for p in papers]
+    found = _map_partitions("extract", _extract_partition, (tier, gazetteer, batch_size), texts,
+                            shard_dir=shard_dir, scheduler=scheduler, partitions=partitions,
+                            batch_size=batch_size, on_paper=on_paper, on_error=on_error, read=read_shard)
+    return [mention for _, mentions in found for mention in mentions]
+
+
+def _relations_partition(tier: str, items: list[tuple[str, str, str, str]],
+                         shard: str) -> tuple[str, int, list[tuple[str, str]]]:
+    """Run on a worker: the relations of one partition's papers into the shard file ``shard``.
+
+    Each item is a paper's id, title and abstract and its mentions as
+    :func:`kgraph.cache.encode_mentions` writes them (a compact string: Mention objects
+    would cost more to send than to read).
+    """
+    model = relation_predictor(tier)  # the onnxruntime session is cached per worker process
+    if model is None:
+        raise KGraphError(f"no relation model for the {tier!r} tier is installed on this Dask worker")
+    lines = []
+    for paper_id, title, abstract, payload in items:
+        paper = Paper(id=paper_id, title=title, abstract=abstract)
+        lines.append((paper_id, encode_relations(paper_relations(model, paper, decode_mentions(paper_id, payload)))))
+    _write_lines(Path(shard), lines)
+    return shard, len(items), []
+
+
+def relations_on_dask(
+    items: Sequence[tuple[Paper, Sequence[Mention]]],
+    tier: str,
+    *,
+    shard_dir: Path | None = None,
+    scheduler: str | None = None,
+    partitions: int | None = None,
+    on_paper: Callable[[], None] | None = None,
+) -> list[list[Relation]]:
+    """The relations of each (paper, mentions), predicted on a Dask cluster by ``tier``'s
+    relation model, in input order: exactly what
+    :func:`kgraph.extract.relate.relations_of_papers` gives in one process.
+
+    ``shard_dir``, ``scheduler``, ``partitions`` and ``on_paper`` are as for
+    :func:`extract_on_dask`; every worker needs the relation model installed.
+    """
+    sent = [(paper.id, paper.title, paper.abstract, encode_mentions(mentions)) for paper, mentions in items]
+    found = _map_partitions("relations", _relations_partition, (tier,), sent, shard_dir=shard_dir,
+                            scheduler=scheduler, partitions=partitions, batch_size=2, on_paper=on_paper,
+                            read=_read_relation_shard)
+    return [relations for _, relations in found]
+
+
+def _map_partitions(name: str, task: Callable[..., tuple[str, int, list[tuple[str, str]]]], args: tuple[Any, ...],
+                    items: Sequence[Any], *, shard_dir: Path | None, scheduler: str | None,
+                    partitions: int | None, batch_size: int, on_paper: Callable[[], None] | None,
+                    read: Callable[[Path], Iterator[tuple[str, _T]]],
+                    on_error: OnError = log_error) -> list[tuple[str, _T]]:
+    """Run ``task(*args, partition, shard)`` on every partition of ``items`` on a Dask cluster
+    and read the shards back in partition order (``read``), checked against the paper ids sent.
+
+    An item is a tuple whose first member is the paper's id. At most
+    :data:`IN_FLIGHT_PER_WORKER` partitions per worker are submitted at a time.
+    """
     require_dask()
     from distributed import as_completed
 
-    if not papers:
+    if not items:
         return []
     own_dir = shard_dir is None
     folder = Path(tempfile.mkdtemp(prefix="kgraph-shards-")) if shard_dir is None else Path(shard_dir)
     folder.mkdir(parents=True, exist_ok=True)
     run = uuid.uuid4().hex[:8]  # two builds sharing a folder never read each other's shards
-    texts = [(p.id, p.title, p.abstract) for p in papers]
     client, cluster, threads = _connect(scheduler)
     try:
-        size = partition(len(texts), threads, partitions, batch_size=batch_size)
-        parts = [texts[i : i + size] for i in range(0, len(texts), size)]
-        shards = [str(folder.resolve() / f"part-{run}-{i:05d}.jsonl") for i in range(len(parts))]
+        size = partition(len(items), threads, partitions, batch_size=batch_size)
+        parts = [list(items[i : i + size]) for i in range(0, len(items), size)]
+        shards = [str(folder.resolve() / f"{name}-{run}-{i:05d}.jsonl") for i in range(len(parts))]
 
         def submit(i: int) -> Any:
             # pure=False: a retried build must not reuse an old result whose shard is gone
-            return client.submit(_extract_partition, tier, gazetteer, batch_size, parts[i], shards[i],
-                                 pure=False, key=f"kgraph-extract-{run}-{i}")
+            return client.submit(task, *args, parts[i], shards[i], pure=False, key=f"kgraph-{name}-{run}-{i}")
 
         window = max(1, IN_FLIGHT_PER_WORKER * threads)
         queue = iter(range(len(parts)))
@@ -256,31 +335,31 @@ def extract_on_dask(
             following = next(queue, None)
             if following is not None:
                 running.add(submit(following))  # type: ignore[no-untyped-call]
-        return _load_shards(parts, [Path(s) for s in shards])
+        ids = [[item[0] for item in part] for part in parts]
+        return _load_shards(ids, [Path(s) for s in shards], read)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
-        for name in folder.glob(f"*{run}*"):
-            name.unlink(missing_ok=True)
+        for leftover in folder.glob(f"*{run}*"):
+            leftover.unlink(missing_ok=True)
         if own_dir:
             shutil.rmtree(folder, ignore_errors=True)
         elif not any(folder.iterdir()):
             folder.rmdir()
 
 
-def _load_shards(parts: Sequence[Sequence[PaperText]], shards: Sequence[Path]) -> list[Mention]:
-    """Every shard's mentions in partition order, checked against the papers sent."""
-    mentions: list[Mention] = []
-    for part, shard in zip(parts, shards, strict=True):
+def _load_shards(ids: Sequence[Sequence[str]], shards: Sequence[Path],
+                 read: Callable[[Path], Iterator[tuple[str, _T]]]) -> list[tuple[str, _T]]:
+    """Every shard's lines in partition order, checked against the paper ids sent (``ids``, one list a partition)."""
+    found: list[tuple[str, _T]] = []
+    for part, shard in zip(ids, shards, strict=True):
         if not shard.is_file():
             raise KGraphError(f"{shard}: a worker wrote this shard but it is not here; with a remote "
                               "scheduler the shard folder must be on a filesystem shared with the workers")
-        ids = []
-        for paper_id, found in read_shard(shard):
-            ids.append(paper_id)
-            mentions.extend(found)
-        if ids != [paper_id for paper_id, _, _ in part]:
+        lines = list(read(shard))
+        if [paper_id for paper_id, _ in lines] != list(part):
             raise KGraphError(f"{shard}: holds other papers than its partition (a stale or foreign shard)")
+        found.extend(lines)
         shard.unlink()
-    return mentions
+    return found

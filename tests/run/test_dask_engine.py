@@ -1,4 +1,4 @@
-"""Extraction on a Dask cluster builds exactly the graph of a single-process build."""
+"""Extraction and relations on a Dask cluster build exactly the graph of a single-process build."""
 
 from __future__ import annotations
 
@@ -43,15 +43,28 @@ def _worker_pipelines(address: str) -> dict[str, dict[tuple[str, bool], int]]:
         return client.run(held)
 
 
+def _worker_relation_models(address: str) -> dict[str, int]:
+    """Per worker: how many relation models it has loaded."""
+    from distributed import Client
+
+    def loaded() -> int:
+        from kgraph.extract.relations import relation_model
+
+        return relation_model.cache_info().currsize
+
+    with Client(address) as client:
+        return client.run(loaded)
+
+
 @pytest.mark.slow
 def test_rules_build_on_two_dask_workers_equals_single_process(scheduler, tmp_path, monkeypatch):
     # two papers a partition: the 13 example papers travel as 7 partitions over both workers
     monkeypatch.setattr(dask_engine, "partition", lambda *args, **kwargs: 2)
     shards = tmp_path / "shards"
-    ticks: list[int] = []
+    ticks: dict[str, int] = {}
 
     def progress(name: str, total: int):
-        return (lambda: ticks.append(1)) if name == "Extracting" else (lambda: None)
+        return lambda: ticks.__setitem__(name, ticks.get(name, 0) + 1)
 
     single = build_data([EXAMPLES], BuildOptions(tier="rules", processes=1))
     dask = build_data([EXAMPLES], BuildOptions(tier="rules", engine="dask", scheduler=scheduler),
@@ -62,8 +75,9 @@ def test_rules_build_on_two_dask_workers_equals_single_process(scheduler, tmp_pa
     assert dask.mention_entity == single.mention_entity
     assert dask.entities == single.entities
     assert dask.links == single.links
-    assert dask.relations == single.relations and dask.results == single.results
-    assert len(ticks) == len(single.papers)
+    assert single.relations and dask.relations == single.relations and dask.results == single.results
+    assert ticks == {"Extracting": len(single.papers), "Relations": len(single.papers)}
+    assert all(count == 1 for count in _worker_relation_models(scheduler).values())  # predicted on the workers
     assert not shards.exists()  # every shard loaded and removed, then the empty folder
 
     # each worker built the rules pipeline once, and keeps it: a second run reuses it
@@ -97,7 +111,13 @@ def test_a_shard_round_trips_mentions_and_odd_ids(tmp_path):
 
 def test_a_shard_the_workers_could_not_share_is_a_clear_error(tmp_path):
     with pytest.raises(KGraphError, match="shared with the workers"):
-        dask_engine._load_shards([[("p1", "T", "A.")]], [tmp_path / "part-0.jsonl"])
+        dask_engine._load_shards([["p1"]], [tmp_path / "part-0.jsonl"], read_shard)
+
+
+def test_a_shard_of_other_papers_is_a_clear_error(tmp_path):
+    write_shard(tmp_path / "part-0.jsonl", [("p2", "T", "A.")], [[]])
+    with pytest.raises(KGraphError, match="other papers than its partition"):
+        dask_engine._load_shards([["p1"]], [tmp_path / "part-0.jsonl"], read_shard)
 
 
 def test_without_dask_the_error_names_the_extra(monkeypatch, tmp_path):
