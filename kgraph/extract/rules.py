@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from spacy.attrs import IS_ALPHA, IS_DIGIT, IS_LOWER, IS_PUNCT, IS_SPACE, IS_STOP, IS_TITLE, IS_UPPER, LENGTH  # type: ignore[import-not-found]  # no stub
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -24,7 +23,6 @@ DATASET_CUES = frozenset({"dataset", "datasets", "benchmark", "benchmarks", "cor
 _MAX_BETWEEN = 2
 #: A word after "on"/"using" with two capitals, or a capital then a digit: "on KITTI", "on CIFAR-100".
 _NAME_AFTER_ON = re.compile(r"^(?=.*[A-Z].*[A-Z0-9])[\w\-]+$")
-_FLAGS = [IS_TITLE, IS_STOP, IS_UPPER, LENGTH, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_DIGIT, IS_LOWER]
 
 
 def cue_spans(doc: Doc) -> list[tuple[int, int]]:
@@ -40,15 +38,13 @@ def cue_spans(doc: Doc) -> list[tuple[int, int]]:
     >>> [doc[s:e].text for s, e in cue_spans(doc)]
     ['KITTI', 'Yelp review dataset', 'CIFAR-100']
     """
-    if not len(doc):
-        return []
     tokens = tokens_of(doc)
     lower, words = tokens.lower, tokens.words
-    title, stop, upper, length, alpha, punct, space, digit, is_lower = doc.to_array(_FLAGS).T.tolist()
 
-    def name_like(i: int) -> bool:  # as the token patterns of a spaCy Matcher would test it
-        return (not stop[i] and (title[i] or (upper[i] and length[i] >= 2))) or (
-            not alpha[i] and not punct[i] and not space[i] and not digit[i])
+    def name_like(i: int) -> bool:  # the lexeme flags a spaCy Matcher's token patterns would test
+        t = doc[i]
+        return (not t.is_stop and (t.is_title or (t.is_upper and len(t) >= 2))) or (
+            not t.is_alpha and not t.is_punct and not t.is_space and not t.is_digit)
 
     spans = []
     for cue, word in enumerate(lower):
@@ -56,7 +52,7 @@ def cue_spans(doc: Doc) -> list[tuple[int, int]]:
             for start in range(cue - 1, max(cue - 2 - _MAX_BETWEEN, -1), -1):
                 if name_like(start):
                     spans.append((start, cue + 1))
-                if not is_lower[start]:
+                if not doc[start].is_lower:
                     break
         elif word in ("on", "using") and cue + 1 < len(words) and _NAME_AFTER_ON.search(words[cue + 1]):
             spans.append((cue + 1, cue + 2))

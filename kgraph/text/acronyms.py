@@ -193,7 +193,7 @@ def _last_words(text: str, n: int) -> list[re.Match[str]]:
     A tail is cut right after a character no word can contain, so no match straddles the
     cut and the tail's matches are exactly the full text's matches past it.
     """
-    size = 64 * n
+    size = 16 * n  # words average ~7 characters: one scan is nearly always enough
     while size < len(text):
         cut = len(text) - size
         while cut > 0 and _WORD_CHAR.match(text, cut - 1):
