@@ -14,7 +14,7 @@ from spacy.util import filter_spans
 
 from ..model import EntityKind
 from ..text.acronyms import find_acronyms
-from .base import set_candidates, tokens_of
+from .base import kind_of, set_candidates, tokens_of
 from .kinds import guess_kind
 
 #: Words after a name that say it is a dataset: "the KITTI dataset".
@@ -72,8 +72,27 @@ class CueRules:
         return doc
 
 
+def _model_label(model: list[Span], span: Span | None) -> str | None:
+    """The label of the trained model's span over the last word of ``span`` (English names end
+    in their head: "multi-class [Panoptic Quality]"), else over most of it, if it names a kind.
+
+    An acronym's long form that no head word types ("Open Access Series of Imaging
+    Studies") takes the model's view of its words ("Dataset"), its raw label included, so
+    that a SciERC ``Material`` is refined as the model's own spans are.
+    """
+    if span is None:
+        return None
+
+    def rank(m: Span) -> tuple[bool, int]:
+        return m.start < span.end <= m.end, min(m.end, span.end) - max(m.start, span.start)
+
+    best = max((m for m in model if rank(m)[1] > 0 and kind_of(m.label_) is not None), key=rank, default=None)
+    return best.label_ if best is not None else None
+
+
 class AcronymDefinitions:
-    """Long and short forms of each "long form (SHORT)" become spans of the kind the long form names.
+    """Long and short forms of each "long form (SHORT)" become spans of the kind the long form
+    names, or else of the kind the trained model gave its words (:func:`_model_label`).
 
     Later uses of the short form in the same text get the same kind. (Entity resolution
     finds the definitions again in the paper's text: it needs them per paper, not per Doc.)
@@ -83,14 +102,16 @@ class AcronymDefinitions:
         text = tokens_of(doc).text  # Doc.text joins every token: build it once per Doc
         pairs = find_acronyms(text)
         spans: list[Span | None] = []
+        model = list(doc.spans["model"]) if "model" in doc.spans else []
         for pair in pairs:
-            kind = guess_kind(pair.long) or EntityKind.CONCEPT
-            long_span = doc.char_span(pair.long_start, pair.long_end, label=kind.value, alignment_mode="expand")
+            long_span = doc.char_span(pair.long_start, pair.long_end, alignment_mode="expand")
+            guessed = guess_kind(pair.long)
+            label = guessed.value if guessed else _model_label(model, long_span) or EntityKind.CONCEPT.value
             if long_span is not None:
-                spans.append(long_span)
+                spans.append(Span(doc, long_span.start, long_span.end, label=label))
             # every use of the short form, plural included ("PINNs" for "PINN")
             for use in re.finditer(rf"(?<![\w-]){re.escape(pair.short)}s?(?![\w-])", text):
-                spans.append(doc.char_span(use.start(), use.end(), label=kind.value))
+                spans.append(doc.char_span(use.start(), use.end(), label=label))
         kept = filter_spans([s for s in spans if s is not None])
         set_candidates(doc, "acronym", kept, [0.8] * len(kept))
         return doc

@@ -18,7 +18,8 @@ def select_spans(candidates: list[tuple[str, Span, float]],
     :data:`~kgraph.extract.base.EXTRACTORS`; spans whose label maps to no entity kind
     (SciERC ``Generic``) are dropped. The result is in text order. One exception to the
     priority: a known name of several words that the model cut into pieces ("[Tanks] and
-    [Temples benchmarks]") is taken whole.
+    [Temples benchmarks]") is taken whole, and so is the long form of an acronym defined in
+    the text ("[Open Access Series] of [Imaging Studies] (OASIS)").
 
     >>> import spacy
     >>> doc = spacy.blank("en")("We test on Tanks and Temples benchmarks .")
@@ -45,6 +46,9 @@ def select_spans(candidates: list[tuple[str, Span, float]],
     # a name written as one ("Tanks and Temples"), not a phrase ("image classification")
     names = [c for c in candidates if c[0] == "gazetteer" and is_case_sensitive(c[1].text)]
     broken = _broken_by(model, [*names, *(("gazetteer", span, 1.0) for span in folded)])
+    # a long form defined with its acronym ("Open Access Series of Imaging Studies (OASIS)")
+    # is a name's whole extent too (its kind is the model's where no head word says one)
+    broken += _broken_by(model, [c for c in candidates if c[0] == "acronym"])
     candidates = [*candidates, *(c for c in broken if c not in names)]
     ordered = sorted(candidates, key=lambda c: (-1 if c in broken else rank.get(c[0], len(rank)),
                                                 -(c[1].end - c[1].start), c[1].start))

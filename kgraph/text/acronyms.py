@@ -172,7 +172,14 @@ def _initials_match(short: str, window: str) -> int | None:
 
     Schwartz–Hearst takes the shortest long form, so "attention adaptive neural learning
     (AANL)" would lose its first word to the 'a' inside "adaptive"; when every letter of the
-    short form starts a word, those words are the long form.
+    short form starts a word, those words are the long form. Lower-case function words
+    may give no letter: "Open Access Series of Imaging Studies (OASIS)", where
+    Schwartz–Hearst finds only "of Imaging Studies"; a short form that spells one, as
+    "Division of Labor (DoL)", matches first with every word counted.
+
+    >>> w = "external Open Access Series of Imaging Studies"
+    >>> w[_initials_match("OASIS", w):], _initials_match("DoL", "the Division of Labor")
+    ('Open Access Series of Imaging Studies', 4)
     """
     letters = ([c.lower() for c in short.rstrip("s") if c.isalnum()] if short.endswith("s") and short[:-1].isupper()
                else [c.lower() for c in short if c.isalnum()])
@@ -182,6 +189,16 @@ def _initials_match(short: str, window: str) -> int | None:
     tail = words[-len(letters):]
     if [w.group(0)[0].lower() for w in tail] == letters:
         return tail[0].start()
+    needed = len(letters)
+    for k in range(len(words) - 1, -1, -1):
+        word = words[k].group(0)
+        if word in _FILLERS and k < len(words) - 1:
+            continue  # "of" between two words of the name
+        needed -= 1
+        if word[0].lower() != letters[needed]:
+            return None
+        if needed == 0:
+            return words[k].start()
     return None
 
 

@@ -51,3 +51,31 @@ def test_a_title_case_name_written_in_lower_case_mends_the_span_the_model_cut():
     Selector()(doc)
     assert [s.text for s in doc.spans["kgraph"]] == ["support vector machine"]
     assert doc.spans["kgraph"].attrs["extractors"] == ["model"]
+
+
+def test_an_acronym_long_form_the_model_cut_is_taken_whole_with_the_models_kind():
+    from kgraph.extract.rules import AcronymDefinitions
+
+    nlp = spacy.blank("en")
+    doc = nlp("We test on the Open Access Series of Imaging Studies (OASIS) data and on OASIS again .")
+    # the model cuts the name at "of" and calls the pieces datasets (SciERC's Material)
+    set_candidates(doc, "model", [doc[4:7], doc[8:10]], [0.9, 0.8])
+    doc.spans["model"] = [Span(doc, 4, 7, "Material"), Span(doc, 8, 10, "Material")]
+    AcronymDefinitions()(doc)
+    assert [(s.text, s.label_) for s in doc.spans["acronym"]] == [
+        ("Open Access Series of Imaging Studies", "Material"), ("OASIS", "Material"), ("OASIS", "Material")]
+    Selector()(doc)
+    assert [(s.text, s.label_) for s in doc.spans["kgraph"]] == [
+        ("Open Access Series of Imaging Studies", "Material"), ("OASIS", "Material"), ("OASIS", "Material")]
+    assert doc.spans["kgraph"].attrs["extractors"] == ["acronym", "acronym", "acronym"]
+
+
+def test_a_long_form_the_model_holds_whole_stays_the_models_span():
+    from kgraph.extract.rules import AcronymDefinitions
+
+    nlp = spacy.blank("en")
+    doc = nlp("We train a support vector machine (SVM) classifier .")
+    set_candidates(doc, "model", [Span(doc, 3, 10, "Method")], [0.9])
+    AcronymDefinitions()(doc)
+    Selector()(doc)
+    assert [(s.text, s.label_) for s in doc.spans["kgraph"]] == [("support vector machine (SVM) classifier", "Method")]

@@ -15,6 +15,12 @@ from kgraph.text.acronyms import find_acronyms, is_short_form
         ("This leverages Global Canonical Scaffolds (Global CS) and more.", [("Global CS", "Global Canonical Scaffolds")]),
         ("The model GLMD (Global-to-Local Motion Decomposition) works.", [("GLMD", "Global-to-Local Motion Decomposition")]),
         ("Results (see Table 2) are good (e.g. fast) and the data (images) too.", []),
+        # a function word between two words of the name gives no letter
+        ("and Open Access Series of Imaging Studies (OASIS) datasets", [("OASIS", "Open Access Series of Imaging Studies")]),
+        ("Density-Based Spatial Clustering of Applications with Noise (DBSCAN) groups points.",
+         [("DBSCAN", "Density-Based Spatial Clustering of Applications with Noise")]),
+        # ... but one the short form spells does
+        ("We model the Division of Labor (DoL) in teams.", [("DoL", "Division of Labor")]),
     ],
 )
 def test_definitions(text, expected):
