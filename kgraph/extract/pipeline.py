@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 
 import spacy
+from spacy.attrs import SENT_START  # type: ignore[import-not-found]  # spaCy ships no stub for spacy.attrs
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -135,11 +136,15 @@ def doc_mentions(doc: Doc, paper_id: str, field: Field) -> list[Mention]:
     group = doc.spans.get(SELECTED, [])
     if not group:
         return []
-    # sentence starts only; a sentence's Span is made for the sentences that hold a
-    # mention (materialising list(doc.sents) was half the cost of this function)
-    starts = [sent.start for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
+    tokens = tokens_of(doc)  # built once per Doc; Span.text makes a Token object per token
+    text, words, offsets = tokens.text, tokens.words, tokens.starts
+    # sentence starts from the SENT_START column (Doc.sents makes a Span per sentence)
+    if doc.has_annotation("SENT_START"):
+        flags = doc.to_array(SENT_START)
+        starts = [0, *(int(i) for i in (flags[1:] == 1).nonzero()[0] + 1)]
+    else:
+        starts = [0]
     bounds: dict[int, tuple[int, int]] = {}
-    text = tokens_of(doc).text  # built once per Doc; Span.text makes a Token object per token
     knows_datasets = model_knows_datasets(doc)
     extractors = group.attrs.get("extractors", [])
     scores = group.attrs.get("scores", [])
@@ -148,13 +153,14 @@ def doc_mentions(doc: Doc, paper_id: str, field: Field) -> list[Mention]:
         kind = kind_of(span.label_)
         if kind is None:
             continue
-        start, end = span.start_char, span.end_char
+        first, last = span.start, span.end - 1
+        start, end = offsets[first], offsets[last] + len(words[last])
         surface = text[start:end]
         kind = refine_kind(span.label_, kind, surface, knows_datasets)
-        index = bisect.bisect_right(starts, span.start) - 1
+        index = bisect.bisect_right(starts, first) - 1
         if index not in bounds:
-            sentence = doc[starts[index] : starts[index + 1] if index + 1 < len(starts) else len(doc)]
-            bounds[index] = (sentence.start_char, sentence.end_char)
+            final = (starts[index + 1] if index + 1 < len(starts) else len(words)) - 1
+            bounds[index] = (offsets[starts[index]], offsets[final] + len(words[final]))
         mentions.append(
             Mention(
                 paper_id=paper_id,
