@@ -86,7 +86,7 @@ LOCK_WAIT = 10.0
 
 
 @contextmanager
-def generation(root: Path, names: Sequence[str]) -> Iterator[tuple[Path, Path | None]]:
+def generation(root: Path, names: Sequence[str], drop: Sequence[str] = ()) -> Iterator[tuple[Path, Path | None]]:
     """Yield a new, empty folder for a build's outputs and the folder of the current ones.
 
     The outputs ``names`` of ``root`` switch together: each ``root/NAME`` is a symbolic
@@ -107,6 +107,9 @@ def generation(root: Path, names: Sequence[str]) -> Iterator[tuple[Path, Path | 
         The build folder (created if missing).
     names
         The outputs that switch together (files or folders).
+    drop
+        Outputs this build leaves out: what ``root`` holds under those names (a link into
+        the generations, or a plain output of an older build) is removed with the switch.
 
     Yields
     ------
@@ -145,6 +148,8 @@ def generation(root: Path, names: Sequence[str]) -> Iterator[tuple[Path, Path | 
         _relink(gens / _CURRENT, new.name)  # the switch
         for name in names:
             _link_output(root, name)
+        for name in drop:
+            _remove(root / name)
         _remove_stale(root, names)
 
 

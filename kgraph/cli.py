@@ -115,8 +115,13 @@ def build(
         help="What graph.ttl keeps of where entities were found: full (every mention's annotation: offsets, quote, "
              "sentence, extractor, confidence) or entities (which papers mention which entities; about half the "
              "file). graph.trig and the store keep everything.")] = "full",
+    skip: Annotated[list[str] | None, typer.Option(
+        metavar="store|trig|graphml|html",
+        help="Leave an output out (repeatable): store (queries then load graph.ttl into memory), trig (no "
+             "`kgraph push`), graphml, html. For corpora past ~200k papers, whose store and page cost more disk "
+             "and time than they give.")] = None,
 ) -> None:
-    """Build the graph: writes kgraph.json, graph.ttl, graph.graphml, graph.html and a SPARQL store.
+    """Build the graph: writes kgraph.json, graph.ttl, graph.trig, graph.graphml, graph.html and a SPARQL store.
 
     Rebuilding into the same folder extracts only new or changed papers (see --no-cache).
     """
@@ -124,7 +129,7 @@ def build(
 
     from .builder import BuildOptions, BuildSummary, build_data
     from .cache import CACHE_FILE
-    from .export.outputs import save_build
+    from .export.outputs import SKIPPABLE, save_build
     from .rdf.convert import PROVENANCE
 
     summary = BuildSummary()
@@ -136,6 +141,9 @@ def build(
         raise typer.BadParameter("needs --engine dask", param_hint="--scheduler")
     if rdf_provenance not in PROVENANCE:
         raise typer.BadParameter(" or ".join(PROVENANCE), param_hint="--rdf-provenance")
+    left_out = sorted(set(skip or ()))
+    if any(name not in SKIPPABLE for name in left_out):
+        raise typer.BadParameter(", ".join(SKIPPABLE), param_hint="--skip")
     missing = [str(p) for p in inputs if str(p) != "-" and not p.exists()]
     if missing:  # a mistyped path is said at once, not after a long build without it
         raise typer.BadParameter(f"no such file or folder: {', '.join(missing)}", param_hint="INPUTS")
@@ -168,8 +176,8 @@ def build(
                               shard_dir=shard_dir, on_stage=lines.stage if lines is not None else None)
             if lines is not None:
                 lines.stage("writing outputs", None)
-            save_build(data, output, timings=summary.timings, cache_path=cache_path, store_changes=summary.store,
-                       provenance=rdf_provenance)
+            written = save_build(data, output, timings=summary.timings, cache_path=cache_path,
+                                 store_changes=summary.store, provenance=rdf_provenance, skip=left_out)
     except KGraphError as exc:
         _print_problems(summary.report)
         raise _fail(exc) from None
@@ -214,8 +222,9 @@ def build(
         out.print(f"store updated in place: {summary.store['blocks_changed']} changed blocks, "
                   f"{summary.store['triples_removed']} triples removed, {summary.store['triples_added']} added; "
                   f"{summary.store['papers_reused']} unchanged paper graphs not formatted again", highlight=False)
-    out.print(f"wrote {output}/ (graph.ttl, graph.trig, graph.html, graph.graphml, kgraph.json, store/, cache.sqlite)",
-              highlight=False)
+    order = ("graph.ttl", "graph.trig", "graph.html", "graph.graphml", "kgraph.json", "store")
+    names = [f"{name}/" if name == "store" else name for name in order if name in {p.name for p in written}]
+    out.print(f"wrote {output}/ ({', '.join([*names, *(['cache.sqlite'] if cache else [])])})", highlight=False)
     if strict and report.problems:
         raise typer.Exit(1)
 

@@ -205,6 +205,20 @@ def test_rdf_provenance_entities_leaves_the_annotations_out_of_graph_ttl(built, 
     assert wrong.exit_code == 2 and "full or entities" in wrong.output
 
 
+def test_skip_leaves_outputs_out_and_queries_still_answer(tmp_path):
+    out = tmp_path / "big"
+    result = runner.invoke(app, ["build", str(EXAMPLES), "-o", str(out), "--tier", "rules", "--no-cache",
+                                 "--skip", "store", "--skip", "html", "--skip", "graphml"])
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out}/ (graph.ttl, graph.trig, kgraph.json)" in result.output
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "graph.trig", "graph.ttl", "kgraph.json"]
+    answer = runner.invoke(app, ["query", "-g", str(out), "-n", "top-entities", "-p", "kind=Dataset", "-f", "csv"])
+    assert answer.exit_code == 0 and "ImageNet" in answer.output
+    wrong = runner.invoke(app, ["build", str(EXAMPLES), "-o", str(out), "--skip", "json"])
+    assert wrong.exit_code == 2 and "store, trig, graphml, html" in wrong.output
+
+
 def test_progress_is_printed_as_lines_without_a_terminal(built):
     _, output = built  # CliRunner is not a terminal
     assert "Extracting: 0/13 papers" in output and "Extracting: 13/13 papers (100%)" in output

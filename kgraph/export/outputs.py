@@ -18,13 +18,13 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from ..atomic import generation
-from ..errors import KGraphError
+from ..errors import KGraphError, OptionError
 from ..graph.data import GraphData
 from ..rdf.incremental import BlockLog
 from ..rdf.publish import publish_rdf
@@ -35,11 +35,14 @@ from .html import write_html
 from .jsondata import write_json
 
 OUTPUTS = ("kgraph.json", "graph.ttl", TRIG_FILE, "graph.graphml", "graph.html", STORE_DIR)
+#: Outputs a build may leave out (``kgraph build --skip``), by the name the option takes.
+#: kgraph.json and graph.ttl are always written: the API and the queries read them.
+SKIPPABLE = {"store": STORE_DIR, "trig": TRIG_FILE, "graphml": "graph.graphml", "html": "graph.html"}
 
 
 def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | None = None,
                cache_path: Path | None = None, store_changes: dict[str, int] | None = None,
-               provenance: str = "full") -> list[Path]:
+               provenance: str = "full", skip: Collection[str] = ()) -> list[Path]:
     """Write every output of a build to ``out_dir``, all switched at once; return their paths.
 
     Parameters
@@ -63,18 +66,35 @@ def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | No
         What graph.ttl keeps of the mentions: ``"full"`` (every annotation) or
         ``"entities"`` (which papers mention which entities; about half the file). The
         TriG and the store keep everything.
+    skip
+        Outputs to leave out, by their :data:`SKIPPABLE` names (``store``, ``trig``,
+        ``graphml``, ``html``): a corpus of a million abstracts has no use for a page no
+        browser can open, and one bound for a server's bulk loader needs no embedded store.
+        What an earlier build wrote under a skipped name is removed with the switch, so
+        nothing stale is left to query.
+
+    Raises
+    ------
+    OptionError
+        For a name :data:`SKIPPABLE` does not hold.
     """
+    unknown = sorted(set(skip) - set(SKIPPABLE))
+    if unknown:
+        raise OptionError(f"cannot skip {', '.join(unknown)}; choose from {', '.join(SKIPPABLE)}")
+    left_out = {SKIPPABLE[name] for name in skip}
+    names = [name for name in OUTPUTS if name not in left_out]
     start = time.perf_counter()
-    with generation(out_dir, OUTPUTS) as (new, current):
+    with generation(out_dir, names, drop=sorted(left_out)) as (new, current):
         views: ForkedCall | None = None
         if "fork" in multiprocessing.get_all_start_methods():
             data.build_indexes()  # both processes read them: made once, before the fork
             # fork before any thread starts (opening the store starts some)
-            views = ForkedCall(write_views, data, new)
+            views = ForkedCall(write_views, data, new, left_out)
         log = BlockLog(cache_path) if cache_path is not None else None
         try:
-            published = publish_rdf(data, new, log, previous=current, provenance=provenance)
-            views_seconds = views.result() if views is not None else write_views(data, new)
+            published = publish_rdf(data, new, log, previous=current, provenance=provenance,
+                                    store=STORE_DIR not in left_out, trig=TRIG_FILE not in left_out)
+            views_seconds = views.result() if views is not None else write_views(data, new, left_out)
         finally:
             if log is not None:
                 log.close()
@@ -87,15 +107,17 @@ def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | No
         timings["store (after rdf)"] = published.stored_at - published.formatted_at
         timings["json+graphml+html (alongside)"] = views_seconds
         timings["outputs"] = time.perf_counter() - start
-    return [out_dir / name for name in OUTPUTS]
+    return [out_dir / name for name in names]
 
 
-def write_views(data: GraphData, out_dir: Path) -> float:
-    """kgraph.json, graph.graphml and graph.html; returns the seconds it took."""
+def write_views(data: GraphData, out_dir: Path, left_out: Collection[str] = ()) -> float:
+    """kgraph.json, graph.graphml and graph.html (but those in ``left_out``); returns the seconds it took."""
     start = time.perf_counter()
     write_json(data, out_dir / "kgraph.json")
-    write_graphml(data, out_dir / "graph.graphml")
-    write_html(data, out_dir / "graph.html", title=f"kgraph — {len(data.papers)} papers")
+    if "graph.graphml" not in left_out:
+        write_graphml(data, out_dir / "graph.graphml")
+    if "graph.html" not in left_out:
+        write_html(data, out_dir / "graph.html", title=f"kgraph — {len(data.papers)} papers")
     return time.perf_counter() - start
 
 

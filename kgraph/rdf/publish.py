@@ -18,8 +18,10 @@ Every file and the store are replaced whole or not at all (see :mod:`kgraph.atom
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,29 +47,36 @@ class Published:
 
 
 def publish_rdf(data: GraphData, out_dir: Path, log: BlockLog | None = None, previous: Path | None = None,
-                *, provenance: str = "full") -> Published:
+                *, provenance: str = "full", store: bool = True, trig: bool = True) -> Published:
     """Write graph.ttl, graph.trig and the store of ``data`` into ``out_dir``.
 
     With ``log`` (the build's block record) the store of ``previous`` (the previous
     build's folder; default ``out_dir``) is updated into ``out_dir`` when it is the one
     recorded there, and the record is brought up to date either way. ``provenance`` is
     what graph.ttl keeps of the mentions (:data:`~kgraph.rdf.convert.PROVENANCE`); the
-    TriG and the store keep everything.
+    TriG and the store keep everything. ``store=False`` writes the files alone (the record
+    is left as it is: the next build with a store finds none to update and loads one
+    afresh); ``trig=False`` leaves out graph.trig.
     """
-    store = None
+    if not store:
+        with _rdf_files(out_dir, trig) as (trig_path, ttl):
+            write_turtle(data, turtle=ttl, trig=trig_path, provenance=provenance)
+        done = time.perf_counter()
+        return Published(done, done)
+    existing = None
     if log is not None and (previous is None or previous == out_dir):
-        store = recorded_store(out_dir / STORE_DIR, log)
+        existing = recorded_store(out_dir / STORE_DIR, log)
     elif log is not None and previous is not None:
         # the previous build stays untouched (readers may hold it open): opened read-only, copied
         recorded = recorded_store(previous / STORE_DIR, log, read_only=True)
-        store = _checkpoint(recorded, out_dir / STORE_DIR) if recorded is not None else None
-    if store is not None and log is not None:
-        formatted, changes = _update_store(data, out_dir, store, log, provenance)
-        del store  # closes it
+        existing = _checkpoint(recorded, out_dir / STORE_DIR) if recorded is not None else None
+    if existing is not None and log is not None:
+        formatted, changes = _update_store(data, out_dir, existing, log, provenance, trig)
+        del existing  # closes it
         return Published(formatted, time.perf_counter(), changes)
     if log is not None:
         log.start_full()
-    formatted = _load_store(data, out_dir, log, provenance)
+    formatted = _load_store(data, out_dir, log, provenance, trig)
     if log is not None:
         log.commit()
     return Published(formatted, time.perf_counter())
@@ -103,7 +112,7 @@ def can_pipe() -> bool:
     return os.path.isdir("/dev/fd")
 
 
-def _load_store(data: GraphData, out_dir: Path, log: BlockLog | None, provenance: str) -> float:
+def _load_store(data: GraphData, out_dir: Path, log: BlockLog | None, provenance: str, trig: bool = True) -> float:
     """Write graph.ttl and graph.trig and load a new store from the Turtle; return when the files were done."""
     on_block = log.see if log is not None else None
     reuse = log.reuse if log is not None else None  # nothing is reused in a full load: signatures are recorded
@@ -116,17 +125,17 @@ def _load_store(data: GraphData, out_dir: Path, log: BlockLog | None, provenance
         # graph.ttl holds every statement only with full provenance; else the loader's
         # Turtle goes to a file of its own (removed once loaded)
         source = out_dir / ("graph.ttl" if provenance == "full" else ".store-source.ttl")
-        with atomic_path(out_dir / TRIG_FILE) as trig, atomic_path(out_dir / "graph.ttl") as ttl:
+        with _rdf_files(out_dir, trig) as (trig_path, ttl):
             if not piped and provenance == "full":
-                write_turtle(data, turtle=ttl, trig=trig, on_block=on_block, reuse=reuse, provenance=provenance)
+                write_turtle(data, turtle=ttl, trig=trig_path, on_block=on_block, reuse=reuse, provenance=provenance)
             elif not piped:
                 with open(source, "w", encoding="utf-8", newline="\n") as full:
-                    write_turtle(data, turtle=ttl, trig=trig, tee=full, on_block=on_block, reuse=reuse,
+                    write_turtle(data, turtle=ttl, trig=trig_path, tee=full, on_block=on_block, reuse=reuse,
                                  provenance=provenance)
             else:
                 with open(write_end, "w", encoding="utf-8") as pipe:
                     try:
-                        write_turtle(data, turtle=ttl, trig=trig, tee=pipe, on_block=on_block, reuse=reuse,
+                        write_turtle(data, turtle=ttl, trig=trig_path, tee=pipe, on_block=on_block, reuse=reuse,
                                      provenance=provenance)
                     except BrokenPipeError:  # the loader stopped: its error says why
                         store.result()
@@ -143,17 +152,25 @@ def _load_store(data: GraphData, out_dir: Path, log: BlockLog | None, provenance
 
 
 def _update_store(data: GraphData, out_dir: Path, store: ox.Store, log: BlockLog,
-                  provenance: str) -> tuple[float, dict[str, int]]:
+                  provenance: str, trig: bool = True) -> tuple[float, dict[str, int]]:
     """Rewrite graph.ttl and graph.trig, and update ``store`` with what changed since the last build."""
     log.start_update()
-    with atomic_path(out_dir / TRIG_FILE) as trig, atomic_path(out_dir / "graph.ttl") as ttl:
-        write_turtle(data, turtle=ttl, trig=trig, on_block=log.see, reuse=log.reuse, provenance=provenance)
+    with _rdf_files(out_dir, trig) as (trig_path, ttl):
+        write_turtle(data, turtle=ttl, trig=trig_path, on_block=log.see, reuse=log.reuse, provenance=provenance)
         formatted = time.perf_counter()
         # inside the block: if the update fails, the old files stay with the old store
         removed, added = log.apply(store)
     store.flush()
     return formatted, {"blocks_changed": log.changed_blocks, "papers_reused": log.reused_blocks,
                        "triples_removed": removed, "triples_added": added}
+
+
+@contextlib.contextmanager
+def _rdf_files(out_dir: Path, trig: bool) -> Iterator[tuple[Path | None, Path]]:
+    """Temporary paths for graph.trig (None when left out) and graph.ttl, renamed into place on success."""
+    with contextlib.ExitStack() as files:
+        trig_path = files.enter_context(atomic_path(out_dir / TRIG_FILE)) if trig else None
+        yield trig_path, files.enter_context(atomic_path(out_dir / "graph.ttl"))
 
 
 def _write_store_from(target: Path, turtle: Path, pipe_fd: int | None = None, token: str | None = None) -> None:

@@ -133,7 +133,7 @@ def push(build_dir: Path, endpoint: str, *, timeout: float = 60.0) -> PushSummar
     """
     trig = build_dir / TRIG_FILE
     if not trig.is_file():
-        raise KGraphError(f"{build_dir}: no {TRIG_FILE}; run `kgraph build` first")
+        raise KGraphError(f"{build_dir}: no {TRIG_FILE}; run `kgraph build` first (without --skip trig)")
     client = _Client(endpoint, timeout)
     status, body = client.graph("GET", MANIFEST)
     previous = _read_manifest(body) if status == 200 else {}

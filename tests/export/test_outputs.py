@@ -17,6 +17,32 @@ def test_save_writes_every_output_and_times_each_part(demo_kg, tmp_path):
     assert not scratch(tmp_path)  # no scratch left
 
 
+def test_skipped_outputs_are_left_out_and_an_earlier_builds_are_removed(demo_kg, tmp_path):
+    from kgraph.errors import OptionError
+    from kgraph.rdf.store import open_store
+
+    out = tmp_path / "out"
+    outputs.save_build(demo_kg.data, out)
+    assert (out / "store").is_dir() and (out / "graph.html").is_file()
+    timings: dict[str, float] = {}
+    paths = outputs.save_build(demo_kg.data, out, timings=timings, skip=["store", "html"])
+    assert [p.name for p in paths] == ["kgraph.json", "graph.ttl", "graph.trig", "graph.graphml"]
+    assert all(p.is_file() for p in paths)
+    # the earlier build's store and page went with the switch: nothing stale is left to query
+    assert not os.path.lexists(out / "store") and not os.path.lexists(out / "graph.html")
+    assert timings["store (after rdf)"] == 0.0
+    # queries then read graph.ttl, which holds every statement
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    from_ttl = int(next(iter(open_store(out).query(query)))["n"].value)
+    outputs.save_build(demo_kg.data, out, skip=["trig", "graphml"])
+    assert not os.path.lexists(out / "graph.trig") and not os.path.lexists(out / "graph.graphml")
+    from_store = int(next(iter(open_store(out).query(query)))["n"].value)
+    assert from_store == from_ttl > 0
+    with pytest.raises(OptionError, match="cannot skip kgraph.json"):
+        outputs.save_build(demo_kg.data, out, skip=["kgraph.json"])
+    assert (out / "store").is_dir() and not scratch(out)
+
+
 def test_a_failing_view_writer_raises_its_error_here(demo_kg, tmp_path, monkeypatch):
     def broken(data, path, **kwargs):
         raise OSError("no space for the page (simulated)")
