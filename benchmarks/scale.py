@@ -16,6 +16,9 @@ Next to each size it times the *tokenizer floor*: spaCy's tokenizer alone
 in the same run, so a build's time can be read as a multiple of it on whatever load
 the machine had then.
 
+``--skip store trig graphml html`` and ``--no-relations`` measure the lean build a corpus
+past one machine's store would use (``kgraph build --skip ... --no-relations``).
+
 Usage::
 
     python benchmarks/scale.py --sizes 50000 100000 200000 --tier fast [--processes auto]
@@ -58,7 +61,8 @@ def write_corpus(source: Path, n: int, out: Path, *, skip: int = 0) -> Path:
     return out
 
 
-def run_build(inputs: list[Path], out: Path, tier: str, processes: str, cache: bool, provenance: str = "full") -> dict:
+def run_build(inputs: list[Path], out: Path, tier: str, processes: str, cache: bool, provenance: str = "full",
+              skip: tuple[str, ...] = (), relations: bool = True) -> dict:
     """One build in this process; returns stage timings, totals and peak RSS (MB)."""
     import kgraph
     from kgraph.builder import BuildOptions, BuildSummary, build_data
@@ -66,13 +70,16 @@ def run_build(inputs: list[Path], out: Path, tier: str, processes: str, cache: b
 
     summary = BuildSummary()
     start = time.perf_counter()
-    options = BuildOptions(tier=tier, processes=processes if processes == "auto" else int(processes))
+    options = BuildOptions(tier=tier, processes=processes if processes == "auto" else int(processes),
+                           relations=relations)
     out.mkdir(parents=True, exist_ok=True)
     cache_path = out / "cache.sqlite" if cache else None
     data = build_data(inputs, options, summary=summary, cache_path=cache_path)
     # the peak so far: whether the output stage raises it
     before_outputs_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    options = {"provenance": provenance} if provenance != "full" else {}  # older kgraphs lack the option
+    options: dict = {"provenance": provenance} if provenance != "full" else {}  # older kgraphs lack the options
+    if skip:
+        options["skip"] = list(skip)
     save_build(data, out, timings=summary.timings, cache_path=cache_path, store_changes=summary.store, **options)
     total = time.perf_counter() - start
     cpu = _cpu_seconds()
@@ -130,18 +137,24 @@ def main() -> None:
                         help="start each build with a copy of this build folder's cache.sqlite: its mentions and "
                              "relations are reused, everything after them runs as in a first build (the output "
                              "stage measured without waiting for extraction)")
-    parser.add_argument("--one", nargs=5, metavar=("INPUTS", "OUT", "TIER", "PROCESSES", "PROVENANCE"),
+    parser.add_argument("--skip", nargs="*", default=[], metavar="OUTPUT",
+                        help="outputs to leave out, as kgraph build --skip: store trig graphml html")
+    parser.add_argument("--no-relations", action="store_true", help="no typed relations (kgraph build --no-relations)")
+    parser.add_argument("--one", nargs=6, metavar=("INPUTS", "OUT", "TIER", "PROCESSES", "PROVENANCE", "OPTIONS"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:  # child mode: one build, JSON on stdout
-        inputs, out, tier, processes, provenance = args.one
+        inputs, out, tier, processes, provenance, extra = args.one
+        more = json.loads(extra)
         print(json.dumps(run_build([Path(p) for p in inputs.split(",")], Path(out), tier, processes, cache=True,
-                                   provenance=provenance)))
+                                   provenance=provenance, skip=tuple(more["skip"]), relations=more["relations"])))
         return
     if not args.corpus.is_file():
         sys.exit(f"{args.corpus} not found (the shared corpora live next to the repository)")
     work = Path(tempfile.mkdtemp(prefix="kgraph-scale-"))
     print(f"tier {args.tier}, processes {args.processes}, RDF provenance {args.rdf_provenance}, work folder {work}"
+          + (f", outputs left out: {' '.join(args.skip)}" if args.skip else "")
+          + (", no relations" if args.no_relations else "")
           + (f", extraction reused from {args.cache_from}" if args.cache_from else ""))
     for n in args.sizes:
         corpus = write_corpus(args.corpus, n, work / f"corpus_{n}.jsonl")
@@ -158,7 +171,7 @@ def main() -> None:
         for label, inputs in runs:
             # a fresh process per build: peak RSS is the build's own
             cmd = [sys.executable, __file__, "--one", ",".join(map(str, inputs)), str(out), args.tier, args.processes,
-                   args.rdf_provenance]
+                   args.rdf_provenance, json.dumps({"skip": args.skip, "relations": not args.no_relations})]
             done = subprocess.run(cmd, capture_output=True, text=True)
             if done.returncode:
                 print(done.stderr[-3000:])

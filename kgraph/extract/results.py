@@ -618,6 +618,8 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "") -> 
         r"(?i)\b(?:benchmark|data\s?set|corpus|test\s?bed)\b", text[own.end:own.end + 60]) else None
     for lo, hi in _sentence_spans(text, mentions):
         sentence = text[lo:hi]
+        if not _DIGIT.search(sentence):
+            continue  # no number, no result (and most sentences: the metric-word scan below is the costly part)
         words = [_Span(lo + m.start(), lo + m.end(), m.group(0)) for m in _METRIC_WORD.finditer(sentence)]
         words = [w for w in words if not any(s.start <= w.start < s.end for s in metric_spans)]
         words += [w for w in _metrics_named_by_equals(text, lo, hi)
@@ -721,6 +723,7 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "") -> 
     return _share_kind_in_lists(results, text)
 
 
+_DIGIT = re.compile(r"\d")  # what every _NUMBER match holds
 _LIST_GLUE = re.compile(r"\s*(?:,|,?\s*and|,?\s*or|/)\s*", re.IGNORECASE)
 
 
