@@ -118,14 +118,19 @@ _TOKENS = "kgraph.tokens"
 def tokens_of(doc: Doc) -> Tokens:
     """The :class:`Tokens` of ``doc``, built on first use and kept in ``doc.user_data``.
 
+    They are kept as a tuple of plain lists, which ``Doc.to_bytes`` can serialise.
+
     >>> import spacy
-    >>> tokens = tokens_of(spacy.blank("en")("Top-1 on ImageNet"))
+    >>> doc = spacy.blank("en")("Top-1 on ImageNet")
+    >>> tokens = tokens_of(doc)
     >>> tokens.words, tokens.glued, tokens.span_text(1, 3)
     (['Top-1', 'on', 'ImageNet'], [False, False, True], 'on ImageNet')
+    >>> tokens_of(Doc(doc.vocab).from_bytes(doc.to_bytes())) == tokens  # kept through serialisation
+    True
     """
     cached = doc.user_data.get(_TOKENS)
-    if isinstance(cached, Tokens) and len(cached.words) == len(doc):
-        return cached
+    if isinstance(cached, (tuple, list)) and len(cached) == 6 and len(cached[1]) == len(doc):
+        return Tokens(*cached)
     strings = doc.vocab.strings
     columns = doc.to_array([ORTH, LOWER, SPACY, IS_SPACE, IDX]).T.tolist() if len(doc) else [[]] * 5
     words = [strings[o] for o in columns[0]]
@@ -137,7 +142,7 @@ def tokens_of(doc: Doc) -> Tokens:
         space=[bool(sp) for sp in columns[3]],
         starts=columns[4],
     )
-    doc.user_data[_TOKENS] = tokens
+    doc.user_data[_TOKENS] = (tokens.text, tokens.words, tokens.lower, tokens.glued, tokens.space, tokens.starts)
     return tokens
 
 

@@ -67,3 +67,15 @@ def test_no_clean_span_has_space_at_an_edge_or_stops_inside_a_hyphenated_word(te
 
 def test_kind_of_maps_scierc_and_kgraph_labels():
     assert kind_of("Dataset").value == "Dataset" and kind_of("OtherScientificTerm").value == "Concept"
+
+
+def test_a_processed_doc_still_serialises_with_its_token_strings_kept():
+    from spacy.tokens import Doc
+
+    from kgraph.extract.base import tokens_of
+    from kgraph.extract.pipeline import build_pipeline
+
+    doc = build_pipeline("rules")("We use BERT on the Stanford Question Answering Dataset (SQuAD).")
+    again = Doc(doc.vocab).from_bytes(doc.to_bytes())  # the edge repairs kept their strings in user_data
+    assert tokens_of(again).text == doc.text and [s.text for s in again.spans["kgraph"]] == [
+        s.text for s in doc.spans["kgraph"]]
