@@ -82,7 +82,7 @@ def make_acronyms(nlp: Language, name: str) -> AcronymDefinitions:
 @Language.factory("kgraph_rules")
 def make_rules(nlp: Language, name: str) -> CueRules:
     """Cue-word rules for dataset names."""
-    return CueRules(nlp)
+    return CueRules()
 
 
 @Language.factory("kgraph_select")

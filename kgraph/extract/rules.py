@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -62,12 +61,8 @@ def cue_spans(doc: Doc) -> list[tuple[int, int]]:
 class CueRules:
     """Names followed by "dataset"/"benchmark", or after "on"/"using", become Dataset spans (:func:`cue_spans`)."""
 
-    def __init__(self, nlp: Language):
-        self.vocab = nlp.vocab
-
     def __call__(self, doc: Doc) -> Doc:
         kept = [Span(doc, start, end, label=EntityKind.DATASET.value) for start, end in cue_spans(doc)]
-        kept.sort(key=lambda span: span.start)
         set_candidates(doc, "rule", kept, [0.6] * len(kept))
         return doc
 
