@@ -119,7 +119,7 @@ def names_organisation(label: str) -> bool:
 
 
 def _has_capital(text: str) -> bool:
-    return any(c.isupper() for c in text)
+    return any(map(str.isupper, text))  # no generator frame: ~10 calls a mention
 
 def own_definition(text: str) -> tuple[str, str] | None:
     """(long form, short form) when a mention is its own acronym definition, else None.
@@ -775,8 +775,10 @@ def _labels(key: str, surfaces: Counter[str], shorts: set[str], memo: LabelMemo,
     if not forms:
         return key, ""
 
+    folded_shorts = {s.casefold() for s in shorts}
+
     def is_short(form: str) -> bool:
-        return any(form == s.casefold() for s in shorts)
+        return form in folded_shorts
 
     best = max(forms, key=lambda f: (sum(forms[f].values()), is_short(f), f))
     members = forms[best]
