@@ -223,7 +223,8 @@ def build(
                   f"{summary.store['triples_removed']} triples removed, {summary.store['triples_added']} added; "
                   f"{summary.store['papers_reused']} unchanged paper graphs not formatted again", highlight=False)
     order = ("graph.ttl", "graph.trig", "graph.html", "graph.graphml", "kgraph.json", "store")
-    names = [f"{name}/" if name == "store" else name for name in order if name in {p.name for p in written}]
+    present = {p.name for p in written}
+    names = [f"{name}/" if name == "store" else name for name in order if name in present]
     out.print(f"wrote {output}/ ({', '.join([*names, *(['cache.sqlite'] if cache else [])])})", highlight=False)
     if strict and report.problems:
         raise typer.Exit(1)

@@ -97,7 +97,8 @@ class AcronymDefinitions:
         text = tokens_of(doc).text  # Doc.text joins every token: build it once per Doc
         pairs = find_acronyms(text)
         spans: list[Span | None] = []
-        model = list(doc.spans["model"]) if "model" in doc.spans else []
+        # most abstracts define no acronym: the model's spans are only listed for those that do
+        model = list(doc.spans["model"]) if pairs and "model" in doc.spans else []
         for pair in pairs:
             long_span = doc.char_span(pair.long_start, pair.long_end, alignment_mode="expand")
             guessed = guess_kind(pair.long)

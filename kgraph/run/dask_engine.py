@@ -286,6 +286,8 @@ def relations_on_dask(
     :func:`extract_on_dask`; every worker needs the relation model installed.
     """
     sent = [(paper.id, paper.title, paper.abstract, encode_mentions(mentions)) for paper, mentions in items]
+    # batch_size=2 makes partition() round to single papers: relations are predicted paper by
+    # paper, so no batch has to stay whole
     found = _map_partitions("relations", _relations_partition, (tier,), sent, shard_dir=shard_dir,
                             scheduler=scheduler, partitions=partitions, batch_size=2, on_paper=on_paper,
                             read=_read_relation_shard)
