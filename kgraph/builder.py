@@ -16,8 +16,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .cache import MentionCache
-from .errors import InputError, OptionError
+import numpy as np
+
+from .cache import MentionCache, decode_mentions
+from .errors import InputError, KGraphError, OptionError
 from .extract.pipeline import build_pipeline, check_tier, extraction_code_version, model_version
 from .extract.relate import relation_model_version, relations_available, relations_of_papers
 from .extract.results import find_results
@@ -25,6 +27,7 @@ from .graph.communities import communities_of
 from .graph.data import GraphData
 from .graph.links import paper_links
 from .graph.trends import date_from_arxiv_id
+from .mentions import MentionColumns, MentionTable, by_paper
 from .model import Field, Mention, Paper, Relation, Result
 from .readers import ReadReport, read_papers
 from .resolve.entities import resolve
@@ -179,35 +182,30 @@ def build_data(
         cache_path.parent.mkdir(parents=True, exist_ok=True)
     cache = (MentionCache(cache_path, extraction_fingerprint(summary.tier, model), relation_model_version(summary.tier))
              if cache_path is not None else None)
-    cached = cache.get(papers) if cache is not None else {}
+    cached = cache.encoded(papers) if cache is not None else {}
     todo = [p for p in papers if p.id not in cached]
     todo = _english_only(todo, summary.report)
-    fresh: dict[str, list[Mention]] = {p.id: [] for p in papers if p.id not in cached}
+    found: Iterable[Mention] = ()
     if todo:  # loading a model takes seconds: not when every paper is cached
         tick = progress("Extracting", len(todo)) if progress else None
         if options.engine == "dask":
             from .run.dask_engine import extract_on_dask  # an optional extra: imported only when used
 
-            found: Iterable[Mention] = extract_on_dask(todo, summary.tier, scheduler=options.scheduler,
-                                                       shard_dir=shard_dir, on_paper=tick,
-                                                       on_error=_extraction_failed(todo, summary.report))
+            found = extract_on_dask(todo, summary.tier, scheduler=options.scheduler, shard_dir=shard_dir,
+                                    on_paper=tick, on_error=_extraction_failed(todo, summary.report))
         elif options.engine == "local":
             found = extract_mentions(todo, nlp=build_pipeline(summary.tier), on_paper=tick, processes=options.processes,
                                      on_error=_extraction_failed(todo, summary.report))
         else:
             raise OptionError(f"engine must be 'local' or 'dask', not {options.engine!r}")
-        for mention in found:
-            fresh[mention.paper_id].append(mention)
+    mentions = _mention_table(papers, cached, found, cache)
     if cache is not None:
-        for paper in papers:
-            if paper.id in fresh:
-                cache.put(paper, fresh[paper.id])
         summary.cache = {"reused": len(cached), "extracted": len(todo), "dropped": cache.keep_only(papers)}
         cache.commit()  # the costly part is safe before relations start
-    mentions = [m for p in papers for m in (cached[p.id] if p.id in cached else fresh[p.id])]
+    del cached
     lap("extract")
-    relations = _relations(papers, {p.id: cached[p.id] if p.id in cached else fresh[p.id] for p in papers},
-                           cache, progress, options, summary.tier, shard_dir) if options.relations else ()
+    relations = _relations(papers, mentions, cache, progress, options, summary.tier,
+                           shard_dir) if options.relations else ()
     if cache is not None:
         cache.close()
     lap("relations")
@@ -219,10 +217,12 @@ def build_data(
     resolution = resolve(papers, mentions, shipped_vocabulary(), thesaurus, known=shipped_known_kinds(),
                          background=shipped_background())
     # a mention the thesaurus removed, or of which no name is left, is no mention
-    kept = [i for i, entity in enumerate(resolution.mention_entity) if entity]
+    mention_entity = resolution.mention_entity
+    kept = np.flatnonzero(np.fromiter(map(bool, mention_entity), dtype=bool, count=len(mention_entity)))
     summary.dropped_mentions = len(mentions) - len(kept)
-    mentions = [mentions[i] for i in kept]
-    mention_entity = tuple(resolution.mention_entity[i] for i in kept)
+    if len(kept) < len(mentions):
+        mentions = mentions.take(kept)
+        mention_entity = tuple(mention_entity[i] for i in kept.tolist())
     lap("resolve")
     results = tuple(paper_results(papers, mentions))
     lap("results")
@@ -230,9 +230,9 @@ def build_data(
     # shape no community
     specific = {e.id for e in resolution.entities if not e.generic}
     paper_entities: dict[str, set[str]] = {p.id: set() for p in papers}
-    for mention, entity in zip(mentions, mention_entity):
+    for paper_id, entity in zip(mentions.column("paper_id"), mention_entity):
         if entity in specific:
-            paper_entities[mention.paper_id].add(entity)
+            paper_entities[paper_id].add(entity)
     links = paper_links(paper_entities, top_k=options.top_k, max_df=options.max_df)
     lap("link")
     communities = communities_of(papers, [e for e in resolution.entities if e.id in specific], paper_entities, links)
@@ -247,12 +247,12 @@ def build_data(
         "inputs": [str(p) for p in paths],
         "years": summary.years,
     }
-    return GraphData(tuple(papers), tuple(mentions), mention_entity, resolution.entities,
+    return GraphData(tuple(papers), mentions, mention_entity, resolution.entities,
                      tuple(links), dict(resolution.ambiguous_acronyms), meta, communities, relations=relations,
                      results=results)
 
 
-def _relations(papers: Sequence[Paper], mentions_of: dict[str, list[Mention]], cache: MentionCache | None,
+def _relations(papers: Sequence[Paper], mentions: MentionTable, cache: MentionCache | None,
                progress: Progress | None, options: BuildOptions, tier: str,
                shard_dir: Path | None = None) -> tuple[Relation, ...]:
     """Every paper's relation statements by ``tier``'s relation model: cached ones reused, the
@@ -266,7 +266,7 @@ def _relations(papers: Sequence[Paper], mentions_of: dict[str, list[Mention]], c
     known = cache.get_relations(papers) if cache is not None else {}
     todo = [p for p in papers if p.id not in known]
     tick = progress("Relations", len(todo)) if progress and todo else None
-    items = [(p, mentions_of[p.id]) for p in todo]
+    items = list(by_paper(todo, mentions))
     found: Iterable[list[Relation]]
     if options.engine == "dask" and todo:
         from .run.dask_engine import relations_on_dask  # an optional extra: imported only when used
@@ -283,10 +283,32 @@ def _relations(papers: Sequence[Paper], mentions_of: dict[str, list[Mention]], c
 
 def paper_results(papers: Sequence[Paper], mentions: Sequence[Mention]) -> Iterable[Result]:
     """The result statements of every abstract (:func:`~kgraph.extract.results.find_results`)."""
-    by_paper: dict[str, list[Mention]] = {}
-    for mention in mentions:
-        if mention.field is Field.ABSTRACT:
-            by_paper.setdefault(mention.paper_id, []).append(mention)
+    for paper, found in by_paper((p for p in papers if p.abstract), mentions):
+        yield from find_results(paper.abstract, [m for m in found if m.field is Field.ABSTRACT], paper.id)
+
+
+def _mention_table(papers: Sequence[Paper], cached: dict[str, str], found: Iterable[Mention],
+                   cache: MentionCache | None) -> MentionTable:
+    """Every paper's mentions in paper order, as one table: the cached ones decoded from
+    ``cached`` and the others taken from ``found`` (fresh ones, in paper order) and cached.
+
+    One paper's Mention objects exist at a time: at a million papers their objects would
+    take tens of gigabytes, the table about 1.5 GB.
+    """
+    table = MentionColumns()
+    fresh = iter(found)
+    pending = next(fresh, None)
     for paper in papers:
-        if paper.abstract:
-            yield from find_results(paper.abstract, by_paper.get(paper.id, ()), paper.id)
+        if paper.id in cached:
+            table.extend(decode_mentions(paper.id, cached[paper.id]))
+            continue
+        own = []
+        while pending is not None and pending.paper_id == paper.id:
+            own.append(pending)
+            pending = next(fresh, None)
+        table.extend(own)
+        if cache is not None:
+            cache.put(paper, own)
+    if pending is not None:  # extraction yields in paper order: anything left is a bug, not data to drop
+        raise KGraphError(f"extraction returned a mention of paper {pending.paper_id!r} out of order")
+    return table.freeze()

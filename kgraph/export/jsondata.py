@@ -14,6 +14,7 @@ from ..atomic import atomic_path
 from ..errors import BuildNotFoundError
 from ..graph.communities import Communities
 from ..graph.data import GraphData
+from ..mentions import MentionColumns
 from ..model import Entity, EntityKind, Field, Link, Mention, Paper, Relation, Result, SourceRef
 
 FORMAT_VERSION = 3
@@ -113,7 +114,7 @@ def from_json(obj: dict[str, Any]) -> GraphData:
                   "evidence": tuple(e.get("evidence", ()))})
         for e in obj["entities"]
     )
-    mentions, mention_entity = [], []
+    mentions, mention_entity = MentionColumns(), []
     for pid, field, start, end, text, kind, sentence, extractor, confidence, label, entity, span in obj["mentions"]:
         mentions.append(Mention(pid, Field(field), start, end, text, EntityKind(kind), sentence, extractor, confidence,
                                 label, tuple(span) if span else None))
@@ -124,7 +125,7 @@ def from_json(obj: dict[str, Any]) -> GraphData:
                       for pid, field, head, tail, label, confidence, span, extractor in obj.get("relations", ()))
     results = tuple(Result(**{**r, **{k: tuple(r[k]) for k in _SPANS if r.get(k) is not None}})
                     for r in obj.get("results", ()))
-    return GraphData(papers, tuple(mentions), tuple(mention_entity), entities, links, ambiguous, obj.get("meta", {}),
+    return GraphData(papers, mentions.freeze(), tuple(mention_entity), entities, links, ambiguous, obj.get("meta", {}),
                      communities_from_json(obj.get("communities")), relations, results)
 
 

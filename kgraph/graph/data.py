@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import networkx as nx
 
+from ..mentions import mention_column
 from ..model import Entity, EntityKind, Link, Mention, Paper, Relation, Result
 from . import cooccurrence
 from .build import build_networkx
@@ -29,7 +31,7 @@ class GraphData:
     """
 
     papers: tuple[Paper, ...]
-    mentions: tuple[Mention, ...]
+    mentions: Sequence[Mention]  # a MentionTable from a build: a tuple would not fit memory at scale
     mention_entity: tuple[str, ...]
     entities: tuple[Entity, ...]
     links: tuple[Link, ...]
@@ -52,18 +54,18 @@ class GraphData:
         """Entity id -> ids of the papers that mention it, in paper order."""
         order = {p.id: i for i, p in enumerate(self.papers)}
         sets: dict[str, set[str]] = defaultdict(set)
-        for mention, entity in zip(self.mentions, self.mention_entity):
+        for paper_id, entity in zip(mention_column(self.mentions, "paper_id"), self.mention_entity):
             if entity:
-                sets[entity].add(mention.paper_id)
+                sets[entity].add(paper_id)
         return {e: sorted(ps, key=order.__getitem__) for e, ps in sets.items()}
 
     @cached_property
     def entities_of_paper(self) -> dict[str, set[str]]:
         """Paper id -> ids of the entities it mentions."""
         out: dict[str, set[str]] = defaultdict(set)
-        for mention, entity in zip(self.mentions, self.mention_entity):
+        for paper_id, entity in zip(mention_column(self.mentions, "paper_id"), self.mention_entity):
             if entity:
-                out[mention.paper_id].add(entity)
+                out[paper_id].add(entity)
         return dict(out)
 
     def build_indexes(self) -> None:
@@ -186,5 +188,5 @@ class GraphData:
 
 def build_networkx_of(data: GraphData) -> nx.Graph:
     """The networkx graph of a build's data: papers and entities, mentions and links, communities."""
-    pairs = [(m.paper_id, e) for m, e in zip(data.mentions, data.mention_entity) if e]
+    pairs = [(p, e) for p, e in zip(mention_column(data.mentions, "paper_id"), data.mention_entity) if e]
     return annotate(build_networkx(data.papers, data.entities, pairs, data.links), data.communities)

@@ -26,6 +26,7 @@ import pyoxigraph as ox
 from ..graph.data import GraphData
 from ..graph.relations import EntityRelation, ResultRow, numeric_value
 from ..graph.trends import Series
+from ..mentions import paper_rows
 from ..model import Entity, EntityKind, Link, Mention, Paper, Relation, SourceRef  # noqa: F401 - SourceRef: the doctests
 from ..readers.ids import normalise_arxiv, normalise_doi
 from ..text.labels import lookup_label
@@ -207,17 +208,15 @@ def keyed_blocks(data: GraphData, reuse: Reuse | None = None) -> Iterator[Block]
     for group, members in itertools.groupby(links, key=lambda pair: pair[0][_LINK_GROUP]):
         lines = [line for _iri, link in members for line in _link_triples(link)]
         yield Block(GRAPHS["links"], f"{GRAPHS['links']}#{group}", _block(lines))
-    mentions_of: dict[str, list[int]] = {}
-    for i, entity_id in enumerate(data.mention_entity):
-        if entity_id:
-            mentions_of.setdefault(data.mentions[i].paper_id, []).append(i)
+    mentions_of = paper_rows(data.mentions)
     for iri, paper in sorted(((paper_iri(p.id), p) for p in data.papers), key=lambda pair: pair[0]):
         graph = paper_graph(paper.id)
-        indices = mentions_of.get(paper.id, ())
+        indices = [i for i in mentions_of.get(paper.id, ()) if data.mention_entity[i]]
+        mentions = [data.mentions[i] for i in indices]
         signature = None
         statements, results = statements_of.get(paper.id, ()), results_of.get(paper.id, ())
         if reuse is not None:
-            signature = paper_signature(paper, [data.mentions[i] for i in indices],
+            signature = paper_signature(paper, mentions,
                                         [data.mention_entity[i] for i in indices], [*statements, *results])
             turtle = reuse(graph, signature)
             if turtle is not None:
@@ -226,8 +225,8 @@ def keyed_blocks(data: GraphData, reuse: Reuse | None = None) -> Iterator[Block]
         # the paper's IRI is percent-encoded once, not again for each of its ~30 mentions
         p = _ref(iri)
         lines = list(_paper_triples(data, paper, p))
-        for i in indices:
-            lines.extend(_mention_triples(paper, iri, data.mentions[i], data.mention_entity[i]))
+        for i, mention in zip(indices, mentions):
+            lines.extend(_mention_triples(paper, iri, mention, data.mention_entity[i]))
         for said, subject, object_ in statements:
             lines.extend(_statement_triples(paper, iri, said, subject, object_))
         for row in results:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 from ..errors import KGraphError
+from ..mentions import mention_column
 from ..model import Entity, EntityKind, Mention, Paper
 from ..text.acronyms import find_acronyms
 from ..text.labels import (
@@ -563,12 +564,15 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
             return full
         return key
 
-    for mention in mentions:
-        key = by_thesaurus(key_of(mention.text))
-        if memo.own_definition(mention.text):
+    # the fields read here, as columns: at a million papers Mention objects would not fit
+    texts, kinds_column = mention_column(mentions, "text"), mention_column(mentions, "kind")
+    paper_ids = mention_column(mentions, "paper_id")
+    for text, paper_id in zip(texts, paper_ids):
+        key = by_thesaurus(key_of(text))
+        if memo.own_definition(text):
             reasons[key].add("acronym")
         if key and key not in preferred:
-            expansions = local.get(mention.paper_id, {})
+            expansions = local.get(paper_id, {})
             # only a short form with a capital is an acronym: keys keep the case of names and
             # acronyms and lower ordinary words, so "claude" (from "Claude" opening a sentence)
             # is not the acronym a paper defined as "claude-3-haiku-20240307 (Claude)"
@@ -624,8 +628,8 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
     # joins the name where the corpus uses both as that kind: FID is a metric, so "FID
     # score" is FID; "CLIP score" stays apart from the method CLIP, "RAG benchmark" from RAG
     kinds_of: dict[str, Counter[EntityKind]] = defaultdict(Counter)
-    for key, mention in zip(final, mentions):
-        kinds_of[key][mention.kind] += 1
+    for key, mention_kind in zip(final, kinds_column):
+        kinds_of[key][mention_kind] += 1
 
     def mostly(key: str, kind: EntityKind) -> bool:
         return 2 * kinds_of[key][kind] > sum(kinds_of[key].values())
@@ -656,14 +660,14 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
     entities = []
     support: dict[str, tuple[int, int]] = {}  # key -> (papers, mentions)
     for key, indices in by_key.items():
-        surfaces = Counter(memo.tidy(v) for i in indices for v in memo.variants(mentions[i].text))
+        surfaces = Counter(memo.tidy(v) for i in indices for v in memo.variants(texts[i]))
         surfaces.pop("", None)
         shorts = short_forms.get(key, set())
         # an acronym's known kind counts for datasets and metrics only: the lists carry
         # "LLM" as a task, but "SQuAD" and "BLEU" reliably
         known_kind = known_kind_of(known, key) or next(
             (kind for kind in map(functools.partial(known_kind_of, known), shorts) if kind in _ACRONYM_KINDS), None)
-        kinds = Counter(mentions[i].kind for i in indices)
+        kinds = Counter(kinds_column[i] for i in indices)
         # the Papers with Code task pages include "Large Language Model" and "Retrieval-
         # Augmented Generation": a known task says the name is specific, not that it is a task
         kind: EntityKind = max(kinds, key=lambda k: (kinds[k], -_KIND_ORDER.index(k)))
@@ -692,7 +696,7 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
             kind = EntityKind.CONCEPT
         if len({normalise(s) for s in surfaces}) < len(surfaces):
             reasons[key].add("normalisation")
-        df = len({mentions[i].paper_id for i in indices})
+        df = len({paper_ids[i] for i in indices})
         support[key] = (df, len(indices))
         verdict = judge(label, surfaces, known_kind=known_kind, background=background, kind=kind,
                         corpus_share=df / len(papers) if len(papers) >= CORPUS_MIN_PAPERS else 0.0)
