@@ -24,7 +24,7 @@ from .extract.pipeline import build_pipeline, check_tier, extraction_code_versio
 from .extract.relate import relation_model_version, relations_available, relations_of_papers
 from .extract.results import find_results
 from .graph.communities import communities_of
-from .graph.data import GraphData
+from .graph.data import GraphData, entities_by_paper
 from .graph.links import paper_links
 from .graph.trends import date_from_arxiv_id
 from .mentions import MentionColumns, MentionTable, by_paper
@@ -229,10 +229,9 @@ def build_data(
     # generic entities ("training data") keep their mentions but explain no link and
     # shape no community
     specific = {e.id for e in resolution.entities if not e.generic}
-    paper_entities: dict[str, set[str]] = {p.id: set() for p in papers}
-    for paper_id, entity in zip(mentions.column("paper_id"), mention_entity):
-        if entity in specific:
-            paper_entities[paper_id].add(entity)
+    # every paper, with its entities or none: the link weights count the corpus's papers
+    paper_entities = {p.id: () for p in papers} | entities_by_paper(mentions.column("paper_id"), mention_entity,
+                                                                      keep=specific)
     links = paper_links(paper_entities, top_k=options.top_k, max_df=options.max_df)
     lap("link")
     communities = communities_of(papers, [e for e in resolution.entities if e.id in specific], paper_entities, links)

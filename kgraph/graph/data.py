@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -53,20 +55,16 @@ class GraphData:
     def papers_of_entity(self) -> dict[str, list[str]]:
         """Entity id -> ids of the papers that mention it, in paper order."""
         order = {p.id: i for i, p in enumerate(self.papers)}
-        sets: dict[str, set[str]] = defaultdict(set)
-        for paper_id, entity in zip(mention_column(self.mentions, "paper_id"), self.mention_entity):
-            if entity:
-                sets[entity].add(paper_id)
-        return {e: sorted(ps, key=order.__getitem__) for e, ps in sets.items()}
+        out: dict[str, list[str]] = defaultdict(list)
+        for paper_id in sorted(self.entities_of_paper, key=order.__getitem__):
+            for entity in self.entities_of_paper[paper_id]:
+                out[entity].append(paper_id)
+        return dict(out)
 
     @cached_property
-    def entities_of_paper(self) -> dict[str, set[str]]:
-        """Paper id -> ids of the entities it mentions."""
-        out: dict[str, set[str]] = defaultdict(set)
-        for paper_id, entity in zip(mention_column(self.mentions, "paper_id"), self.mention_entity):
-            if entity:
-                out[paper_id].add(entity)
-        return dict(out)
+    def entities_of_paper(self) -> dict[str, tuple[str, ...]]:
+        """Paper id -> ids of the entities it mentions, sorted."""
+        return entities_by_paper(mention_column(self.mentions, "paper_id"), self.mention_entity)
 
     def build_indexes(self) -> None:
         """Make the paper/entity indexes now (before a fork, so that both processes share them)."""
@@ -184,6 +182,28 @@ class GraphData:
         papers, for the entities in at least :attr:`cooccurrence_min_papers` papers."""
         return top_cooccurring(self.specific_papers_of_entity, {e.id: e.kind for e in self.specific_entities},
                                min_papers=self.cooccurrence_min_papers)
+
+
+def entities_by_paper(paper_ids: Iterable[str], mention_entity: Iterable[str],
+                      keep: Container[str] | None = None) -> dict[str, tuple[str, ...]]:
+    """Paper id -> the sorted ids of the entities its mentions resolved to (those in ``keep``
+    only, where given), from each mention's paper id and entity id ("" for none).
+
+    Tuples, not sets: at a million papers a set per paper would take gigabytes. Mentions
+    come grouped by paper from a build; a paper whose mentions are not together still
+    gets all its entities.
+
+    >>> entities_by_paper(["p", "p", "q", "p"], ["b", "a", "", "c"], keep={"a", "b"})
+    {'p': ('a', 'b')}
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    for paper_id, pairs in itertools.groupby(zip(paper_ids, mention_entity), key=operator.itemgetter(0)):
+        found = {e for _, e in pairs if e and (keep is None or e in keep)}
+        if paper_id in out:
+            found.update(out[paper_id])
+        if found:
+            out[paper_id] = tuple(sorted(found))
+    return out
 
 
 def build_networkx_of(data: GraphData) -> nx.Graph:

@@ -11,6 +11,7 @@ keeps its ``top_k`` strongest links.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import defaultdict
 from collections.abc import Collection, Mapping
 
@@ -85,14 +86,15 @@ def paper_links(
         return []
     column = {e: j for j, e in enumerate(linking)}
     entity_idf = np.array([idf(df[e], n) for e in linking])
-    rows, cols = [], []
+    rows, cols = array("i"), array("i")  # compact: one entry per (paper, entity) of the corpus
     for i, paper in enumerate(papers):
         for entity in set(paper_entities[paper]):
             j = column.get(entity)
             if j is not None:
                 rows.append(i)
                 cols.append(j)
-    incidence = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(linking)))
+    incidence = sparse.csr_matrix((np.ones(len(rows)), (np.frombuffer(rows, dtype=np.int32),
+                                                        np.frombuffer(cols, dtype=np.int32))), shape=(n, len(linking)))
     weighted = incidence.multiply(entity_idf).tocsr()
     transposed = incidence.T.tocsr()
     weight_of: dict[tuple[int, int], float] = {}

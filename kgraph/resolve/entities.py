@@ -26,6 +26,7 @@ import functools
 import itertools
 import re
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -653,7 +654,7 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
     if headed:
         final = [headed.get(k, k) for k in final]
 
-    by_key: dict[str, list[int]] = defaultdict(list)
+    by_key: dict[str, array[int]] = defaultdict(lambda: array("i"))  # compact: an entry per mention
     for i, key in enumerate(final):
         if key:
             by_key[key].append(i)
