@@ -202,7 +202,7 @@ def extract_on_dask(
     batch_size: int = 64,
     on_paper: Callable[[], None] | None = None,
     on_error: OnError = log_error,
-) -> list[Mention]:
+) -> Iterator[Mention]:
     """The Mentions of every paper, extracted on a Dask cluster, in input order.
 
     Parameters
@@ -232,8 +232,10 @@ def extract_on_dask(
 
     Returns
     -------
-    list of Mention
-        Exactly what a single-process run yields, in the same order.
+    iterator of Mention
+        Exactly what a single-process run yields, in the same order. Every partition has
+        run when this returns; the shards are read as the iterator is consumed, so only
+        one shard's Mentions are held at a time.
 
     Raises
     ------
@@ -247,7 +249,7 @@ def extract_on_dask(
     found = _map_partitions("extract", _extract_partition, (tier, gazetteer, batch_size), texts,
                             shard_dir=shard_dir, scheduler=scheduler, partitions=partitions,
                             batch_size=batch_size, on_paper=on_paper, on_error=on_error, read=read_shard)
-    return [mention for _, mentions in found for mention in mentions]
+    return (mention for _, mentions in found for mention in mentions)
 
 
 def _relations_partition(tier: str, items: list[tuple[str, str, str, str]],
@@ -298,9 +300,13 @@ def _map_partitions(name: str, task: Callable[..., tuple[str, int, list[tuple[st
                     items: Sequence[Any], *, shard_dir: Path | None, scheduler: str | None,
                     partitions: int | None, batch_size: int, on_paper: Callable[[], None] | None,
                     read: Callable[[Path], Iterator[tuple[str, _T]]],
-                    on_error: OnError = log_error) -> list[tuple[str, _T]]:
+                    on_error: OnError = log_error) -> Iterator[tuple[str, _T]]:
     """Run ``task(*args, partition, shard)`` on every partition of ``items`` on a Dask cluster
     and read the shards back in partition order (``read``), checked against the paper ids sent.
+
+    The partitions all run before this returns; the shards are then read lazily, one at a
+    time, as the returned iterator is consumed (and removed, with the folder if this made
+    it, when it is exhausted or closed).
 
     An item is a tuple whose first member is the paper's id. At most
     :data:`IN_FLIGHT_PER_WORKER` partitions per worker are submitted at a time.
@@ -309,52 +315,69 @@ def _map_partitions(name: str, task: Callable[..., tuple[str, int, list[tuple[st
     from distributed import as_completed
 
     if not items:
-        return []
+        return iter(())
     own_dir = shard_dir is None
     folder = Path(tempfile.mkdtemp(prefix="kgraph-shards-")) if shard_dir is None else Path(shard_dir)
     folder.mkdir(parents=True, exist_ok=True)
     run = uuid.uuid4().hex[:8]  # two builds sharing a folder never read each other's shards
-    client, cluster, threads = _connect(scheduler)
     try:
-        size = partition(len(items), threads, partitions, batch_size=batch_size)
-        parts = [list(items[i : i + size]) for i in range(0, len(items), size)]
-        shards = [str(folder.resolve() / f"{name}-{run}-{i:05d}.jsonl") for i in range(len(parts))]
+        client, cluster, threads = _connect(scheduler)
+        try:
+            size = partition(len(items), threads, partitions, batch_size=batch_size)
+            parts = [list(items[i : i + size]) for i in range(0, len(items), size)]
+            shards = [str(folder.resolve() / f"{name}-{run}-{i:05d}.jsonl") for i in range(len(parts))]
 
-        def submit(i: int) -> Any:
-            # pure=False: a retried build must not reuse an old result whose shard is gone
-            return client.submit(task, *args, parts[i], shards[i], pure=False, key=f"kgraph-{name}-{run}-{i}")
+            def submit(i: int) -> Any:
+                # pure=False: a retried build must not reuse an old result whose shard is gone
+                return client.submit(task, *args, parts[i], shards[i], pure=False, key=f"kgraph-{name}-{run}-{i}")
 
-        window = max(1, IN_FLIGHT_PER_WORKER * threads)
-        queue = iter(range(len(parts)))
-        running = as_completed([submit(i) for i in islice(queue, window)])  # type: ignore[no-untyped-call]
-        for future in running:
-            _, done, errors = future.result()  # re-raises a worker's exception here
-            for error in errors:
-                on_error(*error)
-            if on_paper is not None:
-                for _ in range(done):
-                    on_paper()
-            following = next(queue, None)
-            if following is not None:
-                running.add(submit(following))  # type: ignore[no-untyped-call]
-        ids = [[item[0] for item in part] for part in parts]
-        return _load_shards(ids, [Path(s) for s in shards], read)
+            window = max(1, IN_FLIGHT_PER_WORKER * threads)
+            queue = iter(range(len(parts)))
+            running = as_completed([submit(i) for i in islice(queue, window)])  # type: ignore[no-untyped-call]
+            for future in running:
+                _, done, errors = future.result()  # re-raises a worker's exception here
+                for error in errors:
+                    on_error(*error)
+                if on_paper is not None:
+                    for _ in range(done):
+                        on_paper()
+                following = next(queue, None)
+                if following is not None:
+                    running.add(submit(following))  # type: ignore[no-untyped-call]
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    except BaseException:
+        _remove_shards(folder, run, own_dir)
+        raise
+    ids = [[item[0] for item in part] for part in parts]
+    return _read_then_remove(ids, [Path(s) for s in shards], read, folder, run, own_dir)
+
+
+def _read_then_remove(ids: Sequence[Sequence[str]], shards: Sequence[Path],
+                      read: Callable[[Path], Iterator[tuple[str, _T]]], folder: Path, run: str,
+                      own_dir: bool) -> Iterator[tuple[str, _T]]:
+    """:func:`_load_shards`, then the run's shards and (if it made it) the folder removed."""
+    try:
+        yield from _load_shards(ids, shards, read)
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-        for leftover in folder.glob(f"*{run}*"):
-            leftover.unlink(missing_ok=True)
-        if own_dir:
-            shutil.rmtree(folder, ignore_errors=True)
-        elif not any(folder.iterdir()):
-            folder.rmdir()
+        _remove_shards(folder, run, own_dir)
+
+
+def _remove_shards(folder: Path, run: str, own_dir: bool) -> None:
+    for leftover in folder.glob(f"*{run}*"):
+        leftover.unlink(missing_ok=True)
+    if own_dir:
+        shutil.rmtree(folder, ignore_errors=True)
+    elif folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
 
 
 def _load_shards(ids: Sequence[Sequence[str]], shards: Sequence[Path],
-                 read: Callable[[Path], Iterator[tuple[str, _T]]]) -> list[tuple[str, _T]]:
-    """Every shard's lines in partition order, checked against the paper ids sent (``ids``, one list a partition)."""
-    found: list[tuple[str, _T]] = []
+                 read: Callable[[Path], Iterator[tuple[str, _T]]]) -> Iterator[tuple[str, _T]]:
+    """Every shard's lines in partition order, checked against the paper ids sent (``ids``, one
+    list a partition); each shard is removed once read (one shard in memory at a time)."""
     for part, shard in zip(ids, shards, strict=True):
         if not shard.is_file():
             raise KGraphError(f"{shard}: a worker wrote this shard but it is not here; with a remote "
@@ -362,6 +385,5 @@ def _load_shards(ids: Sequence[Sequence[str]], shards: Sequence[Path],
         lines = list(read(shard))
         if [paper_id for paper_id, _ in lines] != list(part):
             raise KGraphError(f"{shard}: holds other papers than its partition (a stale or foreign shard)")
-        found.extend(lines)
+        yield from lines
         shard.unlink()
-    return found
