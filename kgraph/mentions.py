@@ -220,13 +220,19 @@ def paper_rows(mentions: Sequence[Mention]) -> dict[str, np.ndarray]:
     return {paper_id: np.array(indices, dtype=np.int64) for paper_id, indices in rows.items()}
 
 
+def mentions_at(mentions: Sequence[Mention], indices: Sequence[int] | np.ndarray) -> list[Mention]:
+    """``[mentions[i] for i in indices]``, made a column at a time where ``mentions`` is a table."""
+    if isinstance(mentions, MentionTable):
+        return list(mentions.take(indices))
+    return [mentions[i] for i in indices]
+
+
 def by_paper(papers: Iterable[Paper], mentions: Sequence[Mention]) -> Iterator[tuple[Paper, list[Mention]]]:
     """Each paper with its mentions (in ``mentions``' order), one paper at a time.
 
     Only one paper's Mention objects exist at a time where ``mentions`` is a table.
     """
     rows = paper_rows(mentions)
-    table = MentionTable.of(mentions)
     for paper in papers:
         indices = rows.get(paper.id)
-        yield paper, list(table.take(indices)) if indices is not None else []
+        yield paper, mentions_at(mentions, indices) if indices is not None else []

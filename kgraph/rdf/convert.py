@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from ..graph.data import GraphData
 from ..graph.relations import EntityRelation, ResultRow, numeric_value
 from ..graph.trends import Series
-from ..mentions import paper_rows
+from ..mentions import mentions_at, paper_rows
 from ..model import Entity, EntityKind, Link, Mention, Paper, Relation, SourceRef  # noqa: F401 - SourceRef: the doctests
 from ..readers.ids import normalise_arxiv, normalise_doi
 from ..text.labels import lookup_label
@@ -212,7 +212,7 @@ def keyed_blocks(data: GraphData, reuse: Reuse | None = None) -> Iterator[Block]
     for iri, paper in sorted(((paper_iri(p.id), p) for p in data.papers), key=lambda pair: pair[0]):
         graph = paper_graph(paper.id)
         indices = [i for i in mentions_of.get(paper.id, ()) if data.mention_entity[i]]
-        mentions = [data.mentions[i] for i in indices]
+        mentions = mentions_at(data.mentions, indices)
         signature = None
         statements, results = statements_of.get(paper.id, ()), results_of.get(paper.id, ())
         if reuse is not None:
