@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from ..atomic import atomic_path
 from ..errors import BuildNotFoundError
@@ -104,29 +104,52 @@ def communities_from_json(obj: dict[str, Any] | None) -> Communities:
 
 
 def from_json(obj: dict[str, Any]) -> GraphData:
-    papers = tuple(
-        Paper(**{**p, "authors": tuple(p["authors"]), "sources": tuple(SourceRef(**s) for s in p["sources"])})
-        for p in obj["papers"]
-    )
-    entities = tuple(
-        Entity(**{**e, "kind": EntityKind(e["kind"]), "alt_labels": tuple(e["alt_labels"]),
-                  "merged_by": tuple(e["merged_by"]), "exact_match": tuple(e.get("exact_match", ())),
-                  "evidence": tuple(e.get("evidence", ()))})
-        for e in obj["entities"]
-    )
+    """The inverse of :func:`to_json`."""
+    return from_sections(iter(obj.items()))
+
+
+def from_sections(sections: Iterator[tuple[str, Any]]) -> GraphData:
+    """A build from kgraph.json's ``(key, value)`` pairs, the row sections as iterables.
+
+    Each section is consumed as it comes (the order of the file), and the mentions go
+    straight into a :class:`~kgraph.mentions.MentionTable`: a big build is never held as
+    JSON values and as objects at once.
+    """
+    got: dict[str, Any] = {}
     mentions, mention_entity = MentionColumns(), []
-    for pid, field, start, end, text, kind, sentence, extractor, confidence, label, entity, span in obj["mentions"]:
-        mentions.append(Mention(pid, Field(field), start, end, text, EntityKind(kind), sentence, extractor, confidence,
-                                label, tuple(span) if span else None))
-        mention_entity.append(entity)
-    links = tuple(Link(s, t, w, tuple(shared)) for s, t, w, shared in obj["links"])
-    ambiguous = {k: tuple(v) for k, v in obj.get("ambiguous_acronyms", {}).items()}
-    relations = tuple(Relation(pid, Field(field), tuple(head), tuple(tail), label, confidence, tuple(span), extractor)
-                      for pid, field, head, tail, label, confidence, span, extractor in obj.get("relations", ()))
-    results = tuple(Result(**{**r, **{k: tuple(r[k]) for k in _SPANS if r.get(k) is not None}})
-                    for r in obj.get("results", ()))
-    return GraphData(papers, mentions.freeze(), tuple(mention_entity), entities, links, ambiguous, obj.get("meta", {}),
-                     communities_from_json(obj.get("communities")), relations, results)
+    entity_ids: dict[str, str] = {}  # one string object per entity id, not one per mention
+    for key, value in sections:
+        if key == "papers":
+            got[key] = tuple(
+                Paper(**{**p, "authors": tuple(p["authors"]), "sources": tuple(SourceRef(**s) for s in p["sources"])})
+                for p in value)
+        elif key == "entities":
+            got[key] = tuple(
+                Entity(**{**e, "kind": EntityKind(e["kind"]), "alt_labels": tuple(e["alt_labels"]),
+                          "merged_by": tuple(e["merged_by"]), "exact_match": tuple(e.get("exact_match", ())),
+                          "evidence": tuple(e.get("evidence", ()))})
+                for e in value)
+        elif key == "mentions":
+            for pid, field, start, end, text, kind, sentence, extractor, confidence, label, entity, span in value:
+                mentions.append(Mention(pid, Field(field), start, end, text, EntityKind(kind), sentence, extractor,
+                                        confidence, label, tuple(span) if span else None))
+                mention_entity.append(entity_ids.setdefault(entity, entity))
+        elif key == "links":
+            got[key] = tuple(Link(s, t, w, tuple(shared)) for s, t, w, shared in value)
+        elif key == "relations":
+            got[key] = tuple(Relation(pid, Field(field), tuple(head), tuple(tail), label, confidence, tuple(span),
+                                      extractor)
+                             for pid, field, head, tail, label, confidence, span, extractor in value)
+        elif key == "results":
+            got[key] = tuple(Result(**{**r, **{k: tuple(r[k]) for k in _SPANS if r.get(k) is not None}})
+                             for r in value)
+        elif key in ("meta", "ambiguous_acronyms", "communities"):
+            got[key] = value
+        # format, mention_columns and trends (recomputed from the papers) need nothing here
+    ambiguous = {k: tuple(v) for k, v in got.get("ambiguous_acronyms", {}).items()}
+    return GraphData(got.get("papers", ()), mentions.freeze(), tuple(mention_entity), got.get("entities", ()),
+                     got.get("links", ()), ambiguous, got.get("meta", {}),
+                     communities_from_json(got.get("communities")), got.get("relations", ()), got.get("results", ()))
 
 
 _SPANS = ("sentence_span", "metric_span", "dataset_span", "method_span")
@@ -151,16 +174,119 @@ def write_json(data: GraphData, path: Path) -> None:
         handle.write("}")
 
 
-def read_json(build_dir: Path) -> GraphData:
+def read_json(build_dir: Path, chunk: int = 1 << 22) -> GraphData:
+    """Reopen a build's kgraph.json, reading it ``chunk`` characters at a time.
+
+    The file is parsed one row at a time (see :class:`_JsonStream`), so opening a build
+    needs about the memory of its :class:`~kgraph.graph.data.GraphData`, not that of the
+    whole file as text and as JSON values on top (which at 10^6 papers is more than a
+    workstation has).
+    """
     path = build_dir / FILENAME
     if not path.is_file():
         raise BuildNotFoundError(f"{build_dir}: no kgraph build here (no {FILENAME}); "
                                  f"run `kgraph build ... -o {build_dir}` first")
     try:
-        obj = json.loads(path.read_text(encoding="utf-8"))
+        with path.open(encoding="utf-8") as handle:
+            return from_sections(_checked(_JsonStream(handle, chunk).sections(), path))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise BuildNotFoundError(f"{path}: not a kgraph build file ({exc})") from None
-    if obj.get("format") not in READABLE_FORMATS:
-        raise BuildNotFoundError(f"{path}: written by another kgraph version (format {obj.get('format')!r}); "
-                                 "rebuild it")
-    return from_json(obj)
+
+
+def _checked(sections: Iterator[tuple[str, Any]], path: Path) -> Iterator[tuple[str, Any]]:
+    """The sections, once the first has shown a format this version reads."""
+    first = next(sections, None)
+    if first is None or first[0] != "format" or first[1] not in READABLE_FORMATS:
+        found = first[1] if first and first[0] == "format" else None
+        raise BuildNotFoundError(f"{path}: written by another kgraph version (format {found!r}); rebuild it")
+    yield first
+    yield from sections
+
+
+class _JsonStream:
+    """kgraph.json's top-level object read as ``(key, value)`` pairs, row sections lazily.
+
+    Every value goes through :meth:`json.JSONDecoder.raw_decode` (the standard C parser)
+    on a window of the file that grows when a value runs past it; only the top level and
+    the row arrays are walked here.
+    """
+
+    _SPACE = " \t\n\r"
+
+    def __init__(self, handle: TextIO, chunk: int) -> None:
+        self._handle, self._chunk = handle, chunk
+        self._buf, self._pos, self._eof = "", 0, False
+        self._decode = json.JSONDecoder().raw_decode
+
+    def _more(self, size: int) -> bool:
+        """Read ``size`` more characters into the window; False at the end of the file."""
+        if self._eof:
+            return False
+        text = self._handle.read(size)
+        self._buf, self._pos = self._buf[self._pos:] + text, 0
+        self._eof = len(text) < size
+        return bool(text)
+
+    def _peek(self) -> str:
+        """The next character that is not white space ("" at the end of the file)."""
+        while True:
+            buf, pos = self._buf, self._pos
+            while pos < len(buf) and buf[pos] in self._SPACE:
+                pos += 1
+            self._pos = pos
+            if pos < len(buf) or not self._more(self._chunk):
+                return buf[pos] if pos < len(buf) else ""
+
+    def _expect(self, char: str) -> None:
+        if self._peek() != char:
+            raise json.JSONDecodeError(f"Expecting {char!r}", self._buf, self._pos)
+        self._pos += 1
+
+    def _value(self) -> Any:
+        self._peek()
+        size = self._chunk
+        while True:
+            try:
+                value, end = self._decode(self._buf, self._pos)
+            except json.JSONDecodeError:
+                if not self._more(size):
+                    raise
+            else:
+                # a number at the window's edge may go on past it
+                if end < len(self._buf) or not self._more(size):
+                    self._pos = end
+                    return value
+            size *= 2  # a long value: grow the window geometrically, so it is parsed O(log) times
+
+    def _rows(self) -> Iterator[Any]:
+        self._expect("[")
+        if self._peek() == "]":
+            self._pos += 1
+            return
+        while True:
+            yield self._value()
+            if self._peek() == "]":
+                self._pos += 1
+                return
+            self._expect(",")
+
+    def sections(self) -> Iterator[tuple[str, Any]]:
+        self._expect("{")
+        if self._peek() == "}":
+            return
+        while True:
+            key = self._value()
+            self._expect(":")
+            if key in _ROWS:
+                rows = self._rows()
+                yield key, rows
+                for _ in rows:  # whatever the reader left of the section
+                    pass
+            else:
+                yield key, self._value()
+            if self._peek() == "}":
+                self._pos += 1
+                break
+            self._expect(",")
+        if self._peek():
+            raise json.JSONDecodeError("Extra data", self._buf, self._pos)

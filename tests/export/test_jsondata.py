@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from kgraph.errors import BuildNotFoundError
+from kgraph.export.jsondata import FILENAME, _JsonStream, read_json, to_json, write_json
+
+
+def _same_build(a, b) -> None:
+    assert a.papers == b.papers
+    assert a.mentions == b.mentions
+    assert a.mention_entity == b.mention_entity
+    assert a.entities == b.entities
+    assert a.links == b.links
+    assert a.ambiguous_acronyms == b.ambiguous_acronyms
+    assert a.meta == b.meta
+    assert a.communities == b.communities
+    assert a.relations == b.relations
+    assert a.results == b.results
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 300, 1 << 22])
+def test_read_json_streams_any_window_size(tmp_path, demo_kg, chunk):
+    data = demo_kg.data
+    # the demo has every section, so each row type goes through the stream
+    assert data.relations and data.results and data.ambiguous_acronyms and len(data.communities)
+    write_json(data, tmp_path / FILENAME)
+    _same_build(read_json(tmp_path, chunk=chunk), data)
+
+
+def test_read_json_is_a_json_reader_not_a_layout_reader(tmp_path, demo_kg):
+    # the same object laid out by another writer (indented, spaces) reads the same
+    (tmp_path / FILENAME).write_text(json.dumps(to_json(demo_kg.data), indent=2), encoding="utf-8")
+    _same_build(read_json(tmp_path, chunk=64), demo_kg.data)
+
+
+def test_read_json_reports_a_damaged_file(tmp_path, demo_kg):
+    path = tmp_path / FILENAME
+    write_json(demo_kg.data, path)
+    text = path.read_text(encoding="utf-8")
+    for damaged in (text[: len(text) // 2], text + "{}", text.replace('"mentions":[', '"mentions":[}', 1)):
+        path.write_text(damaged, encoding="utf-8")
+        with pytest.raises(BuildNotFoundError, match=f"{path}: not a kgraph build file"):
+            read_json(tmp_path, chunk=100)
+    path.write_bytes(b'{"format":3,"meta":{"x":"\xff"}}')
+    with pytest.raises(BuildNotFoundError, match="not a kgraph build file"):
+        read_json(tmp_path)
+    path.write_text('{"meta":{}}', encoding="utf-8")
+    with pytest.raises(BuildNotFoundError, match="another kgraph version"):
+        read_json(tmp_path)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 100])
+def test_stream_reads_values_cut_at_the_window_edge(chunk):
+    text = '{ "format" : 12345 , "links" : [ [1, 2.5] , [] ] , "meta" : "x" , "results" : [ ] }'
+    stream = _JsonStream(io.StringIO(text), chunk)
+    sections = [(k, list(v) if k in ("links", "results") else v) for k, v in stream.sections()]
+    assert sections == [("format", 12345), ("links", [[1, 2.5], []]), ("meta", "x"), ("results", [])]
