@@ -8,6 +8,7 @@ the mention cache. The CLI and :func:`kgraph.build` then hand the data to
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import time
 from collections import Counter
@@ -30,13 +31,17 @@ from .graph.trends import date_from_arxiv_id
 from .mentions import MentionColumns, MentionTable, by_paper
 from .model import Field, Mention, Paper, Relation, Result
 from .readers import ReadReport, read_papers
-from .resolve.entities import resolve
+from .resolve.entities import resolve, text_keys
 from .resolve.specificity import shipped_background
 from .resolve.thesaurus import read_thesaurus
 from .resolve.vocabularies import shipped_known_kinds, shipped_vocabulary
 from .run.local import extract_mentions, resolve_processes
 from .text.language import guess_language
 from .version import __version__
+
+#: Mention texts per chunk when the Dask engine keys them for resolution: keying a text
+#: takes a few µs, so a chunk must be large to be worth a task.
+TEXTS_PER_CHUNK = 20_000
 
 Progress = Callable[[str, int], Callable[[], None]]
 """Start a progress task named by a string with a total; returns the per-item callback."""
@@ -214,8 +219,18 @@ def build_data(
         thesaurus, problems = read_thesaurus(options.thesaurus)
         for problem in problems:
             summary.report.problem(problem, skipped=0)
+    keys = None
+    if options.engine == "dask":  # the keys of the distinct mention texts, worked out on the cluster
+        from .run.dask_engine import DaskMap
+
+        texts = sorted(set(mentions.column("text")))
+        with DaskMap(text_keys, options.scheduler) as keyed:
+            chunks = (texts[i : i + TEXTS_PER_CHUNK] for i in range(0, len(texts), TEXTS_PER_CHUNK))
+            keys = dict(zip(texts, itertools.chain.from_iterable(keyed(chunks)), strict=True))
+        del texts
     resolution = resolve(papers, mentions, shipped_vocabulary(), thesaurus, known=shipped_known_kinds(),
-                         background=shipped_background())
+                         background=shipped_background(), keys=keys)
+    del keys
     # a mention the thesaurus removed, or of which no name is left, is no mention
     mention_entity = resolution.mention_entity
     kept = np.flatnonzero(np.fromiter(map(bool, mention_entity), dtype=bool, count=len(mention_entity)))

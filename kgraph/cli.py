@@ -10,6 +10,7 @@ bold); the few styled words pass ``markup=True`` with the text around them escap
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import sys
 import time
@@ -130,7 +131,7 @@ def build(
     from .builder import BuildOptions, BuildSummary, build_data
     from .cache import CACHE_FILE
     from .export.outputs import SKIPPABLE, save_build
-    from .rdf.convert import PROVENANCE
+    from .rdf.convert import PROVENANCE, format_papers
 
     summary = BuildSummary()
     if processes != "auto" and not (processes.isdigit() and int(processes) > 0):
@@ -176,8 +177,15 @@ def build(
                               shard_dir=shard_dir, on_stage=lines.stage if lines is not None else None)
             if lines is not None:
                 lines.stage("writing outputs", None)
-            written = save_build(data, output, timings=summary.timings, cache_path=cache_path,
-                                 store_changes=summary.store, provenance=rdf_provenance, skip=left_out)
+            with contextlib.ExitStack() as stack:
+                formatter = None
+                if engine == "dask":  # the paper graphs of the RDF are formatted on the cluster too
+                    from .run.dask_engine import DaskMap
+
+                    formatter = stack.enter_context(DaskMap(format_papers, scheduler))
+                written = save_build(data, output, timings=summary.timings, cache_path=cache_path,
+                                     store_changes=summary.store, provenance=rdf_provenance, skip=left_out,
+                                     format_chunks=formatter)
     except KGraphError as exc:
         _print_problems(summary.report)
         raise _fail(exc) from None

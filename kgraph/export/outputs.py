@@ -28,6 +28,7 @@ from typing import Any
 from ..atomic import generation
 from ..errors import KGraphError, OptionError
 from ..graph.data import GraphData
+from ..rdf.convert import FormatChunks
 from ..rdf.incremental import BlockLog
 from ..rdf.publish import publish_rdf
 from ..rdf.remote import TRIG_FILE
@@ -44,7 +45,8 @@ SKIPPABLE = {"store": STORE_DIR, "trig": TRIG_FILE, "graphml": "graph.graphml", 
 
 def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | None = None,
                cache_path: Path | None = None, store_changes: dict[str, int] | None = None,
-               provenance: str = "full", skip: Collection[str] = ()) -> list[Path]:
+               provenance: str = "full", skip: Collection[str] = (),
+               format_chunks: FormatChunks | None = None) -> list[Path]:
     """Write every output of a build to ``out_dir``, all switched at once; return their paths.
 
     Parameters
@@ -74,6 +76,10 @@ def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | No
         browser can open, and one bound for a server's bulk loader needs no embedded store.
         What an earlier build wrote under a skipped name is removed with the switch, so
         nothing stale is left to query.
+    format_chunks
+        Formats the paper graphs of the RDF (:func:`kgraph.rdf.convert.keyed_blocks`): in
+        this process by default, on the workers with ``--engine dask``
+        (:class:`kgraph.run.dask_engine.DaskPaperFormatter`).
 
     Raises
     ------
@@ -95,7 +101,8 @@ def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | No
         log = BlockLog(cache_path) if cache_path is not None else None
         try:
             published = publish_rdf(data, new, log, previous=current, provenance=provenance,
-                                    store=STORE_DIR not in left_out, trig=TRIG_FILE not in left_out)
+                                    store=STORE_DIR not in left_out, trig=TRIG_FILE not in left_out,
+                                    format_chunks=format_chunks)
             views_seconds = views.result() if views is not None else write_views(data, new, left_out)
         finally:
             if log is not None:

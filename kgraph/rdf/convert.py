@@ -15,14 +15,16 @@ import itertools
 import os
 import sys
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, TypeVar
 from urllib.parse import quote as percent_encode
 
 import pyoxigraph as ox
 
+from ..errors import KGraphError
 from ..graph.data import GraphData
 from ..graph.relations import EntityRelation, ResultRow, numeric_value
 from ..graph.trends import Series
@@ -46,6 +48,7 @@ from .namespaces import (
 if TYPE_CHECKING:
     import rdflib
 
+_T = TypeVar("_T")
 _INT = "^^xsd:integer"
 _DOUBLE = "^^xsd:double"
 _GYEAR = "^^xsd:gYear"
@@ -144,17 +147,26 @@ class Block:
     reused: str | None = None
     """The block's Turtle as the last build wrote it, when its signature is unchanged
     (``lines`` is then empty: the block was not formatted again)."""
+    formatted: str | None = None
+    """The block's Turtle when :func:`format_papers` made it (``lines`` is then empty)."""
 
     @property
     def turtle(self) -> str:
         """The statements as Turtle (:func:`grouped`)."""
-        return self.reused if self.reused is not None else grouped(self.lines)
+        if self.reused is not None:
+            return self.reused
+        return self.formatted if self.formatted is not None else grouped(self.lines)
+
+    @property
+    def statements(self) -> list[str]:
+        """The statements (``lines``, or those of the Turtle where that is all the block holds)."""
+        return self.lines if self.reused is None and self.formatted is None else ungrouped(self.turtle)
 
 
 def blocks(data: GraphData) -> Iterator[tuple[str, list[str]]]:
     """``(graph IRI, statements)`` for every resource of the build (see :func:`keyed_blocks`)."""
     for block in keyed_blocks(data):
-        yield block.graph, block.lines
+        yield block.graph, block.statements
 
 
 Reuse = Callable[[str, bytes], "str | None"]
@@ -162,7 +174,59 @@ Reuse = Callable[[str, bytes], "str | None"]
 that was made from the same things (else ``None``)."""
 
 
-def keyed_blocks(data: GraphData, reuse: Reuse | None = None) -> Iterator[Block]:
+@dataclass(frozen=True, slots=True)
+class PaperParts:
+    """What one paper's graph is made from, as plain values (sent to a Dask worker as they are)."""
+
+    paper: Paper
+    entities: tuple[str, ...]
+    """The ids of the entities the paper mentions (``kg:mentions``)."""
+    mentions: tuple[Mention, ...]
+    entity_ids: tuple[str, ...]
+    """The entity id of each of ``mentions``."""
+    statements: tuple[tuple[Relation, str, str], ...] = ()
+    """Each relation statement with the ids of its subject and object entities."""
+    results: tuple[ResultRow, ...] = ()
+
+
+def paper_lines(parts: PaperParts) -> list[str]:
+    """The statements of one paper's graph (see :func:`keyed_blocks`), sorted and without repeats."""
+    paper = parts.paper
+    iri = paper_iri(paper.id)
+    # the paper's IRI is percent-encoded once, not again for each of its ~30 mentions
+    p = _ref(iri)
+    lines = list(_paper_triples(paper, p, parts.entities))
+    for mention, entity_id in zip(parts.mentions, parts.entity_ids, strict=True):
+        lines.extend(_mention_triples(paper, iri, mention, entity_id))
+    for said, subject, object_ in parts.statements:
+        lines.extend(_statement_triples(paper, iri, said, subject, object_))
+    for row in parts.results:
+        lines.extend(_result_triples(paper, iri, row))
+    return _block(lines)
+
+
+def format_papers(chunk: Sequence[PaperParts]) -> list[str]:
+    """The Turtle of each paper's graph in ``chunk`` (:func:`grouped` :func:`paper_lines`), in order.
+
+    A pure function of its input, so any process can run it: the Dask engine formats
+    partitions of papers on its workers (:class:`kgraph.run.dask_engine.DaskPaperFormatter`).
+    """
+    return [grouped(paper_lines(parts)) for parts in chunk]
+
+
+FormatChunks = Callable[[Iterator[list[PaperParts]]], Iterator[list[str]]]
+"""An ordered map of :func:`format_papers` over chunks of papers (``map`` in one process;
+a Dask engine keeps a few chunks in flight on its workers)."""
+#: Papers per chunk handed to a :data:`FormatChunks`.
+PAPER_CHUNK = 256
+
+
+def _in_process(chunks: Iterator[list[PaperParts]]) -> Iterator[list[str]]:
+    return map(format_papers, chunks)
+
+
+def keyed_blocks(data: GraphData, reuse: Reuse | None = None,
+                 format_chunks: FormatChunks | None = None) -> Iterator[Block]:
     """A :class:`Block` for every resource of the build, in a fixed order.
 
     Graphs come in the order build, entities, links, then one graph per paper (see
@@ -178,6 +242,8 @@ def keyed_blocks(data: GraphData, reuse: Reuse | None = None) -> Iterator[Block]
     statement is in two blocks. With ``reuse``, paper graphs carry a
     :func:`paper_signature` and those ``reuse`` recognises are not formatted again:
     they are three quarters of the statements, and a rebuild leaves most unchanged.
+    ``format_chunks`` formats the other paper graphs, :data:`PAPER_CHUNK` at a time
+    (:func:`format_papers` in this process by default): the same Turtle wherever it runs.
     """
     yield Block(GRAPHS["build"], GRAPHS["build"], _block(_build_activity(data)))
     papers_of = data.papers_of_entity
@@ -208,30 +274,60 @@ def keyed_blocks(data: GraphData, reuse: Reuse | None = None) -> Iterator[Block]
     for group, members in itertools.groupby(links, key=lambda pair: pair[0][_LINK_GROUP]):
         lines = [line for _iri, link in members for line in _link_triples(link)]
         yield Block(GRAPHS["links"], f"{GRAPHS['links']}#{group}", _block(lines))
+    yield from _paper_blocks(data, statements_of, results_of, reuse, format_chunks or _in_process)
+
+
+def _paper_blocks(data: GraphData, statements_of: Mapping[str, list[tuple[Relation, str, str]]],
+                  results_of: Mapping[str, list[ResultRow]], reuse: Reuse | None,
+                  format_chunks: FormatChunks) -> Iterator[Block]:
+    """The paper graphs of :func:`keyed_blocks`, in IRI order: those ``reuse`` knows as
+    they were, the others formatted by ``format_chunks``."""
     mentions_of = paper_rows(data.mentions)
-    for iri, paper in sorted(((paper_iri(p.id), p) for p in data.papers), key=lambda pair: pair[0]):
-        graph = paper_graph(paper.id)
-        indices = [i for i in mentions_of.get(paper.id, ()) if data.mention_entity[i]]
-        mentions = mentions_at(data.mentions, indices)
-        signature = None
-        statements, results = statements_of.get(paper.id, ()), results_of.get(paper.id, ())
-        if reuse is not None:
-            signature = paper_signature(paper, mentions,
-                                        [data.mention_entity[i] for i in indices], [*statements, *results])
-            turtle = reuse(graph, signature)
-            if turtle is not None:
+    entities_of = data.entities_of_paper
+    # (graph, signature, recorded Turtle, parts to format) of the papers whose chunks are
+    # out with ``format_chunks`` (it may read a few chunks ahead of what it gives back)
+    windows: deque[list[tuple[str, bytes | None, str | None, PaperParts | None]]] = deque()
+
+    def papers() -> Iterator[tuple[str, bytes | None, str | None, PaperParts | None]]:
+        for _iri, paper in sorted(((paper_iri(p.id), p) for p in data.papers), key=lambda pair: pair[0]):
+            graph = paper_graph(paper.id)
+            indices = [i for i in mentions_of.get(paper.id, ()) if data.mention_entity[i]]
+            mentions = mentions_at(data.mentions, indices)
+            entity_ids = [data.mention_entity[i] for i in indices]
+            statements, results = statements_of.get(paper.id, ()), results_of.get(paper.id, ())
+            signature = None
+            if reuse is not None:
+                signature = paper_signature(paper, mentions, entity_ids, [*statements, *results])
+                turtle = reuse(graph, signature)
+                if turtle is not None:
+                    yield graph, signature, turtle, None
+                    continue
+            yield graph, signature, None, PaperParts(paper, tuple(entities_of.get(paper.id, ())), tuple(mentions),
+                                                     tuple(entity_ids), tuple(statements), tuple(results))
+
+    def chunks() -> Iterator[list[PaperParts]]:
+        for window in _batched(papers(), PAPER_CHUNK):
+            windows.append(list(window))
+            yield [parts for *_, parts in window if parts is not None]
+
+    for texts in format_chunks(chunks()):
+        made = iter(texts)
+        for graph, signature, turtle, parts in windows.popleft():
+            if parts is None:
                 yield Block(graph, graph, [], signature, turtle)
-                continue
-        # the paper's IRI is percent-encoded once, not again for each of its ~30 mentions
-        p = _ref(iri)
-        lines = list(_paper_triples(data, paper, p))
-        for i, mention in zip(indices, mentions):
-            lines.extend(_mention_triples(paper, iri, mention, data.mention_entity[i]))
-        for said, subject, object_ in statements:
-            lines.extend(_statement_triples(paper, iri, said, subject, object_))
-        for row in results:
-            lines.extend(_result_triples(paper, iri, row))
-        yield Block(graph, graph, _block(lines), signature)
+            else:
+                yield Block(graph, graph, [], signature, formatted=next(made))
+        if next(made, None) is not None:
+            raise KGraphError("the paper formatter gave back more graphs than it was sent")
+    if windows:
+        raise KGraphError("the paper formatter gave back fewer chunks than it was sent")
+
+
+def _batched(items: Iterable[_T], size: int) -> Iterator[tuple[_T, ...]]:
+    """``itertools.batched`` (Python 3.12) for older Pythons."""
+    it = iter(items)
+    while chunk := tuple(itertools.islice(it, size)):
+        yield chunk
 
 
 _LINK_GROUP = slice(len(link_iri("", "")) - 20, len(link_iri("", "")) - 17)  # link/<3 of 20 hex digits>
@@ -275,10 +371,10 @@ def paper_signature(paper: Paper, mentions: Sequence[Mention], entity_ids: Seque
 
 
 def quads(data: GraphData) -> Iterator[ox.Quad]:
-    """Every triple of the build as a pyoxigraph Quad in its named graph (parsed from :func:`blocks`)."""
-    for graph, lines in blocks(data):
-        name = ox.NamedNode(graph)
-        for triple in ox.parse(HEADER + grouped(lines), format=ox.RdfFormat.TURTLE):
+    """Every triple of the build as a pyoxigraph Quad in its named graph (parsed from :func:`keyed_blocks`)."""
+    for block in keyed_blocks(data):
+        name = ox.NamedNode(block.graph)
+        for triple in ox.parse(HEADER + block.turtle, format=ox.RdfFormat.TURTLE):
             yield ox.Quad(triple.subject, triple.predicate, triple.object, name)
 
 
@@ -288,7 +384,7 @@ def triples(data: GraphData) -> Iterator[ox.Triple]:
         yield quad.triple
 
 
-def _paper_triples(data: GraphData, paper: Paper, p: str) -> Iterator[str]:
+def _paper_triples(paper: Paper, p: str, entities: Iterable[str]) -> Iterator[str]:
     yield f"{p} {A} {KG.Paper}"
     yield f"{p} {A} fabio:ResearchPaper"
     yield f"{p} dcterms:identifier {_lit(paper.id)}"
@@ -310,7 +406,7 @@ def _paper_triples(data: GraphData, paper: Paper, p: str) -> Iterator[str]:
     if paper.url:
         yield f"{p} schema:url {_lit(paper.url)}"
     mentions = KG.mentions
-    for entity_id in data.entities_of_paper.get(paper.id, ()):
+    for entity_id in entities:
         yield f"{p} {mentions} {_ref(entity_iri(entity_id))}"
 
 
@@ -568,7 +664,8 @@ def ungrouped(turtle: str) -> list[str]:
 
 def write_turtle(data: GraphData, *, turtle: Path | None = None, trig: Path | None = None,
                  tee: IO[str] | None = None, on_block: Callable[[Block, str], None] | None = None,
-                 reuse: Reuse | None = None, provenance: str = "full") -> None:
+                 reuse: Reuse | None = None, provenance: str = "full",
+                 format_chunks: FormatChunks | None = None) -> None:
     """Write the build as Turtle and/or TriG (one named graph per paper) in one pass over :func:`keyed_blocks`.
 
     ``tee`` receives the Turtle too, as it is made (the build pipes it into the store's
@@ -576,7 +673,8 @@ def write_turtle(data: GraphData, *, turtle: Path | None = None, trig: Path | No
     block and its Turtle (a rebuild compares them with the last build's); ``reuse`` is handed to
     :func:`keyed_blocks`. With ``provenance="entities"`` the ``turtle`` file leaves out
     the mentions' annotations (:func:`without_annotations`: about half its statements);
-    the TriG, ``tee`` and ``on_block`` still get every statement.
+    the TriG, ``tee`` and ``on_block`` still get every statement. ``format_chunks`` is
+    handed to :func:`keyed_blocks` too.
     """
     if provenance not in PROVENANCE:
         raise ValueError(f"provenance must be one of {', '.join(PROVENANCE)}, not {provenance!r}")
@@ -588,7 +686,7 @@ def write_turtle(data: GraphData, *, turtle: Path | None = None, trig: Path | No
     size = 0
     current = None
     try:
-        for block in keyed_blocks(data, reuse):
+        for block in keyed_blocks(data, reuse, format_chunks):
             body = block.turtle
             if on_block is not None:
                 on_block(block, body)
@@ -665,5 +763,5 @@ def to_rdflib(data: GraphData) -> rdflib.Graph:
     graph = rdflib.Graph()
     for prefix, iri in PREFIXES.items():
         graph.bind(prefix, iri)
-    graph.parse(data=HEADER + "".join(grouped(lines) for _graph, lines in blocks(data)), format="turtle")
+    graph.parse(data=HEADER + "".join(block.turtle for block in keyed_blocks(data)), format="turtle")
     return graph

@@ -178,7 +178,7 @@ class BlockLog:
         # compressed now and, in a full record, without its lines: up to _BATCH paper
         # graphs wait here, ~0.5 GB as text and line lists at 100k papers
         self._pending.append((block.key, digest, block.signature, zlib.compress(text, 1),
-                              block.lines if not self._full else []))
+                              block.statements if not self._full else []))
         if len(self._pending) >= _BATCH:
             self._flush()
 

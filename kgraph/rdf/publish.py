@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from ..atomic import atomic_dir, atomic_path
 from ..graph.data import GraphData
-from .convert import write_turtle
+from .convert import FormatChunks, write_turtle
 from .incremental import BlockLog, token_quad
 from .remote import TRIG_FILE
 from .store import STORE_DIR, write_store
@@ -47,7 +47,8 @@ class Published:
 
 
 def publish_rdf(data: GraphData, out_dir: Path, log: BlockLog | None = None, previous: Path | None = None,
-                *, provenance: str = "full", store: bool = True, trig: bool = True) -> Published:
+                *, provenance: str = "full", store: bool = True, trig: bool = True,
+                format_chunks: FormatChunks | None = None) -> Published:
     """Write graph.ttl, graph.trig and the store of ``data`` into ``out_dir``.
 
     With ``log`` (the build's block record) the store of ``previous`` (the previous
@@ -56,11 +57,12 @@ def publish_rdf(data: GraphData, out_dir: Path, log: BlockLog | None = None, pre
     what graph.ttl keeps of the mentions (:data:`~kgraph.rdf.convert.PROVENANCE`); the
     TriG and the store keep everything. ``store=False`` writes the files alone (the record
     is left as it is: the next build with a store finds none to update and loads one
-    afresh); ``trig=False`` leaves out graph.trig.
+    afresh); ``trig=False`` leaves out graph.trig. ``format_chunks`` formats the paper
+    graphs (:func:`~kgraph.rdf.convert.keyed_blocks`; in this process by default).
     """
     if not store:
         with _rdf_files(out_dir, trig) as (trig_path, ttl):
-            write_turtle(data, turtle=ttl, trig=trig_path, provenance=provenance)
+            write_turtle(data, turtle=ttl, trig=trig_path, provenance=provenance, format_chunks=format_chunks)
         done = time.perf_counter()
         return Published(done, done)
     existing = None
@@ -71,12 +73,12 @@ def publish_rdf(data: GraphData, out_dir: Path, log: BlockLog | None = None, pre
         recorded = recorded_store(previous / STORE_DIR, log, read_only=True)
         existing = _checkpoint(recorded, out_dir / STORE_DIR) if recorded is not None else None
     if existing is not None and log is not None:
-        formatted, changes = _update_store(data, out_dir, existing, log, provenance, trig)
+        formatted, changes = _update_store(data, out_dir, existing, log, provenance, trig, format_chunks)
         del existing  # closes it
         return Published(formatted, time.perf_counter(), changes)
     if log is not None:
         log.start_full()
-    formatted = _load_store(data, out_dir, log, provenance, trig)
+    formatted = _load_store(data, out_dir, log, provenance, trig, format_chunks)
     if log is not None:
         log.commit()
     return Published(formatted, time.perf_counter())
@@ -112,7 +114,8 @@ def can_pipe() -> bool:
     return os.path.isdir("/dev/fd")
 
 
-def _load_store(data: GraphData, out_dir: Path, log: BlockLog | None, provenance: str, trig: bool = True) -> float:
+def _load_store(data: GraphData, out_dir: Path, log: BlockLog | None, provenance: str, trig: bool = True,
+                format_chunks: FormatChunks | None = None) -> float:
     """Write graph.ttl and graph.trig and load a new store from the Turtle; return when the files were done."""
     on_block = log.see if log is not None else None
     reuse = log.reuse if log is not None else None  # nothing is reused in a full load: signatures are recorded
@@ -127,16 +130,17 @@ def _load_store(data: GraphData, out_dir: Path, log: BlockLog | None, provenance
         source = out_dir / ("graph.ttl" if provenance == "full" else ".store-source.ttl")
         with _rdf_files(out_dir, trig) as (trig_path, ttl):
             if not piped and provenance == "full":
-                write_turtle(data, turtle=ttl, trig=trig_path, on_block=on_block, reuse=reuse, provenance=provenance)
+                write_turtle(data, turtle=ttl, trig=trig_path, on_block=on_block, reuse=reuse, provenance=provenance,
+                             format_chunks=format_chunks)
             elif not piped:
                 with open(source, "w", encoding="utf-8", newline="\n") as full:
                     write_turtle(data, turtle=ttl, trig=trig_path, tee=full, on_block=on_block, reuse=reuse,
-                                 provenance=provenance)
+                                 provenance=provenance, format_chunks=format_chunks)
             else:
                 with open(write_end, "w", encoding="utf-8") as pipe:
                     try:
                         write_turtle(data, turtle=ttl, trig=trig_path, tee=pipe, on_block=on_block, reuse=reuse,
-                                     provenance=provenance)
+                                     provenance=provenance, format_chunks=format_chunks)
                     except BrokenPipeError:  # the loader stopped: its error says why
                         store.result()
                         raise
@@ -152,11 +156,13 @@ def _load_store(data: GraphData, out_dir: Path, log: BlockLog | None, provenance
 
 
 def _update_store(data: GraphData, out_dir: Path, store: ox.Store, log: BlockLog,
-                  provenance: str, trig: bool = True) -> tuple[float, dict[str, int]]:
+                  provenance: str, trig: bool = True,
+                  format_chunks: FormatChunks | None = None) -> tuple[float, dict[str, int]]:
     """Rewrite graph.ttl and graph.trig, and update ``store`` with what changed since the last build."""
     log.start_update()
     with _rdf_files(out_dir, trig) as (trig_path, ttl):
-        write_turtle(data, turtle=ttl, trig=trig_path, on_block=log.see, reuse=log.reuse, provenance=provenance)
+        write_turtle(data, turtle=ttl, trig=trig_path, on_block=log.see, reuse=log.reuse, provenance=provenance,
+                     format_chunks=format_chunks)
         formatted = time.perf_counter()
         # inside the block: if the update fails, the old files stay with the old store
         removed, added = log.apply(store)

@@ -204,19 +204,68 @@ def _names_a_thing(word: str) -> bool:
 _DIMENSION = re.compile(r"\d+D")
 
 
+@dataclass(frozen=True, slots=True)
+class TextKeys:
+    """What resolution reads of one mention text before it looks at the corpus.
+
+    Pure functions of the text, so they can be worked out anywhere (the Dask engine
+    sends the distinct texts to its workers: :func:`kgraph.run.dask_engine.text_keys_on_dask`)
+    and handed to :func:`resolve`.
+    """
+
+    key: str
+    """The mention's key (:func:`mention_key`)."""
+    full: str
+    """The key with a generic head kept ("KITTI dataset")."""
+    defines: bool
+    """Whether the text defines an acronym itself ("Conditional Random Fields (CRF)")."""
+    surfaces: tuple[str, ...]
+    """The tidied surface forms the text stands for (:func:`variants`)."""
+
+
+def text_keys(texts: Iterable[str]) -> list[TextKeys]:
+    """The :class:`TextKeys` of each text, in order.
+
+    >>> text_keys(["KITTI dataset"])[0].key, text_keys(["KITTI dataset"])[0].full
+    ('KITTI', 'KITTI dataset')
+    """
+    memo = LabelMemo()
+    return [memo.text_keys(text) for text in texts]
+
+
 class LabelMemo:
     """The label functions of one resolution run, memoised for that run only.
 
     At 50k papers about 1M distinct mention texts each come back several times, and each
     function is called several times per mention; a bounded LRU missed almost every
     time, so the tables are unbounded, and they go away with the run that filled them.
+    ``known`` holds :class:`TextKeys` worked out elsewhere, read instead of computing them.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, known: Mapping[str, TextKeys] | None = None) -> None:
         self.tidy = functools.cache(tidy_label)
         self.normalise = functools.cache(normalise_label)
         self.own_definition = functools.cache(own_definition)
         self.mention_key = functools.cache(self._mention_key)
+        self.known = known or {}
+
+    def text_keys(self, text: str) -> TextKeys:
+        """The :class:`TextKeys` of a mention's text, from ``known`` or computed."""
+        found = self.known.get(text)
+        if found is not None:
+            return found
+        return TextKeys(self.mention_key(text), self.normalise(self.display_form(text)), self.defines(text),
+                        self.surfaces(text))
+
+    def defines(self, text: str) -> bool:
+        """:attr:`TextKeys.defines` (read without making a :class:`TextKeys`: once per mention)."""
+        found = self.known.get(text)
+        return found.defines if found is not None else self.own_definition(text) is not None
+
+    def surfaces(self, text: str) -> tuple[str, ...]:
+        """:attr:`TextKeys.surfaces`."""
+        found = self.known.get(text)
+        return found.surfaces if found is not None else tuple(map(self.tidy, self.variants(text)))
 
     def display_form(self, text: str) -> str:
         """:func:`display_form`, from the memo."""
@@ -480,6 +529,7 @@ def resolve(
     *,
     known: Mapping[str, EntityKind] | None = None,
     background: Background | None = None,
+    keys: Mapping[str, TextKeys] | None = None,
 ) -> Resolution:
     """Resolve mentions to entities.
 
@@ -498,6 +548,9 @@ def resolve(
         their kind wins over the mentions' vote, and they are specific.
     background
         Phrase frequencies of a background corpus, for the specificity judgement.
+    keys
+        Mention text -> its :class:`TextKeys`, worked out elsewhere (a Dask cluster);
+        the texts it lacks are keyed here. The result is the same either way.
 
     Returns
     -------
@@ -505,7 +558,7 @@ def resolve(
         Entities sorted by id; ``mention_entity[i]`` is the id of ``mentions[i]``'s entity,
         or ``""`` when the thesaurus removed the term or no name is left of it.
     """
-    return _resolve(papers, mentions, vocabulary or Vocabulary(), thesaurus, LabelMemo(), known or {}, background)
+    return _resolve(papers, mentions, vocabulary or Vocabulary(), thesaurus, LabelMemo(keys), known or {}, background)
 
 
 def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: Vocabulary,
@@ -552,8 +605,8 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
 
     @functools.cache  # per call: it reads this corpus's acronyms
     def key_of(text: str) -> str:
-        key = memo.mention_key(text)
-        full = normalise(memo.display_form(text))
+        keys = memo.text_keys(text)
+        key, full = keys.key, keys.full
         if full == key:
             return key
         # "KITTI dataset" is KITTI and "BLEU score" BLEU, but "NLP datasets" are not NLP and
@@ -570,7 +623,7 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
     paper_ids = mention_column(mentions, "paper_id")
     for text, paper_id in zip(texts, paper_ids):
         key = by_thesaurus(key_of(text))
-        if memo.own_definition(text):
+        if memo.defines(text):
             reasons[key].add("acronym")
         if key and key not in preferred:
             expansions = local.get(paper_id, {})
@@ -661,7 +714,7 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
     entities = []
     support: dict[str, tuple[int, int]] = {}  # key -> (papers, mentions)
     for key, indices in by_key.items():
-        surfaces = Counter(memo.tidy(v) for i in indices for v in memo.variants(texts[i]))
+        surfaces = Counter(s for i in indices for s in memo.surfaces(texts[i]))
         surfaces.pop("", None)
         shorts = short_forms.get(key, set())
         # an acronym's known kind counts for datasets and metrics only: the lists carry

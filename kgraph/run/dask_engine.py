@@ -9,6 +9,9 @@ shard's name. The build then reads the shards in partition order, so the Mention
 exactly those of a single-process run, in the same order, and removes them. Typed
 relations (:func:`relations_on_dask`), which cost the fast tier more than its extraction,
 go the same way: partitions of papers with their mentions in, shards of relations out.
+The keys of the distinct mention texts that resolution starts from and the RDF graphs
+of the papers are worked out on the cluster too, through :class:`DaskMap`: chunks in,
+results back in order, a few chunks in flight per worker.
 
 With no scheduler address a :class:`distributed.LocalCluster` is started (one worker
 process per usable CPU, one thread each) and closed afterwards. With the address of a
@@ -28,10 +31,12 @@ import shutil
 import tempfile
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
-from typing import Any, TypeVar
+from types import TracebackType
+from typing import Any, Generic, TypeVar
 
 from spacy.language import Language
 
@@ -42,7 +47,7 @@ from ..extract.relate import paper_relations, relation_predictor
 from ..model import Mention, Paper, Relation
 from .local import OnError, PaperText, log_error, paper_mentions, usable_cpus
 
-__all__ = ["SHARD_DIR", "extract_on_dask", "partition", "read_shard", "relations_on_dask", "require_dask",
+__all__ = ["SHARD_DIR", "DaskMap", "extract_on_dask", "partition", "read_shard", "relations_on_dask", "require_dask",
            "write_shard"]
 
 _T = TypeVar("_T")
@@ -294,6 +299,69 @@ def relations_on_dask(
                             scheduler=scheduler, partitions=partitions, batch_size=2, on_paper=on_paper,
                             read=_read_relation_shard)
     return [relations for _, relations in found]
+
+
+class DaskMap(Generic[_T]):
+    """An ordered map of ``fn`` over chunks of work on a Dask cluster.
+
+    Each chunk goes to a worker as it is, ``fn(chunk)`` runs there, and the results come
+    back in chunk order, with at most :data:`IN_FLIGHT_PER_WORKER` chunks per worker out at
+    a time, so a long stream of chunks (the paper graphs of the RDF) is never all in the
+    scheduler's memory. ``fn`` must be importable on the workers (a module's function:
+    kgraph's resolution keys, :func:`kgraph.resolve.entities.text_keys`, or its paper
+    graphs, :func:`kgraph.rdf.convert.format_papers`). An empty chunk gives ``fn([])``
+    without a trip to the cluster.
+
+    The client connects on the first call (a build forks its views writer before the RDF
+    is written, and a process should not fork once Dask's threads run) and is closed with
+    the map; with no ``scheduler`` a LocalCluster is started as for :func:`extract_on_dask`.
+
+    ``kgraph build --engine dask`` writes its RDF as
+    ``with DaskMap(format_papers, scheduler) as formatter: save_build(data, out_dir,
+    format_chunks=formatter)``.
+    """
+
+    def __init__(self, fn: Callable[[list[Any]], _T], scheduler: str | None = None) -> None:
+        require_dask()
+        self.fn = fn
+        self.scheduler = scheduler
+        self.chunks = 0  # chunks sent to the workers
+        self._client: Any = None
+        self._cluster: Any = None
+        self._threads = 1
+
+    def __call__(self, chunks: Iterable[list[Any]]) -> Iterator[_T]:
+        if self._client is None:
+            self._client, self._cluster, self._threads = _connect(self.scheduler)
+        window = max(1, IN_FLIGHT_PER_WORKER * self._threads)
+        out: deque[Any] = deque()
+        for chunk in chunks:
+            # pure=False: two chunks are never one task, whatever Dask's hash of them says
+            out.append(self._client.submit(self.fn, chunk, pure=False) if chunk else chunk)
+            self.chunks += bool(chunk)
+            if len(out) >= window:
+                yield self._result(out.popleft())
+        while out:
+            yield self._result(out.popleft())
+
+    def _result(self, sent: Any) -> _T:
+        # a future re-raises a worker's exception here
+        return self.fn(sent) if isinstance(sent, list) else sent.result()
+
+    def close(self) -> None:
+        """Close the client, and the LocalCluster it started."""
+        if self._client is not None:
+            self._client.close()
+            if self._cluster is not None:
+                self._cluster.close()
+            self._client = self._cluster = None
+
+    def __enter__(self) -> DaskMap[_T]:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
 
 
 def _map_partitions(name: str, task: Callable[..., tuple[str, int, list[tuple[str, str]]]], args: tuple[Any, ...],

@@ -233,5 +233,21 @@ def test_a_table_of_an_older_layout_is_started_again(jsonl, tmp_path):
 
 
 def test_ungrouped_inverts_grouped_on_every_block(demo_kg):
-    for block in convert.keyed_blocks(demo_kg.data):
-        assert convert.ungrouped(convert.grouped(block.lines)) == block.lines
+    made = {}  # a paper graph's lines, as the formatter made them
+
+    def keep_lines(chunks):
+        for chunk in chunks:
+            texts = []
+            for parts in chunk:
+                lines = made[convert.paper_graph(parts.paper.id)] = convert.paper_lines(parts)
+                texts.append(convert.grouped(lines))
+            yield texts
+
+    papers = 0
+    for block in convert.keyed_blocks(demo_kg.data, format_chunks=keep_lines):
+        lines = block.lines or made[block.key]
+        papers += block.key in made
+        assert lines
+        assert convert.ungrouped(convert.grouped(lines)) == lines
+        assert block.statements == lines
+    assert papers == len(demo_kg.data.papers)

@@ -1,7 +1,9 @@
-"""Extraction and relations on a Dask cluster build exactly the graph of a single-process build."""
+"""Extraction, relations, resolution keys and RDF on a Dask cluster build exactly the graph of a
+single-process build."""
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -9,10 +11,14 @@ import pytest
 from typer.testing import CliRunner
 
 from kgraph.builder import BuildOptions, build_data
+from kgraph.cache import CACHE_FILE
+from kgraph.export.outputs import save_build
+from kgraph.rdf import convert
+from kgraph.resolve.entities import text_keys
 from kgraph.cli import app
 from kgraph.errors import KGraphError, MissingExtraError
 from kgraph.run import dask_engine
-from kgraph.run.dask_engine import extract_on_dask, read_shard, write_shard
+from kgraph.run.dask_engine import DaskMap, extract_on_dask, read_shard, write_shard
 from kgraph.extract.pipeline import build_pipeline, tier_available
 from kgraph.run.local import extract_mentions
 from kgraph.model import EntityKind, Field, Mention, Paper
@@ -66,9 +72,19 @@ def test_rules_build_on_two_dask_workers_equals_single_process(scheduler, tmp_pa
     def progress(name: str, total: int):
         return lambda: ticks.__setitem__(name, ticks.get(name, 0) + 1)
 
+    keyed: list[int] = []  # texts keyed on the cluster, per chunk
+
+    class Spy(DaskMap):
+        def __call__(self, chunks):
+            for chunk in chunks:
+                keyed.append(len(chunk))
+                yield from super().__call__([chunk])
+
+    monkeypatch.setattr(dask_engine, "DaskMap", Spy)
     single = build_data([EXAMPLES], BuildOptions(tier="rules", processes=1))
     dask = build_data([EXAMPLES], BuildOptions(tier="rules", engine="dask", scheduler=scheduler),
                       shard_dir=shards, progress=progress)
+    assert keyed == [len({m.text for m in single.mentions})]  # resolution's keys were made on the workers
     assert single.mentions and single.links
     assert dask.papers == single.papers
     assert dask.mentions == single.mentions
@@ -86,6 +102,54 @@ def test_rules_build_on_two_dask_workers_equals_single_process(scheduler, tmp_pa
     again = extract_on_dask(read_papers([EXAMPLES]), "rules", scheduler=scheduler, shard_dir=shards)
     assert list(again) == list(single.mentions)
     assert _worker_pipelines(scheduler) == before
+
+
+@pytest.mark.slow
+def test_a_dask_map_gives_back_what_one_process_makes_in_order(scheduler):
+    texts = ["KITTI dataset", "Conditional Random Fields (CRF)", "LLMs", "fine- tuning", "tab\there", "Ünïcode"]
+    chunks = [texts[:2], [], texts[2:5], texts[5:]]
+    with DaskMap(text_keys, scheduler) as keyed:
+        got = list(keyed(iter(chunks)))
+        assert keyed.chunks == 3  # the empty chunk never went out
+    assert got == [text_keys(chunk) for chunk in chunks]
+    assert got[0][1].defines and got[0][0].key == "KITTI"
+
+
+@pytest.mark.slow
+def test_a_worker_failure_reaches_the_build(scheduler):
+    with DaskMap(convert.format_papers, scheduler) as formatter, pytest.raises(AttributeError):
+        list(formatter([["not the parts of a paper"]]))
+
+
+def _rdf_files(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in ("graph.ttl", "graph.trig")}
+
+
+@pytest.mark.slow
+def test_paper_graphs_formatted_on_dask_are_the_turtle_of_one_process(scheduler, tmp_path, monkeypatch):
+    monkeypatch.setattr(convert, "PAPER_CHUNK", 3)  # several chunks out on the two workers at once
+    subset = tmp_path / "some.jsonl"
+    subset.write_text("".join((EXAMPLES / "papers.jsonl").read_text(encoding="utf-8").splitlines(True)[:6]),
+                      encoding="utf-8")
+    options = BuildOptions(tier="rules", processes=1)
+    some, every = build_data([subset], options), build_data([EXAMPLES], options)
+    skip = ("html", "graphml")
+
+    def first_then_rebuild(out: Path, formatter) -> tuple[dict[str, bytes], dict[str, bytes], dict[str, int]]:
+        # a first build, then a rebuild with more papers that reuses the recorded paper graphs
+        save_build(some, out, cache_path=out / CACHE_FILE, skip=skip, format_chunks=formatter)
+        first, changes = _rdf_files(out), {}
+        save_build(every, out, cache_path=out / CACHE_FILE, skip=skip, format_chunks=formatter, store_changes=changes)
+        return first, _rdf_files(out), changes
+
+    expected = first_then_rebuild(tmp_path / "one", None)
+    with DaskMap(convert.format_papers, scheduler) as formatter:
+        first, rebuilt, changes = first_then_rebuild(tmp_path / "dask", formatter)
+    assert len(some.papers) == 6 and len(every.papers) > 6
+    # both builds' new paper graphs went to the workers: 2 chunks, then at least one
+    assert 3 <= formatter.chunks <= 2 + math.ceil(len(every.papers) / 3)
+    assert (first, rebuilt, changes) == expected
+    assert changes["papers_reused"] > 0
 
 
 @pytest.mark.slow
