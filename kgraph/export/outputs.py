@@ -79,7 +79,7 @@ def save_build(data: GraphData, out_dir: Path, *, timings: dict[str, float] | No
     format_chunks
         Formats the paper graphs of the RDF (:func:`kgraph.rdf.convert.keyed_blocks`): in
         this process by default, on the workers with ``--engine dask``
-        (:class:`kgraph.run.dask_engine.DaskPaperFormatter`).
+        (:class:`kgraph.run.dask_engine.DaskMap`).
 
     Raises
     ------

@@ -163,12 +163,6 @@ class Block:
         return self.lines if self.reused is None and self.formatted is None else ungrouped(self.turtle)
 
 
-def blocks(data: GraphData) -> Iterator[tuple[str, list[str]]]:
-    """``(graph IRI, statements)`` for every resource of the build (see :func:`keyed_blocks`)."""
-    for block in keyed_blocks(data):
-        yield block.graph, block.statements
-
-
 Reuse = Callable[[str, bytes], "str | None"]
 """Given a paper graph's key and signature, the Turtle the last build wrote for it if
 that was made from the same things (else ``None``)."""
@@ -209,7 +203,7 @@ def format_papers(chunk: Sequence[PaperParts]) -> list[str]:
     """The Turtle of each paper's graph in ``chunk`` (:func:`grouped` :func:`paper_lines`), in order.
 
     A pure function of its input, so any process can run it: the Dask engine formats
-    partitions of papers on its workers (:class:`kgraph.run.dask_engine.DaskPaperFormatter`).
+    partitions of papers on its workers (:class:`kgraph.run.dask_engine.DaskMap`).
     """
     return [grouped(paper_lines(parts)) for parts in chunk]
 
@@ -311,14 +305,15 @@ def _paper_blocks(data: GraphData, statements_of: Mapping[str, list[tuple[Relati
             yield [parts for *_, parts in window if parts is not None]
 
     for texts in format_chunks(chunks()):
+        window = windows.popleft()
+        if len(texts) != sum(parts is not None for *_, parts in window):
+            raise KGraphError(f"the paper formatter gave back {len(texts)} graphs for a chunk of another size")
         made = iter(texts)
-        for graph, signature, turtle, parts in windows.popleft():
+        for graph, signature, turtle, parts in window:
             if parts is None:
                 yield Block(graph, graph, [], signature, turtle)
             else:
                 yield Block(graph, graph, [], signature, formatted=next(made))
-        if next(made, None) is not None:
-            raise KGraphError("the paper formatter gave back more graphs than it was sent")
     if windows:
         raise KGraphError("the paper formatter gave back fewer chunks than it was sent")
 
@@ -379,7 +374,7 @@ def quads(data: GraphData) -> Iterator[ox.Quad]:
 
 
 def triples(data: GraphData) -> Iterator[ox.Triple]:
-    """Every triple of the build (papers, entities, mentions, links, build activity), in :func:`blocks` order."""
+    """Every triple of the build (papers, entities, mentions, links, build activity), in :func:`keyed_blocks` order."""
     for quad in quads(data):
         yield quad.triple
 
@@ -721,7 +716,7 @@ def _flush(handles: Mapping[str, IO[str]], buffers: Mapping[str, list[str]]) -> 
 def write_rdf(data: GraphData, path: Path, fmt: ox.RdfFormat) -> None:
     """Serialise the build to ``path`` (caller handles atomic replace).
 
-    TriG and N-Quads keep one named graph per paper (see :func:`blocks`); the other
+    TriG and N-Quads keep one named graph per paper (see :func:`keyed_blocks`); the other
     formats hold every triple in the default graph. Formats other than Turtle and TriG
     are converted by pyoxigraph from one of those, written first next to ``path``.
     """

@@ -209,7 +209,7 @@ class TextKeys:
     """What resolution reads of one mention text before it looks at the corpus.
 
     Pure functions of the text, so they can be worked out anywhere (the Dask engine
-    sends the distinct texts to its workers: :func:`kgraph.run.dask_engine.text_keys_on_dask`)
+    sends the distinct texts to its workers through :class:`kgraph.run.dask_engine.DaskMap`)
     and handed to :func:`resolve`.
     """
 

@@ -10,6 +10,7 @@ from conftest import scratch
 
 from kgraph.builder import BuildOptions, BuildSummary, build_data
 from kgraph.cache import CACHE_FILE
+from kgraph.errors import KGraphError
 from kgraph.export.outputs import save_build
 from kgraph.rdf import convert, incremental
 from kgraph.rdf.store import open_store
@@ -251,3 +252,13 @@ def test_ungrouped_inverts_grouped_on_every_block(demo_kg):
         assert convert.ungrouped(convert.grouped(lines)) == lines
         assert block.statements == lines
     assert papers == len(demo_kg.data.papers)
+
+
+@pytest.mark.parametrize("change", [lambda texts: texts[:-1], lambda texts: [*texts, "extra"]])
+def test_a_formatter_that_loses_or_adds_graphs_is_a_clear_error(demo_kg, change):
+    def wrong(chunks):
+        for chunk in chunks:
+            yield change(convert.format_papers(chunk))
+
+    with pytest.raises(KGraphError, match="gave back"):
+        list(convert.keyed_blocks(demo_kg.data, format_chunks=wrong))
