@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 _NEW_ARXIV = re.compile(r"^(?:arxiv:)?(\d{2})(\d{2})\.\d{4,5}$", re.IGNORECASE)
@@ -175,6 +175,17 @@ def bursts(counts: Mapping[int, int], totals: Mapping[int, int], s: float = 2.0,
     if p1 <= p0:
         return []
     up = gamma * math.log(len(years)) if len(years) > 1 else gamma
+    # a year in the burst state saves at most r * ln(p1 / p0) <= r * ln(s) over the base
+    # state, and a burst costs `up` to enter: an entity with too few papers has none (most
+    # entities: one paper to three at s = 2 over nine years), and the Viterbi pass is skipped
+    if sum(r) * math.log(p1 / p0) < up - 1e-9:  # the margin: float sums never turn the verdict
+        return []
+    return _viterbi_bursts(years, r, d, p0, p1, up)
+
+
+def _viterbi_bursts(years: Sequence[int], r: Sequence[int], d: Sequence[int], p0: float, p1: float,
+                    up: float) -> list[Burst]:
+    """The bursts of :func:`bursts`: the cheapest two-state path over the years, its runs in state 1."""
     cost = [[_emission_cost(ri, di, p0), _emission_cost(ri, di, p1)] for ri, di in zip(r, d)]
     # Viterbi over two states; entering state 1 costs `up`, leaving it is free
     best = [cost[0][0], cost[0][1] + up]

@@ -11,6 +11,7 @@ the case of acronyms and mixed-case names ("GP", "MoDec-GS").
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -77,6 +78,7 @@ def _strip_edges(text: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=1 << 18)  # a word at a time, millions of calls over a few hundred thousand words
 def is_name_like(word: str) -> bool:
     """True for words whose case is meaningful: acronyms and mixed case ("GP", "MoDec", "3DGS").
 
@@ -85,7 +87,6 @@ def is_name_like(word: str) -> bool:
     """
     if len(word) == 1:
         return word.isupper()  # the "B" of "ViT-B", the "K" of "top-K"
-    # map over the str methods: ~7M calls at 50k papers, a generator per call was the cost
     return any(map(str.isupper, word[1:])) or (word[0].isupper() and any(map(str.isdigit, word)))
 
 
@@ -99,6 +100,7 @@ def has_capital_or_digit(text: str) -> bool:
     return any(c.isupper() or c.isdigit() for c in text)
 
 
+@functools.lru_cache(maxsize=1 << 18)  # as is_name_like
 def singular(word: str) -> str:
     """English plural to singular for the head word of a term (rules, not a dictionary).
 

@@ -47,6 +47,29 @@ def test_viterbi_finds_the_cheapest_state_sequence(seed):
 
 
 @pytest.mark.parametrize("seed", range(5))
+def test_skipping_the_viterbi_pass_for_a_rare_entity_changes_no_verdict(seed):
+    # the shortcut says an entity whose papers could not pay for entering the burst state
+    # has none; the full pass must agree wherever it is taken, and the skipped cases must
+    # be common (rare entities are most of a corpus), or the test checks nothing
+    rng = random.Random(seed)
+    skipped = 0
+    for _ in range(300):
+        years = list(range(2000, 2000 + rng.randint(2, 20)))
+        totals = {y: rng.randint(1, 400) for y in years}
+        counts = {y: rng.randint(1, 3) for y in rng.sample(years, rng.randint(1, min(3, len(years))))}
+        r = [min(counts.get(y, 0), totals[y]) for y in years]
+        d = [totals[y] for y in years]
+        p0 = sum(r) / sum(d)
+        p1 = min(2 * p0, 0.9999)
+        up = math.log(len(years))
+        full = trends._viterbi_bursts(years, r, d, p0, p1, up) if p1 > p0 else []
+        found = bursts(counts, totals)
+        assert found == full, (counts, totals)
+        skipped += sum(r) * math.log(p1 / p0) < up - 1e-9 if p1 > p0 else 0
+    assert skipped > 50
+
+
+@pytest.mark.parametrize("seed", range(5))
 def test_a_year_without_papers_costs_what_the_binomial_says(seed):
     rng = random.Random(seed)
     for _ in range(200):
