@@ -12,7 +12,7 @@ import itertools
 import json
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -187,7 +187,7 @@ def build_data(
         cache_path.parent.mkdir(parents=True, exist_ok=True)
     cache = (MentionCache(cache_path, extraction_fingerprint(summary.tier, model), relation_model_version(summary.tier))
              if cache_path is not None else None)
-    cached = cache.encoded(papers) if cache is not None else {}
+    cached = cache.cached_ids(papers) if cache is not None else set()
     todo = [p for p in papers if p.id not in cached]
     todo = _english_only(todo, summary.report)
     found: Iterable[Mention] = ()
@@ -237,7 +237,10 @@ def build_data(
     summary.dropped_mentions = len(mentions) - len(kept)
     if len(kept) < len(mentions):
         mentions = mentions.take(kept)
-        mention_entity = tuple(mention_entity[i] for i in kept.tolist())
+        kept_ids = np.empty(len(mention_entity), dtype=object)  # no Python int per mention (as MentionTable.column)
+        kept_ids[:] = mention_entity
+        mention_entity = tuple(kept_ids[kept].tolist())
+        del kept_ids
     lap("resolve")
     results = tuple(paper_results(papers, mentions))
     lap("results")
@@ -301,20 +304,23 @@ def paper_results(papers: Sequence[Paper], mentions: Sequence[Mention]) -> Itera
         yield from find_results(paper.abstract, [m for m in found if m.field is Field.ABSTRACT], paper.id)
 
 
-def _mention_table(papers: Sequence[Paper], cached: dict[str, str], found: Iterable[Mention],
+def _mention_table(papers: Sequence[Paper], cached: Container[str], found: Iterable[Mention],
                    cache: MentionCache | None) -> MentionTable:
-    """Every paper's mentions in paper order, as one table: the cached ones decoded from
-    ``cached`` and the others taken from ``found`` (fresh ones, in paper order) and cached.
+    """Every paper's mentions in paper order, as one table: those of the ``cached`` papers
+    read from ``cache``, the others taken from ``found`` (fresh ones, in paper order) and cached.
 
-    One paper's Mention objects exist at a time: at a million papers their objects would
-    take tens of gigabytes, the table about 1.5 GB.
+    One paper's Mention objects (and cached JSON) exist at a time: at a million papers
+    their objects would take tens of gigabytes, the table about 1.5 GB.
     """
     table = MentionColumns()
     fresh = iter(found)
     pending = next(fresh, None)
     for paper in papers:
-        if paper.id in cached:
-            table.extend(decode_mentions(paper.id, cached[paper.id]))
+        if cache is not None and paper.id in cached:
+            payload = cache.payload(paper)
+            if payload is None:  # gone since cached_ids(): another build shares the cache
+                raise KGraphError(f"{cache.path}: the cached mentions of {paper.id!r} vanished during the build")
+            table.extend(decode_mentions(paper.id, payload))
             continue
         own = []
         while pending is not None and pending.paper_id == paper.id:

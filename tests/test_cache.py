@@ -38,6 +38,18 @@ def test_changed_text_or_fingerprint_misses(tmp_path):
         assert cache.get([paper]) == {}
 
 
+def test_cached_ids_and_payload_read_one_paper_at_a_time(tmp_path):
+    paper, edited, absent = Paper("p1", "Title", "We use BERT here."), Paper("p1", "Title", "Edited."), Paper("p2", "T", "X.")
+    with MentionCache(tmp_path / "c.sqlite", "fp") as cache:
+        cache.put(paper, [_mention("p1")])
+    with MentionCache(tmp_path / "c.sqlite", "fp") as cache:
+        assert cache.cached_ids([paper, absent]) == {"p1"}
+        assert cache.cached_ids([edited]) == set()  # the entry is for another text
+        assert (cache.hits, cache.misses) == (1, 2)
+        assert cache.payload(paper) == cache.encoded([paper])["p1"]
+        assert cache.payload(edited) is None and cache.payload(absent) is None
+
+
 def test_keep_only_drops_removed_papers(tmp_path):
     a, b = Paper("a", "A", "Text a."), Paper("b", "B", "Text b.")
     with MentionCache(tmp_path / "c.sqlite", "fp") as cache:

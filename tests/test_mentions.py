@@ -53,6 +53,9 @@ def test_slices_take_and_columns():
     assert table.column("kind") == [m.kind for m in ODD]
     assert table.column("start") == [0, 70_000, 5, 1]
     assert mention_column(ODD, "text") == mention_column(table, "text")
+    assert table.column("field") == [m.field for m in ODD] and table.column("label") == [m.label for m in ODD]
+    assert all(a is b for a, b in zip(table.column("text"), table.column("text")))  # the stored strings, not copies
+    assert MentionTable.of([]).column("text") == [] and MentionTable.of([]).column("kind") == []
     with pytest.raises(KeyError, match="span_start"):
         table.column("span_start")
 

@@ -110,3 +110,19 @@ def test_annotate_puts_number_and_name_on_nodes():
     assert graph.nodes["p0"]["community"] == found.membership["p0"]
     assert graph.nodes[entity_node("ddpm")]["community_label"] == found.names[found.membership["p0"]]
     assert "community" not in graph.nodes["not-in-build"]
+
+
+def test_leiden_builds_the_same_graph_a_slice_of_edges_at_a_time(monkeypatch):
+    # the edges reach igraph in slices (memory): any slicing gives the graph, and so the
+    # communities, of handing them over at once
+    import numpy as np
+
+    from kgraph.graph import communities
+
+    rng = np.random.default_rng(3)
+    edges = np.column_stack((rng.integers(0, 60, 400), rng.integers(0, 60, 400))).astype(np.int64)
+    weights = rng.uniform(0.1, 2.0, 400)
+    whole = partition(60, edges, weights, method="leiden")
+    monkeypatch.setattr(communities, "_EDGE_CHUNK", 7)
+    assert partition(60, edges, weights, method="leiden") == whole
+    assert len(set(whole[0])) > 1
