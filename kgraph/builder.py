@@ -28,7 +28,7 @@ from .graph.communities import communities_of
 from .graph.data import GraphData, entities_by_paper
 from .graph.links import paper_links
 from .graph.trends import date_from_arxiv_id
-from .mentions import MentionColumns, MentionTable, by_paper
+from .mentions import MentionColumns, MentionTable, by_paper, mentions_at, paper_rows
 from .model import Field, Mention, Paper, Relation, Result
 from .readers import ReadReport, read_papers
 from .resolve.entities import resolve, text_keys
@@ -212,7 +212,7 @@ def build_data(
     relations = _relations(papers, mentions, cache, progress, options, summary.tier,
                            shard_dir) if options.relations else ()
     if cache is not None:
-        cache.close()
+        cache.commit()
     lap("relations")
     thesaurus = None
     if options.thesaurus is not None:
@@ -242,7 +242,11 @@ def build_data(
         mention_entity = tuple(kept_ids[kept].tolist())
         del kept_ids
     lap("resolve")
-    results = tuple(paper_results(papers, mentions))
+    # a thesaurus decides which mentions stay by the corpus's acronyms (an expansion it
+    # removes): a paper's results then depend on more than its own text
+    results = tuple(paper_results(papers, mentions, cache if thesaurus is None else None))
+    if cache is not None:
+        cache.close()
     lap("results")
     # generic entities ("training data") keep their mentions but explain no link and
     # shape no community
@@ -298,10 +302,26 @@ def _relations(papers: Sequence[Paper], mentions: MentionTable, cache: MentionCa
     return tuple(r for p in papers for r in known.get(p.id, ()))
 
 
-def paper_results(papers: Sequence[Paper], mentions: Sequence[Mention]) -> Iterable[Result]:
-    """The result statements of every abstract (:func:`~kgraph.extract.results.find_results`)."""
-    for paper, found in by_paper((p for p in papers if p.abstract), mentions):
-        yield from find_results(paper.abstract, [m for m in found if m.field is Field.ABSTRACT], paper.id)
+def paper_results(papers: Sequence[Paper], mentions: MentionTable | Sequence[Mention],
+                  cache: MentionCache | None = None) -> Iterable[Result]:
+    """The result statements of every abstract (:func:`~kgraph.extract.results.find_results`).
+
+    With ``cache``, a paper's results are read from it where an earlier build left them
+    (they are a function of the abstract and its mentions, which the cache keys and keeps
+    together), and the others are found and cached.
+    """
+    rows = paper_rows(mentions)
+    for paper in papers:
+        if not paper.abstract:
+            continue
+        known = cache.get_results(paper) if cache is not None else None
+        if known is None:
+            indices = rows.get(paper.id)
+            found = mentions_at(mentions, indices) if indices is not None else []
+            known = find_results(paper.abstract, [m for m in found if m.field is Field.ABSTRACT], paper.id)
+            if cache is not None:
+                cache.put_results(paper, known)
+        yield from known
 
 
 def _mention_table(papers: Sequence[Paper], cached: Container[str], found: Iterable[Mention],

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .errors import KGraphError
-from .model import EntityKind, Field, Mention, Paper, Relation
+from .model import EntityKind, Field, Mention, Paper, Relation, Result
 
 CACHE_FILE = "cache.sqlite"
 _SCHEMA = """
@@ -33,6 +33,12 @@ CREATE TABLE IF NOT EXISTS mentions (
     PRIMARY KEY (paper_id, text_hash)
 );
 CREATE TABLE IF NOT EXISTS relations (
+    paper_id TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    PRIMARY KEY (paper_id, text_hash)
+);
+CREATE TABLE IF NOT EXISTS results (
     paper_id TEXT NOT NULL,
     text_hash TEXT NOT NULL,
     payload TEXT NOT NULL,
@@ -95,6 +101,25 @@ def decode_relations(paper_id: str, payload: str) -> list[Relation]:
             for f, hs, he, ts, te, label, c, lo, hi, x in json.loads(payload)]
 
 
+def encode_results(results: Sequence[Result]) -> str:
+    """One paper's result statements as compact JSON; see :func:`decode_results`."""
+    return json.dumps([[r.value, r.start, r.end, r.kind, r.metric, r.dataset, r.method, *r.sentence_span,
+                        *(list(span) if span else None for span in (r.metric_span, r.dataset_span, r.method_span))]
+                       for r in results], ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_results(paper_id: str, payload: str) -> list[Result]:
+    """The Results of ``paper_id`` from :func:`encode_results`' JSON.
+
+    >>> r = Result("p", "92.3", 40, 44, "absolute", "F1", "SQuAD", "ours", (0, 60), (45, 47), (51, 56))
+    >>> decode_results("p", encode_results([r])) == [r]
+    True
+    """
+    return [Result(paper_id, value, start, end, kind, metric, dataset, method, (lo, hi),
+                   *(tuple(span) if span else None for span in spans))
+            for value, start, end, kind, metric, dataset, method, lo, hi, *spans in json.loads(payload)]
+
+
 class MentionCache:
     """Mentions per (paper id, text hash) for one pipeline fingerprint.
 
@@ -124,6 +149,7 @@ class MentionCache:
             with self._db:
                 self._db.execute("DELETE FROM mentions")
                 self._db.execute("DELETE FROM relations")
+                self._db.execute("DELETE FROM results")
                 self._db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
         # relations are made from the mentions by another model: a new relation model
         # empties them, and keeps the mentions (the costly part of a rebuild)
@@ -180,9 +206,22 @@ class MentionCache:
         return None if row is None else str(row[0])
 
     def put(self, paper: Paper, mentions: Sequence[Mention]) -> None:
-        """Remember a paper's mentions (committed by :meth:`close` or the next :meth:`commit`)."""
-        self._db.execute("INSERT OR REPLACE INTO mentions VALUES (?, ?, ?)",
-                         (paper.id, text_hash(paper), encode_mentions(mentions)))
+        """Remember a paper's mentions (committed by :meth:`close` or the next :meth:`commit`);
+        its results, found from the mentions it had, are forgotten."""
+        key = (paper.id, text_hash(paper))
+        self._db.execute("INSERT OR REPLACE INTO mentions VALUES (?, ?, ?)", (*key, encode_mentions(mentions)))
+        self._db.execute("DELETE FROM results WHERE paper_id = ? AND text_hash = ?", key)
+
+    def get_results(self, paper: Paper) -> list[Result] | None:
+        """A paper's cached result statements, or None without an entry."""
+        row = self._db.execute("SELECT payload FROM results WHERE paper_id = ? AND text_hash = ?",
+                               (paper.id, text_hash(paper))).fetchone()
+        return None if row is None else decode_results(paper.id, row[0])
+
+    def put_results(self, paper: Paper, results: Sequence[Result]) -> None:
+        """Remember a paper's result statements (found from its cached mentions)."""
+        self._db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
+                         (paper.id, text_hash(paper), encode_results(results)))
 
     def get_relations(self, papers: Iterable[Paper]) -> dict[str, list[Relation]]:
         """The cached relation statements of those ``papers`` that have an entry, by paper id."""
@@ -204,9 +243,10 @@ class MentionCache:
         keep = {(p.id, text_hash(p)) for p in papers}
         stale = [row for row in self._db.execute("SELECT paper_id, text_hash FROM mentions") if tuple(row) not in keep]
         self._db.executemany("DELETE FROM mentions WHERE paper_id = ? AND text_hash = ?", stale)
-        self._db.executemany("DELETE FROM relations WHERE paper_id = ? AND text_hash = ?",
-                             [row for row in self._db.execute("SELECT paper_id, text_hash FROM relations")
-                              if tuple(row) not in keep])
+        for table in ("relations", "results"):
+            self._db.executemany(f"DELETE FROM {table} WHERE paper_id = ? AND text_hash = ?",
+                                 [row for row in self._db.execute(f"SELECT paper_id, text_hash FROM {table}")
+                                  if tuple(row) not in keep])
         return len(stale)
 
     def commit(self) -> None:

@@ -135,3 +135,55 @@ def test_a_new_relation_model_empties_relations_and_keeps_mentions(tmp_path):
     with MentionCache(path, "fp", "relations@b") as cache:
         assert cache.get_relations([paper]) == {}
         assert cache.get([paper]) == {"p": [mention]}
+
+
+def _scored(i: int) -> dict:
+    return {"id": f"s{i}", "title": f"Scores {i}",
+            "abstract": f"Our model reaches 9{i}.5 F1 on SQuAD and 8{i}.1 accuracy on ImageNet."}
+
+
+def test_results_are_cached_with_the_mentions_they_were_found_in(jsonl, tmp_path, monkeypatch):
+    import kgraph.builder as builder
+
+    calls: list[str] = []
+    real = builder.find_results
+
+    def counted(text, mentions, paper_id=""):
+        calls.append(paper_id)
+        return real(text, mentions, paper_id)
+
+    monkeypatch.setattr(builder, "find_results", counted)
+    path = jsonl("a.jsonl", [_scored(i) for i in range(3)])
+    cache = tmp_path / "cache.sqlite"
+    first = build_data([path], RULES, cache_path=cache)
+    assert sorted(calls) == ["s0", "s1", "s2"] and first.results  # something to cache
+    calls.clear()
+    again = build_data([path], RULES, cache_path=cache)
+    assert calls == [] and again.results == first.results == build_data([path], RULES).results
+    # an edited abstract is extracted again, and its results found again
+    records = [_scored(i) for i in range(3)]
+    records[1]["abstract"] = "The baseline gets 71.0 BLEU on WMT14."
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    calls.clear()
+    edited = build_data([path], RULES, cache_path=cache)
+    assert calls == ["s1"] and edited.results == build_data([path], RULES).results
+    # a thesaurus that removes a term can take a result's metric away: nothing is reused
+    thesaurus = tmp_path / "thesaurus.txt"
+    thesaurus.write_text("label\treplace by\nSQuAD\t\n")
+    calls.clear()
+    removed = build_data([path], BuildOptions(tier="rules", thesaurus=thesaurus), cache_path=cache)
+    assert sorted(calls) == ["s0", "s1", "s2"]
+    assert removed.results == build_data([path], BuildOptions(tier="rules", thesaurus=thesaurus)).results
+
+
+def test_new_mentions_void_a_papers_cached_results(tmp_path):
+    from kgraph.model import Result
+
+    paper = Paper("p1", "Title", "We use BERT here.")
+    result = Result("p1", "90.1", 0, 4, "absolute", "F1")
+    with MentionCache(tmp_path / "c.sqlite", "fp") as cache:
+        cache.put(paper, [_mention("p1")])
+        cache.put_results(paper, [result])
+        assert cache.get_results(paper) == [result]
+        cache.put(paper, [])
+        assert cache.get_results(paper) is None
