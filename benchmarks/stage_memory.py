@@ -1,0 +1,110 @@
+"""Peak memory of each build stage, and what the build's data holds at the end.
+
+Runs ``build_data`` (read, extract, relations, resolve, results, link, communities; no
+outputs) on the first ``N`` abstracts of the arXiv CS corpus (replicated with fresh ids
+above 50k, as :mod:`scale` does) in this process, and prints after each stage its wall
+time, the resident size, and the peak resident size *during that stage* (Linux: the
+kernel's high-water mark, reset after each stage through ``/proc/self/clear_refs``). Then
+it drops the build's structures one by one and prints what each gave back.
+
+Extraction is the long part (about 30 minutes per 10^6 abstracts on two cores). Two ways
+to skip it: ``--cache`` reuses an extraction cache (``cache.sqlite``) of the same corpus,
+and ``--replicate-cache SMALL`` first writes the cache of the ``N``-abstract corpus from
+the cache of a smaller one made by this script (a copy ``k`` of a paper only gains
+" (copy k)" at the end of its title, so its original's mentions hold at every offset;
+the copies' own title words are then not extracted, a small difference from a real run).
+
+Usage::
+
+    python benchmarks/stage_memory.py 100000 --cache /tmp/cache_100k.sqlite
+    python benchmarks/stage_memory.py 1000000 --cache /tmp/cache_1m.sqlite --replicate-cache /tmp/cache_100k.sqlite
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import gc
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scale import CORPUS, write_corpus
+
+
+def _status(field: str) -> int:
+    """A ``/proc/self/status`` size in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field):
+            return int(line.split()[1]) // 1024
+    return 0
+
+
+def replicate_cache(small: Path, corpus: Path, out: Path) -> None:
+    """The extraction cache of ``corpus`` from ``small``'s: every copy gets its original's mentions."""
+    from kgraph.cache import text_hash
+    from kgraph.readers import read_papers
+
+    source = sqlite3.connect(small)
+    payload = {pid: p for pid, p in source.execute("SELECT paper_id, payload FROM mentions") if "-copy" not in pid}
+    out.unlink(missing_ok=True)
+    target = sqlite3.connect(out)
+    for (sql,) in source.execute("SELECT sql FROM sqlite_master WHERE type = 'table'"):
+        target.execute(sql)
+    target.executemany("INSERT INTO meta VALUES (?, ?)", source.execute("SELECT key, value FROM meta"))
+    rows = ((p.id, text_hash(p), payload[p.id.split("-copy")[0]]) for p in read_papers([corpus])
+            if p.id.split("-copy")[0] in payload)
+    target.executemany("INSERT INTO mentions VALUES (?, ?, ?)", rows)
+    target.commit()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("n", type=int, help="abstracts")
+    parser.add_argument("--cache", type=Path, help="extraction cache to use (and fill)")
+    parser.add_argument("--replicate-cache", type=Path, metavar="SMALL",
+                        help="write --cache from this smaller one first")
+    parser.add_argument("--tier", default="fast")
+    parser.add_argument("--processes", type=int, default=2)
+    args = parser.parse_args()
+    from kgraph.builder import BuildOptions, build_data
+
+    work = Path(tempfile.mkdtemp(prefix="kgraph-memory-"))
+    corpus = write_corpus(CORPUS, args.n, work / f"corpus_{args.n}.jsonl")
+    cache = args.cache or work / "cache.sqlite"
+    if args.replicate_cache:
+        replicate_cache(args.replicate_cache, corpus, cache)
+
+    peaks: list[int] = []
+
+    def on_stage(name: str, seconds: float) -> None:
+        peaks.append(_status("VmHWM"))
+        print(f"{name:12s} {seconds:7.1f} s  rss {_status('VmRSS'):6d} MB  stage peak {peaks[-1]:6d} MB", flush=True)
+        Path("/proc/self/clear_refs").write_text("5")  # the next stage's peak is its own
+
+    print(f"{args.n:,} abstracts, tier {args.tier}; start rss {_status('VmRSS')} MB", flush=True)
+    data = build_data([corpus], BuildOptions(tier=args.tier, processes=args.processes, relations=False),
+                      cache_path=cache, on_stage=on_stage)
+    print(f"{len(data.papers):,} papers, {len(data.mentions):,} mentions, {len(data.entities):,} entities, "
+          f"{len(data.links):,} links; peak RSS {max(peaks)} MB (the clear_refs resets reset ru_maxrss too)")
+    libc = ctypes.CDLL("libc.so.6")
+
+    def trimmed() -> int:
+        gc.collect()
+        libc.malloc_trim(0)  # freed heap pages back to the system, so the drop shows
+        return _status("VmRSS")
+
+    before = trimmed()
+    for name in ("links", "communities", "entities", "results", "mention_entity", "mentions", "papers"):
+        object.__setattr__(data, name, None if name == "communities" else ())
+        now = trimmed()
+        print(f"  {name:15s} held {before - now:6d} MB", flush=True)
+        before = now
+    print(f"  left {before} MB (interpreter, models, caches)")
+    corpus.unlink()
+
+
+if __name__ == "__main__":
+    main()
