@@ -28,7 +28,7 @@ from .graph.communities import communities_of
 from .graph.data import GraphData, entities_by_paper
 from .graph.links import paper_links
 from .graph.trends import date_from_arxiv_id
-from .mentions import MentionColumns, MentionTable, by_paper, mentions_at, paper_rows
+from .mentions import MentionColumns, MentionTable, by_paper, mentions_at, paper_rows, pick
 from .model import Field, Mention, Paper, Relation, Result
 from .readers import ReadReport, read_papers
 from .resolve.entities import resolve, text_keys
@@ -237,10 +237,7 @@ def build_data(
     summary.dropped_mentions = len(mentions) - len(kept)
     if len(kept) < len(mentions):
         mentions = mentions.take(kept)
-        kept_ids = np.empty(len(mention_entity), dtype=object)  # no Python int per mention (as MentionTable.column)
-        kept_ids[:] = mention_entity
-        mention_entity = tuple(kept_ids[kept].tolist())
-        del kept_ids
+        mention_entity = tuple(pick(mention_entity, kept))
     lap("resolve")
     # a thesaurus decides which mentions stay by the corpus's acronyms (an expansion it
     # removes): a paper's results then depend on more than its own text

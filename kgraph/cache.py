@@ -162,32 +162,22 @@ class MentionCache:
         self.misses = 0
 
     def get(self, papers: Iterable[Paper]) -> dict[str, list[Mention]]:
-        """The cached mentions of those ``papers`` that have an entry, by paper id."""
-        return {paper_id: decode_mentions(paper_id, payload) for paper_id, payload in self.encoded(papers).items()}
-
-    def encoded(self, papers: Iterable[Paper]) -> dict[str, str]:
-        """:meth:`get` before decoding: each entry's JSON (see :func:`decode_mentions`).
-
-        A build decodes one paper at a time into its mention table: a million papers' JSON
-        takes a tenth of the memory of their Mention objects.
-        """
-        found: dict[str, str] = {}
-        query = "SELECT payload FROM mentions WHERE paper_id = ? AND text_hash = ?"
+        """The cached mentions of those ``papers`` that have an entry, by paper id (counted as hits and misses)."""
+        found = {}
         for paper in papers:
-            row = self._db.execute(query, (paper.id, text_hash(paper))).fetchone()
-            if row is None:
+            payload = self.payload(paper)
+            if payload is None:
                 self.misses += 1
             else:
                 self.hits += 1
-                found[paper.id] = row[0]
+                found[paper.id] = decode_mentions(paper.id, payload)
         return found
 
     def cached_ids(self, papers: Iterable[Paper]) -> set[str]:
         """The ids of those ``papers`` that have an entry for their text (counted as hits and misses).
 
-        With :meth:`payload` a build reads one paper's JSON at a time: :meth:`encoded`
-        holds every payload at once (3 GB at a million papers, in heap memory that the
-        stages after it could not reuse).
+        With :meth:`payload` a build then reads one paper's JSON at a time: all of them at
+        once were 3 GB at a million papers, in heap memory the stages after could not reuse.
         """
         found: set[str] = set()
         query = "SELECT 1 FROM mentions WHERE paper_id = ? AND text_hash = ?"

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from kgraph.builder import BuildOptions, BuildSummary, build_data
-from kgraph.cache import MentionCache, text_hash
+from kgraph.cache import MentionCache, encode_mentions, text_hash
 from kgraph.errors import KGraphError
 from kgraph.model import EntityKind, Field, Mention, Paper
 
@@ -46,7 +46,7 @@ def test_cached_ids_and_payload_read_one_paper_at_a_time(tmp_path):
         assert cache.cached_ids([paper, absent]) == {"p1"}
         assert cache.cached_ids([edited]) == set()  # the entry is for another text
         assert (cache.hits, cache.misses) == (1, 2)
-        assert cache.payload(paper) == cache.encoded([paper])["p1"]
+        assert cache.payload(paper) == encode_mentions([_mention("p1")])
         assert cache.payload(edited) is None and cache.payload(absent) is None
 
 

@@ -273,13 +273,13 @@ def keyed_blocks(data: GraphData, reuse: Reuse | None = None,
                           dtype=f"S{_DIGITS}", count=len(links))
     order = np.argsort(digests, kind="stable")
     group, lines = "", []
-    for lo in range(0, len(order), PAPER_CHUNK * 256):
-        rows = order[lo : lo + PAPER_CHUNK * 256]
+    for lo in range(0, len(order), _LINKS_AT_ONCE):
+        rows = order[lo : lo + _LINKS_AT_ONCE]
         for i, digest in zip(rows.tolist(), digests[rows].tolist()):
-            if digest[:_GROUP_DIGITS].decode() != group:
+            if (its := digest[:_GROUP_DIGITS].decode()) != group:
                 if lines:
                     yield Block(GRAPHS["links"], f"{GRAPHS['links']}#{group}", _block(lines))
-                group, lines = digest[:_GROUP_DIGITS].decode(), []
+                group, lines = its, []
             lines.extend(_link_triples(links[i]))
     if lines:
         yield Block(GRAPHS["links"], f"{GRAPHS['links']}#{group}", _block(lines))
@@ -341,6 +341,7 @@ def _batched(items: Iterable[_T], size: int) -> Iterator[tuple[_T, ...]]:
 
 
 _DIGITS, _GROUP_DIGITS = 20, 3  # a link IRI ends in 20 hex digits; its block is named by the first 3
+_LINKS_AT_ONCE = 1 << 16  # links whose sort positions are made Python ints at a time
 
 
 def _block(lines: Iterable[str]) -> list[str]:
