@@ -18,16 +18,27 @@ Usage::
 
     python benchmarks/stage_memory.py 100000 --cache /tmp/cache_100k.sqlite
     python benchmarks/stage_memory.py 1000000 --cache /tmp/cache_1m.sqlite --replicate-cache /tmp/cache_100k.sqlite
+    python benchmarks/stage_memory.py 100000 --cache /tmp/cache_100k.sqlite --outputs --skip store html graphml trig
+
+``--outputs`` then writes the outputs as ``scale.py`` does (``--skip``, ``--rdf-provenance``)
+and prints the output stage's peak and the kgraph functions running when it was reached
+(a thread samples the resident size five times a second), and what the indexes the
+outputs filled on the build's data hold.
 """
 
 from __future__ import annotations
 
 import argparse
 import ctypes
+import dataclasses
 import gc
+import shutil
 import sqlite3
 import sys
 import tempfile
+import threading
+import time
+import traceback
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -40,6 +51,34 @@ def _status(field: str) -> int:
         if line.startswith(field):
             return int(line.split()[1]) // 1024
     return 0
+
+
+class PeakSampler:
+    """Samples the resident size in a thread; keeps the largest and the main thread's kgraph frames then."""
+
+    def __init__(self, every: float = 0.2) -> None:
+        self.peak, self.where = 0, ""
+        self._main = threading.main_thread().ident
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
+
+    def _run(self, every: float) -> None:
+        while not self._stop.wait(every):
+            rss = _status("VmRSS")
+            if rss > self.peak:
+                frame = sys._current_frames().get(self._main)
+                stack = traceback.extract_stack(frame) if frame is not None else []
+                self.peak = rss
+                self.where = " < ".join(f"{f.name} ({Path(f.filename).name}:{f.lineno})" for f in reversed(stack)
+                                        if "kgraph" in f.filename)
+
+    def __enter__(self) -> PeakSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def replicate_cache(small: Path, corpus: Path, out: Path) -> None:
@@ -60,6 +99,13 @@ def replicate_cache(small: Path, corpus: Path, out: Path) -> None:
     target.commit()
 
 
+def _trimmed(libc: ctypes.CDLL) -> int:
+    """The resident size once garbage is collected and freed heap pages go back to the system."""
+    gc.collect()
+    libc.malloc_trim(0)
+    return _status("VmRSS")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n", type=int, help="abstracts")
@@ -68,6 +114,9 @@ def main() -> None:
                         help="write --cache from this smaller one first")
     parser.add_argument("--tier", default="fast")
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--outputs", action="store_true", help="write the outputs too, and measure them")
+    parser.add_argument("--skip", nargs="*", default=[], metavar="OUTPUT", help="outputs to leave out (with --outputs)")
+    parser.add_argument("--rdf-provenance", default="entities", help="what graph.ttl keeps (with --outputs)")
     args = parser.parse_args()
     from kgraph.builder import BuildOptions, build_data
 
@@ -90,12 +139,27 @@ def main() -> None:
     print(f"{len(data.papers):,} papers, {len(data.mentions):,} mentions, {len(data.entities):,} entities, "
           f"{len(data.links):,} links; peak RSS {max(peaks)} MB (the clear_refs resets reset ru_maxrss too)")
     libc = ctypes.CDLL("libc.so.6")
+    if args.outputs:
+        from kgraph.export.outputs import save_build
 
-    def trimmed() -> int:
         gc.collect()
-        libc.malloc_trim(0)  # freed heap pages back to the system, so the drop shows
-        return _status("VmRSS")
+        libc.malloc_trim(0)
+        Path("/proc/self/clear_refs").write_text("5")
+        start, base = time.perf_counter(), _status("VmRSS")
+        with PeakSampler() as sampler:
+            save_build(data, work / "out", skip=args.skip, provenance=args.rdf_provenance)
+        print(f"outputs      {time.perf_counter() - start:7.1f} s  rss {_status('VmRSS'):6d} MB  stage peak "
+              f"{_status('VmHWM'):6d} MB (from {base} MB)\n  sampled peak {sampler.peak} MB in {sampler.where}")
+        shutil.rmtree(work / "out", ignore_errors=True)
+        indexes = [name for name in vars(data) if name not in {f.name for f in dataclasses.fields(data)}]
+        before = _trimmed(libc)
+        for name in indexes:
+            del vars(data)[name]  # a cached_property's value: dropped, so the size it held shows
+            now = _trimmed(libc)
+            print(f"  {name:26s} held {before - now:6d} MB", flush=True)
+            before = now
 
+    trimmed = lambda: _trimmed(libc)  # noqa: E731
     before = trimmed()
     for name in ("links", "communities", "entities", "results", "mention_entity", "mentions", "papers"):
         object.__setattr__(data, name, None if name == "communities" else ())

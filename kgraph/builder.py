@@ -266,7 +266,7 @@ def build_data(
         "years": summary.years,
     }
     return GraphData(tuple(papers), mentions, mention_entity, resolution.entities,
-                     tuple(links), dict(resolution.ambiguous_acronyms), meta, communities, relations=relations,
+                     links, dict(resolution.ambiguous_acronyms), meta, communities, relations=relations,
                      results=results)
 
 

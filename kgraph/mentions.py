@@ -25,12 +25,13 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 import numpy as np
 
 from .model import EntityKind, Field, Mention, Paper
 
+_Row = TypeVar("_Row")
 _FIELDS = tuple(Field)
 _FIELD_CODE = {f: i for i, f in enumerate(_FIELDS)}
 _KINDS = tuple(EntityKind)
@@ -103,13 +104,34 @@ class MentionColumns:
         return MentionTable(columns, tuple(self._strings))
 
 
-class MentionTable(Sequence[Mention]):
+class ColumnTable(Sequence[_Row]):
+    """What every sequence held in numpy columns shares (:class:`MentionTable`, the
+    links' :class:`~kgraph.graph.links.LinkTable`): equality with any sequence of the same
+    rows in the same order, a tuple included, and a short ``repr``."""
+
+    __slots__ = ()
+    _noun = "rows"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]  # equal to a tuple, so not hashable like one
+
+    def __repr__(self) -> str:
+        head = ", ".join(repr(row) for row in islice(self, 2))
+        return f"{type(self).__name__}({len(self)} {self._noun}: {head}{', ...' if len(self) > 2 else ''})"
+
+
+class MentionTable(ColumnTable[Mention]):
     """An immutable sequence of mentions stored in numpy columns (see the module docstring).
 
     Equal to any sequence holding the same mentions in the same order, a tuple included.
     """
 
     __slots__ = ("_columns", "_strings")
+    _noun = "mentions"
 
     def __init__(self, columns: dict[str, np.ndarray], strings: tuple[str, ...]) -> None:
         self._columns = columns
@@ -157,17 +179,6 @@ class MentionTable(Sequence[Mention]):
                     *(rows[name] for name in _COLUMNS)):
                 yield Mention(s[pid], _FIELDS[fld], start, end, s[text], _KINDS[kind], sentence, s[extractor],
                               confidence, s[label], None if span_start == _NO_SPAN else (span_start, span_end))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-
-    __hash__ = None  # type: ignore[assignment]  # equal to a tuple, so not hashable like one
-
-    def __repr__(self) -> str:
-        head = ", ".join(repr(m) for m in islice(self, 2))
-        return f"MentionTable({len(self)} mentions: {head}{', ...' if len(self) > 2 else ''})"
 
     def __reduce__(self) -> tuple[Any, ...]:
         return MentionTable, (self._columns, self._strings)

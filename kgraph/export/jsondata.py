@@ -14,6 +14,7 @@ from ..atomic import atomic_path
 from ..errors import BuildNotFoundError
 from ..graph.communities import Communities
 from ..graph.data import GraphData
+from ..graph.links import LinkTable
 from ..mentions import MentionColumns
 from ..model import Entity, EntityKind, Field, Link, Mention, Paper, Relation, Result, SourceRef
 
@@ -135,7 +136,7 @@ def from_sections(sections: Iterator[tuple[str, Any]]) -> GraphData:
                                         confidence, label, tuple(span) if span else None))
                 mention_entity.append(entity_ids.setdefault(entity, entity))
         elif key == "links":
-            got[key] = tuple(Link(s, t, w, tuple(shared)) for s, t, w, shared in value)
+            got[key] = LinkTable.of(Link(s, t, w, tuple(shared)) for s, t, w, shared in value)
         elif key == "relations":
             got[key] = tuple(Relation(pid, Field(field), tuple(head), tuple(tail), label, confidence, tuple(span),
                                       extractor)

@@ -29,6 +29,7 @@ import numpy as np
 from ..errors import OptionError
 from ..model import Entity, Link, Paper
 from .build import entity_node
+from .links import link_ends
 
 SEED = 42
 """The seed every detection uses unless told otherwise: builds are reproducible."""
@@ -251,13 +252,13 @@ def communities_of(
         sources.extend(itertools.repeat(i, len(mentioned)))
         targets.extend(at[e] for e in mentioned)
     mentions = len(sources)
-    for link in links:
-        sources.append(index[link.source])
-        targets.append(index[link.target])
-    edges = np.column_stack((np.frombuffer(sources, dtype=np.int64), np.frombuffer(targets, dtype=np.int64)))
-    del sources, targets
-    weights = np.ones(len(edges))
-    weights[mentions:] = [link.weight for link in links]
+    link_sources, link_targets, link_weights = link_ends(links, index)
+    edges = np.empty((mentions + len(link_sources), 2), dtype=np.int64)
+    edges[:mentions, 0] = np.frombuffer(sources, dtype=np.int64)
+    edges[:mentions, 1] = np.frombuffer(targets, dtype=np.int64)
+    edges[mentions:, 0], edges[mentions:, 1] = link_sources, link_targets
+    weights = np.concatenate((np.ones(mentions), link_weights))
+    del sources, targets, link_sources, link_targets
     numbers, used = partition(len(papers) + len(entity_ids), edges, weights, seed=seed, method=method)
     paper_community = {p.id: numbers[i] for i, p in enumerate(papers)}
     entity_community = {e: numbers[i] for e, i in at.items()}

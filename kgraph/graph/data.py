@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import operator
 from collections import Counter, defaultdict
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -36,7 +36,7 @@ class GraphData:
     mentions: Sequence[Mention]  # a MentionTable from a build: a tuple would not fit memory at scale
     mention_entity: tuple[str, ...]
     entities: tuple[Entity, ...]
-    links: tuple[Link, ...]
+    links: Sequence[Link]  # a LinkTable from a build (see .links)
     ambiguous_acronyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     communities: Communities = field(default_factory=Communities)
@@ -153,33 +153,24 @@ class GraphData:
                                  self._month_of if by == "month" else self._year_of).get(entity_id, Counter())
         return series(counts, self.period_totals(by))
 
-    @cached_property
-    def span_entity(self) -> dict[SpanKey, str]:
-        """(paper id, field, start, end) of each resolved mention -> its entity id, for the
-        papers that state relations or results (the only ones looked up).
+    def span_entity(self) -> Mapping[SpanKey, str]:
+        """(paper id, field, start, end) of each resolved mention -> its entity id.
 
-        A key per mention of the corpus cost ~250 bytes: 8 GB at 10^6 abstracts.
+        Made one paper at a time as it is looked up (relations and results come grouped by
+        paper): a dict of every mention of the corpus cost ~250 bytes a mention, and even
+        one of the papers with results alone held 1.4 GB at 10^6 abstracts.
         """
-        wanted = {r.paper_id for r in self.relations} | {r.paper_id for r in self.results}
-        rows = paper_rows(self.mentions)
-        out: dict[SpanKey, str] = {}
-        for paper_id in wanted & rows.keys():
-            indices = rows[paper_id]
-            for i, m in zip(indices.tolist(), mentions_at(self.mentions, indices)):
-                entity = self.mention_entity[i]
-                if entity:
-                    out[(m.paper_id, m.field, m.start, m.end)] = entity
-        return out
+        return PaperSpans(self.mentions, self.mention_entity)
 
     @cached_property
     def entity_relations(self) -> list[EntityRelation]:
         """The corpus's relations between specific entities, most supported first."""
-        return aggregate_relations(self.relations, self.span_entity, {e.id for e in self.specific_entities})
+        return aggregate_relations(self.relations, self.span_entity(), {e.id for e in self.specific_entities})
 
     @cached_property
     def result_rows(self) -> list[ResultRow]:
         """Every result with its metric, dataset and method as specific entities ("" where none)."""
-        return resolve_results(self.results, self.span_entity, {e.id for e in self.specific_entities})
+        return resolve_results(self.results, self.span_entity(), {e.id for e in self.specific_entities})
 
     @cached_property
     def cooccurrence_min_papers(self) -> int:
@@ -195,6 +186,46 @@ class GraphData:
         papers, for the entities in at least :attr:`cooccurrence_min_papers` papers."""
         return top_cooccurring(self.specific_papers_of_entity, {e.id: e.kind for e in self.specific_entities},
                                min_papers=self.cooccurrence_min_papers)
+
+
+class PaperSpans(Mapping[SpanKey, str]):
+    """(paper id, field, start, end) -> entity id of the resolved mentions of ``mentions``
+    (``mention_entity[i]`` is the entity of ``mentions[i]``, "" for none), with the spans
+    of the paper looked up last kept: a lookup in another paper makes that paper's.
+
+    >>> from kgraph.model import EntityKind, Field, Mention
+    >>> m = [Mention("p", Field.ABSTRACT, 0, 3, "CRF", EntityKind.METHOD, 0, "rules")]
+    >>> spans = PaperSpans(m, ("crf",))
+    >>> spans[("p", Field.ABSTRACT, 0, 3)], spans.get(("q", Field.ABSTRACT, 0, 3)), len(spans)
+    ('crf', None, 1)
+    """
+
+    def __init__(self, mentions: Sequence[Mention], mention_entity: Sequence[str]) -> None:
+        self._mentions, self._entity = mentions, mention_entity
+        self._rows = paper_rows(mentions)
+        self._paper: str | None = None
+        self._spans: dict[SpanKey, str] = {}
+
+    def _of(self, paper_id: str) -> dict[SpanKey, str]:
+        if paper_id != self._paper:
+            indices = self._rows.get(paper_id)
+            spans: dict[SpanKey, str] = {}
+            if indices is not None:
+                for i, m in zip(indices.tolist(), mentions_at(self._mentions, indices)):
+                    if self._entity[i]:
+                        spans[(m.paper_id, m.field, m.start, m.end)] = self._entity[i]
+            self._paper, self._spans = paper_id, spans
+        return self._spans
+
+    def __getitem__(self, key: SpanKey) -> str:
+        return self._of(key[0])[key]
+
+    def __iter__(self) -> Iterator[SpanKey]:
+        for paper_id in self._rows:
+            yield from self._of(paper_id)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def entities_by_paper(paper_ids: Iterable[str], mention_entity: Iterable[str],

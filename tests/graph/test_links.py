@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import math
+import pickle
 
 import pytest
 
-from kgraph.graph.links import idf, paper_links
+from kgraph.graph.links import LinkTable, idf, link_ends, paper_links
+from kgraph.model import Link
 
 
 def test_rare_shared_entities_weigh_more():
@@ -72,3 +74,43 @@ def test_top_k_breaks_ties_by_paper_order():
     links = paper_links(corpus, top_k=1, max_df=1.0)
     # each paper keeps one of its equal-weight neighbours: the first in paper order
     assert [(l.source, l.target) for l in links] == [("a", "b"), ("a", "c"), ("a", "d")]
+
+
+def _links_as_objects(corpus: dict[str, set[str]], **options: float) -> list[Link]:
+    """The links the table should hold, from a pair loop over the corpus (no sparse algebra)."""
+    n = len(corpus)
+    df = {e: sum(e in es for es in corpus.values()) for e in set().union(*corpus.values())}
+    cap = max(2, math.floor(options.get("max_df", 0.25) * n))
+    usable = {e for e, count in df.items() if 2 <= count <= cap}
+    papers = sorted(corpus)
+    scores = {}
+    for i, a in enumerate(papers):
+        for b in papers[i + 1:]:
+            shared = corpus[a] & corpus[b] & usable
+            if shared:
+                scores[(a, b)] = sorted(shared, key=lambda e: (-idf(df[e], n), e))
+    return [Link(a, b, round(sum(idf(df[e], n) for e in shared), 6), tuple(shared))
+            for (a, b), shared in sorted(scores.items())]
+
+
+def test_links_come_as_a_table_equal_to_the_link_objects():
+    # top_k above any paper's neighbours: every scored pair is a link
+    corpus = {f"p{i}": {f"e{(i * 7 + k) % 11}" for k in range(i % 4 + 1)} for i in range(30)}
+    table = paper_links(corpus, top_k=100, max_df=0.5)
+    expected = _links_as_objects(corpus, max_df=0.5)
+    assert isinstance(table, LinkTable) and len(expected) > 20
+    assert table == expected and list(table) == expected
+    assert [table[i] for i in range(len(table))] == expected and table[-1] == expected[-1]
+    assert table[2:5] == expected[2:5]
+    index = {paper: i for i, paper in enumerate(reversed(sorted(corpus)))}
+    for ours, theirs in zip(link_ends(table, index), link_ends(expected, index), strict=True):
+        assert ours.tolist() == theirs.tolist()
+    assert pickle.loads(pickle.dumps(table)) == expected
+    assert LinkTable.of(expected) == table and LinkTable.of(table) is table
+    with pytest.raises(IndexError, match="out of range"):
+        table[len(table)]
+
+
+def test_a_table_of_no_links():
+    table = paper_links({"a": {"x"}, "b": {"y"}})
+    assert len(table) == 0 and list(table) == [] and table == () and [a.tolist() for a in link_ends(table, {})] == [[], [], []]

@@ -44,3 +44,23 @@ def test_numbers_and_leaderboard_order():
     rows = [("improvement", "F1", "5", "a"), ("absolute", "BLEU", "30", "b"), ("absolute", "F1", "91.5", "c"),
             ("absolute", "F1", "93", "d"), ("absolute", "F1", "90-92", "e")]
     assert [r[3] for r in sorted(rows, key=lambda r: leaderboard_key(*r))] == ["b", "d", "c", "e", "a"]
+
+
+def test_spans_are_looked_up_one_paper_at_a_time_and_equal_a_full_dict():
+    from kgraph.graph.data import PaperSpans
+    from kgraph.mentions import MentionTable
+    from kgraph.model import EntityKind, Mention
+
+    def mention(paper: str, start: int, extractor: str = "rules") -> Mention:
+        return Mention(paper, Field.ABSTRACT, start, start + 3, "abc", EntityKind.METHOD, 0, extractor)
+
+    mentions = MentionTable.of([mention("p", 0), mention("p", 5), mention("p", 5, "model"), mention("q", 0),
+                                mention("r", 9)])
+    entity = ("a", "", "b", "c", "")  # p's second span: two extractors, the later one resolved
+    full = {(m.paper_id, m.field, m.start, m.end): e for m, e in zip(mentions, entity) if e}
+    spans = PaperSpans(mentions, entity)
+    assert dict(spans) == full and len(spans) == 3
+    # lookups that go back and forth between papers find the same
+    for key in [("q", Field.ABSTRACT, 0, 3), ("p", Field.ABSTRACT, 5, 8), ("q", Field.ABSTRACT, 0, 3)]:
+        assert spans[key] == full[key]
+    assert spans.get(("r", Field.ABSTRACT, 9, 12)) is None and spans.get(("zz", Field.TITLE, 0, 1)) is None
