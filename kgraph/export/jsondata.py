@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, TextIO
@@ -26,7 +26,8 @@ FILENAME = "kgraph.json"
 
 def to_json(data: GraphData) -> dict[str, Any]:
     """The build as one JSON-ready dict (what :func:`write_json` streams to kgraph.json)."""
-    return {key: list(value) if key in _ROWS else value for key, value in _sections(data)}
+    return {key: list(value) if key in _ROWS else value(data) if callable(value) else value
+            for key, value in _sections(data)}
 
 
 _ROWS = ("papers", "entities", "mentions", "links", "relations", "results")
@@ -53,19 +54,26 @@ def _sections(data: GraphData) -> Iterator[tuple[str, Any]]:
     yield "relations", ([r.paper_id, r.field.value, list(r.head), list(r.tail), r.label, r.confidence,
                          list(r.sentence_span), r.extractor] for r in data.relations)
     yield "results", (_row(r) for r in data.results)
-    yield "trends", _trends(data)
+    yield "trends", _trends
 
 
 def _trends(data: GraphData) -> dict[str, Any]:
     """The corpus's papers per year and each specific entity's series (recomputed on load:
     written for readers of the file, e.g. a spreadsheet or another tool)."""
-    entities = {}
+    return {"totals": _year_totals(data), "entities": dict(_trend_entities(data))}
+
+
+def _year_totals(data: GraphData) -> dict[str, int]:
+    return {str(y): n for y, n in data.year_totals.items()}
+
+
+def _trend_entities(data: GraphData) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each specific entity's id and series, one at a time (:func:`write_json` streams them:
+    a corpus of millions of entities would hold them all, and their text, at once)."""
     for entity_id in data.entity_years:
         s = data.entity_series(entity_id)
-        entities[entity_id] = {"years": {str(y): n for y, n in s.years.items()}, "first_year": s.first_year,
-                               "peak_year": s.peak_year,
-                               "bursts": [[b.start, b.end, b.weight] for b in s.bursts]}
-    return {"totals": {str(y): n for y, n in data.year_totals.items()}, "entities": entities}
+        yield entity_id, {"years": {str(y): n for y, n in s.years.items()}, "first_year": s.first_year,
+                          "peak_year": s.peak_year, "bursts": [[b.start, b.end, b.weight] for b in s.bursts]}
 
 
 def _row(obj: object) -> dict[str, Any]:
@@ -156,23 +164,39 @@ def from_sections(sections: Iterator[tuple[str, Any]]) -> GraphData:
 _SPANS = ("sentence_span", "metric_span", "dataset_span", "method_span")
 
 
+#: Rows (or trend entities) of kgraph.json made into text at a time.
+SLICE = 10_000
+
+
 def write_json(data: GraphData, path: Path) -> None:
     """Stream kgraph.json in slices of rows, so a big build is never one giant string."""
     dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
     with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8") as handle:
         for i, (key, value) in enumerate(_sections(data)):
             handle.write(("{" if i == 0 else ",") + dumps(key) + ":")
-            if key not in _ROWS:
+            if key == "trends":
+                handle.write('{"totals":' + dumps(_year_totals(data)) + ',"entities":{')
+                _write_slices(handle, _trend_entities(data), lambda pairs: dumps(dict(pairs)))
+                handle.write("}}")
+            elif key in _ROWS:
+                handle.write("[")
+                _write_slices(handle, value, dumps)
+                handle.write("]")
+            else:
                 handle.write(dumps(value))
-                continue
-            handle.write("[")
-            first = True
-            rows_of = iter(value)
-            for rows in iter(lambda: list(itertools.islice(rows_of, 10_000)), []):  # noqa: B023 - used up in this iteration
-                handle.write(("" if first else ",") + dumps(rows)[1:-1])
-                first = False
-            handle.write("]")
         handle.write("}")
+
+
+def _write_slices(handle: TextIO, items: Iterable[Any], dumps: Callable[[list[Any]], str]) -> None:
+    """``items`` as the inside of a JSON array or object, :data:`SLICE` at a time (``dumps``
+    of a list of them, its brackets or braces cut off)."""
+    first = True
+    it = iter(items)
+    for chunk in iter(lambda: list(itertools.islice(it, SLICE)), []):
+        text = dumps(chunk)[1:-1]
+        if text:
+            handle.write(("" if first else ",") + text)
+            first = False
 
 
 def read_json(build_dir: Path, chunk: int = 1 << 22) -> GraphData:

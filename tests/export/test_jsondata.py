@@ -59,3 +59,14 @@ def test_stream_reads_values_cut_at_the_window_edge(chunk):
     stream = _JsonStream(io.StringIO(text), chunk)
     sections = [(k, list(v) if k in ("links", "results") else v) for k, v in stream.sections()]
     assert sections == [("format", 12345), ("links", [[1, 2.5], []]), ("meta", "x"), ("results", [])]
+
+
+def test_the_streamed_file_holds_what_to_json_makes(tmp_path, demo_kg, monkeypatch):
+    # slices of 2 rows: every row section and the trends' entities are written in several
+    import kgraph.export.jsondata as jsondata
+
+    data = demo_kg.data
+    assert len(data.entity_years) > 4  # the demo has dated papers: trends are streamed in slices
+    monkeypatch.setattr(jsondata, "SLICE", 2)
+    write_json(data, tmp_path / FILENAME)
+    assert json.loads((tmp_path / FILENAME).read_text(encoding="utf-8")) == json.loads(json.dumps(to_json(data)))
