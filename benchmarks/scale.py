@@ -34,6 +34,7 @@ import gzip
 import json
 import resource
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -135,8 +136,8 @@ def main() -> None:
     parser.add_argument("--rdf-provenance", default="full", help="what graph.ttl keeps: full or entities")
     parser.add_argument("--cache-from", type=Path, metavar="BUILD",
                         help="start each build with a copy of this build folder's cache.sqlite: its mentions and "
-                             "relations are reused, everything after them runs as in a first build (the output "
-                             "stage measured without waiting for extraction)")
+                             "relations are reused, everything after them (result statements included) runs as in "
+                             "a first build (the output stage measured without waiting for extraction)")
     parser.add_argument("--skip", nargs="*", default=[], metavar="OUTPUT",
                         help="outputs to leave out, as kgraph build --skip: store trig graphml html")
     parser.add_argument("--no-relations", action="store_true", help="no typed relations (kgraph build --no-relations)")
@@ -169,6 +170,8 @@ def main() -> None:
         if args.cache_from:
             out.mkdir()
             shutil.copy(args.cache_from / "cache.sqlite", out / "cache.sqlite")
+            with sqlite3.connect(out / "cache.sqlite") as copy:  # found afresh, as in a first build
+                copy.execute("DROP TABLE IF EXISTS results")
         if args.floor:
             floor, floor_share = args.floor, 1.0
         else:
