@@ -150,7 +150,6 @@ def main() -> None:
             save_build(data, work / "out", skip=args.skip, provenance=args.rdf_provenance)
         print(f"outputs      {time.perf_counter() - start:7.1f} s  rss {_status('VmRSS'):6d} MB  stage peak "
               f"{_status('VmHWM'):6d} MB (from {base} MB)\n  sampled peak {sampler.peak} MB in {sampler.where}")
-        shutil.rmtree(work / "out", ignore_errors=True)
         indexes = [name for name in vars(data) if name not in {f.name for f in dataclasses.fields(data)}]
         before = _trimmed(libc)
         for name in indexes:
@@ -167,7 +166,7 @@ def main() -> None:
         print(f"  {name:15s} held {before - now:6d} MB", flush=True)
         before = now
     print(f"  left {before} MB (interpreter, models, caches)")
-    corpus.unlink()
+    shutil.rmtree(work, ignore_errors=True)  # the corpus, and the outputs and cache made here
 
 
 if __name__ == "__main__":
