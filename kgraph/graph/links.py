@@ -92,15 +92,23 @@ class LinkTable(ColumnTable[Link]):
                     tuple(names[j] for j in self._shared[lo:hi].tolist()))
 
     def __iter__(self) -> Iterator[Link]:
-        papers, names = self._papers, self._names
         for lo in range(0, len(self), _CHUNK):
-            hi = min(lo + _CHUNK, len(self))
-            bounds = self._bounds[lo : hi + 1]
-            shared = self._shared[bounds[0] : bounds[-1]].tolist()
-            offsets = (bounds - bounds[0]).tolist()
-            for r, (s, t, w) in enumerate(zip(self._source[lo:hi].tolist(), self._target[lo:hi].tolist(),
-                                              self._weight[lo:hi].tolist())):
-                yield Link(papers[s], papers[t], w, tuple(names[j] for j in shared[offsets[r] : offsets[r + 1]]))
+            yield from self.take(np.arange(lo, min(lo + _CHUNK, len(self))))
+
+    def take(self, indices: Sequence[int] | np.ndarray) -> list[Link]:
+        """``[self[i] for i in indices]``, made a column at a time (``indices`` in range)."""
+        rows = np.asarray(indices, dtype=np.int64)
+        starts, ends = self._bounds[rows], self._bounds[rows + 1]
+        # the shared entities of every row, one after the other, and where each row's begin
+        lengths = ends - starts
+        offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        within = np.arange(offsets[-1]) - np.repeat(offsets[:-1] - starts, lengths)
+        shared, at = self._shared[within].tolist(), offsets.tolist()
+        papers, names = self._papers, self._names
+        return [Link(papers[s], papers[t], w, tuple(names[j] for j in shared[at[r] : at[r + 1]]))
+                for r, (s, t, w) in enumerate(zip(self._source[rows].tolist(), self._target[rows].tolist(),
+                                                  self._weight[rows].tolist()))]
 
     def ends(self, index: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The links' sources and targets as numbers (``index[paper id]``), and their weights.
@@ -113,6 +121,13 @@ class LinkTable(ColumnTable[Link]):
     def __reduce__(self) -> tuple[Any, ...]:
         return LinkTable, (self._source, self._target, self._weight, self._bounds, self._shared,
                            self._papers, self._names)
+
+
+def take_links(links: Sequence[Link], indices: Sequence[int] | np.ndarray) -> list[Link]:
+    """``[links[i] for i in indices]``, a column at a time where ``links`` is a :class:`LinkTable`."""
+    if isinstance(links, LinkTable):
+        return links.take(indices)
+    return [links[i] for i in np.asarray(indices, dtype=np.int64).tolist()]
 
 
 def link_ends(links: Sequence[Link], index: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from ..errors import KGraphError
 from ..graph.data import GraphData
+from ..graph.links import take_links
 from ..graph.relations import EntityRelation, ResultRow, numeric_value
 from ..graph.trends import Series
 from ..mentions import mentions_at, paper_rows
@@ -275,12 +276,12 @@ def keyed_blocks(data: GraphData, reuse: Reuse | None = None,
     group, lines = "", []
     for lo in range(0, len(order), _LINKS_AT_ONCE):
         rows = order[lo : lo + _LINKS_AT_ONCE]
-        for i, digest in zip(rows.tolist(), digests[rows].tolist()):
+        for link, digest in zip(take_links(links, rows), digests[rows].tolist()):
             if (its := digest[:_GROUP_DIGITS].decode()) != group:
                 if lines:
                     yield Block(GRAPHS["links"], f"{GRAPHS['links']}#{group}", _block(lines))
                 group, lines = its, []
-            lines.extend(_link_triples(links[i]))
+            lines.extend(_link_triples(link))
     if lines:
         yield Block(GRAPHS["links"], f"{GRAPHS['links']}#{group}", _block(lines))
     yield from _paper_blocks(data, statements_of, results_of, reuse, format_chunks or _in_process)

@@ -5,7 +5,7 @@ import pickle
 
 import pytest
 
-from kgraph.graph.links import LinkTable, idf, link_ends, paper_links
+from kgraph.graph.links import LinkTable, idf, link_ends, paper_links, take_links
 from kgraph.model import Link
 
 
@@ -102,6 +102,8 @@ def test_links_come_as_a_table_equal_to_the_link_objects():
     assert table == expected and list(table) == expected
     assert [table[i] for i in range(len(table))] == expected and table[-1] == expected[-1]
     assert table[2:5] == expected[2:5]
+    picked = [7, 0, 7, len(expected) - 1, 3]
+    assert take_links(table, picked) == take_links(expected, picked) == [expected[i] for i in picked]
     index = {paper: i for i, paper in enumerate(reversed(sorted(corpus)))}
     for ours, theirs in zip(link_ends(table, index), link_ends(expected, index), strict=True):
         assert ours.tolist() == theirs.tolist()
@@ -114,3 +116,10 @@ def test_links_come_as_a_table_equal_to_the_link_objects():
 def test_a_table_of_no_links():
     table = paper_links({"a": {"x"}, "b": {"y"}})
     assert len(table) == 0 and list(table) == [] and table == () and [a.tolist() for a in link_ends(table, {})] == [[], [], []]
+
+
+def test_a_table_of_links_read_from_a_file_may_share_nothing():
+    # LinkTable.of takes any links (kgraph.json's): a row without shared entities reads back as ()
+    links = [Link("a", "b", 1.0), Link("b", "c", 2.0, ("x", "y")), Link("a", "c", 0.5)]
+    table = LinkTable.of(links)
+    assert list(table) == links and table.take([2, 1, 0]) == links[::-1] and table[0].shared == ()
