@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import KGraphError
 from .graph.data import GraphData
+from .graph.links import links_of
 from .graph.trends import period_name
 from .model import Entity, EntityKind, Paper
 
@@ -149,11 +150,10 @@ class KnowledgeGraph:
         """The ``k`` papers most related to ``paper_id``, strongest first."""
         self.paper(paper_id)
         out = []
-        for link in self.data.links:
-            if paper_id in (link.source, link.target):
-                other = link.target if link.source == paper_id else link.source
-                shared = tuple(self.data.entity_by_id[e] for e in link.shared)
-                out.append(Related(self.data.paper_by_id[other], link.weight, shared))
+        for link in links_of(self.data.links, paper_id):
+            other = link.target if link.source == paper_id else link.source
+            shared = tuple(self.data.entity_by_id[e] for e in link.shared)
+            out.append(Related(self.data.paper_by_id[other], link.weight, shared))
         out.sort(key=lambda r: (-r.weight, r.paper.id))
         return out[:k]
 

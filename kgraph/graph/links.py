@@ -110,6 +110,14 @@ class LinkTable(ColumnTable[Link]):
                 for r, (s, t, w) in enumerate(zip(self._source[rows].tolist(), self._target[rows].tolist(),
                                                   self._weight[rows].tolist()))]
 
+    def touching(self, paper_id: str) -> list[Link]:
+        """The links with ``paper_id`` at either end, in table order (found in the columns)."""
+        try:
+            number = self._papers.index(paper_id)
+        except ValueError:
+            return []
+        return self.take(np.flatnonzero((self._source == number) | (self._target == number)))
+
     def ends(self, index: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The links' sources and targets as numbers (``index[paper id]``), and their weights.
 
@@ -121,6 +129,18 @@ class LinkTable(ColumnTable[Link]):
     def __reduce__(self) -> tuple[Any, ...]:
         return LinkTable, (self._source, self._target, self._weight, self._bounds, self._shared,
                            self._papers, self._names)
+
+
+def links_of(links: Sequence[Link], paper_id: str) -> list[Link]:
+    """The links with ``paper_id`` at either end, in order (without reading every link of a
+    :class:`LinkTable` into an object).
+
+    >>> links_of([Link("a", "b", 1.0), Link("b", "c", 2.0), Link("c", "d", 0.5)], "b")
+    [Link(source='a', target='b', weight=1.0, shared=()), Link(source='b', target='c', weight=2.0, shared=())]
+    """
+    if isinstance(links, LinkTable):
+        return links.touching(paper_id)
+    return [link for link in links if paper_id in (link.source, link.target)]
 
 
 def take_links(links: Sequence[Link], indices: Sequence[int] | np.ndarray) -> list[Link]:

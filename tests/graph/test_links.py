@@ -5,7 +5,7 @@ import pickle
 
 import pytest
 
-from kgraph.graph.links import LinkTable, idf, link_ends, paper_links, take_links
+from kgraph.graph.links import LinkTable, idf, link_ends, links_of, paper_links, take_links
 from kgraph.model import Link
 
 
@@ -104,6 +104,10 @@ def test_links_come_as_a_table_equal_to_the_link_objects():
     assert table[2:5] == expected[2:5]
     picked = [7, 0, 7, len(expected) - 1, 3]
     assert take_links(table, picked) == take_links(expected, picked) == [expected[i] for i in picked]
+    assert links_of(expected, "p3") and links_of(expected, "p29")
+    for paper in ("p3", "p29", "nobody"):
+        assert links_of(table, paper) == links_of(expected, paper) == [
+            link for link in expected if paper in (link.source, link.target)]
     index = {paper: i for i, paper in enumerate(reversed(sorted(corpus)))}
     for ours, theirs in zip(link_ends(table, index), link_ends(expected, index), strict=True):
         assert ours.tolist() == theirs.tolist()
