@@ -26,8 +26,8 @@ FILENAME = "kgraph.json"
 
 def to_json(data: GraphData) -> dict[str, Any]:
     """The build as one JSON-ready dict (what :func:`write_json` streams to kgraph.json)."""
-    return {key: list(value) if key in _ROWS else value(data) if callable(value) else value
-            for key, value in _sections(data)}
+    return {key: list(value) if key in _ROWS else {"totals": _year_totals(data), "entities": dict(value)}
+            if key == "trends" else value for key, value in _sections(data)}
 
 
 _ROWS = ("papers", "entities", "mentions", "links", "relations", "results")
@@ -54,13 +54,9 @@ def _sections(data: GraphData) -> Iterator[tuple[str, Any]]:
     yield "relations", ([r.paper_id, r.field.value, list(r.head), list(r.tail), r.label, r.confidence,
                          list(r.sentence_span), r.extractor] for r in data.relations)
     yield "results", (_row(r) for r in data.results)
-    yield "trends", _trends
-
-
-def _trends(data: GraphData) -> dict[str, Any]:
-    """The corpus's papers per year and each specific entity's series (recomputed on load:
-    written for readers of the file, e.g. a spreadsheet or another tool)."""
-    return {"totals": _year_totals(data), "entities": dict(_trend_entities(data))}
+    # the corpus's papers per year and each specific entity's series (recomputed on load:
+    # written for readers of the file, e.g. a spreadsheet or another tool)
+    yield "trends", _trend_entities(data)
 
 
 def _year_totals(data: GraphData) -> dict[str, int]:
@@ -176,7 +172,7 @@ def write_json(data: GraphData, path: Path) -> None:
             handle.write(("{" if i == 0 else ",") + dumps(key) + ":")
             if key == "trends":
                 handle.write('{"totals":' + dumps(_year_totals(data)) + ',"entities":{')
-                _write_slices(handle, _trend_entities(data), lambda pairs: dumps(dict(pairs)))
+                _write_slices(handle, value, lambda pairs: dumps(dict(pairs)))
                 handle.write("}}")
             elif key in _ROWS:
                 handle.write("[")

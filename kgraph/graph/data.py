@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from ..mentions import mention_column, mentions_at, paper_rows
 from ..model import Entity, EntityKind, Link, Mention, Paper, Relation, Result
@@ -202,9 +203,13 @@ class PaperSpans(Mapping[SpanKey, str]):
 
     def __init__(self, mentions: Sequence[Mention], mention_entity: Sequence[str]) -> None:
         self._mentions, self._entity = mentions, mention_entity
-        self._rows = paper_rows(mentions)
         self._paper: str | None = None
         self._spans: dict[SpanKey, str] = {}
+
+    @cached_property
+    def _rows(self) -> dict[str, np.ndarray]:
+        # on the first lookup: a build without relations looks none up for them
+        return paper_rows(self._mentions)
 
     def _of(self, paper_id: str) -> dict[SpanKey, str]:
         if paper_id != self._paper:
