@@ -28,7 +28,7 @@ import re
 import unicodedata
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
@@ -47,7 +47,7 @@ from ..text.labels import (
 )
 from .specificity import CORPUS_MIN_PAPERS, Background, judge
 from .thesaurus import Thesaurus
-from .vocabularies import Vocabulary
+from .vocabularies import Vocabulary, shipped_places
 from .vocabularies import known_kind as known_kind_of
 
 _KIND_ORDER = list(EntityKind)
@@ -117,6 +117,30 @@ def names_organisation(label: str) -> bool:
     """
     words = label.split()
     return (len(words) >= 2 and words[-1] in _ORGANISATION_HEADS
+            and all(w[0].isupper() or w in _SENSE_FILLERS for w in words))
+
+
+#: Last words of a place's name: "Congo Basin", "Baltic Sea", "Czech Republic".
+_PLACE_HEADS = frozenset(
+    "Sea Ocean Bay Basin River Lake Island Islands Mountains Valley Coast Gulf Delta Peninsula Desert Strait "
+    "Plateau Archipelago Reef Highlands Province County Republic Kingdom".split())
+#: First words of a place's name: "Lake Victoria", "Gulf of Mexico", "Mount Kenya".
+_PLACE_FIRSTS = frozenset("Lake Mount Gulf Bay Sea Cape Isle".split())
+
+
+def names_place(label: str, places: Container[str] | None = None) -> bool:
+    """Whether a label is a place's name: one of ``places`` (the shipped countries,
+    continents, US states and big cities by default), or capitalised words that end or
+    begin with a word for a place ("Baltic Sea", "Lake Victoria"). A model trained on
+    computer science tags the region an abstract studies as its data or its method.
+
+    >>> [names_place(x) for x in ("South Africa", "Congo Basin", "Gulf of Mexico", "Accra", "COCO", "sea ice")]
+    [True, True, True, True, False, False]
+    """
+    if label in (shipped_places() if places is None else places):
+        return True
+    words = label.split()
+    return (len(words) >= 2 and (words[-1] in _PLACE_HEADS or words[0] in _PLACE_FIRSTS)
             and all(w[0].isupper() or w in _SENSE_FILLERS for w in words))
 
 
@@ -745,8 +769,10 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
             kind = EntityKind.TASK
         # the Papers with Code dataset lists hold "Social media" and "Medical domain" too: a
         # corpus that never writes a name as one does not make it a dataset
+        # nor is the region an abstract studies ("South Africa", "the Congo Basin") its data
+        # or its method
         elif (kind is EntityKind.DATASET and not names_data(label)) or (
-                known_kind is None and names_organisation(label)):
+                known_kind is None and (names_organisation(label) or names_place(label))):
             kind = EntityKind.CONCEPT
         if len({normalise(s) for s in surfaces}) < len(surfaces):
             reasons[key].add("normalisation")

@@ -7,6 +7,7 @@ the entity is linked to the concept with ``skos:exactMatch``.
 
 from __future__ import annotations
 
+import gzip
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from ..extract.gazetteer import GazetteerEntry, shipped_gazetteer
 from ..model import EntityKind
-from ..resources import ontology_dir
+from ..resources import data_file, ontology_dir
 from ..text.labels import normalise_label
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -155,6 +156,14 @@ _HARDWARE = re.compile(
     r"(?:(?i:nvidia )?(?i:geforce )?(?i:rtx|gtx) ?\d{3,4}(?: ?ti)?"
     r"|(?i:nvidia )?[AHBV]100|H200|A6000|(?i:tpu) ?v?\d\w*|(?i:jetson)(?: \w+)?)(?i: gpus?)?"
 )
+
+
+@lru_cache(maxsize=1)
+def shipped_places() -> frozenset[str]:
+    """The place names packaged with kgraph (``kgraph/data/places.tsv.gz``, built by
+    ``scripts/build_places.py``): countries, continents, US states and big cities, as written."""
+    with gzip.open(data_file("places.tsv.gz"), "rt", encoding="utf-8") as handle:
+        return frozenset(line.split("\t", 1)[0] for line in handle if line.strip() and not line.startswith("#"))
 
 
 @lru_cache(maxsize=1)

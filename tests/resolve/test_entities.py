@@ -118,6 +118,24 @@ def test_a_dataset_must_read_as_a_name_or_have_a_data_head():
                      "filter bank": EntityKind.METHOD, "Infrared Small Target Detection": EntityKind.TASK}
 
 
+def test_a_place_is_a_concept_unless_known_as_a_dataset():
+    """The region an abstract studies is tagged as data or method by a CS-trained model."""
+    papers = [Paper(f"p{i}", "T", "x") for i in range(3)]
+    mentions = [m("p0", "South Africa", EntityKind.DATASET), m("p1", "Congo Basin", EntityKind.DATASET),
+                m("p2", "Vietnam", EntityKind.TASK), m("p0", "Accra", EntityKind.METHOD),
+                m("p1", "Lake Victoria", EntityKind.DATASET), m("p2", "Cityscapes", EntityKind.DATASET),
+                m("p0", "Random Forest", EntityKind.METHOD), m("p1", "Houston", EntityKind.DATASET),
+                m("p2", "Accra", EntityKind.DATASET)]
+    known = {"accra": EntityKind.DATASET}  # a name the gazetteer knows as data stays data
+    kinds = {e.label: e.kind for e in resolve(papers, mentions, known=known).entities}
+    assert kinds == {"South Africa": EntityKind.CONCEPT, "Congo Basin": EntityKind.CONCEPT,
+                     "Vietnam": EntityKind.CONCEPT, "Accra": EntityKind.DATASET,
+                     "Lake Victoria": EntityKind.CONCEPT, "Cityscapes": EntityKind.DATASET,
+                     "Random Forest": EntityKind.METHOD,
+                     # a hyperspectral scene the Papers with Code lists name: no place in the shipped list
+                     "Houston": EntityKind.DATASET}
+
+
 def test_dataset_head_is_dropped_for_names_but_not_for_defined_acronyms():
     papers = [Paper("p1", "T", "Natural language processing (NLP) grows."), Paper("p2", "T", "x"), Paper("p3", "T", "y")]
     res = resolve(papers, [m("p2", "KITTI dataset"), m("p3", "KITTI"), m("p2", "NLP datasets"), m("p1", "NLP")])
