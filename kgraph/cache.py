@@ -7,7 +7,9 @@ hash of its text, under the *pipeline fingerprint* (kgraph version, tier, model 
 and gazetteer). A rebuild extracts only papers whose key is missing; a different
 fingerprint empties the cache; entries of papers no longer in the input are dropped, so
 the cache never outgrows the corpus. Every later stage (resolve, link, RDF) is rerun on
-all papers: they are fast and depend on the whole corpus.
+all papers: they depend on the whole corpus. What resolution works out from each mention
+text alone (its keys) is kept too, under the version of the code that made it, so a
+rebuild keys only the texts it has not seen.
 
 SQLite commits atomically, so a build that crashes leaves the cache consistent.
 """
@@ -17,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from .errors import KGraphError
@@ -44,6 +46,7 @@ CREATE TABLE IF NOT EXISTS results (
     payload TEXT NOT NULL,
     PRIMARY KEY (paper_id, text_hash)
 );
+CREATE TABLE IF NOT EXISTS text_keys (text TEXT PRIMARY KEY, payload TEXT NOT NULL);
 """
 
 
@@ -227,6 +230,34 @@ class MentionCache:
         """Remember a paper's relation statements (made from its cached mentions)."""
         self._db.execute("INSERT OR REPLACE INTO relations VALUES (?, ?, ?)",
                          (paper.id, text_hash(paper), encode_relations(relations)))
+
+    def text_payloads(self, version: str) -> Iterator[tuple[str, str]]:
+        """What resolution worked out from each mention text (an opaque payload per text,
+        see :meth:`put_text_payloads`), as stored under ``version`` of the code that made
+        it; nothing, and the stored ones dropped, under another version. One row at a time:
+        a corpus of 10^6 abstracts has millions of distinct texts.
+
+        >>> import tempfile, pathlib
+        >>> cache = MentionCache(pathlib.Path(tempfile.mkdtemp()) / CACHE_FILE, "fp")
+        >>> cache.put_text_payloads("v1", [("BERT", "k")])
+        >>> dict(cache.text_payloads("v1")), dict(cache.text_payloads("v2")), dict(cache.text_payloads("v1"))
+        ({'BERT': 'k'}, {}, {})
+        """
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'text_keys'").fetchone()
+        if row is None or row[0] != version:
+            self._db.execute("DELETE FROM text_keys")
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('text_keys', ?)", (version,))
+            return iter(())
+        return iter(self._db.execute("SELECT text, payload FROM text_keys"))
+
+    def put_text_payloads(self, version: str, items: Iterable[tuple[str, str]]) -> None:
+        """Remember (text, payload) pairs made by ``version`` of the code."""
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES ('text_keys', ?)", (version,))
+        self._db.executemany("INSERT OR REPLACE INTO text_keys VALUES (?, ?)", items)
+
+    def drop_text_payloads(self, texts: Iterable[str]) -> None:
+        """Forget the payloads of ``texts`` (no mention of the corpus has them any more)."""
+        self._db.executemany("DELETE FROM text_keys WHERE text = ?", ((text,) for text in texts))
 
     def keep_only(self, papers: Iterable[Paper]) -> int:
         """Drop entries of papers not in ``papers`` (removed files, edited texts); return how many."""

@@ -65,3 +65,44 @@ def test_changed_extraction_code_re_extracts_instead_of_reusing_the_cache(tmp_pa
     changed = BuildSummary()
     build_data(paths, RULES, summary=changed, cache_path=tmp_path / "cache.sqlite")
     assert changed.cache["reused"] == 0 and changed.cache["extracted"] == first.cache["extracted"]
+
+
+def test_a_rebuild_keys_only_the_new_mention_texts_and_resolves_the_same(tmp_path, monkeypatch):
+    """The keys of the texts an earlier build saw come from the cache; the entities are those
+    of a build that keys every text itself."""
+    import json
+    import sqlite3
+
+    from kgraph import builder
+
+    rows = [json.loads(line) for line in (EXAMPLES / "papers.jsonl").read_text().splitlines() if line.strip()]
+    first_half = tmp_path / "first.jsonl"
+    first_half.write_text("".join(json.dumps(r) + "\n" for r in rows[: len(rows) // 2]))
+    everything = [EXAMPLES / "papers.jsonl"]
+    cache = tmp_path / "cache.sqlite"
+    build_data([first_half], RULES, cache_path=cache)
+    with sqlite3.connect(cache) as db:
+        stored = {text for (text,) in db.execute("SELECT text FROM text_keys")}
+    keyed: list[str] = []
+    original = builder.text_keys
+
+    def spy(texts):
+        texts = list(texts)
+        keyed.extend(texts)
+        return original(texts)
+
+    monkeypatch.setattr(builder, "text_keys", spy)
+    rebuilt = build_data(everything, RULES, cache_path=cache)
+    fresh = build_data(everything, RULES)  # no cache: resolution keys every text itself
+    texts = set(rebuilt.mentions.column("text"))
+    assert stored and keyed and not stored & set(keyed)  # only the texts the first half lacked
+    assert set(keyed) == texts - stored
+    assert rebuilt.entities == fresh.entities and rebuilt.mention_entity == fresh.mention_entity
+    # a text no paper has any more is forgotten; keys made by other code are not read
+    build_data([first_half], RULES, cache_path=cache)
+    with sqlite3.connect(cache) as db:
+        assert {text for (text,) in db.execute("SELECT text FROM text_keys")} == stored
+    keyed.clear()
+    monkeypatch.setattr(builder, "keys_version", lambda: "the label functions changed")
+    again = build_data([first_half], RULES, cache_path=cache)
+    assert set(keyed) == stored and again.entities

@@ -30,11 +30,13 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from urllib.parse import quote
 
 from ..errors import KGraphError
 from ..mentions import mention_column
 from ..model import Entity, EntityKind, Mention, Paper
+from ..resources import PACKAGE_DIR, files_digest
 from ..text.acronyms import find_acronyms
 from ..text.labels import (
     has_capital_or_digit,
@@ -247,6 +249,32 @@ class TextKeys:
     """The tidied surface forms the text stands for (:func:`variants`)."""
 
 
+_SEP = "\x1f"  # between a payload's fields: a unit separator no mention text holds
+
+
+def keys_version() -> str:
+    """The version of the code that makes :class:`TextKeys` (this module and the label
+    functions of :mod:`kgraph.text`): keys stored by other code are not read."""
+    return files_digest(sorted([Path(__file__), *(PACKAGE_DIR / "text").glob("*.py")]))
+
+
+def encode_text_keys(keys: TextKeys) -> str | None:
+    """A text's keys as one string for a cache (None where a field holds the separator).
+
+    >>> keys = text_keys(["Conditional Random Fields (CRF)"])[0]
+    >>> decode_text_keys(encode_text_keys(keys)) == keys
+    True
+    """
+    fields = (keys.key, keys.full, "1" if keys.defines else "", *keys.surfaces)
+    return None if any(_SEP in f for f in fields) else _SEP.join(fields)
+
+
+def decode_text_keys(payload: str) -> TextKeys:
+    """The :class:`TextKeys` that :func:`encode_text_keys` wrote."""
+    key, full, defines, *surfaces = payload.split(_SEP)
+    return TextKeys(key, full, bool(defines), tuple(surfaces))
+
+
 def text_keys(texts: Iterable[str]) -> list[TextKeys]:
     """The :class:`TextKeys` of each text, in order.
 
@@ -268,7 +296,7 @@ class LabelMemo:
 
     def __init__(self, known: Mapping[str, TextKeys] | None = None) -> None:
         self.tidy = functools.cache(tidy_label)
-        self.normalise = functools.cache(normalise_label)
+        self.normalise = functools.cache(self._normalise)
         self.own_definition = functools.cache(own_definition)
         self.mention_key = functools.cache(self._mention_key)
         self.known = known or {}
@@ -301,8 +329,16 @@ class LabelMemo:
         definition = self.own_definition(text)
         return definition if definition else (text,)
 
+    # the labels of an entity are chosen from the tidied forms of its texts, which mostly are
+    # the texts themselves: their keys are read from ``known`` too, not worked out again
     def _mention_key(self, text: str) -> str:
-        return _without_generic_head(self.normalise(self.display_form(text)))
+        found = self.known.get(text)
+        return found.key if found is not None else _without_generic_head(self.normalise(self.display_form(text)))
+
+    def _normalise(self, text: str) -> str:
+        found = self.known.get(text)
+        # a text that defines no acronym is its own display form: its full key is its normal form
+        return found.full if found is not None and not found.defines else normalise_label(text)
 
 
 @dataclass(frozen=True)
