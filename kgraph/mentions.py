@@ -199,8 +199,11 @@ class MentionTable(ColumnTable[Mention]):
     def column(self, name: str) -> list[Any]:
         """One field of every mention, in order, as a list (cheaper than iterating Mentions).
 
-        ``name`` is a field of :class:`~kgraph.model.Mention` other than ``sentence_span``.
+        ``name`` is a field of :class:`~kgraph.model.Mention`.
         """
+        if name == "sentence_span":
+            starts, ends = self._columns["span_start"].tolist(), self._columns["span_end"].tolist()
+            return [None if start == _NO_SPAN else (start, end) for start, end in zip(starts, ends)]
         if name not in _COLUMNS or name.startswith("span_"):
             raise KeyError(f"no mention column {name!r}")
         codes = self._columns[name]
@@ -220,9 +223,13 @@ def pick(values: Sequence[Any], codes: np.ndarray) -> list[Any]:
     """``[values[c] for c in codes]`` (the objects themselves, not copies), without a Python
     int per code: at 32 million codes those are a gigabyte.
 
-    >>> pick(("a", "b", "c"), np.array([2, 0, 2]))
-    ['c', 'a', 'c']
+    >>> pick(("a", "b", "c"), np.array([2, 0, 2])), pick(tuple("abcdefghijklmnopq"), np.array([16]))
+    (['c', 'a', 'c'], ['q'])
     """
+    if 8 * len(codes) < len(values):
+        # a few rows of a big table (one paper's mentions): the object array below would
+        # copy every value of the table for them
+        return [values[c] for c in codes.tolist()]
     table = np.empty(len(values), dtype=object)
     table[:] = values  # by assignment: np.array would make an array of a tuple's tuples
     found: list[Any] = table[codes].tolist()

@@ -56,8 +56,23 @@ def test_slices_take_and_columns():
     assert table.column("field") == [m.field for m in ODD] and table.column("label") == [m.label for m in ODD]
     assert all(a is b for a, b in zip(table.column("text"), table.column("text")))  # the stored strings, not copies
     assert MentionTable.of([]).column("text") == [] and MentionTable.of([]).column("kind") == []
+    assert table.column("sentence_span") == [m.sentence_span for m in ODD] == mention_column(ODD, "sentence_span")
     with pytest.raises(KeyError, match="span_start"):
         table.column("span_start")
+
+
+def test_a_paper_signature_reads_a_table_as_it_reads_mentions():
+    """A rebuild signs paper graphs from the table's columns; any field of a mention changes it."""
+    from dataclasses import replace
+
+    from kgraph.rdf.convert import paper_signature
+
+    paper = Paper("p1", "T", "An abstract.")
+    signed = paper_signature(paper, MentionTable.of(ODD), ["a"] * 4)
+    assert signed == paper_signature(paper, ODD, ["a"] * 4)
+    for change in ({"sentence_span": (0, 21)}, {"confidence": 0.5}, {"extractor": "rules"}, {"sentence": 1}):
+        other = [replace(ODD[0], **change), *ODD[1:]]
+        assert paper_signature(paper, MentionTable.of(other), ["a"] * 4) != signed
 
 
 def test_rows_by_paper_and_by_paper_keep_order():
