@@ -253,6 +253,14 @@ def paper_rows(mentions: Sequence[Mention]) -> dict[str, np.ndarray]:
     return {paper_id: np.array(indices, dtype=np.int64) for paper_id, indices in rows.items()}
 
 
+def rows_at(mentions: Sequence[Mention], indices: Sequence[int] | np.ndarray) -> Sequence[Mention]:
+    """The mentions at ``indices``: a table's rows as a smaller table (no Mention made, for
+    readers of a few columns; see :func:`mention_column`), another sequence's as a list."""
+    if isinstance(mentions, MentionTable):
+        return mentions.take(indices)
+    return [mentions[i] for i in indices]
+
+
 def mentions_at(mentions: Sequence[Mention], indices: Sequence[int] | np.ndarray) -> list[Mention]:
     """``[mentions[i] for i in indices]``, made a column at a time where ``mentions`` is a table."""
     if isinstance(mentions, MentionTable):

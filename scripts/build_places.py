@@ -14,8 +14,7 @@ names it matches exactly:
 
 Names that also name a dataset are left out: those the Papers with Code dataset lists in
 ``../shared/data/gazetteers/gazetteer_flat.tsv`` carry (the hyperspectral scenes
-"Botswana" and "Houston", WebKB's "Wisconsin"), and WebKB's other two pages named after
-a state (:data:`DATASETS`).
+"Botswana" and "Houston", WebKB's "Wisconsin"), and those in :data:`DATASETS`.
 
 Names of several words ending in a feature ("Baltic Sea", "Chesapeake Bay") are matched by
 a rule in :mod:`kgraph.resolve.entities`, not listed here.
@@ -38,12 +37,12 @@ import pycountry
 
 #: Cities at least this big: smaller towns share their names with too many other things.
 MIN_CITY = 1_000_000
-#: Abbreviations of countries that abstracts write ("US" is left out: ultrasound).
 #: Countries whose states or provinces abstracts name (ISO 3166-1 alpha-2 codes).
 FEDERAL = frozenset("AR AU BR CA CN DE IN MX NG PK ZA".split())
 #: Place names that name other things more often in abstracts: WebKB's pages (datasets),
 #: besides those the shared gazetteer lists, and Nigeria's state "Delta".
 DATASETS = frozenset({"Texas", "Washington", "Delta"})
+#: Abbreviations of countries that abstracts write ("US" is left out: ultrasound).
 ABBREVIATIONS = {"UK": "country", "USA": "country", "U.S.": "country", "U.K.": "country", "UAE": "country"}
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from ..mentions import MentionTable, mention_column, mentions_at, paper_rows
+from ..mentions import mention_column, paper_rows, rows_at
 from ..model import Entity, EntityKind, Link, Mention, Paper, Relation, Result
 from . import cooccurrence
 from .build import build_networkx
@@ -218,8 +218,7 @@ class PaperSpans(Mapping[SpanKey, str]):
             if indices is not None:
                 # three columns of the paper's rows, not a Mention per row: a 50k build
                 # looks up the ends of 800k relations
-                own = mentions_at(self._mentions, indices) if not isinstance(
-                    self._mentions, MentionTable) else self._mentions.take(indices)
+                own = rows_at(self._mentions, indices)
                 for i, at, start, end in zip(indices.tolist(), mention_column(own, "field"),
                                              mention_column(own, "start"), mention_column(own, "end")):
                     if entity := self._entity[i]:

@@ -30,7 +30,7 @@ from ..graph.data import GraphData
 from ..graph.links import take_links
 from ..graph.relations import EntityRelation, ResultRow, numeric_value
 from ..graph.trends import Series
-from ..mentions import MentionTable, mention_column, mentions_at, paper_rows
+from ..mentions import mention_column, paper_rows, rows_at
 from ..model import Entity, EntityKind, Link, Mention, Paper, Relation, SourceRef  # noqa: F401 - SourceRef: the doctests
 from ..readers.ids import normalise_arxiv, normalise_doi
 from ..text.labels import lookup_label
@@ -304,8 +304,7 @@ def _paper_blocks(data: GraphData, statements_of: Mapping[str, list[tuple[Relati
             indices = [i for i in mentions_of.get(paper.id, ()) if data.mention_entity[i]]
             # a table's rows stay columns until the paper is formatted: a reused graph needs
             # only its signature
-            mentions = data.mentions.take(indices) if isinstance(data.mentions, MentionTable) else mentions_at(
-                data.mentions, indices)
+            mentions = rows_at(data.mentions, indices)
             entity_ids = [data.mention_entity[i] for i in indices]
             statements, results = statements_of.get(paper.id, ()), results_of.get(paper.id, ())
             signature = None

@@ -118,8 +118,12 @@ def names_organisation(label: str) -> bool:
     [True, True, False, False]
     """
     words = label.split()
-    return (len(words) >= 2 and words[-1] in _ORGANISATION_HEADS
-            and all(w[0].isupper() or w in _SENSE_FILLERS for w in words))
+    return len(words) >= 2 and words[-1] in _ORGANISATION_HEADS and _capitalised(words)
+
+
+def _capitalised(words: Sequence[str]) -> bool:
+    """Whether every word of a name is capitalised but its fillers ("Gulf of Mexico")."""
+    return all(w[0].isupper() or w in _SENSE_FILLERS for w in words)
 
 
 #: Last words of a place's name: "Congo Basin", "Baltic Sea", "Czech Republic".
@@ -132,7 +136,7 @@ _PLACE_FIRSTS = frozenset("Lake Mount Gulf Bay Sea Cape Isle".split())
 
 def names_place(label: str, places: Container[str] | None = None) -> bool:
     """Whether a label is a place's name: one of ``places`` (the shipped countries,
-    continents, US states and big cities by default), or capitalised words that end or
+    continents, states, provinces and big cities by default), or capitalised words that end or
     begin with a word for a place ("Baltic Sea", "Lake Victoria"). A model trained on
     computer science tags the region an abstract studies as its data or its method.
 
@@ -142,8 +146,7 @@ def names_place(label: str, places: Container[str] | None = None) -> bool:
     if label in (shipped_places() if places is None else places):
         return True
     words = label.split()
-    return (len(words) >= 2 and (words[-1] in _PLACE_HEADS or words[0] in _PLACE_FIRSTS)
-            and all(w[0].isupper() or w in _SENSE_FILLERS for w in words))
+    return len(words) >= 2 and (words[-1] in _PLACE_HEADS or words[0] in _PLACE_FIRSTS) and _capitalised(words)
 
 
 def _has_capital(text: str) -> bool:

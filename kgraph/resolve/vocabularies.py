@@ -161,7 +161,7 @@ _HARDWARE = re.compile(
 @lru_cache(maxsize=1)
 def shipped_places() -> frozenset[str]:
     """The place names packaged with kgraph (``kgraph/data/places.tsv.gz``, built by
-    ``scripts/build_places.py``): countries, continents, US states and big cities, as written."""
+    ``scripts/build_places.py``): countries, continents, states, provinces and big cities, as written."""
     with gzip.open(data_file("places.tsv.gz"), "rt", encoding="utf-8") as handle:
         return frozenset(line.split("\t", 1)[0] for line in handle if line.strip() and not line.startswith("#"))
 
