@@ -30,6 +30,7 @@ from .graph.links import paper_links
 from .graph.trends import date_from_arxiv_id
 from .mentions import MentionColumns, MentionTable, by_paper, mentions_at, paper_rows, pick
 from .model import Field, Mention, Paper, Relation, Result
+from .process import fewer_collections
 from .readers import ReadReport, read_papers
 from .resolve.entities import TextKeys, decode_text_keys, encode_text_keys, keys_version, resolve, text_keys
 from .resolve.specificity import shipped_background
@@ -144,6 +145,7 @@ def _extraction_failed(papers: Sequence[Paper], report: ReadReport) -> Callable[
     return failed
 
 
+@fewer_collections
 def build_data(
     paths: Sequence[str | Path],
     options: BuildOptions = BuildOptions(),

@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "kgraph"
 #: Stage of each top-level module or sub-package; a module may import its own stage or lower ones.
 STAGES: dict[str, int] = {
     "version": 0, "errors": 0, "text": 0,
-    "model": 1, "mentions": 1, "resources": 1, "atomic": 1, "cache": 1,
+    "model": 1, "mentions": 1, "resources": 1, "atomic": 1, "cache": 1, "process": 1,
     "readers": 2,
     "extract": 3,
     "run": 4,

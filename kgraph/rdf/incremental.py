@@ -8,9 +8,13 @@ its store holds, block by block (:func:`kgraph.rdf.convert.keyed_blocks`: one pa
 graph, one entity with its co-occurrences, a group of links), in a table of the build's
 ``cache.sqlite``: a digest of each block and its Turtle, compressed. A rebuild writes
 every block again (graph.ttl and graph.trig are rewritten), compares digests, and sends
-the store a single SPARQL update deleting the statements that went and inserting the new
-ones. No statement belongs to two blocks, so a diff never removes a triple another block
-still states. Paper graphs, most of the statements, are recorded with a signature of
+the store SPARQL updates deleting the statements that went and inserting the new ones:
+one at the end for a store updated in place, or, for a copy of the store that no reader
+sees until the build is done, batches sent on a thread while the files are still being
+written (the store updates without the GIL, so it overlaps the formatting). No
+statement belongs to two blocks, so a diff never removes a triple another block still
+states; the last batch puts back any statement a batch took out after another had put
+it in. Paper graphs, most of the statements, are recorded with a signature of
 what they are made from (:func:`~kgraph.rdf.convert.paper_signature`): one whose
 signature is unchanged is written from the record instead of being formatted again.
 
@@ -18,8 +22,9 @@ The store and the table carry the same random *token* (in the store: a named gra
 that queries over the default graph never see). A rebuild updates the store only when
 the two tokens and the Turtle prologue match; otherwise (first build, ``--no-cache``,
 another kgraph version's prologue, a crash between the store's update and the table's
-commit) it loads the store afresh. The update is one transaction and the table commits
-after it, so a crash leaves either the old state or a mismatch that forces a full load.
+commit) it loads the store afresh. The table commits after the last update, so a crash
+leaves either the old state (a copy updated in part is thrown away with its generation)
+or a mismatch that forces a full load.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import secrets
 import sqlite3
 import zlib
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import cast
 
@@ -46,6 +52,10 @@ _BLOCKS = ("CREATE TABLE IF NOT EXISTS rdf_blocks "
            "(key TEXT PRIMARY KEY, digest BLOB NOT NULL, signature BLOB, body BLOB NOT NULL)")
 _PROLOGUE_DIGEST = hashlib.blake2b(HEADER.encode(), digest_size=8).hexdigest()
 _BATCH = 5_000  # changed blocks compared per round trip to the table
+#: Changed blocks per update sent on the thread: small enough that the link groups (every
+#: one changes, and they are most of a rebuild's changes) go out while the paper graphs
+#: are still being written, large enough that each update is worth a transaction.
+_SEND_EVERY = 500
 
 
 def _digest(text: bytes) -> bytes:
@@ -136,6 +146,13 @@ class BlockLog:
         self.added: list[str] = []
         self.changed_blocks = 0
         self.reused_blocks = 0
+        # with a store given to start_update: changes are sent in batches as they are
+        # found, on a thread (the store updates without the GIL), beside the formatting
+        self._sender: ThreadPoolExecutor | None = None
+        self._store: ox.Store | None = None
+        self._sent: list[Future[None]] = []
+        self._all_removed: set[str] = set()
+        self._all_added: set[str] = set()
 
     def matches(self, store: ox.Store) -> bool:
         """Whether ``store`` holds exactly the blocks recorded here."""
@@ -146,9 +163,17 @@ class BlockLog:
         self._full = True
         self._db.execute("DELETE FROM rdf_blocks")
 
-    def start_update(self) -> None:
-        """Keep only what differs from the recorded blocks (for :meth:`apply`)."""
+    def start_update(self, store: ox.Store | None = None) -> None:
+        """Keep only what differs from the recorded blocks (for :meth:`apply`).
+
+        With ``store`` (the one :meth:`apply` will be given) the differences are sent to
+        it in batches while the build goes on, each batch its own transaction: only for
+        a store no reader sees before the build ends (a copy in a new generation, see
+        :mod:`kgraph.atomic`), since a failed build leaves it half updated.
+        """
         self._full = False
+        if store is not None:
+            self._store, self._sender = store, ThreadPoolExecutor(max_workers=1, thread_name_prefix="kgraph-store")
         self._old = {key: (digest, signature) for key, digest, signature in
                      self._db.execute("SELECT key, digest, signature FROM rdf_blocks")}
 
@@ -179,7 +204,7 @@ class BlockLog:
         # graphs wait here, ~0.5 GB as text and line lists at 100k papers
         self._pending.append((block.key, digest, block.signature, zlib.compress(text, 1),
                               block.statements if not self._full else []))
-        if len(self._pending) >= _BATCH:
+        if len(self._pending) >= (_SEND_EVERY if self._sender is not None else _BATCH):
             self._flush()
 
     def _flush(self) -> None:
@@ -193,6 +218,8 @@ class BlockLog:
                 self.removed.extend(before - new)
                 self.added.extend(new - before)
             self.changed_blocks += len(pending)
+            if self._sender is not None:
+                self._send()
         self._db.executemany("INSERT OR REPLACE INTO rdf_blocks VALUES (?, ?, ?, ?)",
                              ((key, digest, signature, body) for key, digest, signature, body, _l in pending))
 
@@ -203,8 +230,20 @@ class BlockLog:
                 found[key] = ungrouped(_turtle(body))
         return found
 
+    def _send(self) -> None:
+        """Send the differences found so far to the store, on the sender's thread."""
+        assert self._sender is not None and self._store is not None
+        removed, added, self.removed, self.added = self.removed, self.added, [], []
+        if not removed and not added:
+            return
+        self._all_removed.update(removed)
+        self._all_added.update(added)
+        self._sent.append(self._sender.submit(self._store.update, "".join(_update_parts(removed, added))))
+
     def apply(self, store: ox.Store) -> tuple[int, int]:
-        """Send ``store`` the differences as one update, then commit; return (triples removed, added)."""
+        """Send ``store`` the (remaining) differences, then commit; return (triples removed, added)."""
+        if self._sender is not None and store is not self._store:
+            raise KGraphError("BlockLog.apply was given another store than start_update")
         self._flush()
         self._db.executemany("UPDATE rdf_blocks SET signature = ? WHERE key = ?", self._resigned)
         gone = list(self._old)  # blocks of the last build that this one no longer has
@@ -213,10 +252,23 @@ class BlockLog:
         for chunk, marks in _in_chunks(gone):
             self._db.execute(f"DELETE FROM rdf_blocks WHERE key IN ({marks})", chunk)
         self.changed_blocks += len(gone)
-        update = "".join(_update_parts(self.removed, self.added, self._recorded or "", self.token))
-        store.update(update)
+        restore: list[str] = []
+        if self._sender is not None:
+            self._all_removed.update(self.removed)
+            self._all_added.update(self.added)
+            try:
+                for sent in self._sent:
+                    sent.result()  # in order; re-raises a failed batch
+            finally:
+                self._sender.shutdown()
+            # one update would delete before it inserts; batches can put a statement that
+            # left one block and joined another in before taking it out
+            restore = sorted(self._all_removed & self._all_added)
+            counts = (len(self._all_removed), len(self._all_added))
+        else:
+            counts = (len(self.removed), len(self.added))
+        store.update("".join(_update_parts(self.removed, self.added + restore, self._recorded or "", self.token)))
         self._set_token()
-        counts = (len(self.removed), len(self.added))
         self.removed, self.added = [], []
         return counts
 
@@ -232,6 +284,8 @@ class BlockLog:
 
     def close(self) -> None:
         """Close the table; anything not committed is rolled back."""
+        if self._sender is not None:  # a build that failed before apply(): stop sending
+            self._sender.shutdown(cancel_futures=True)
         self._db.rollback()
         self._db.close()
 
@@ -243,8 +297,9 @@ def _in_chunks(keys: list[str], size: int = 500) -> Iterator[tuple[list[str], st
         yield chunk, ",".join("?" * len(chunk))
 
 
-def _update_parts(removed: list[str], added: list[str], old_token: str, new_token: str) -> Iterator[str]:
-    """The SPARQL update text: deletions before insertions, then the token swap."""
+def _update_parts(removed: list[str], added: list[str], old_token: str | None = None,
+                  new_token: str | None = None) -> Iterator[str]:
+    """The SPARQL update text: deletions before insertions, then the token swap (with the tokens)."""
     yield sparql_prologue()
     if removed:
         yield "DELETE DATA {\n"
@@ -254,6 +309,8 @@ def _update_parts(removed: list[str], added: list[str], old_token: str, new_toke
         yield "INSERT DATA {\n"
         yield " .\n".join(added)
         yield " .\n} ;\n"
+    if new_token is None:
+        return
     graph = f"<{STATE_GRAPH}>"
     yield f'DELETE DATA {{ GRAPH {graph} {{ {graph} <{_TOKEN}> "{old_token}" }} }} ;\n'
     yield f'INSERT DATA {{ GRAPH {graph} {{ {graph} <{_TOKEN}> "{new_token}" }} }}\n'

@@ -9,9 +9,10 @@ Two ways, chosen by :func:`publish_rdf`:
 * **an update**: when the previous build's store is the one the build's
   :class:`~kgraph.rdf.incremental.BlockLog` recorded, it is copied (a RocksDB checkpoint:
   hard links to its immutable files, so no data is copied) and only the blocks that
-  changed are deleted and inserted in the copy (one SPARQL update), instead of loading
-  the store again. Given the output folder itself as the previous one, the store is
-  updated in place.
+  changed are deleted and inserted in the copy (SPARQL updates sent in batches on a
+  thread while the files are written), instead of loading the store again. Given the
+  output folder itself as the previous one, the store is updated in place, in one
+  transaction at the end.
 
 Every file and the store are replaced whole or not at all (see :mod:`kgraph.atomic`).
 """
@@ -65,15 +66,17 @@ def publish_rdf(data: GraphData, out_dir: Path, log: BlockLog | None = None, pre
             write_turtle(data, turtle=ttl, trig=trig_path, provenance=provenance, format_chunks=format_chunks)
         done = time.perf_counter()
         return Published(done, done)
-    existing = None
+    existing, copied = None, False
     if log is not None and (previous is None or previous == out_dir):
         existing = recorded_store(out_dir / STORE_DIR, log)
     elif log is not None and previous is not None:
         # the previous build stays untouched (readers may hold it open): opened read-only, copied
         recorded = recorded_store(previous / STORE_DIR, log, read_only=True)
         existing = _checkpoint(recorded, out_dir / STORE_DIR) if recorded is not None else None
+        copied = existing is not None
     if existing is not None and log is not None:
-        formatted, changes = _update_store(data, out_dir, existing, log, provenance, trig, format_chunks)
+        formatted, changes = _update_store(data, out_dir, existing, log, provenance, trig, format_chunks,
+                                           in_batches=copied)
         del existing  # closes it
         return Published(formatted, time.perf_counter(), changes)
     if log is not None:
@@ -157,9 +160,14 @@ def _load_store(data: GraphData, out_dir: Path, log: BlockLog | None, provenance
 
 def _update_store(data: GraphData, out_dir: Path, store: ox.Store, log: BlockLog,
                   provenance: str, trig: bool = True,
-                  format_chunks: FormatChunks | None = None) -> tuple[float, dict[str, int]]:
-    """Rewrite graph.ttl and graph.trig, and update ``store`` with what changed since the last build."""
-    log.start_update()
+                  format_chunks: FormatChunks | None = None, *,
+                  in_batches: bool = False) -> tuple[float, dict[str, int]]:
+    """Rewrite graph.ttl and graph.trig, and update ``store`` with what changed since the last build.
+
+    ``in_batches`` sends the changes while the files are written (for a copy of the
+    store that nobody reads before the build ends); else in one transaction at the end.
+    """
+    log.start_update(store if in_batches else None)
     with _rdf_files(out_dir, trig) as (trig_path, ttl):
         write_turtle(data, turtle=ttl, trig=trig_path, on_block=log.see, reuse=log.reuse, provenance=provenance,
                      format_chunks=format_chunks)

@@ -49,7 +49,9 @@ def _turtle(out) -> set[str]:
 
 
 @pytest.mark.slow
-def test_a_rebuild_updates_the_store_in_place_and_equals_a_fresh_build(jsonl, tmp_path):
+@pytest.mark.parametrize("batch", [incremental._SEND_EVERY, 2], ids=["one-update", "batches-of-2"])
+def test_a_rebuild_updates_the_store_in_place_and_equals_a_fresh_build(jsonl, tmp_path, monkeypatch, batch):
+    monkeypatch.setattr(incremental, "_SEND_EVERY", batch)  # 2: the changes go out in many updates, on the thread
     first = jsonl("a.jsonl", _records(range(12)))
     out = tmp_path / "build"
     assert not _build([first], out).store  # nothing recorded yet: loaded afresh
@@ -181,6 +183,40 @@ def test_deletions_come_before_insertions():
     store.update(update)
     assert len(list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))) == 1
     assert incremental.store_token(store) == "t1"
+
+
+def test_a_statement_that_moves_between_blocks_survives_batched_updates(tmp_path, monkeypatch):
+    """Sent in batches, the block that gains a statement can go out before the block that
+    loses it; the statement must still be in the store at the end."""
+    monkeypatch.setattr(incremental, "_SEND_EVERY", 1)
+    moving, store = "<a> kg:p <b>", ox.Store()
+    log = incremental.BlockLog(tmp_path / CACHE_FILE)
+    log.start_full()
+    old = [convert.Block("<g>", "<a>", ["<a> a kg:Paper", moving]), convert.Block("<g>", "<z>", ["<z> a kg:Paper"])]
+    for block in old:
+        log.see(block, block.turtle)
+        store.load(input=(convert.HEADER + block.turtle).encode(), format=ox.RdfFormat.TURTLE)
+    store.add(incremental.token_quad(log.token))
+    log.commit()
+    log.close()
+    log = incremental.BlockLog(tmp_path / CACHE_FILE)
+    log.start_update(store)
+    # the gaining block first: its insertion is sent before the other block's deletion
+    for block in (convert.Block("<g>", "<z>", ["<z> a kg:Paper", moving]), convert.Block("<g>", "<a>", ["<a> a kg:Paper"])):
+        log.see(block, block.turtle)
+    assert log.apply(store) == (1, 1)
+    log.close()
+    triples = {str(q.triple) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    assert "<https://w3id.org/kgraph/ontology#p>" in " ".join(triples)
+    assert len(triples) == 3  # <a> a Paper, <z> a Paper, and the statement that moved
+
+
+def test_apply_refuses_another_store_than_the_one_sent_to(tmp_path):
+    log = incremental.BlockLog(tmp_path / CACHE_FILE)
+    log.start_update(ox.Store())
+    with pytest.raises(KGraphError, match="another store"):
+        log.apply(ox.Store())
+    log.close()
 
 
 def _trig_without_build_time(out) -> list[str]:

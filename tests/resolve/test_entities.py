@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from kgraph.model import EntityKind, Field, Mention, Paper
+from kgraph.process import map_in_halves
 from kgraph.resolve.entities import corpus_acronyms, entity_id, resolve
 
 
@@ -354,3 +355,24 @@ def test_a_metric_head_joins_a_metric_acronym_but_not_a_method():
     groups = by_label(resolve(papers, mentions), mentions)
     assert ["FID", "FID score", "Fréchet Inception Distance (FID)"] in groups
     assert ["CLIP score"] in groups
+
+
+def test_entities_made_half_in_a_forked_child_equal_those_made_in_one_process(demo_kg, monkeypatch):
+    from kgraph.resolve import entities as module
+    from kgraph.resolve.specificity import shipped_background
+    from kgraph.resolve.vocabularies import shipped_known_kinds, shipped_vocabulary
+
+    data = demo_kg.data
+
+    def resolved():
+        return module.resolve(data.papers, data.mentions, shipped_vocabulary(), known=shipped_known_kinds(),
+                              background=shipped_background())
+
+    monkeypatch.setattr(module, "PARALLEL_MIN_KEYS", 10**9)
+    alone = resolved()
+    monkeypatch.setattr(module, "PARALLEL_MIN_KEYS", 0)
+    calls = []
+    monkeypatch.setattr(module, "map_in_halves", lambda *a, **k: calls.append(k) or map_in_halves(*a, **k))
+    halves = resolved()
+    assert calls == [{"min_items": 0}] and len(alone.entities) > 50
+    assert halves == alone
