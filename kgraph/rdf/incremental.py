@@ -30,6 +30,7 @@ or a mismatch that forces a full load.
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import sqlite3
 import zlib
@@ -41,7 +42,7 @@ from typing import cast
 import pyoxigraph as ox
 
 from ..errors import KGraphError
-from .convert import HEADER, Block, ungrouped
+from .convert import HEADER, Block, FileSpan, ungrouped
 from .namespaces import DATA, PREFIXES
 
 STATE_GRAPH = f"{DATA}graph/state"
@@ -50,6 +51,10 @@ _LAYOUT = "2"  # of the table: 2 added paper signatures and keeps each block as 
 _META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 _BLOCKS = ("CREATE TABLE IF NOT EXISTS rdf_blocks "
            "(key TEXT PRIMARY KEY, digest BLOB NOT NULL, signature BLOB, body BLOB NOT NULL)")
+# where each paper graph lies in the files of the build recorded (meta 'rdf_files' says
+# which files: their sizes, modification times and inodes, and the provenance)
+_SPANS = ("CREATE TABLE IF NOT EXISTS rdf_spans "
+          "(key TEXT PRIMARY KEY, ttl_at INTEGER, ttl_length INTEGER, trig_at INTEGER, trig_length INTEGER)")
 _PROLOGUE_DIGEST = hashlib.blake2b(HEADER.encode(), digest_size=8).hexdigest()
 _BATCH = 5_000  # changed blocks compared per round trip to the table
 #: Changed blocks per update sent on the thread: small enough that the link groups (every
@@ -133,9 +138,16 @@ class BlockLog:
                 meta.pop("rdf_token", None)
             with self._db:
                 self._db.execute(_BLOCKS)
+                self._db.execute(_SPANS)
+            files = self._db.execute("SELECT value FROM meta WHERE key = 'rdf_files'").fetchone()
         except sqlite3.DatabaseError as exc:
             raise KGraphError(f"{path}: not a usable kgraph cache ({exc}); delete it to start afresh") from None
         self._recorded = meta.get("rdf_token") if meta.get("rdf_prologue") == _PROLOGUE_DIGEST else None
+        self._recorded_files: str | None = files[0] if files is not None else None
+        self._spans: dict[str, FileSpan] = {}  # key -> where the recorded build's files hold it
+        self._new_spans: list[tuple[str, int | None, int | None, int | None, int | None]] = []
+        self._files: str | None = None  # the new files, once written
+        self.copy_from: tuple[Path | None, Path | None] = (None, None)
         self.token = secrets.token_hex(16)
         self._full = True
         self._old: dict[str, tuple[bytes, bytes | None]] = {}  # key -> (digest, signature) of the last build
@@ -163,32 +175,49 @@ class BlockLog:
         self._full = True
         self._db.execute("DELETE FROM rdf_blocks")
 
-    def start_update(self, store: ox.Store | None = None) -> None:
+    def start_update(self, store: ox.Store | None = None, *,
+                     files: tuple[Path | None, Path | None] = (None, None), provenance: str = "full") -> None:
         """Keep only what differs from the recorded blocks (for :meth:`apply`).
 
         With ``store`` (the one :meth:`apply` will be given) the differences are sent to
         it in batches while the build goes on, each batch its own transaction: only for
         a store no reader sees before the build ends (a copy in a new generation, see
         :mod:`kgraph.atomic`), since a failed build leaves it half updated.
+
+        ``files`` are the last build's graph.ttl and graph.trig (None for one this build
+        does not write): where they are the files recorded, as written, with the same
+        ``provenance``, :meth:`reuse` gives unchanged paper graphs as their place in them
+        (:attr:`copy_from` then names them) instead of reading their Turtle.
         """
         self._full = False
+        if self._recorded_files is not None and self._recorded_files == _identity(files, provenance) and any(files):
+            self._spans = {key: FileSpan(None if ttl_at is None else (ttl_at, ttl_length),
+                                         None if trig_at is None else (trig_at, trig_length))
+                           for key, ttl_at, ttl_length, trig_at, trig_length in self._db.execute(
+                               "SELECT key, ttl_at, ttl_length, trig_at, trig_length FROM rdf_spans")}
+            self.copy_from = files
         if store is not None:
             self._store, self._sender = store, ThreadPoolExecutor(max_workers=1, thread_name_prefix="kgraph-store")
         self._old = {key: (digest, signature) for key, digest, signature in
                      self._db.execute("SELECT key, digest, signature FROM rdf_blocks")}
 
-    def reuse(self, key: str, signature: bytes) -> str | None:
-        """The recorded Turtle of block ``key`` if it was made from the same things (a
+    def reuse(self, key: str, signature: bytes) -> str | FileSpan | None:
+        """The recorded Turtle of block ``key`` (or its place in the files of
+        :attr:`copy_from`) if it was made from the same things (a
         :data:`~kgraph.rdf.convert.Reuse` for :func:`~kgraph.rdf.convert.keyed_blocks`)."""
         old = self._old.get(key)
         if self._full or old is None or old[1] != signature:
             return None
+        span = self._spans.get(key)
+        if span is not None and all(part is not None for part, path in zip((span.ttl, span.trig), self.copy_from)
+                                    if path is not None):
+            return span
         row = self._db.execute("SELECT body FROM rdf_blocks WHERE key = ?", (key,)).fetchone()
         return _turtle(row[0]) if row is not None else None
 
     def see(self, block: Block, turtle: str) -> None:
         """One block of the new build and its Turtle (as :func:`~kgraph.rdf.convert.write_turtle` makes them)."""
-        if block.reused is not None:  # the recorded block itself
+        if block.kept:  # the recorded block itself
             self._old.pop(block.key, None)
             self.reused_blocks += 1
             return
@@ -277,7 +306,24 @@ class BlockLog:
         self._flush()
         self._set_token()
 
+    def span(self, key: str, span: FileSpan) -> None:
+        """Where the new files hold paper graph ``key`` (recorded by :meth:`commit` or :meth:`apply`)."""
+        ttl, trig = span.ttl or (None, None), span.trig or (None, None)
+        self._new_spans.append((key, *ttl, *trig))
+
+    def files_written(self, files: tuple[Path | None, Path | None], provenance: str) -> None:
+        """The new graph.ttl and graph.trig (None for one not written), once closed: the next
+        build copies unchanged paper graphs from them while they stay as they are."""
+        self._files = _identity(files, provenance)
+
     def _set_token(self) -> None:
+        # the files' record goes with the token, in one transaction: it describes the build
+        # whose store this is
+        self._db.execute("DELETE FROM rdf_spans")
+        self._db.execute("DELETE FROM meta WHERE key = 'rdf_files'")
+        if self._files is not None:
+            self._db.executemany("INSERT OR REPLACE INTO rdf_spans VALUES (?, ?, ?, ?, ?)", self._new_spans)
+            self._db.execute("INSERT INTO meta VALUES ('rdf_files', ?)", (self._files,))
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                  [("rdf_token", self.token), ("rdf_prologue", _PROLOGUE_DIGEST)])
@@ -288,6 +334,19 @@ class BlockLog:
             self._sender.shutdown(cancel_futures=True)
         self._db.rollback()
         self._db.close()
+
+
+def _identity(files: tuple[Path | None, Path | None], provenance: str) -> str:
+    """Which files these are, as written: size, modification time and inode of each (a
+    file rewritten or touched since is another file), and the provenance they keep."""
+    found = []
+    for path in files:
+        try:
+            status = path.stat() if path is not None else None
+        except OSError:
+            status = None
+        found.append([status.st_size, status.st_mtime_ns, status.st_ino] if status is not None else None)
+    return json.dumps([*found, provenance])
 
 
 def _in_chunks(keys: list[str], size: int = 500) -> Iterator[tuple[list[str], str]]:

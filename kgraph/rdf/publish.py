@@ -76,7 +76,7 @@ def publish_rdf(data: GraphData, out_dir: Path, log: BlockLog | None = None, pre
         copied = existing is not None
     if existing is not None and log is not None:
         formatted, changes = _update_store(data, out_dir, existing, log, provenance, trig, format_chunks,
-                                           in_batches=copied)
+                                           in_batches=copied, previous=previous or out_dir)
         del existing  # closes it
         return Published(formatted, time.perf_counter(), changes)
     if log is not None:
@@ -122,6 +122,7 @@ def _load_store(data: GraphData, out_dir: Path, log: BlockLog | None, provenance
     """Write graph.ttl and graph.trig and load a new store from the Turtle; return when the files were done."""
     on_block = log.see if log is not None else None
     reuse = log.reuse if log is not None else None  # nothing is reused in a full load: signatures are recorded
+    on_span = log.span if log is not None else None
     token = log.token if log is not None else None
     with ThreadPoolExecutor(max_workers=1) as pool:
         piped = can_pipe()  # else the store loads the finished file
@@ -134,19 +135,21 @@ def _load_store(data: GraphData, out_dir: Path, log: BlockLog | None, provenance
         with _rdf_files(out_dir, trig) as (trig_path, ttl):
             if not piped and provenance == "full":
                 write_turtle(data, turtle=ttl, trig=trig_path, on_block=on_block, reuse=reuse, provenance=provenance,
-                             format_chunks=format_chunks)
+                             format_chunks=format_chunks, on_span=on_span)
             elif not piped:
                 with open(source, "w", encoding="utf-8", newline="\n") as full:
                     write_turtle(data, turtle=ttl, trig=trig_path, tee=full, on_block=on_block, reuse=reuse,
-                                 provenance=provenance, format_chunks=format_chunks)
+                                 provenance=provenance, format_chunks=format_chunks, on_span=on_span)
             else:
-                with open(write_end, "w", encoding="utf-8") as pipe:
-                    try:
+                try:
+                    with open(write_end, "w", encoding="utf-8") as pipe:
                         write_turtle(data, turtle=ttl, trig=trig_path, tee=pipe, on_block=on_block, reuse=reuse,
-                                     provenance=provenance, format_chunks=format_chunks)
-                    except BrokenPipeError:  # the loader stopped: its error says why
-                        store.result()
-                        raise
+                                     provenance=provenance, format_chunks=format_chunks, on_span=on_span)
+                except BrokenPipeError:  # the loader stopped (even at the last flush): its error says why
+                    store.result()
+                    raise
+            if log is not None:
+                log.files_written((ttl, trig_path), provenance)
         formatted = time.perf_counter()
         if not piped:
             store = pool.submit(_write_store_from, out_dir / STORE_DIR, source, None, token)
@@ -161,16 +164,21 @@ def _load_store(data: GraphData, out_dir: Path, log: BlockLog | None, provenance
 def _update_store(data: GraphData, out_dir: Path, store: ox.Store, log: BlockLog,
                   provenance: str, trig: bool = True,
                   format_chunks: FormatChunks | None = None, *,
-                  in_batches: bool = False) -> tuple[float, dict[str, int]]:
+                  in_batches: bool = False, previous: Path | None = None) -> tuple[float, dict[str, int]]:
     """Rewrite graph.ttl and graph.trig, and update ``store`` with what changed since the last build.
 
     ``in_batches`` sends the changes while the files are written (for a copy of the
     store that nobody reads before the build ends); else in one transaction at the end.
+    Unchanged paper graphs are copied from the files in ``previous`` (default
+    ``out_dir``) where those are the files the log recorded.
     """
-    log.start_update(store if in_batches else None)
+    before = previous or out_dir
+    log.start_update(store if in_batches else None, provenance=provenance,
+                     files=(before / "graph.ttl", before / TRIG_FILE if trig else None))
     with _rdf_files(out_dir, trig) as (trig_path, ttl):
         write_turtle(data, turtle=ttl, trig=trig_path, on_block=log.see, reuse=log.reuse, provenance=provenance,
-                     format_chunks=format_chunks)
+                     format_chunks=format_chunks, previous=log.copy_from, on_span=log.span)
+        log.files_written((ttl, trig_path), provenance)
         formatted = time.perf_counter()
         # inside the block: if the update fails, the old files stay with the old store
         removed, added = log.apply(store)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 import pyoxigraph as ox
@@ -25,12 +26,13 @@ def _records(ids, title="Graph neural networks for {i}"):
             for i in ids]
 
 
-def _build(inputs, out, options=RULES, cache=True) -> BuildSummary:
+def _build(inputs, out, options=RULES, cache=True, provenance="full") -> BuildSummary:
     summary = BuildSummary()
     cache_path = out / CACHE_FILE if cache else None
     out.mkdir(parents=True, exist_ok=True)
     data = build_data(inputs, options, summary=summary, cache_path=cache_path)
-    save_build(data, out, timings=summary.timings, cache_path=cache_path, store_changes=summary.store)
+    save_build(data, out, timings=summary.timings, cache_path=cache_path, store_changes=summary.store,
+               provenance=provenance)
     return summary
 
 
@@ -242,6 +244,38 @@ def test_unchanged_paper_graphs_are_reused_and_the_files_equal_a_fresh_build(jso
     bodies = {q.object.value for q in open_store(out).quads_for_pattern(
         None, ox.NamedNode("http://www.w3.org/ns/oa#hasBody"), None)}
     assert "https://w3id.org/kgraph/id/entity/bidirectional_encoder_representation" in bodies
+
+
+def _without_build_time(path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if "startedAtTime" not in line]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("change", ["none", "touched", "provenance", "lean"])
+def test_unchanged_paper_graphs_are_copied_from_the_last_files_only_while_they_stay_as_written(
+        jsonl, tmp_path, monkeypatch, change):
+    copied = []
+    copy = convert._copy_range
+    monkeypatch.setattr(convert, "_copy_range", lambda *args: copied.append(args[3]) or copy(*args))
+    out, first = tmp_path / "build", _records(range(8))
+    # "lean": both builds leave the annotations out of graph.ttl; "provenance": only the second
+    _build([jsonl("a.jsonl", first)], out, provenance="entities" if change == "lean" else "full")
+    if change == "touched":  # edited by hand since: its recorded places may be wrong
+        ttl = (out / "graph.ttl").resolve()
+        os.utime(ttl, ns=(ttl.stat().st_atime_ns, ttl.stat().st_mtime_ns + 10**9))
+    provenance = "entities" if change in ("provenance", "lean") else "full"
+    corpus = jsonl("a.jsonl", first + _records([100]))
+    assert _build([corpus], out, provenance=provenance).store["papers_reused"] == 8
+    # one copy per file and run of unchanged graphs (the new paper's graph splits them in two at most)
+    assert bool(copied) == (change in ("none", "lean")) and len(copied) <= 4
+    if change in ("none", "lean"):  # the files written with copies are recorded in turn: copied again
+        copied.clear()
+        assert _build([corpus], out, provenance=provenance).store["papers_reused"] == 9 and copied
+    fresh = tmp_path / "fresh"
+    _build([corpus], fresh, cache=False, provenance=provenance)
+    for name in ("graph.ttl", "graph.trig"):
+        assert _without_build_time(out / name) == _without_build_time(fresh / name), name
+    assert _triples(out) == _triples(fresh)
 
 
 @pytest.mark.slow
