@@ -114,11 +114,24 @@ def year_rankings(entities: Collection[Entity], years_of: Mapping[str, Mapping[i
     for entity in entities:
         for year in years_of.get(entity.id, ()):
             members.setdefault((entity.kind, year), []).append(entity)
+    def tie_order(e: Entity) -> tuple[int, str, str]:
+        return position.get(e.id, unranked), e.label, e.id
+
     out: dict[tuple[EntityKind, int], YearRanking] = {}
     for key in sorted(members, key=lambda k: (k[0].value, k[1])):
         year = key[1]
-        ranked = heapq.nsmallest(top + 1, members[key],
-                                 key=lambda e: (-years_of[e.id][year], position.get(e.id, unranked), e.label, e.id))
+        # by papers that year, most first, then in tie order: the entities of a count are
+        # ordered only while the ranking still needs some of them (most of a kind's tens of
+        # thousands have one paper a year, and a ranking of 200 rarely reaches them)
+        by_count: dict[int, list[Entity]] = {}
+        for entity in members[key]:
+            by_count.setdefault(years_of[entity.id][year], []).append(entity)
+        ranked: list[Entity] = []
+        for count in sorted(by_count, reverse=True):
+            need = top + 1 - len(ranked)
+            if need <= 0:
+                break
+            ranked.extend(heapq.nsmallest(need, by_count[count], key=tie_order))
         floor = years_of[ranked[top].id][year] if len(ranked) > top else 0
         out[key] = YearRanking(tuple((e.id, years_of[e.id][year]) for e in ranked[:top]), floor)
     return out

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from kgraph.graph.cooccurrence import kind_ranks, top_cooccurring
+from kgraph.graph.cooccurrence import kind_ranks, top_cooccurring, year_rankings
 from kgraph.model import Entity, EntityKind
 
 
@@ -67,3 +67,21 @@ def test_kind_ranks_break_paper_ties_by_mentions_then_names():
     mentions = {"p": 1, "n": 1, "k": 1, "t": 3, "f": 2}
     ranks = kind_ranks([phrase, named, known, talked, frequent], papers, mentions)
     assert sorted(ranks, key=ranks.__getitem__) == ["f", "t", "k", "n", "p"]
+
+
+def test_year_rankings_equal_a_full_sort_of_every_kind_and_year():
+    """Ranked as if every entity of a kind and year were sorted by (papers that year,
+    then position, label, id), with many ties in papers, as a real corpus has."""
+    rng = random.Random(7)
+    kinds = [EntityKind.METHOD, EntityKind.DATASET]
+    entities = [Entity(f"e{i}", kinds[i % 2], f"L{rng.randint(0, 40)}", f"e{i}") for i in range(400)]
+    years_of = {e.id: {y: rng.choice([1, 1, 1, 2, 3, 7]) for y in rng.sample(range(2015, 2020), rng.randint(1, 3))}
+                for e in entities}
+    order = {e.id: rank for rank, e in enumerate(rng.sample(entities, 300))}  # some entities have no position
+    for top in (1, 5, 50, 500):
+        rankings = year_rankings(entities, years_of, top=top, order=order)
+        for (kind, year), ranking in rankings.items():
+            members = sorted((e for e in entities if e.kind is kind and year in years_of[e.id]),
+                             key=lambda e: (-years_of[e.id][year], order.get(e.id, len(order)), e.label, e.id))
+            assert ranking.ranked == tuple((e.id, years_of[e.id][year]) for e in members[:top])
+            assert ranking.floor == (years_of[members[top].id][year] if len(members) > top else 0)
