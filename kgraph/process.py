@@ -86,16 +86,16 @@ def can_fork() -> bool:
 
 
 def fork_fits() -> bool:
-    """Whether a forked views writer fits in memory beside this process.
+    """Whether a forked child (the views writer, half of the entities) fits in memory beside this process.
 
     Copy on write shares pages only until they are written, and CPython writes to every
     object it reads (its reference count): the child comes to copy much of the build's
     pages, while this process grows formatting the RDF. At 10^6 abstracts (resident ~8 GB
     at the fork) the child copied 0.6 and this process grew by 1.1 times that size, and
     the kernel's out-of-memory killer ended the build. So the child is forked only where
-    the memory available holds twice this process's resident size; otherwise the views
-    are written after the RDF, slower but within memory. True where ``/proc`` does not
-    tell (macOS).
+    the memory available holds twice this process's resident size; otherwise the work is
+    done in this process (the views after the RDF), slower but within memory. True where
+    ``/proc`` does not tell (macOS).
     """
     try:
         meminfo = Path("/proc/meminfo").read_text(encoding="ascii")

@@ -173,7 +173,9 @@ class Block:
     @property
     def statements(self) -> list[str]:
         """The statements (``lines``, or those of the Turtle where that is all the block holds)."""
-        return self.lines if self.reused is None and self.formatted is None else ungrouped(self.turtle)
+        # a copied block's Turtle is not here: self.turtle says so rather than giving no statements
+        fresh = self.reused is None and self.formatted is None and self.span is None
+        return self.lines if fresh else ungrouped(self.turtle)
 
 
 @dataclass(frozen=True, slots=True)
@@ -732,11 +734,13 @@ def write_turtle(data: GraphData, *, turtle: Path | None = None, trig: Path | No
     """
     if provenance not in PROVENANCE:
         raise ValueError(f"provenance must be one of {', '.join(PROVENANCE)}, not {provenance!r}")
-    outs = {kind: _Out(path, source)
-            for kind, path, source in (("ttl", turtle, previous[0]), ("trig", trig, previous[1])) if path is not None}
-    ttl, tri = outs.get("ttl"), outs.get("trig")
+    outs: dict[str, _Out] = {}
     current = None
     try:
+        for kind, path, source in (("ttl", turtle, previous[0]), ("trig", trig, previous[1])):
+            if path is not None:  # opened inside the try: a second that fails closes the first
+                outs[kind] = _Out(path, source)
+        ttl, tri = outs.get("ttl"), outs.get("trig")
         header = HEADER.encode("utf-8")
         for out in outs.values():
             out.write(header)

@@ -190,7 +190,11 @@ class BlockLog:
         (:attr:`copy_from` then names them) instead of reading their Turtle.
         """
         self._full = False
-        if self._recorded_files is not None and self._recorded_files == _identity(files, provenance) and any(files):
+        found = _file_ids(files)
+        # every file this build writes there, and as the recorded build wrote it: a file
+        # that build left out has no places to copy from
+        if (any(files) and self._recorded_files == _files_record(found, provenance)
+                and all(its is not None for its, path in zip(found, files) if path is not None)):
             self._spans = {key: FileSpan(None if ttl_at is None else (ttl_at, ttl_length),
                                          None if trig_at is None else (trig_at, trig_length))
                            for key, ttl_at, ttl_length, trig_at, trig_length in self._db.execute(
@@ -209,8 +213,7 @@ class BlockLog:
         if self._full or old is None or old[1] != signature:
             return None
         span = self._spans.get(key)
-        if span is not None and all(part is not None for part, path in zip((span.ttl, span.trig), self.copy_from)
-                                    if path is not None):
+        if span is not None:  # recorded for every file of copy_from (start_update checked them)
             return span
         row = self._db.execute("SELECT body FROM rdf_blocks WHERE key = ?", (key,)).fetchone()
         return _turtle(row[0]) if row is not None else None
@@ -314,7 +317,7 @@ class BlockLog:
     def files_written(self, files: tuple[Path | None, Path | None], provenance: str) -> None:
         """The new graph.ttl and graph.trig (None for one not written), once closed: the next
         build copies unchanged paper graphs from them while they stay as they are."""
-        self._files = _identity(files, provenance)
+        self._files = _files_record(_file_ids(files), provenance)
 
     def _set_token(self) -> None:
         # the files' record goes with the token, in one transaction: it describes the build
@@ -336,17 +339,22 @@ class BlockLog:
         self._db.close()
 
 
-def _identity(files: tuple[Path | None, Path | None], provenance: str) -> str:
+def _file_ids(files: tuple[Path | None, Path | None]) -> list[list[int] | None]:
     """Which files these are, as written: size, modification time and inode of each (a
-    file rewritten or touched since is another file), and the provenance they keep."""
-    found = []
+    file rewritten or touched since is another file); None for one not given or not there."""
+    found: list[list[int] | None] = []
     for path in files:
         try:
             status = path.stat() if path is not None else None
         except OSError:
             status = None
         found.append([status.st_size, status.st_mtime_ns, status.st_ino] if status is not None else None)
-    return json.dumps([*found, provenance])
+    return found
+
+
+def _files_record(ids: list[list[int] | None], provenance: str) -> str:
+    """What the table keeps of a build's files (meta ``rdf_files``): their ids and the provenance they keep."""
+    return json.dumps([*ids, provenance])
 
 
 def _in_chunks(keys: list[str], size: int = 500) -> Iterator[tuple[list[str], str]]:

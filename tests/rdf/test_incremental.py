@@ -332,3 +332,22 @@ def test_a_formatter_that_loses_or_adds_graphs_is_a_clear_error(demo_kg, change)
 
     with pytest.raises(KGraphError, match="gave back"):
         list(convert.keyed_blocks(demo_kg.data, format_chunks=wrong))
+
+
+@pytest.mark.slow
+def test_a_rebuild_that_writes_the_trig_again_after_a_build_without_it(jsonl, tmp_path):
+    """The last build left graph.trig out: nothing is copied into the new one from a file
+    that is not there, and both files equal a fresh build's."""
+    out, first = tmp_path / "build", _records(range(6))
+    summary = BuildSummary()
+    cache_path = out / CACHE_FILE
+    out.mkdir()
+    data = build_data([jsonl("a.jsonl", first)], RULES, summary=summary, cache_path=cache_path)
+    save_build(data, out, cache_path=cache_path, skip=["trig"])
+    assert not (out / "graph.trig").exists()
+    corpus = jsonl("a.jsonl", first + _records([100]))
+    assert _build([corpus], out).store["papers_reused"] == 6
+    fresh = tmp_path / "fresh"
+    _build([corpus], fresh, cache=False)
+    for name in ("graph.ttl", "graph.trig"):
+        assert _without_build_time(out / name) == _without_build_time(fresh / name), name
