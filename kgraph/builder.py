@@ -30,9 +30,17 @@ from .graph.links import paper_links
 from .graph.trends import date_from_arxiv_id
 from .mentions import MentionColumns, MentionTable, by_paper, mentions_at, paper_rows, pick
 from .model import Field, Mention, Paper, Relation, Result
-from .process import fewer_collections
+from .process import ForkedCall, can_fork, fewer_collections
 from .readers import ReadReport, read_papers
-from .resolve.entities import TextKeys, decode_text_keys, encode_text_keys, keys_version, resolve, text_keys
+from .resolve.entities import (
+    TextKeys,
+    corpus_acronym_tables,
+    decode_text_keys,
+    encode_text_keys,
+    keys_version,
+    resolve,
+    text_keys,
+)
 from .resolve.specificity import shipped_background
 from .resolve.thesaurus import read_thesaurus
 from .resolve.vocabularies import shipped_known_kinds, shipped_vocabulary
@@ -43,6 +51,8 @@ from .version import __version__
 #: Mention texts per chunk when the Dask engine keys them for resolution: keying a text
 #: takes a few µs, so a chunk must be large to be worth a task.
 TEXTS_PER_CHUNK = 20_000
+#: Papers from which their acronyms are read in a forked child beside the extraction.
+PARALLEL_MIN_PAPERS = 5_000
 
 Progress = Callable[[str, int], Callable[[], None]]
 """Start a progress task named by a string with a total; returns the per-item callback."""
@@ -183,47 +193,55 @@ def build_data(
         raise InputError(f"no papers read from {names}{first}; nothing was built")
     papers = _dated(papers, summary)
     lap("read")
-    summary.tier = check_tier(options.tier)
-    model = model_version(summary.tier)
-    if cache_path is not None:
-        cache_path.parent.mkdir(parents=True, exist_ok=True)
-    cache = (MentionCache(cache_path, extraction_fingerprint(summary.tier, model), relation_model_version(summary.tier))
-             if cache_path is not None else None)
-    cached = cache.cached_ids(papers) if cache is not None else set()
-    todo = [p for p in papers if p.id not in cached]
-    todo = _english_only(todo, summary.report)
-    found: Iterable[Mention] = ()
-    if todo:  # loading a model takes seconds: not when every paper is cached
-        tick = progress("Extracting", len(todo)) if progress else None
-        if options.engine == "dask":
-            from .run.dask_engine import extract_on_dask  # an optional extra: imported only when used
+    # the corpus's acronyms need its text alone: they are worked out beside the extraction
+    acronyms = ForkedCall(corpus_acronym_tables, papers) if len(papers) >= PARALLEL_MIN_PAPERS and can_fork() else None
+    try:
+        summary.tier = check_tier(options.tier)
+        model = model_version(summary.tier)
+        if cache_path is not None:
+            cache_path.parent.mkdir(parents=True, exist_ok=True)
+        cache = (MentionCache(cache_path, extraction_fingerprint(summary.tier, model),
+                              relation_model_version(summary.tier)) if cache_path is not None else None)
+        cached = cache.cached_ids(papers) if cache is not None else set()
+        todo = [p for p in papers if p.id not in cached]
+        todo = _english_only(todo, summary.report)
+        found: Iterable[Mention] = ()
+        if todo:  # loading a model takes seconds: not when every paper is cached
+            tick = progress("Extracting", len(todo)) if progress else None
+            if options.engine == "dask":
+                from .run.dask_engine import extract_on_dask  # an optional extra: imported only when used
 
-            found = extract_on_dask(todo, summary.tier, scheduler=options.scheduler, shard_dir=shard_dir,
-                                    on_paper=tick, on_error=_extraction_failed(todo, summary.report))
-        elif options.engine == "local":
-            found = extract_mentions(todo, nlp=build_pipeline(summary.tier), on_paper=tick, processes=options.processes,
-                                     on_error=_extraction_failed(todo, summary.report))
-        else:
-            raise OptionError(f"engine must be 'local' or 'dask', not {options.engine!r}")
-    mentions = _mention_table(papers, cached, found, cache)
-    if cache is not None:
-        summary.cache = {"reused": len(cached), "extracted": len(todo), "dropped": cache.keep_only(papers)}
-        cache.commit()  # the costly part is safe before relations start
-    del cached
-    lap("extract")
-    relations = _relations(papers, mentions, cache, progress, options, summary.tier,
-                           shard_dir) if options.relations else ()
-    if cache is not None:
-        cache.commit()
-    lap("relations")
-    thesaurus = None
-    if options.thesaurus is not None:
-        thesaurus, problems = read_thesaurus(options.thesaurus)
-        for problem in problems:
-            summary.report.problem(problem, skipped=0)
-    keys = _text_keys(mentions, cache, options)
+                found = extract_on_dask(todo, summary.tier, scheduler=options.scheduler, shard_dir=shard_dir,
+                                        on_paper=tick, on_error=_extraction_failed(todo, summary.report))
+            elif options.engine == "local":
+                found = extract_mentions(todo, nlp=build_pipeline(summary.tier), on_paper=tick,
+                                         processes=options.processes, on_error=_extraction_failed(todo, summary.report))
+            else:
+                raise OptionError(f"engine must be 'local' or 'dask', not {options.engine!r}")
+        mentions = _mention_table(papers, cached, found, cache)
+        if cache is not None:
+            summary.cache = {"reused": len(cached), "extracted": len(todo), "dropped": cache.keep_only(papers)}
+            cache.commit()  # the costly part is safe before relations start
+        del cached
+        lap("extract")
+        relations = _relations(papers, mentions, cache, progress, options, summary.tier,
+                               shard_dir) if options.relations else ()
+        if cache is not None:
+            cache.commit()
+        lap("relations")
+        thesaurus = None
+        if options.thesaurus is not None:
+            thesaurus, problems = read_thesaurus(options.thesaurus)
+            for problem in problems:
+                summary.report.problem(problem, skipped=0)
+        keys = _text_keys(mentions, cache, options)
+    except BaseException:
+        if acronyms is not None:
+            acronyms.stop()
+        raise
     resolution = resolve(papers, mentions, shipped_vocabulary(), thesaurus, known=shipped_known_kinds(),
-                         background=shipped_background(), keys=keys)
+                         background=shipped_background(), keys=keys,
+                         acronyms=acronyms.result() if acronyms is not None else None)
     del keys
     # a mention the thesaurus removed, or of which no name is left, is no mention
     mention_entity = resolution.mention_entity

@@ -106,3 +106,48 @@ def test_a_rebuild_keys_only_the_new_mention_texts_and_resolves_the_same(tmp_pat
     monkeypatch.setattr(builder, "keys_version", lambda: "the label functions changed")
     again = build_data([first_half], RULES, cache_path=cache)
     assert set(keyed) == stored and again.entities
+
+
+def test_acronyms_read_in_a_forked_child_beside_the_extraction_resolve_the_same(monkeypatch):
+    from kgraph import builder
+
+    paths = [EXAMPLES / "papers.jsonl"]
+    alone = build_data(paths, RULES)
+    forked = []
+    monkeypatch.setattr(builder, "PARALLEL_MIN_PAPERS", 0)
+    monkeypatch.setattr(builder, "ForkedCall", lambda *a: forked.append(a[0].__name__) or builder_fork(*a))
+    beside = build_data(paths, RULES)
+    assert forked == ["corpus_acronym_tables"]
+    assert beside.entities == alone.entities and beside.mention_entity == alone.mention_entity
+    assert any("acronym" in e.merged_by for e in alone.entities)
+
+
+def test_a_failed_extraction_stops_the_acronyms_child(monkeypatch):
+    import signal
+    import time
+
+    from kgraph import builder
+
+    children = []
+
+    def fork(*args):
+        children.append(builder_fork(*args))
+        return children[-1]
+
+    def broken(*args, **kwargs):
+        raise KGraphError("the extractor broke")
+
+    monkeypatch.setattr(builder, "PARALLEL_MIN_PAPERS", 0)
+    monkeypatch.setattr(builder, "ForkedCall", fork)
+    monkeypatch.setattr(builder, "extract_mentions", broken)
+    monkeypatch.setattr(builder, "corpus_acronym_tables", lambda papers: time.sleep(60))
+    with pytest.raises(KGraphError, match="the extractor broke"):
+        build_data([EXAMPLES / "papers.jsonl"], RULES)
+    # killed, not left to finish and wait on a pipe nobody reads
+    assert len(children) == 1 and children[0]._process.exitcode == -signal.SIGKILL
+
+
+def builder_fork(*args):
+    from kgraph.process import ForkedCall
+
+    return ForkedCall(*args)

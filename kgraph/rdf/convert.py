@@ -18,7 +18,8 @@ import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields, is_dataclass, replace  # noqa: F401 - replace: the doctests
+from enum import Enum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, TypeVar
 from urllib.parse import quote as percent_encode
@@ -397,6 +398,8 @@ _CODE = _code_digest()
 #: The fields of a paper's mentions that its signature covers: all but the paper id, which
 #: the paper itself gives.
 _SIGNED = tuple(f.name for f in fields(Mention) if f.name != "paper_id")
+#: The fields of a paper that its signature covers: all but the files it was read from.
+_PAPER_SIGNED = tuple(f.name for f in fields(Paper) if f.name != "sources")
 
 
 def paper_signature(paper: Paper, mentions: Sequence[Mention], entity_ids: Sequence[str],
@@ -411,11 +414,32 @@ def paper_signature(paper: Paper, mentions: Sequence[Mention], entity_ids: Seque
     >>> paper_signature(paper, [], []) == paper_signature(replace(paper, year=2020), [], [])
     False
     """
-    # the mentions a column at a time, as plain values: the repr of a Mention per row was
-    # half the cost of reusing a recorded graph
-    columns = [mention_column(mentions, name) for name in _SIGNED]
-    made_of = repr((replace(paper, sources=()), columns, list(entity_ids), list(statements)))
+    # the mentions a column at a time and everything as plain values (tuples, strings,
+    # numbers): the reprs of a Mention per row, of the dataclasses and of the enums are
+    # written in Python, and were most of the cost of reusing a recorded graph
+    columns = [_plain_column(mention_column(mentions, name)) for name in _SIGNED]
+    paper_fields = tuple(getattr(paper, name) for name in _PAPER_SIGNED)
+    made_of = repr((paper_fields, columns, list(entity_ids), list(statements)))
     return hashlib.blake2b(made_of.encode("utf-8", "surrogatepass"), key=_CODE, digest_size=16).digest()
+
+
+def _plain_column(column: Sequence[object]) -> Sequence[object]:
+    return [value.value for value in column] if column and isinstance(column[0], Enum) else column  # type: ignore[attr-defined]
+
+
+def _plain(value: object) -> object:
+    """``value`` with its dataclasses as (name, fields...) tuples and its enums as their values.
+
+    >>> _plain((EntityKind.METHOD, [SourceRef("a", 1)]))
+    ('Method', (('SourceRef', 'a', 1),))
+    """
+    if isinstance(value, Enum):
+        return value.value
+    if is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, *(_plain(getattr(value, f.name)) for f in fields(value)))
+    if isinstance(value, (tuple, list)):
+        return tuple(_plain(item) for item in value)
+    return value
 
 
 def quads(data: GraphData) -> Iterator[ox.Quad]:

@@ -57,6 +57,8 @@ _KIND_ORDER = list(EntityKind)
 #: Keys from which half of the entities are made in a forked child: below it the fork and
 #: the pickled entities cost more than the half they save.
 PARALLEL_MIN_KEYS = 50_000
+#: Mentions from which their keys are read in two processes.
+PARALLEL_MIN_MENTIONS = 200_000
 _DATA_HEADS = frozenset("dataset corpus benchmark database".split())
 _METRIC_HEADS = frozenset("score metric measure".split())
 #: Words that only say what sort of thing a name is: "RANSAC techniques" is RANSAC, "KITTI
@@ -588,6 +590,23 @@ def corpus_acronyms(
     return unique, ambiguous, variants
 
 
+@dataclass(frozen=True)
+class Acronyms:
+    """A corpus's acronym definitions: :func:`acronym_definitions` and :func:`corpus_acronyms` of its papers."""
+
+    local: Mapping[str, Mapping[str, str]]
+    unique: Mapping[str, str]
+    ambiguous: Mapping[str, tuple[str, ...]]
+    variants: Mapping[str, str]
+
+
+def corpus_acronym_tables(papers: Iterable[Paper], normalise: Callable[[str], str] = normalise_label) -> Acronyms:
+    """The :class:`Acronyms` of ``papers``: they depend on the papers' text alone, so a
+    build works them out beside the extraction (:func:`resolve` takes them as ``acronyms``)."""
+    local = acronym_definitions(papers, normalise)
+    return Acronyms(local, *corpus_acronyms(local))
+
+
 def resolve(
     papers: Sequence[Paper],
     mentions: Sequence[Mention],
@@ -597,6 +616,7 @@ def resolve(
     known: Mapping[str, EntityKind] | None = None,
     background: Background | None = None,
     keys: Mapping[str, TextKeys] | None = None,
+    acronyms: Acronyms | None = None,
 ) -> Resolution:
     """Resolve mentions to entities.
 
@@ -618,6 +638,8 @@ def resolve(
     keys
         Mention text -> its :class:`TextKeys`, worked out elsewhere (a Dask cluster);
         the texts it lacks are keyed here. The result is the same either way.
+    acronyms
+        :func:`corpus_acronym_tables` of ``papers``, worked out elsewhere; here otherwise.
 
     Returns
     -------
@@ -625,21 +647,22 @@ def resolve(
         Entities sorted by id; ``mention_entity[i]`` is the id of ``mentions[i]``'s entity,
         or ``""`` when the thesaurus removed the term or no name is left of it.
     """
-    return _resolve(papers, mentions, vocabulary or Vocabulary(), thesaurus, LabelMemo(keys), known or {}, background)
+    memo = LabelMemo(keys)
+    if acronyms is None:
+        acronyms = corpus_acronym_tables(papers, memo.normalise)
+    return _resolve(papers, mentions, vocabulary or Vocabulary(), thesaurus, memo, known or {}, background, acronyms)
 
 
 def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: Vocabulary,
              thesaurus: Thesaurus | None, memo: LabelMemo, known: Mapping[str, EntityKind],
-             background: Background | None) -> Resolution:
+             background: Background | None, acronyms: Acronyms) -> Resolution:
     normalise = memo.normalise
     aliases = vocabulary.aliases
-    local = acronym_definitions(papers, normalise)
-    unique, ambiguous, long_variants = corpus_acronyms(local)
+    local, unique, ambiguous, long_variants = acronyms.local, acronyms.unique, acronyms.ambiguous, acronyms.variants
     replacements = thesaurus.replacements if thesaurus is not None else {}
     preferred: dict[str, str] = {}  # key -> label the thesaurus asked for
     reasons: dict[str, set[str]] = defaultdict(set)
     short_forms: dict[str, set[str]] = defaultdict(set)  # long key -> short keys merged into it
-    final: list[str] = []
 
     def by_thesaurus(key: str) -> str:
         # chains are followed ("3DGS" -> "3D Gaussian Splatting" -> "Gaussian splatting (3D)"),
@@ -688,38 +711,75 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
     # the fields read here, as columns: at a million papers Mention objects would not fit
     texts, kinds_column = mention_column(mentions, "text"), mention_column(mentions, "kind")
     paper_ids = mention_column(mentions, "paper_id")
-    for text, paper_id in zip(texts, paper_ids):
-        key = by_thesaurus(key_of(text))
-        if memo.defines(text):
+    def corpus_key(key: str, expansions: Mapping[str, str]) -> str:
+        """``key`` read with the corpus's acronyms, aliases and the thesaurus."""
+        if not key or key in preferred:
+            return key
+        # only a short form with a capital is an acronym: keys keep the case of names and
+        # acronyms and lower ordinary words, so "claude" (from "Claude" opening a sentence)
+        # is not the acronym a paper defined as "claude-3-haiku-20240307 (Claude)"
+        expansion = (expansions.get(key) or corpus_sense(key)) if _has_capital(key) else None
+        if expansion:
+            short_forms[expansion].add(key)
+            key = expansion
             reasons[key].add("acronym")
-        if key and key not in preferred:
-            expansions = local.get(paper_id, {})
-            # only a short form with a capital is an acronym: keys keep the case of names and
-            # acronyms and lower ordinary words, so "claude" (from "Claude" opening a sentence)
-            # is not the acronym a paper defined as "claude-3-haiku-20240307 (Claude)"
-            expansion = (expansions.get(key) or corpus_sense(key)) if _has_capital(key) else None
-            if expansion:
-                short_forms[expansion].add(key)
-                key = expansion
+        elif " " in key and not any(_mixed_case(w) and w not in defined for w in key.split()):
+            # an acronym inside a longer name is spelled out: "OOD detection" is
+            # "out-of-distribution detection" where the corpus defines OOD one way;
+            # not beside a name the corpus does not define: "TyDi QA" is a dataset's
+            # name as written
+            words = [(expansions.get(w) or unique.get(w) or w) if _has_capital(w) else w for w in key.split()]
+            spelled = normalise(" ".join(words))
+            if spelled != key:
+                key = spelled
                 reasons[key].add("acronym")
-            elif " " in key and not any(_mixed_case(w) and w not in defined for w in key.split()):
-                # an acronym inside a longer name is spelled out: "OOD detection" is
-                # "out-of-distribution detection" where the corpus defines OOD one way;
-                # not beside a name the corpus does not define: "TyDi QA" is a dataset's
-                # name as written
-                words = [(expansions.get(w) or unique.get(w) or w) if _has_capital(w) else w for w in key.split()]
-                spelled = normalise(" ".join(words))
-                if spelled != key:
-                    key = spelled
-                    reasons[key].add("acronym")
-            if key in long_variants:
-                key = long_variants[key]
+        if key in long_variants:
+            key = long_variants[key]
+            reasons[key].add("acronym")
+        if key in aliases:
+            key = aliases[key]
+            reasons[key].add("gazetteer")
+        return by_thesaurus(key)
+
+    def read_keys(start: int, stop: int) -> tuple[list[str], dict[str, set[str]], dict[str, set[str]]]:
+        """The corpus keys of mentions ``start:stop``, and what they added to ``reasons`` and ``short_forms``."""
+        reasons.clear()
+        short_forms.clear()
+        keys: list[str] = []
+        # a key reads the same in every paper whose own definitions do not touch it, and
+        # only adds to sets: each such key is read once (most of the 1.7M mentions at 50k
+        # papers); not with a thesaurus, whose renames can make a key preferred between
+        # two mentions
+        same_everywhere: dict[str, str] = {}
+        for text, paper_id in zip(texts[start:stop], paper_ids[start:stop]):
+            key = by_thesaurus(key_of(text))
+            if memo.defines(text):
                 reasons[key].add("acronym")
-            if key in aliases:
-                key = aliases[key]
-                reasons[key].add("gazetteer")
-            key = by_thesaurus(key)
-        final.append(key)
+            expansions = local.get(paper_id)
+            if replacements or (expansions and (key in expansions or any(w in expansions for w in key.split()))):
+                keys.append(corpus_key(key, expansions or {}))
+                continue
+            found = same_everywhere.get(key)
+            if found is None:
+                found = same_everywhere[key] = corpus_key(key, {})
+            keys.append(found)
+        return keys, dict(reasons), dict(short_forms)
+
+    # the two halves of the mentions are read in two processes where they are many (a
+    # quarter of resolution at 50k papers); what a half adds to the sets is joined after.
+    # A thesaurus makes a key's reading depend on the mentions before it: one process then
+    final: list[str] = []
+    halves = [(0, len(texts))] if replacements else [(0, len(texts) // 2), (len(texts) // 2, len(texts))]
+    found_reasons: dict[str, set[str]] = defaultdict(set)
+    found_shorts: dict[str, set[str]] = defaultdict(set)
+    for keys, added_reasons, added_shorts in map_in_halves(read_keys, halves, min_items=2 if len(
+            texts) >= PARALLEL_MIN_MENTIONS else len(halves) + 1):
+        final += keys
+        for key, found in added_reasons.items():
+            found_reasons[key] |= found
+        for key, found in added_shorts.items():
+            found_shorts[key] |= found
+    reasons, short_forms = found_reasons, found_shorts
     # keys equal but for spaces and case are one name: "MoDecGS" (a scraped page's lost
     # hyphen) joins "MoDec GS" because the hyphenated form occurs in the corpus;
     # "multilayer perceptron" joins "multi layer perceptron", "SQUAD" joins "SQuAD". The

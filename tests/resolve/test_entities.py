@@ -369,10 +369,50 @@ def test_entities_made_half_in_a_forked_child_equal_those_made_in_one_process(de
                               background=shipped_background())
 
     monkeypatch.setattr(module, "PARALLEL_MIN_KEYS", 10**9)
+    monkeypatch.setattr(module, "PARALLEL_MIN_MENTIONS", 10**9)
     alone = resolved()
     monkeypatch.setattr(module, "PARALLEL_MIN_KEYS", 0)
+    monkeypatch.setattr(module, "PARALLEL_MIN_MENTIONS", 0)
     calls = []
-    monkeypatch.setattr(module, "map_in_halves", lambda *a, **k: calls.append(k) or map_in_halves(*a, **k))
+    monkeypatch.setattr(module, "map_in_halves", lambda *a, **k: calls.append((len(a[1]), k)) or map_in_halves(*a, **k))
     halves = resolved()
-    assert calls == [{"min_items": 0}] and len(alone.entities) > 50
+    # the mentions' keys read in two halves, then the entities made in two
+    assert calls == [(2, {"min_items": 2}), (len(alone.entities), {"min_items": 0})] and len(alone.entities) > 50
     assert halves == alone
+    # a paper's own definition of an acronym and the corpus's sense, read in either half
+    papers = [Paper("a", "T", "Conditional random fields (CRF) tag."), Paper("b", "T", "The CRF tags."),
+              Paper("c", "T", "Cyclic redundancy frames (CRF) check.")]
+    mentions = [m("a", "Conditional random fields (CRF)"), m("a", "CRF"), m("b", "CRF"), m("c", "CRF"), m("c", "CRF"),
+                m("b", "CRF model")]
+    monkeypatch.setattr(module, "PARALLEL_MIN_MENTIONS", 10**9)
+    one = module.resolve(papers, mentions)
+    monkeypatch.setattr(module, "PARALLEL_MIN_MENTIONS", 0)
+    assert module.resolve(papers, mentions) == one
+    assert one.mention_entity[0] == one.mention_entity[1] != one.mention_entity[3]
+
+
+def test_acronyms_worked_out_elsewhere_give_the_same_resolution(demo_kg):
+    from kgraph.resolve.entities import corpus_acronym_tables
+
+    data = demo_kg.data
+    acronyms = corpus_acronym_tables(data.papers)
+    assert acronyms.unique and acronyms.local
+    assert resolve(data.papers, data.mentions, acronyms=acronyms) == resolve(data.papers, data.mentions)
+    # they are what resolution reads: tables without a sense leave the acronym unexpanded
+    empty = type(acronyms)({}, {}, {}, {})
+    assert resolve(data.papers, data.mentions, acronyms=empty) != resolve(data.papers, data.mentions)
+
+
+def test_a_thesaurus_reads_the_mentions_in_one_process(monkeypatch):
+    from kgraph.resolve import entities as module
+    from kgraph.resolve.thesaurus import Thesaurus
+
+    papers = [Paper("a", "T", "x"), Paper("b", "T", "y")]
+    mentions = [m("a", "graph nets"), m("b", "graph networks")]
+    thesaurus = Thesaurus(replacements={"graph net": "graph network"})
+    calls = []
+    monkeypatch.setattr(module, "PARALLEL_MIN_MENTIONS", 0)
+    monkeypatch.setattr(module, "map_in_halves", lambda *a, **k: calls.append(len(a[1])) or map_in_halves(*a, **k))
+    resolution = module.resolve(papers, mentions, thesaurus=thesaurus)
+    assert calls[0] == 1
+    assert resolution.mention_entity[0] == resolution.mention_entity[1]
