@@ -25,7 +25,7 @@ from .extract.pipeline import build_pipeline, check_tier, extraction_code_versio
 from .extract.relate import relation_model_version, relations_available, relations_of_papers
 from .extract.results import find_results
 from .graph.communities import communities_of
-from .graph.data import GraphData, entities_by_paper
+from .graph.data import GraphData, entities_by_paper, link_free_properties
 from .graph.links import paper_links
 from .graph.trends import date_from_arxiv_id
 from .mentions import MentionColumns, MentionTable, by_paper, mentions_at, paper_rows, pick
@@ -257,15 +257,25 @@ def build_data(
     if cache is not None:
         cache.close()
     lap("results")
-    # generic entities ("training data") keep their mentions but explain no link and
-    # shape no community
-    specific = {e.id for e in resolution.entities if not e.generic}
-    # every paper, with its entities or none: the link weights count the corpus's papers
-    paper_entities = {p.id: () for p in papers} | entities_by_paper(mentions.column("paper_id"), mention_entity,
-                                                                      keep=specific)
-    links = paper_links(paper_entities, top_k=options.top_k, max_df=options.max_df)
-    lap("link")
-    communities = communities_of(papers, [e for e in resolution.entities if e.id in specific], paper_entities, links)
+    # the rankings and co-occurrences the outputs read need no links: made beside the linking
+    link_free = ForkedCall(link_free_properties, papers, mentions, mention_entity, resolution.entities) if len(
+        papers) >= PARALLEL_MIN_PAPERS and can_fork() else None
+    try:
+        # generic entities ("training data") keep their mentions but explain no link and
+        # shape no community
+        specific = {e.id for e in resolution.entities if not e.generic}
+        # every paper, with its entities or none: the link weights count the corpus's papers
+        paper_entities = {p.id: () for p in papers} | entities_by_paper(mentions.column("paper_id"), mention_entity,
+                                                                          keep=specific)
+        links = paper_links(paper_entities, top_k=options.top_k, max_df=options.max_df)
+        lap("link")
+        communities = communities_of(papers, [e for e in resolution.entities if e.id in specific], paper_entities,
+                                     links)
+        link_free_values = link_free.result() if link_free is not None else {}
+    except BaseException:
+        if link_free is not None:
+            link_free.stop()
+        raise
     lap("communities")
     meta = {
         "kgraph_version": __version__,
@@ -277,9 +287,11 @@ def build_data(
         "inputs": [str(p) for p in paths],
         "years": summary.years,
     }
-    return GraphData(tuple(papers), mentions, mention_entity, resolution.entities,
+    data = GraphData(tuple(papers), mentions, mention_entity, resolution.entities,
                      links, dict(resolution.ambiguous_acronyms), meta, communities, relations=relations,
                      results=results)
+    data.adopt(link_free_values)
+    return data
 
 
 def _text_keys(mentions: MentionTable, cache: MentionCache | None,

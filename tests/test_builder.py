@@ -117,7 +117,7 @@ def test_acronyms_read_in_a_forked_child_beside_the_extraction_resolve_the_same(
     monkeypatch.setattr(builder, "PARALLEL_MIN_PAPERS", 0)
     monkeypatch.setattr(builder, "ForkedCall", lambda *a: forked.append(a[0].__name__) or builder_fork(*a))
     beside = build_data(paths, RULES)
-    assert forked == ["corpus_acronym_tables"]
+    assert forked == ["corpus_acronym_tables", "link_free_properties"]
     assert beside.entities == alone.entities and beside.mention_entity == alone.mention_entity
     assert any("acronym" in e.merged_by for e in alone.entities)
 
@@ -151,3 +151,34 @@ def builder_fork(*args):
     from kgraph.process import ForkedCall
 
     return ForkedCall(*args)
+
+
+def test_rankings_made_beside_the_linking_equal_those_made_after_it(monkeypatch):
+    from kgraph import builder
+    from kgraph.graph import cooccurrence
+    from kgraph.graph.data import LINK_FREE
+
+    monkeypatch.setattr(cooccurrence, "MIN_PAPERS", 1)  # the demo's entities are in few papers
+    paths = [EXAMPLES / "papers.jsonl"]
+    alone = build_data(paths, RULES)
+    assert not set(LINK_FREE) & set(vars(alone))  # nothing made until asked for
+    forked = []
+    monkeypatch.setattr(builder, "PARALLEL_MIN_PAPERS", 0)
+    monkeypatch.setattr(builder, "ForkedCall", lambda *a: forked.append(a[0].__name__) or builder_fork(*a))
+    beside = build_data(paths, RULES)
+    assert forked == ["corpus_acronym_tables", "link_free_properties"]
+    assert set(LINK_FREE) <= set(vars(beside))  # adopted, not computed again
+    for name in LINK_FREE:
+        assert getattr(beside, name) == getattr(alone, name), name
+    assert beside.kind_ranks and beside.cooccurrences and beside.year_rankings
+
+
+def test_only_cached_properties_are_adopted(demo_kg):
+    from kgraph.graph.data import GraphData
+
+    data = GraphData(demo_kg.data.papers, demo_kg.data.mentions, demo_kg.data.mention_entity,
+                     demo_kg.data.entities, ())
+    with pytest.raises(KGraphError, match="'links' is not a cached property"):
+        data.adopt({"links": ()})
+    data.adopt({"prominence": {"x": 0}})
+    assert data.prominence == {"x": 0}

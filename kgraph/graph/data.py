@@ -13,6 +13,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from ..errors import KGraphError
 from ..mentions import mention_column, paper_rows, rows_at
 from ..model import Entity, EntityKind, Link, Mention, Paper, Relation, Result
 from . import cooccurrence
@@ -66,6 +67,15 @@ class GraphData:
     def entities_of_paper(self) -> dict[str, tuple[str, ...]]:
         """Paper id -> ids of the entities it mentions, sorted."""
         return entities_by_paper(mention_column(self.mentions, "paper_id"), self.mention_entity)
+
+    def adopt(self, values: Mapping[str, Any]) -> None:
+        """Take cached properties (name -> value) worked out elsewhere on data equal to
+        this in what they read (a build makes the rankings beside its linking, see
+        :data:`LINK_FREE`), instead of computing them here."""
+        for name, value in values.items():
+            if not isinstance(getattr(type(self), name, None), cached_property):
+                raise KGraphError(f"{name!r} is not a cached property of GraphData")
+            self.__dict__[name] = value  # where cached_property keeps what it computed
 
     def build_indexes(self) -> None:
         """Make the paper/entity indexes now (before a fork, so that both processes share them)."""
@@ -187,6 +197,19 @@ class GraphData:
         papers, for the entities in at least :attr:`cooccurrence_min_papers` papers."""
         return top_cooccurring(self.specific_papers_of_entity, {e.id: e.kind for e in self.specific_entities},
                                min_papers=self.cooccurrence_min_papers)
+
+
+#: Cached properties of :class:`GraphData` that read neither its links nor its communities
+#: (nor its relations): the papers, mentions and entities alone. A build works them out
+#: beside the linking (:meth:`GraphData.adopt`).
+LINK_FREE = ("prominence", "kind_ranks", "year_rankings", "cooccurrences")
+
+
+def link_free_properties(papers: Sequence[Paper], mentions: Sequence[Mention], mention_entity: tuple[str, ...],
+                         entities: tuple[Entity, ...]) -> dict[str, Any]:
+    """The :data:`LINK_FREE` properties of the build data made of these (links and communities to come)."""
+    data = GraphData(tuple(papers), mentions, mention_entity, entities, ())
+    return {name: getattr(data, name) for name in LINK_FREE}
 
 
 class PaperSpans(Mapping[SpanKey, str]):

@@ -70,3 +70,19 @@ def test_the_streamed_file_holds_what_to_json_makes(tmp_path, demo_kg, monkeypat
     monkeypatch.setattr(jsondata, "SLICE", 2)
     write_json(data, tmp_path / FILENAME)
     assert json.loads((tmp_path / FILENAME).read_text(encoding="utf-8")) == json.loads(json.dumps(to_json(data)))
+
+
+def test_kgraph_json_is_the_text_json_dumps_writes_from_a_table_or_from_mentions(tmp_path, demo_kg):
+    import dataclasses
+
+    from kgraph.mentions import MentionTable
+
+    data = demo_kg.data
+    assert isinstance(data.mentions, MentionTable) and data.relations  # the columns' path, relations written
+    write_json(data, tmp_path / "table.json")
+    text = (tmp_path / "table.json").read_text(encoding="utf-8")
+    # byte for byte what the standard library writes (orjson does the writing)
+    assert text == json.dumps(to_json(data), ensure_ascii=False, separators=(",", ":"))
+    rows = dataclasses.replace(data, mentions=tuple(data.mentions))  # mentions as objects: the other path
+    write_json(rows, tmp_path / "rows.json")
+    assert (tmp_path / "rows.json").read_text(encoding="utf-8") == text
