@@ -30,7 +30,7 @@ from .graph.links import paper_links
 from .graph.trends import date_from_arxiv_id
 from .mentions import MentionColumns, MentionTable, by_paper, mentions_at, paper_rows, pick
 from .model import Field, Mention, Paper, Relation, Result
-from .process import ForkedCall, can_fork, fewer_collections
+from .process import fewer_collections, forked_beside
 from .readers import ReadReport, read_papers
 from .resolve.entities import (
     TextKeys,
@@ -51,7 +51,8 @@ from .version import __version__
 #: Mention texts per chunk when the Dask engine keys them for resolution: keying a text
 #: takes a few µs, so a chunk must be large to be worth a task.
 TEXTS_PER_CHUNK = 20_000
-#: Papers from which their acronyms are read in a forked child beside the extraction.
+#: Papers from which a build forks work that needs only part of its data (the acronyms
+#: beside the extraction, the rankings beside the linking): below it the fork costs more.
 PARALLEL_MIN_PAPERS = 5_000
 
 Progress = Callable[[str, int], Callable[[], None]]
@@ -194,8 +195,7 @@ def build_data(
     papers = _dated(papers, summary)
     lap("read")
     # the corpus's acronyms need its text alone: they are worked out beside the extraction
-    acronyms = ForkedCall(corpus_acronym_tables, papers) if len(papers) >= PARALLEL_MIN_PAPERS and can_fork() else None
-    try:
+    with forked_beside(corpus_acronym_tables, papers, when=len(papers) >= PARALLEL_MIN_PAPERS) as acronyms:
         summary.tier = check_tier(options.tier)
         model = model_version(summary.tier)
         if cache_path is not None:
@@ -235,10 +235,6 @@ def build_data(
             for problem in problems:
                 summary.report.problem(problem, skipped=0)
         keys = _text_keys(mentions, cache, options)
-    except BaseException:
-        if acronyms is not None:
-            acronyms.stop()
-        raise
     resolution = resolve(papers, mentions, shipped_vocabulary(), thesaurus, known=shipped_known_kinds(),
                          background=shipped_background(), keys=keys,
                          acronyms=acronyms.result() if acronyms is not None else None)
@@ -258,9 +254,8 @@ def build_data(
         cache.close()
     lap("results")
     # the rankings and co-occurrences the outputs read need no links: made beside the linking
-    link_free = ForkedCall(link_free_properties, papers, mentions, mention_entity, resolution.entities) if len(
-        papers) >= PARALLEL_MIN_PAPERS and can_fork() else None
-    try:
+    with forked_beside(link_free_properties, papers, mentions, mention_entity, resolution.entities,
+                       when=len(papers) >= PARALLEL_MIN_PAPERS) as link_free:
         # generic entities ("training data") keep their mentions but explain no link and
         # shape no community
         specific = {e.id for e in resolution.entities if not e.generic}
@@ -272,10 +267,6 @@ def build_data(
         communities = communities_of(papers, [e for e in resolution.entities if e.id in specific], paper_entities,
                                      links)
         link_free_values = link_free.result() if link_free is not None else {}
-    except BaseException:
-        if link_free is not None:
-            link_free.stop()
-        raise
     lap("communities")
     meta = {
         "kgraph_version": __version__,

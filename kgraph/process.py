@@ -9,13 +9,14 @@ result comes back. And a build runs with fewer garbage collections
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
@@ -74,6 +75,22 @@ def map_in_halves(fn: Callable[..., _R], items: Sequence[tuple[Any, ...]], *, mi
         raise
     theirs: list[_R] = child.result()
     return mine + theirs
+
+
+@contextlib.contextmanager
+def forked_beside(fn: Callable[..., Any], *args: Any, when: bool = True) -> Iterator[ForkedCall | None]:
+    """``fn(*args)`` in a forked child while the ``with`` block runs (None where ``when``
+    is false or no child fits, :func:`can_fork`): its :meth:`ForkedCall.result` is there
+    to collect, in the block or after it. The child is killed if the block raises: its
+    result is then wanted by no one, and it would otherwise wait on a pipe nobody reads.
+    """
+    child = ForkedCall(fn, *args) if when and can_fork() else None
+    try:
+        yield child
+    except BaseException:
+        if child is not None:
+            child.stop()
+        raise
 
 
 def _apply_all(fn: Callable[..., _R], items: Sequence[tuple[Any, ...]]) -> list[_R]:

@@ -6,9 +6,11 @@ import pytest
 
 from conftest import EXAMPLES
 from kgraph.builder import BuildOptions, BuildSummary, build_data
+from kgraph import process
 from kgraph.errors import KGraphError, OptionError
 
 RULES = BuildOptions(tier="rules", processes=1)
+REAL_FORKED_CALL = process.ForkedCall
 
 
 def test_build_data_times_every_stage_and_writes_nothing(tmp_path, monkeypatch):
@@ -115,7 +117,7 @@ def test_acronyms_read_in_a_forked_child_beside_the_extraction_resolve_the_same(
     alone = build_data(paths, RULES)
     forked = []
     monkeypatch.setattr(builder, "PARALLEL_MIN_PAPERS", 0)
-    monkeypatch.setattr(builder, "ForkedCall", lambda *a: forked.append(a[0].__name__) or builder_fork(*a))
+    monkeypatch.setattr(process, "ForkedCall", lambda *a: forked.append(a[0].__name__) or builder_fork(*a))
     beside = build_data(paths, RULES)
     assert forked == ["corpus_acronym_tables", "link_free_properties"]
     assert beside.entities == alone.entities and beside.mention_entity == alone.mention_entity
@@ -138,7 +140,7 @@ def test_a_failed_extraction_stops_the_acronyms_child(monkeypatch):
         raise KGraphError("the extractor broke")
 
     monkeypatch.setattr(builder, "PARALLEL_MIN_PAPERS", 0)
-    monkeypatch.setattr(builder, "ForkedCall", fork)
+    monkeypatch.setattr(process, "ForkedCall", fork)
     monkeypatch.setattr(builder, "extract_mentions", broken)
     monkeypatch.setattr(builder, "corpus_acronym_tables", lambda papers: time.sleep(60))
     with pytest.raises(KGraphError, match="the extractor broke"):
@@ -148,9 +150,7 @@ def test_a_failed_extraction_stops_the_acronyms_child(monkeypatch):
 
 
 def builder_fork(*args):
-    from kgraph.process import ForkedCall
-
-    return ForkedCall(*args)
+    return REAL_FORKED_CALL(*args)  # the class itself, while tests spy on kgraph.process.ForkedCall
 
 
 def test_rankings_made_beside_the_linking_equal_those_made_after_it(monkeypatch):
@@ -164,7 +164,7 @@ def test_rankings_made_beside_the_linking_equal_those_made_after_it(monkeypatch)
     assert not set(LINK_FREE) & set(vars(alone))  # nothing made until asked for
     forked = []
     monkeypatch.setattr(builder, "PARALLEL_MIN_PAPERS", 0)
-    monkeypatch.setattr(builder, "ForkedCall", lambda *a: forked.append(a[0].__name__) or builder_fork(*a))
+    monkeypatch.setattr(process, "ForkedCall", lambda *a: forked.append(a[0].__name__) or builder_fork(*a))
     beside = build_data(paths, RULES)
     assert forked == ["corpus_acronym_tables", "link_free_properties"]
     assert set(LINK_FREE) <= set(vars(beside))  # adopted, not computed again

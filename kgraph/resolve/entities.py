@@ -769,11 +769,12 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
     # quarter of resolution at 50k papers); what a half adds to the sets is joined after.
     # A thesaurus makes a key's reading depend on the mentions before it: one process then
     final: list[str] = []
-    halves = [(0, len(texts))] if replacements else [(0, len(texts) // 2), (len(texts) // 2, len(texts))]
+    half = len(texts) // 2
+    ranges = [(0, len(texts))] if replacements or len(texts) < PARALLEL_MIN_MENTIONS else [
+        (0, half), (half, len(texts))]
     found_reasons: dict[str, set[str]] = defaultdict(set)
     found_shorts: dict[str, set[str]] = defaultdict(set)
-    for keys, added_reasons, added_shorts in map_in_halves(read_keys, halves, min_items=2 if len(
-            texts) >= PARALLEL_MIN_MENTIONS else len(halves) + 1):
+    for keys, added_reasons, added_shorts in map_in_halves(read_keys, ranges):
         final += keys
         for key, found in added_reasons.items():
             found_reasons[key] |= found
