@@ -229,7 +229,8 @@ def build(
     if summary.store:
         out.print(f"store updated in place: {summary.store['blocks_changed']} changed blocks, "
                   f"{summary.store['triples_removed']} triples removed, {summary.store['triples_added']} added; "
-                  f"{summary.store['papers_reused']} unchanged paper graphs not formatted again", highlight=False)
+                  f"{summary.store['papers_reused']} unchanged paper graphs and "
+                  f"{summary.store.get('entities_reused', 0)} entities not formatted again", highlight=False)
     order = ("graph.ttl", "graph.trig", "graph.html", "graph.graphml", "kgraph.json", "store")
     present = {p.name for p in written}
     names = [f"{name}/" if name == "store" else name for name in order if name in present]

@@ -157,12 +157,25 @@ class GraphData:
         return self.entity_months if by == "month" else self.entity_years
 
     def entity_series(self, entity_id: str, by: str = "year") -> Series:
-        """An entity's papers per year (or month), share, first and peak and bursts (see :mod:`.trends`)."""
+        """An entity's papers per year (or month), share, first and peak and bursts (see
+        :mod:`.trends`); shared by the entities with the same counts: not to be changed."""
         counts = self.entity_periods(by).get(entity_id)
         if counts is None:  # a generic entity: counted the same way, on demand
             counts = year_counts({entity_id: self.papers_of_entity.get(entity_id, [])},
                                  self._month_of if by == "month" else self._year_of).get(entity_id, Counter())
-        return series(counts, self.period_totals(by))
+        # a series is a function of the counts alone (the totals are the build's): most
+        # entities share theirs with many others (one paper in 2024), so each is made once
+        # (the RDF and kgraph.json each read one per entity: ~5 s at 50k papers otherwise).
+        # The series is shared, and so not to be changed.
+        profile = (by, *sorted(counts.items()))
+        found = self._series_made.get(profile)
+        if found is None:
+            found = self._series_made[profile] = series(counts, self.period_totals(by))
+        return found
+
+    @cached_property
+    def _series_made(self) -> dict[tuple[object, ...], Series]:
+        return {}
 
     def span_entity(self) -> Mapping[SpanKey, str]:
         """(paper id, field, start, end) of each resolved mention -> its entity id.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import operator
 import os
 import sys
 import tempfile
@@ -281,13 +282,29 @@ def keyed_blocks(data: GraphData, reuse: Reuse | None = None,
     results_of: dict[str, list[ResultRow]] = {}
     for row in data.result_rows:
         results_of.setdefault(row.result.paper_id, []).append(row)
+    mention_counts, entities_graph = data.mention_counts, GRAPHS["entities"]
+    # an entity's block is signed like a paper's graph: a rebuild leaves most entities as
+    # they were, and formatting 600k blocks was a third of a 50k rebuild's RDF
+    signing = _entity_code(data.year_totals) if reuse is not None else None
     for iri, entity in sorted(((entity_iri(e.id), e) for e in data.entities), key=lambda pair: pair[0]):
+        signature = None
+        if signing is not None:
+            years = entity_years.get(entity.id)
+            signature = entity_signature(
+                signing, entity, len(papers_of.get(entity.id, ())), mention_counts.get(entity.id, 0),
+                ranks.get(entity.id), cooccurrences.get(entity.id, ()), relations_from.get(entity.id, ()),
+                [(y, n, year_ranks.get((entity.id, y))) for y, n in sorted(years.items())] if years else ())
+            kept = reuse(iri, signature)  # type: ignore[misc] # signing is set only with reuse
+            if kept is not None:
+                yield (Block(entities_graph, iri, [], signature, span=kept) if isinstance(kept, FileSpan)
+                       else Block(entities_graph, iri, [], signature, kept))
+                continue
         lines = list(_entity_triples(data, entity, papers_of, ranks, cooccurrences))
         for relation in relations_from.get(entity.id, ()):
             lines.extend(_entity_relation_triples(relation))
         if entity.id in entity_years:
             lines.extend(_year_triples(entity, data.entity_series(entity.id), year_ranks))
-        yield Block(GRAPHS["entities"], iri, _block(lines))
+        yield Block(entities_graph, iri, _block(lines), signature)
     # links in groups by the first hex digits of their IRI's hash (~100 per group at 50k
     # papers): every link's weight moves when the corpus grows (IDF), so a rebuild compares
     # them all, and one block per link cost more in per-block work than in the diff itself
@@ -393,6 +410,48 @@ def _code_digest() -> bytes:
 
 
 _CODE = _code_digest()
+
+
+#: The fields of an entity that its signature covers as they are (and its kind by value).
+_ENTITY_SIGNED = operator.attrgetter(*(f.name for f in fields(Entity) if f.name != "kind"))
+
+
+def _entity_code(year_totals: Mapping[int, int]) -> bytes:
+    """The key of :func:`entity_signature`: the code that writes an entity's statements
+    (with what makes its labels' lookup forms and its series) and the corpus's papers per
+    year (its shares' denominators)."""
+    from ..graph import trends
+    from ..text import labels
+
+    digest = hashlib.blake2b(_CODE, digest_size=16)
+    for module in (trends, labels):
+        try:
+            digest.update(Path(module.__file__ or "").read_bytes())
+        except OSError:  # no source file (a frozen install): the version in _CODE says it
+            pass
+    digest.update(repr(sorted(year_totals.items())).encode())
+    return digest.digest()
+
+
+def entity_signature(code: bytes, entity: Entity, papers: int, mentions: int, rank: int | None,
+                     cooccurrences: Sequence[tuple[str, int]], relations: Sequence[EntityRelation],
+                     years: Sequence[tuple[int, int, int | None]]) -> bytes:
+    """A digest of everything an entity's block is made from (see :func:`keyed_blocks`):
+    the entity, its paper and mention counts, its rank, its co-occurrences, the relations
+    it is the subject of (with their evidence statements) and its papers and rank per year,
+    keyed by ``code`` (:func:`_entity_code`: the code and the corpus's papers per year).
+
+    >>> code, bert = b"k" * 16, Entity("bert", EntityKind.METHOD, "BERT", "BERT")
+    >>> entity_signature(code, bert, 3, 5, 1, (), (), ()) == entity_signature(code, bert, 3, 5, 1, (), (), ())
+    True
+    >>> entity_signature(code, bert, 3, 5, 1, (), (), ()) == entity_signature(code, bert, 3, 5, 2, (), (), ())
+    False
+    """
+    made_of = repr((
+        _ENTITY_SIGNED(entity), entity.kind.value, papers, mentions, rank, cooccurrences, years,
+        [(r.label, r.object, len(r.papers), r.confidence,
+          [(s.paper_id, s.field.value, s.head, s.tail, s.label) for s in r.evidence]) for r in relations]))
+    return hashlib.blake2b(made_of.encode("utf-8", "surrogatepass"), key=code, digest_size=16).digest()
 
 
 #: The fields of a paper's mentions that its signature covers: all but the paper id, which
@@ -754,7 +813,8 @@ def write_turtle(data: GraphData, *, turtle: Path | None = None, trig: Path | No
     ``previous`` names the last build's graph.ttl and graph.trig: a paper graph that
     ``reuse`` places in them (a :class:`FileSpan`) is copied from there by the kernel
     (``os.copy_file_range``), never read into this process; runs of them go as one copy.
-    ``on_span`` is told where each paper graph lies in the new files, for the next build.
+    ``on_span`` is told where each signed block (a paper's graph, an entity) lies in the
+    new files, for the next build.
     """
     if provenance not in PROVENANCE:
         raise ValueError(f"provenance must be one of {', '.join(PROVENANCE)}, not {provenance!r}")
@@ -775,7 +835,14 @@ def write_turtle(data: GraphData, *, turtle: Path | None = None, trig: Path | No
             opening = "" if block.graph == current else (
                 ("}\n" if current is not None else "") + f"{_ref(block.graph)} {{\n")
             current = block.graph
-            ttl_at, trig_at = ttl.pos if ttl else 0, tri.pos if tri else 0
+            ttl_at = ttl.pos if ttl else 0
+            # a paper's graph is a block of its own, and its span in the TriG holds the line
+            # that opens it; an entity's block is one of many in a graph, and its span holds
+            # its statements alone (the block that opens the graph changes as entities come)
+            if tri is not None and opening and block.graph != block.key:
+                tri.write(opening.encode("utf-8"))
+                opening = ""
+            trig_at = tri.pos if tri else 0
             if block.span is not None:
                 if on_block is not None:
                     on_block(block, "")
@@ -784,7 +851,7 @@ def write_turtle(data: GraphData, *, turtle: Path | None = None, trig: Path | No
                 if ttl is not None:
                     ttl.copy(*_span_of(block.span.ttl, block.key))
                 if tri is not None:
-                    tri.copy(*_span_of(block.span.trig, block.key))  # its opening line included
+                    tri.copy(*_span_of(block.span.trig, block.key))  # a paper's opening line included
             else:
                 body = block.turtle
                 if on_block is not None:

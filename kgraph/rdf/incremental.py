@@ -157,7 +157,8 @@ class BlockLog:
         self.removed: list[str] = []
         self.added: list[str] = []
         self.changed_blocks = 0
-        self.reused_blocks = 0
+        self.reused_blocks = 0  # paper graphs
+        self.reused_entities = 0
         # with a store given to start_update: changes are sent in batches as they are
         # found, on a thread (the store updates without the GIL), beside the formatting
         self._sender: ThreadPoolExecutor | None = None
@@ -222,7 +223,10 @@ class BlockLog:
         """One block of the new build and its Turtle (as :func:`~kgraph.rdf.convert.write_turtle` makes them)."""
         if block.kept:  # the recorded block itself
             self._old.pop(block.key, None)
-            self.reused_blocks += 1
+            if block.graph == block.key:  # a paper's graph
+                self.reused_blocks += 1
+            else:
+                self.reused_entities += 1
             return
         text = turtle.encode("utf-8")
         digest = _digest(text)

@@ -184,6 +184,7 @@ def _update_store(data: GraphData, out_dir: Path, store: ox.Store, log: BlockLog
         removed, added = log.apply(store)
     store.flush()
     return formatted, {"blocks_changed": log.changed_blocks, "papers_reused": log.reused_blocks,
+                       "entities_reused": log.reused_entities,
                        "triples_removed": removed, "triples_added": added}
 
 
