@@ -253,6 +253,23 @@ def pick(values: Sequence[Any], codes: np.ndarray) -> list[Any]:
     return found
 
 
+def kind_numbers(mentions: Sequence[Mention]) -> list[int]:
+    """Each mention's kind as its place in :class:`~kgraph.model.EntityKind`'s order.
+
+    Counting kinds by number is counting in C: an enum hashes in Python (2.5 s to count
+    the (key, kind) pairs of 1.7M mentions).
+
+    >>> mention = Mention("p", Field.TITLE, 0, 4, "BERT", EntityKind.METHOD, 0, "model")
+    >>> numbers = kind_numbers([mention])
+    >>> numbers == kind_numbers(MentionTable.of([mention])) == [list(EntityKind).index(EntityKind.METHOD)]
+    True
+    """
+    if isinstance(mentions, MentionTable):
+        numbers: list[int] = mentions._columns["kind"].tolist()
+        return numbers
+    return [_KIND_CODE[m.kind] for m in mentions]
+
+
 def mention_column(mentions: Sequence[Mention], name: str) -> list[Any]:
     """``[getattr(m, name) for m in mentions]``, read from the column where ``mentions`` is a table."""
     if isinstance(mentions, MentionTable):

@@ -37,6 +37,7 @@ from ..atomic import write_text_atomic
 from ..graph.build import entity_node
 from ..graph.data import GraphData
 from ..graph.relations import leaderboard_key
+from ..mentions import mention_column
 from ..model import Entity, EntityKind, Field
 
 COLOURS: dict[str, str] = {
@@ -92,11 +93,13 @@ def _paper_marks(data: GraphData, index: dict[str, int]) -> dict[str, list[list[
     """Paper id -> sorted ``[start, end, entity node index]`` of its resolved abstract mentions;
     ``[start, end, -1, kind]`` for an entity left out of the page."""
     marks: dict[str, list[list[Any]]] = {p.id: [] for p in data.papers}
-    for mention, entity_id in zip(data.mentions, data.mention_entity):
-        if entity_id and mention.field is Field.ABSTRACT:
+    # four columns, not a Mention per row (1.7M of them at 50k papers)
+    columns = (mention_column(data.mentions, name) for name in ("paper_id", "field", "start", "end"))
+    for paper_id, field, start, end, entity_id in zip(*columns, data.mention_entity, strict=True):
+        if entity_id and field is Field.ABSTRACT:
             i = index.get(entity_node(entity_id))
-            marks[mention.paper_id].append([mention.start, mention.end, i] if i is not None else
-                                           [mention.start, mention.end, -1, data.entity_by_id[entity_id].kind.value])
+            marks[paper_id].append([start, end, i] if i is not None else
+                                   [start, end, -1, data.entity_by_id[entity_id].kind.value])
     return {paper_id: sorted(rows) for paper_id, rows in marks.items()}
 
 

@@ -97,3 +97,46 @@ def test_any_doi_or_arxiv_id_gives_valid_iris(doi, arxiv):
     data = GraphData((paper,), (), (), (), ())
     text = ox.serialize(list(triples(data)), format=ox.RdfFormat.N_TRIPLES)
     assert len(list(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))) >= 5
+
+
+def _changed(value):
+    """Another value of the same type (for every field type a statement or result holds)."""
+    from kgraph.model import Field
+
+    if isinstance(value, Field):
+        return next(f for f in Field if f is not value)
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, (int, float)):
+        return value + 1
+    if isinstance(value, str):
+        return value + "x"
+    if isinstance(value, tuple):
+        return tuple(v + 1 for v in value)
+    return (1, 2)  # an optional span left out
+
+
+def test_a_paper_signature_covers_every_field_of_its_statements_and_results():
+    from dataclasses import fields, replace
+
+    from kgraph.graph.relations import ResultRow
+    from kgraph.model import Field, Paper, Relation, Result
+    from kgraph.rdf.convert import paper_signature
+
+    paper = Paper("p", "T", "We use BERT for NER and reach 92.3 F1 on SQuAD.")
+    said = Relation("p", Field.ABSTRACT, (7, 11), (16, 19), "USED-FOR", 0.9, (0, 49))
+    result = Result("p", "92.3", 30, 34, "absolute", "F1", "SQuAD", "", (0, 49), (35, 37), (41, 46), None)
+    row = ResultRow(result, "f1", "squad", "")
+
+    def signed(said=said, ends=("bert", "ner"), row=row):
+        return paper_signature(paper, [], [], [(said, *ends), row])
+
+    base = signed()
+    assert signed() == base
+    changes = [signed(said=replace(said, **{f.name: _changed(getattr(said, f.name))})) for f in fields(Relation)]
+    changes += [signed(row=replace(row, result=replace(result, **{f.name: _changed(getattr(result, f.name))})))
+                for f in fields(Result)]
+    changes += [signed(row=replace(row, **{f.name: _changed(getattr(row, f.name))}))
+                for f in fields(ResultRow) if f.name != "result"]
+    changes += [signed(ends=("bert", "squad")), signed(ends=("crf", "ner"))]
+    assert base not in changes and len(set(changes)) == len(changes)

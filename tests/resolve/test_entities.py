@@ -374,10 +374,11 @@ def test_entities_made_half_in_a_forked_child_equal_those_made_in_one_process(de
     monkeypatch.setattr(module, "PARALLEL_MIN_KEYS", 0)
     monkeypatch.setattr(module, "PARALLEL_MIN_MENTIONS", 0)
     calls = []
-    monkeypatch.setattr(module, "map_in_halves", lambda *a, **k: calls.append((len(a[1]), k)) or map_in_halves(*a, **k))
+    monkeypatch.setattr(module, "map_in_halves",
+                        lambda *a, **k: calls.append((len(a[1]), k.get("min_items"))) or map_in_halves(*a, **k))
     halves = resolved()
-    # the mentions' keys read in two halves, then the entities made in two
-    assert calls == [(2, {}), (len(alone.entities), {"min_items": 0})] and len(alone.entities) > 50
+    # the mentions' keys read in two halves, then the entities made in two (and sent back packed)
+    assert calls == [(2, None), (len(alone.entities), 0)] and len(alone.entities) > 50
     assert halves == alone
     # a paper's own definition of an acronym and the corpus's sense, read in either half
     papers = [Paper("a", "T", "Conditional random fields (CRF) tag."), Paper("b", "T", "The CRF tags."),
