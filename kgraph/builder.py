@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .cache import MentionCache, decode_mentions
+from .cache import MentionCache, payload_rows
 from .errors import InputError, KGraphError, OptionError
 from .extract.pipeline import build_pipeline, check_tier, extraction_code_version, model_version
 from .extract.relate import relation_model_version, relations_available, relations_of_papers
@@ -391,7 +391,7 @@ def _mention_table(papers: Sequence[Paper], cached: Container[str], found: Itera
             payload = cache.payload(paper)
             if payload is None:  # gone since cached_ids(): another build shares the cache
                 raise KGraphError(f"{cache.path}: the cached mentions of {paper.id!r} vanished during the build")
-            table.extend(decode_mentions(paper.id, payload))
+            table.extend_rows(paper.id, payload_rows(payload))
             continue
         own = []
         while pending is not None and pending.paper_id == paper.id:

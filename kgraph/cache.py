@@ -21,6 +21,9 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 from .errors import KGraphError
 from .model import EntityKind, Field, Mention, Paper, Relation, Result
@@ -76,6 +79,17 @@ _FIELDS = {f.value: f for f in Field}
 _KINDS = {k.value: k for k in EntityKind}
 
 
+def payload_rows(payload: str) -> list[list[Any]]:
+    """The rows of a cached entry's JSON (:func:`encode_mentions`, :func:`encode_relations`,
+    :func:`encode_results`) as they are: mentions for a table go to
+    :meth:`~kgraph.mentions.MentionColumns.extend_rows` without a Mention made."""
+    try:
+        rows: list[list[Any]] = orjson.loads(payload)
+    except orjson.JSONDecodeError:  # what json.dumps writes and orjson does not read (NaN)
+        rows = json.loads(payload)
+    return rows
+
+
 def decode_mentions(paper_id: str, payload: str) -> list[Mention]:
     """The Mentions of ``paper_id`` from :func:`encode_mentions`' JSON.
 
@@ -84,7 +98,7 @@ def decode_mentions(paper_id: str, payload: str) -> list[Mention]:
     True
     """
     return [Mention(paper_id, _FIELDS[f], s, e, t, _KINDS[k], n, x, c, lab, tuple(span) if span else None)
-            for f, s, e, t, k, n, x, c, lab, span in json.loads(payload)]
+            for f, s, e, t, k, n, x, c, lab, span in payload_rows(payload)]
 
 
 def encode_relations(relations: Sequence[Relation]) -> str:
@@ -101,7 +115,7 @@ def decode_relations(paper_id: str, payload: str) -> list[Relation]:
     True
     """
     return [Relation(paper_id, _FIELDS[f], (hs, he), (ts, te), label, c, (lo, hi), x)
-            for f, hs, he, ts, te, label, c, lo, hi, x in json.loads(payload)]
+            for f, hs, he, ts, te, label, c, lo, hi, x in payload_rows(payload)]
 
 
 def encode_results(results: Sequence[Result]) -> str:
@@ -120,7 +134,7 @@ def decode_results(paper_id: str, payload: str) -> list[Result]:
     """
     return [Result(paper_id, value, start, end, kind, metric, dataset, method, (lo, hi),
                    *(tuple(span) if span else None for span in spans))
-            for value, start, end, kind, metric, dataset, method, lo, hi, *spans in json.loads(payload)]
+            for value, start, end, kind, metric, dataset, method, lo, hi, *spans in payload_rows(payload)]
 
 
 class MentionCache:

@@ -36,6 +36,8 @@ _FIELDS = tuple(Field)
 _FIELD_CODE = {f: i for i, f in enumerate(_FIELDS)}
 _KINDS = tuple(EntityKind)
 _KIND_CODE = {k: i for i, k in enumerate(_KINDS)}
+_FIELD_VALUE_CODE = {f.value: i for i, f in enumerate(_FIELDS)}
+_KIND_VALUE_CODE = {k.value: i for i, k in enumerate(_KINDS)}
 _NO_SPAN = -1  # sentence_span None: a mention made without its sentence
 _CHUNK = 65_536  # rows made into Python values at a time while iterating
 
@@ -96,6 +98,38 @@ class MentionColumns:
         """Add mentions in order."""
         for mention in mentions:
             self.append(mention)
+
+    def extend_rows(self, paper_id: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Add one paper's mentions given as rows of values (field and kind by value, the
+        sentence span a pair or None): how the cache keeps them
+        (:func:`kgraph.cache.payload_rows`). A column at a time and no Mention made: a
+        rebuild of 50k papers reads 1.7M of them.
+
+        >>> m = Mention("p", Field.TITLE, 0, 4, "BERT", EntityKind.METHOD, 0, "model", 0.9, "Method", (0, 20))
+        >>> columns = MentionColumns()
+        >>> columns.extend_rows("p", [["title", 0, 4, "BERT", "Method", 0, "model", 0.9, "Method", [0, 20]]])
+        >>> list(columns.freeze()) == [m]
+        True
+        """
+        if not rows:
+            return
+        c, code = self._columns, self._code
+        fields, starts, ends, texts, kinds, sentences, extractors, confidences, labels, spans = zip(*rows, strict=True)
+        c["paper_id"].extend([code(paper_id)] * len(rows))
+        # strings numbered in the order append() meets them: the same table either way
+        text_codes, extractor_codes, label_codes = c["text"], c["extractor"], c["label"]
+        for text, extractor, label in zip(texts, extractors, labels):
+            text_codes.append(code(text))
+            extractor_codes.append(code(extractor))
+            label_codes.append(code(label))
+        c["field"].extend(map(_FIELD_VALUE_CODE.__getitem__, fields))
+        c["start"].extend(starts)
+        c["end"].extend(ends)
+        c["kind"].extend(map(_KIND_VALUE_CODE.__getitem__, kinds))
+        c["sentence"].extend(sentences)
+        c["confidence"].extend(confidences)
+        c["span_start"].extend([span[0] if span else _NO_SPAN for span in spans])
+        c["span_end"].extend([span[1] if span else _NO_SPAN for span in spans])
 
     def freeze(self) -> MentionTable:
         """The rows so far as a table (the arrays are shared, not copied: append no more)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -101,3 +102,19 @@ def test_a_build_keeps_its_mentions_in_a_table(tmp_path):
     assert isinstance(data.mentions, MentionTable)
     assert np.array_equal(np.unique(data.mentions.column("paper_id")), ["a", "b"])
     assert data.mentions.column("paper_id") == sorted(data.mentions.column("paper_id"))  # paper order
+
+
+def test_cached_rows_make_the_table_that_mentions_make():
+    from kgraph.cache import decode_mentions, encode_mentions, payload_rows
+    from kgraph.mentions import MentionColumns
+
+    papers = {"p1": ODD, "p2": [], "p3": [replace(m, paper_id="p3") for m in reversed(ODD)]}
+    by_mentions, by_rows = MentionColumns(), MentionColumns()
+    for paper_id, mentions in papers.items():
+        payload = encode_mentions(mentions)
+        by_mentions.extend(decode_mentions(paper_id, payload))
+        by_rows.extend_rows(paper_id, payload_rows(payload))
+    made, read = by_mentions.freeze(), by_rows.freeze()
+    assert made == read and len(read) == 2 * len(ODD)
+    assert made._strings == read._strings  # the same numbering, so the same table column for column
+    assert all((made._columns[name] == read._columns[name]).all() for name in made._columns)
