@@ -168,6 +168,12 @@ class Block:
         return self.formatted if self.formatted is not None else grouped(self.lines)
 
     @property
+    def own_graph(self) -> bool:
+        """Whether the block is a named graph of its own (a paper's graph, the build's),
+        not one of the many blocks of a graph (the entities', the links')."""
+        return self.graph == self.key
+
+    @property
     def kept(self) -> bool:
         """Whether the block is the last build's, unchanged (:attr:`reused` or :attr:`span`)."""
         return self.reused is not None or self.span is not None
@@ -296,8 +302,7 @@ def keyed_blocks(data: GraphData, reuse: Reuse | None = None,
                 [(y, n, year_ranks.get((entity.id, y))) for y, n in sorted(years.items())] if years else ())
             kept = reuse(iri, signature)  # type: ignore[misc] # signing is set only with reuse
             if kept is not None:
-                yield (Block(entities_graph, iri, [], signature, span=kept) if isinstance(kept, FileSpan)
-                       else Block(entities_graph, iri, [], signature, kept))
+                yield _recorded(entities_graph, iri, signature, kept)
                 continue
         lines = list(_entity_triples(data, entity, papers_of, ranks, cooccurrences))
         for relation in relations_from.get(entity.id, ()):
@@ -370,14 +375,20 @@ def _paper_blocks(data: GraphData, statements_of: Mapping[str, list[tuple[Relati
             raise KGraphError(f"the paper formatter gave back {len(texts)} graphs for a chunk of another size")
         made = iter(texts)
         for graph, signature, turtle, parts in window:
-            if isinstance(turtle, FileSpan):
-                yield Block(graph, graph, [], signature, span=turtle)
-            elif parts is None:
-                yield Block(graph, graph, [], signature, turtle)
+            if parts is None:
+                assert turtle is not None  # a graph without parts is one reuse recognised
+                yield _recorded(graph, graph, signature, turtle)
             else:
                 yield Block(graph, graph, [], signature, formatted=next(made))
     if windows:
         raise KGraphError("the paper formatter gave back fewer chunks than it was sent")
+
+
+def _recorded(graph: str, key: str, signature: bytes | None, kept: str | FileSpan) -> Block:
+    """The block the last build recorded, as ``reuse`` gave it back: its Turtle, or where it lies in the files."""
+    if isinstance(kept, FileSpan):
+        return Block(graph, key, [], signature, span=kept)
+    return Block(graph, key, [], signature, kept)
 
 
 def _batched(items: Iterable[_T], size: int) -> Iterator[tuple[_T, ...]]:
@@ -395,21 +406,35 @@ def _block(lines: Iterable[str]) -> list[str]:
     return sorted(set(lines))
 
 
-def _code_digest() -> bytes:
-    """What the formatting code is: kgraph's version and the source of the modules that write statements."""
-    from ..readers import ids
-    from . import namespaces
-
-    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
-    for module in (sys.modules[__name__], namespaces, ids):
+def _code_digest(start: bytes, modules: Iterable[object]) -> bytes:
+    """A digest of ``start`` and the source of ``modules`` (what formatting code is)."""
+    digest = hashlib.blake2b(start, digest_size=16)
+    for module in modules:
         try:
-            digest.update(Path(module.__file__ or "").read_bytes())
+            digest.update(Path(getattr(module, "__file__", None) or "").read_bytes())
         except OSError:  # no source file (a frozen install): the version alone says it
             pass
     return digest.digest()
 
 
-_CODE = _code_digest()
+def _formatting_modules() -> tuple[object, ...]:
+    from ..readers import ids
+    from . import namespaces
+
+    return sys.modules[__name__], namespaces, ids
+
+
+def _entity_modules() -> tuple[object, ...]:
+    from ..graph import trends
+    from ..text import labels
+
+    return trends, labels
+
+
+#: What the code that writes statements is: kgraph's version and the modules' source.
+_CODE = _code_digest(__version__.encode(), _formatting_modules())
+#: The same for an entity's block, which also reads its labels' lookup forms and its series.
+_ENTITY_CODE = _code_digest(_CODE, _entity_modules())
 
 
 #: The fields of an entity that its signature covers as they are (and its kind by value).
@@ -417,20 +442,9 @@ _ENTITY_SIGNED = operator.attrgetter(*(f.name for f in fields(Entity) if f.name 
 
 
 def _entity_code(year_totals: Mapping[int, int]) -> bytes:
-    """The key of :func:`entity_signature`: the code that writes an entity's statements
-    (with what makes its labels' lookup forms and its series) and the corpus's papers per
-    year (its shares' denominators)."""
-    from ..graph import trends
-    from ..text import labels
-
-    digest = hashlib.blake2b(_CODE, digest_size=16)
-    for module in (trends, labels):
-        try:
-            digest.update(Path(module.__file__ or "").read_bytes())
-        except OSError:  # no source file (a frozen install): the version in _CODE says it
-            pass
-    digest.update(repr(sorted(year_totals.items())).encode())
-    return digest.digest()
+    """The key of :func:`entity_signature`: :data:`_ENTITY_CODE` and the corpus's papers
+    per year (its shares' denominators)."""
+    return hashlib.blake2b(repr(sorted(year_totals.items())).encode(), key=_ENTITY_CODE, digest_size=16).digest()
 
 
 def entity_signature(code: bytes, entity: Entity, papers: int, mentions: int, rank: int | None,
@@ -856,7 +870,7 @@ def write_turtle(data: GraphData, *, turtle: Path | None = None, trig: Path | No
             # a paper's graph is a block of its own, and its span in the TriG holds the line
             # that opens it; an entity's block is one of many in a graph, and its span holds
             # its statements alone (the block that opens the graph changes as entities come)
-            if tri is not None and opening and block.graph != block.key:
+            if tri is not None and opening and not block.own_graph:
                 tri.write(opening.encode("utf-8"))
                 opening = ""
             trig_at = tri.pos if tri else 0

@@ -223,7 +223,7 @@ class BlockLog:
         """One block of the new build and its Turtle (as :func:`~kgraph.rdf.convert.write_turtle` makes them)."""
         if block.kept:  # the recorded block itself
             self._old.pop(block.key, None)
-            if block.graph == block.key:  # a paper's graph
+            if block.own_graph:  # a paper's graph (the build's is never kept)
                 self.reused_blocks += 1
             else:
                 self.reused_entities += 1

@@ -819,7 +819,7 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
     mentions_of = Counter(final)
 
     def mostly(key: str, kind: EntityKind) -> bool:
-        return 2 * kinds_of[(key, _KIND_ORDER.index(kind))] > mentions_of[key]
+        return 2 * kinds_of[(key, _KIND_NUMBER[kind])] > mentions_of[key]
 
     for key in set(final):
         words = key.split()

@@ -306,7 +306,7 @@ def test_a_changed_entity_is_formatted_again(jsonl, tmp_path, monkeypatch):
     summary = _build([jsonl("a.jsonl", _records(range(6)))], out)
     assert summary.store["entities_reused"] == 0
     with monkeypatch.context() as patch:  # as if the series code had changed: no entity signature matches
-        patch.setattr(convert, "_CODE", b"another version!")
+        patch.setattr(convert, "_ENTITY_CODE", b"another version!")
         assert _build([jsonl("a.jsonl", _records(range(6)))], out).store["entities_reused"] == 0
 
 
