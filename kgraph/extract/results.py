@@ -138,7 +138,7 @@ _COST_SHARE = re.compile(r"\s*(?:percent\s+)?of\s+(?:the\s+|its\s+|their\s+)?(?:
                          re.IGNORECASE)
 #: Words of a descriptive statistic: a value in such a sentence needs a named score ("sensitivity") to count.
 _DESCRIPTIVE = re.compile(r"(?i)\b(?:prevalence|incidence|frequency\s+of|proportion\s+of|percentage\s+of|"
-                          r"respondents)\b")
+                          r"respondents|(?:median|mean|average)\s+age|distributions?\s+of)\b")
 #: A value listed after a share of people: "16% had stage II, [12%] stage III".
 _SHARE_LIST = re.compile(r"%\s+(?:of\s+them\s+)?(?:had|have|were|are|was|declared|reported|said|agreed)\b[^;.]{0,60}"
                          r"(?:,|\band)\s*\Z")
@@ -191,7 +191,7 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
         return True
     if not unit and re.search(r"\b(?:at|@)\s*\Z", before) and _METRIC_WORD.search(before[-25:]):
         return True  # a cut-off: "recall at 10", "precision@5"
-    if re.search(r"(?:(?:^|[^A-Za-z@_])[A-Za-zα-ωε][¯̄]?\$?\s*[=<>≤≥]|\)\$?\s*[<>≤≥]|\\alpha\$?\s*=|\^\{?|O\()"
+    if re.search(r"(?:(?:^|[^A-Za-z@_])[A-Za-zα-ωε][¯̄]?\$?\s*[=<>≤≥⩽⩾]|\)\$?\s*[<>≤≥⩽⩾]|\\alpha\$?\s*=|\^\{?|O\()"
                  r"\s*\Z", before):
         # a variable or a statistic: "p = 0.045", "$q=0$", "n = 120", "x¯ = 25%", "$ε(n,q)>1$"; an exponent; "O(n^2)"
         return True
@@ -648,6 +648,9 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "") -> 
             if (metric is None and not ((unit in ("%", "pp", "x") or signed) and reporting) and not signed
                     and not timed and unit != "pp"):
                 continue  # percentage points always measure a difference of scores: "drops 36.2pp"
+            if (not reporting and not signed and not timed and unit != "pp"
+                    and not _COMPARED.search(text[c_lo:c_hi]) and not _said_at(text, metrics, c_lo, start, end)):
+                continue  # a metric somewhere in the clause, no verb reporting a score: a finding, a setting
             if _DESCRIPTIVE.search(sentence):
                 said = _adjacent_metric(text, [m for m in metrics if m.end <= start or m.start >= end], start, end)
                 if said is None or not _METRIC_WORD.fullmatch(said.text):
@@ -686,6 +689,8 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "") -> 
             if metric is not None and metric.text.lower() in ("score", "scores", "points", "point"):
                 metric = _nearest([m for m in metrics if m.text.lower() not in ("score", "scores", "points", "point")],
                                   start, lo, hi) or None
+            if metric is None and not _unit and _is_measured_time(text, start, end) and not _RATE.match(after):
+                metric = _Span(end, end, "time")  # "46.6 secs than with node-link (58.3 secs)": the time it took
             named = [d for d in datasets_in if _introduced_as_data(text, d)]
             dataset: _Span | None = labels.get(start)
             if dataset is None and parallel and len(named) == len(found):
@@ -721,6 +726,23 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "") -> 
                 dataset_span=(dataset.start, dataset.end) if dataset else None, method_span=method_span,
             ))
     return _share_kind_in_lists(results, text)
+
+
+#: Two values set against each other: "0.12% versus 6.20%", "0.371 vs. 0.209".
+_COMPARED = re.compile(r"(?i)\b(?:vs\.?|versus|compared\s+(?:to|with))(?!\w)")
+
+
+def _said_at(text: str, metrics: Sequence[_Span], c_lo: int, start: int, end: int) -> bool:
+    """Whether a value names its metric where it stands: adjacent ("F1 of 92.3") or as the quantity it changes.
+
+    Without a verb that reports a score, a metric elsewhere in the clause is not enough:
+    "the U-value ranges from 1.05 to 1.57", "distributions of trauma types (violence 10.6%)".
+    """
+    around = [m for m in (_cut_before(text, m, start) for m in metrics) if m.end <= start or m.start >= end]
+    if _adjacent_metric(text, around, start, end) is not None:
+        return True
+    gain = bool(_GAIN_WORD.search(text[c_lo:start]) or _IMPROVEMENT_BEFORE.search(text[max(c_lo, start - 40):start]))
+    return _changed_quantity(text, c_lo, start, end, gain) is not None
 
 
 _DIGIT = re.compile(r"\d")  # what every _NUMBER match holds

@@ -260,3 +260,26 @@ def test_an_error_bar_a_range_and_a_version_inside_a_name_are_no_values() -> Non
     assert [v for v, *_ in found] == ["0.992"]
     assert not {"60", "78"} & {v for v, *_ in rows("The [[X|median age]] was 66 (range 60–78).")}
     assert not {"-7", "10"} & {v for v, *_ in rows("The [[X|rate]] is dP/dt = -1.18 x 10(-7) per year.")}
+
+
+def test_a_metric_elsewhere_in_the_clause_needs_a_verb_that_reports_a_score() -> None:
+    assert rows("Pareto solutions show that the envelope [[X|U-value]] ranges from 1.05 to 1.57 W/m2K.") == []
+    assert rows("The reported symptoms are [[X|nightmares]] and bullying (violence 10.6%, bullying 10.2%).") == []
+    found = rows("Our method achieves a mean [[X|DSC]] ranging from 0.6 to 0.7 on the keypoints.")
+    assert [(v, m) for v, _, m, *_ in found] == [("0.6", "mean DSC"), ("0.7", "mean DSC")]
+
+
+def test_values_set_against_each_other_are_results() -> None:
+    found = rows("The [[X|Purity@1]] is higher for our outputs, 0.371 vs. 0.209 for random controls.")
+    assert [(v, m) for v, _, m, *_ in found] == [("0.371", "Purity@1"), ("0.209", "Purity@1")]
+    assert rows("The [[X|Purity@1]] is higher for our outputs, 0.371 for them.") == []
+
+
+def test_a_measured_time_without_a_metric_is_measured_in_time() -> None:
+    found = rows("Users find paths faster with Quilts (46.6 secs) than with node-link diagrams (58.3 secs).")
+    assert [(v, m) for v, _, m, *_ in found] == [("46.6", "time"), ("58.3", "time")]
+
+
+def test_an_age_and_a_chain_of_inequalities_are_no_results() -> None:
+    assert rows("Results: median age was 66 and the [[X|response rate]] was high.") == []
+    assert rows("Samples with the [[X|resistivity ratio]] in the range of 102⩽ρr⩽103 reach a crossover.") == []
