@@ -44,6 +44,7 @@ from ..resources import PACKAGE_DIR, files_digest
 from ..text.acronyms import find_acronyms
 from ..text.labels import (
     has_capital_or_digit,
+    has_unbalanced_brackets,
     is_name_like,
     mend_label,
     normalise_label,
@@ -984,9 +985,11 @@ def distinct_labels(entities: Sequence[Entity], support: Mapping[str, tuple[int,
             # its expansion, a phrase the corpus writes for it, or the label with the key it
             # was resolved to: "COT (cloud optical thickness)"
             shared = entity.label.casefold()
+            # (never a form a span cut inside a bracket: "control signals(e.g")
             label = entity.expansion or next((alt for alt in entity.alt_labels if " " in alt and alt.casefold()
-                                              not in taken and shared not in alt.casefold().split()), "") or (
-                f"{entity.label} ({entity.key})" if " " in entity.key
+                                              not in taken and shared not in alt.casefold().split()
+                                              and not has_unbalanced_brackets(alt)), "") or (
+                f"{entity.label} ({entity.key})" if " " in entity.key and not has_unbalanced_brackets(entity.key)
                 and normalise_label(entity.label).casefold() != entity.key.casefold() else "")
             if label and label.casefold() not in taken:
                 taken.add(label.casefold())

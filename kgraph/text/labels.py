@@ -155,15 +155,29 @@ def mend_label(label: str) -> str:
 
     >>> mend_label("LLM)-based approach"), mend_label("VeriSafe Agent (VSA"), mend_label("Qwen2.5-VL(3B")
     ('LLM-based approach', 'VeriSafe Agent', 'Qwen2.5-VL')
-    >>> mend_label("O(mlog(m)"), mend_label("BERT (base)")
-    ('O(mlog(m)', 'BERT (base)')
+    >>> mend_label("O(mlog(m)"), mend_label("BERT (base)"), mend_label("DeepSeek-V3 (DeepSeek V3(R1)")
+    ('O(mlog(m)', 'BERT (base)', 'DeepSeek-V3')
     """
     text = label
     while has_unbalanced_brackets(text) and ")" in text and ("(" not in text or text.index(")") < text.index("(")):
         text = text.replace(")", "", 1)
     while has_unbalanced_brackets(text) and "(" in text and text.rindex("(") > text.rfind(")") and text.rindex("(") > 0:
         text = text[: text.rindex("(")].rstrip()
+    opened = _unclosed_bracket(text)
+    if opened is not None and opened > 0 and text[opened - 1] == " ":
+        text = text[:opened].rstrip()  # an expansion in brackets the span cut: "DeepSeek-V3 (DeepSeek V3(R1)"
     return text or label
+
+
+def _unclosed_bracket(text: str) -> int | None:
+    """Where the first "(" that no ")" closes stands in ``text``, or None."""
+    stack: list[int] = []
+    for at, char in enumerate(text):
+        if char == "(":
+            stack.append(at)
+        elif char == ")" and stack:
+            stack.pop()
+    return stack[0] if stack else None
 
 
 def has_unbalanced_brackets(label: str) -> bool:

@@ -417,3 +417,13 @@ def test_a_thesaurus_reads_the_mentions_in_one_process(monkeypatch):
     resolution = module.resolve(papers, mentions, thesaurus=thesaurus)
     assert calls[0] == 1
     assert resolution.mention_entity[0] == resolution.mention_entity[1]
+
+
+def test_no_label_is_a_form_cut_inside_a_bracket():
+    papers = [Paper("p1", "T", "Control signals steer it."), Paper("p2", "T", "Control signals help."),
+              Paper("p3", "T", "It uses control signals(e.g. edges) and DeepSeek-V3 (DeepSeek V3(R1) model).")]
+    mentions = [m("p1", "control signals"), m("p2", "control signals"), m("p3", "control signals(e.g"),
+                m("p3", "DeepSeek-V3 (DeepSeek V3(R1)")]
+    labels = [e.label for e in resolve(papers, mentions).entities]
+    assert "DeepSeek-V3" in labels
+    assert not [label for label in labels if label.count("(") != label.count(")")]
