@@ -21,7 +21,7 @@ import numpy as np
 
 from .cache import MentionCache, payload_rows
 from .errors import InputError, KGraphError, OptionError
-from .extract.pipeline import build_pipeline, check_tier, extraction_code_version, model_version
+from .extract.pipeline import build_pipeline, check_tier, extraction_code_version, model_version, results_code_version
 from .extract.relate import relation_model_version, relations_available, relations_of_papers
 from .extract.results import find_results
 from .graph.communities import communities_of
@@ -201,7 +201,8 @@ def build_data(
         if cache_path is not None:
             cache_path.parent.mkdir(parents=True, exist_ok=True)
         cache = (MentionCache(cache_path, extraction_fingerprint(summary.tier, model),
-                              relation_model_version(summary.tier)) if cache_path is not None else None)
+                              relation_model_version(summary.tier), results_code_version())
+                 if cache_path is not None else None)
         cached = cache.cached_ids(papers) if cache is not None else set()
         todo = [p for p in papers if p.id not in cached]
         todo = _english_only(todo, summary.report)

@@ -154,7 +154,8 @@ class MentionCache:
     {}
     """
 
-    def __init__(self, path: Path, fingerprint: str, relation_fingerprint: str = "") -> None:
+    def __init__(self, path: Path, fingerprint: str, relation_fingerprint: str = "",
+                 results_fingerprint: str = "") -> None:
         self.path = path
         try:
             self._db = sqlite3.connect(path)
@@ -175,6 +176,13 @@ class MentionCache:
             with self._db:
                 self._db.execute("DELETE FROM relations")
                 self._db.execute("INSERT OR REPLACE INTO meta VALUES ('relations', ?)", (relation_fingerprint,))
+        # result statements are rules over the mentions: new rules empty them alone, as a
+        # new relation model does the relations
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'results'").fetchone()
+        if row is None or row[0] != results_fingerprint:
+            with self._db:
+                self._db.execute("DELETE FROM results")
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES ('results', ?)", (results_fingerprint,))
         self.hits = 0
         self.misses = 0
 

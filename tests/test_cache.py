@@ -174,6 +174,13 @@ def test_results_are_cached_with_the_mentions_they_were_found_in(jsonl, tmp_path
     removed = build_data([path], BuildOptions(tier="rules", thesaurus=thesaurus), cache_path=cache)
     assert sorted(calls) == ["s0", "s1", "s2"]
     assert removed.results == build_data([path], BuildOptions(tier="rules", thesaurus=thesaurus)).results
+    # new result rules find every paper's results again and re-extract nothing
+    build_data([path], RULES, cache_path=cache)
+    monkeypatch.setattr(builder, "results_code_version", lambda: "a result rule changed")
+    calls.clear()
+    summary = BuildSummary()
+    build_data([path], RULES, summary=summary, cache_path=cache)
+    assert sorted(calls) == ["s0", "s1", "s2"] and summary.cache["extracted"] == 0
 
 
 def test_new_mentions_void_a_papers_cached_results(tmp_path):

@@ -57,11 +57,26 @@ def model_version(tier: str) -> str:
     return f"{name}@{files_digest(files)}"
 
 
+#: Modules of ``kgraph/extract`` that turn no text into mentions: result statements and
+#: relations are made from the mentions and cached under keys of their own
+#: (:func:`results_code_version`, :func:`kgraph.extract.relate.relation_model_version`), the
+#: rest serve the CLI.
+NOT_EXTRACTION = frozenset({"results.py", "relate.py", "relations.py", "annotate.py", "scoring.py"})
+
+
 def extraction_code_version() -> str:
-    """A hash of the code that turns text into mentions (``kgraph/extract`` and
-    ``kgraph/text``): a build reuses cached mentions only when it is the same, so a rebuild
-    after an upgrade, even within one version number, equals a fresh build."""
-    return files_digest(sorted([*(PACKAGE_DIR / "extract").glob("*.py"), *(PACKAGE_DIR / "text").glob("*.py")]))
+    """A hash of the code that turns text into mentions (``kgraph/extract`` but
+    :data:`NOT_EXTRACTION`, and ``kgraph/text``): a build reuses cached mentions only when it
+    is the same, so a rebuild after an upgrade, even within one version number, equals a
+    fresh build; new result rules or relation code alone re-extract nothing."""
+    return files_digest(sorted([*(p for p in (PACKAGE_DIR / "extract").glob("*.py") if p.name not in NOT_EXTRACTION),
+                                *(PACKAGE_DIR / "text").glob("*.py")]))
+
+
+def results_code_version() -> str:
+    """A hash of the result-statement rules (``kgraph/extract/results.py``): cached result
+    statements are reused only under the same rules."""
+    return files_digest([PACKAGE_DIR / "extract" / "results.py"])
 
 
 def default_tier() -> str:

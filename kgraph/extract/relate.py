@@ -22,7 +22,7 @@ import spacy
 from spacy.tokens import Doc, Span
 
 from ..model import Field, Mention, Paper, Relation
-from ..resources import files_digest, model_dir
+from ..resources import PACKAGE_DIR, files_digest, model_dir
 
 
 class Predicted(Protocol):
@@ -58,12 +58,13 @@ def relations_available(tier: str | None = None) -> bool:
 
 
 def relation_model_version(tier: str | None = None) -> str:
-    """``relations@hash`` (``relations_fast@hash``) of the tier's relation model's files ("" when
-    none is installed)."""
+    """``relations@hash`` (``relations_fast@hash``) of the tier's relation model's files and of
+    the code that runs it (this module and ``relations.py``; "" when none is installed)."""
     if not relations_available(tier):
         return ""
     folder = relation_model_folder(tier)
-    return f"{folder}@{files_digest(sorted(p for p in model_dir(folder).rglob('*') if p.is_file()))}"
+    code = [PACKAGE_DIR / "extract" / "relate.py", PACKAGE_DIR / "extract" / "relations.py"]
+    return f"{folder}@{files_digest(sorted(p for p in model_dir(folder).rglob('*') if p.is_file()) + code)}"
 
 
 def relation_predictor(tier: str | None = None) -> Predictor | None:

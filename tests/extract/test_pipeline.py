@@ -47,3 +47,18 @@ def test_extract_mentions_covers_title_and_abstract(rules_nlp):
     assert seen == [1]
     for m in mentions:
         assert paper.text(m.field)[m.start:m.end] == m.text
+
+
+def test_the_extraction_code_version_covers_the_mention_code_but_not_results_or_relations(monkeypatch):
+    from kgraph.extract import pipeline, relate
+
+    seen: list[list[str]] = []
+    monkeypatch.setattr(pipeline, "files_digest", lambda paths: seen.append([p.name for p in paths]) or "x")
+    pipeline.extraction_code_version()
+    names = set(seen[0])
+    assert {"rules.py", "pipeline.py", "labels.py"} <= names  # text/labels.py shapes mention texts too
+    assert not names & {"results.py", "relate.py", "relations.py", "annotate.py", "scoring.py"}
+    # relation code keys the cached relations instead
+    monkeypatch.setattr(relate, "files_digest", lambda paths: seen.append([p.name for p in paths]) or "x")
+    relate.relation_model_version("fast")
+    assert {"relate.py", "relations.py", "model.onnx"} <= set(seen[1])
