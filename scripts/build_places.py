@@ -10,7 +10,9 @@ names it matches exactly:
 * continents and the US states (GeoNames), and the states and provinces of the big federal
   countries (ISO 3166-2 via pycountry: "Kerala", "Ontario", "Sichuan"; not those of every
   country: the Philippines' "Aurora" and Papua New Guinea's "Gulf" name systems and dialects);
-* cities with at least :data:`MIN_CITY` inhabitants, and every country's capital (GeoNames).
+* cities with at least :data:`MIN_CITY` inhabitants, and every country's capital (GeoNames);
+* the world's regions (:data:`REGIONS`: the UN M49 geographic regions and the names of
+  regions abstracts write, "Latin America", "Sub-Saharan Africa", "Middle East").
 
 Names that also name a dataset are left out: those the Papers with Code dataset lists in
 ``../shared/data/gazetteers/gazetteer_flat.tsv`` carry (the hyperspectral scenes
@@ -42,6 +44,18 @@ FEDERAL = frozenset("AR AU BR CA CN DE IN MX NG PK ZA".split())
 #: Place names that name other things more often in abstracts: WebKB's pages (datasets),
 #: besides those the shared gazetteer lists, and Nigeria's state "Delta".
 DATASETS = frozenset({"Texas", "Washington", "Delta"})
+#: Regions of the world: the UN M49 geographic regions and sub-regions, and the regional
+#: names abstracts use besides them.
+REGIONS = (
+    "Sub-Saharan Africa", "Northern Africa", "North Africa", "Eastern Africa", "East Africa", "Middle Africa",
+    "Central Africa", "Southern Africa", "Western Africa", "West Africa", "Horn of Africa", "Sahel",
+    "Latin America", "Latin America and the Caribbean", "Caribbean", "Central America", "Northern America",
+    "Middle East", "Near East", "Central Asia", "Eastern Asia", "East Asia", "South-eastern Asia", "Southeast Asia",
+    "South-East Asia", "Southern Asia", "South Asia", "Western Asia", "Eastern Europe", "Northern Europe",
+    "Southern Europe", "Western Europe", "Central Europe", "Scandinavia", "Balkans", "Western Balkans", "Caucasus",
+    "Australia and New Zealand", "Melanesia", "Polynesia", "Mediterranean", "Arctic", "Asia-Pacific",
+    "Asia Pacific", "Global South", "Global North",
+)
 #: Abbreviations of countries that abstracts write ("US" is left out: ultrasound).
 ABBREVIATIONS = {"UK": "country", "USA": "country", "U.S.": "country", "U.K.": "country", "UAE": "country"}
 
@@ -71,6 +85,8 @@ def place_names() -> dict[str, str]:
             # ISO writes China's provinces with their Chinese kind ("Sichuan Sheng")
             names.setdefault(subdivision.name.removesuffix(" Sheng"), "state")
     names.update(ABBREVIATIONS)
+    for region in REGIONS:
+        names.setdefault(region, "region")
     return names
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from spacy.language import Language
 
-from .gazetteer import GazetteerMatcher, read_gazetteer, shipped_gazetteer
+from .gazetteer import GazetteerMatcher, read_gazetteer, shipped_gazetteer, shipped_places
 from .rules import AcronymDefinitions, CueRules
 from .select import Selector
 
@@ -70,7 +70,7 @@ def make_ents_to_candidates(nlp: Language, name: str) -> EntsToCandidates:
 def make_gazetteer(nlp: Language, name: str, path: str) -> GazetteerMatcher:
     """The known-names matcher, from ``path`` or, when empty, from the shipped gazetteer."""
     entries = read_gazetteer(Path(path)) if path else shipped_gazetteer()
-    return GazetteerMatcher(nlp, entries)
+    return GazetteerMatcher(nlp, entries, shipped_places())
 
 
 @Language.factory("kgraph_acronyms")

@@ -82,13 +82,28 @@ def shipped_gazetteer() -> tuple[GazetteerEntry, ...]:
     return tuple(read_gazetteer(data_file("gazetteer.tsv.gz")))
 
 
-class GazetteerMatcher:
-    """spaCy component: known names -> ``doc.spans["gazetteer"]``, longest match wins."""
+@lru_cache(maxsize=1)
+def shipped_places() -> frozenset[str]:
+    """The place names packaged with kgraph (``kgraph/data/places.tsv.gz``, built by
+    ``scripts/build_places.py``): countries, continents, states, provinces, big cities and
+    the world's regions, as written."""
+    with gzip.open(data_file("places.tsv.gz"), "rt", encoding="utf-8") as handle:
+        return frozenset(line.split("\t", 1)[0] for line in handle if line.strip() and not line.startswith("#"))
 
-    def __init__(self, nlp: Language, entries: Iterable[GazetteerEntry]):
+
+class GazetteerMatcher:
+    """spaCy component: known names -> ``doc.spans["gazetteer"]``, longest match wins.
+
+    Title-case names found in lower case, and place names of several words ("Latin
+    America", "Sub-Saharan Africa"), go to ``doc.spans[FOLDED]``: no candidates of their own,
+    but taken whole where a model span cut them ("[Latin] America").
+    """
+
+    def __init__(self, nlp: Language, entries: Iterable[GazetteerEntry], places: Iterable[str] = ()):
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.title = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.places = PhraseMatcher(nlp.vocab, attr="ORTH")
         by_kind: dict[tuple[bool, EntityKind], list[str]] = {}
         titles: dict[EntityKind, list[str]] = {}
         for entry in entries:
@@ -101,6 +116,9 @@ class GazetteerMatcher:
             matcher.add(kind.value, list(tokenizer.pipe(surfaces)))
         for kind, surfaces in titles.items():
             self.title.add(kind.value, list(tokenizer.pipe(surfaces)))
+        several = [doc for doc in tokenizer.pipe(sorted(places)) if len(doc) > 1]
+        if several:
+            self.places.add(EntityKind.CONCEPT.value, several)
 
     def _spans(self, doc: Doc) -> Iterator[Span]:
         for matcher in (self.exact, self.folded):
@@ -111,7 +129,7 @@ class GazetteerMatcher:
         found = filter_spans(self._spans(doc))
         set_candidates(doc, "gazetteer", found, None)
         exact = {(span.start, span.end) for span in found}
-        folded = [Span(doc, start, end, label=match_id) for match_id, start, end in self.title(doc)
-                  if (start, end) not in exact]
+        folded = [Span(doc, start, end, label=match_id)
+                  for match_id, start, end in (*self.title(doc), *self.places(doc)) if (start, end) not in exact]
         set_candidates(doc, FOLDED, filter_spans(folded), None)
         return doc

@@ -47,7 +47,7 @@ def model_version(tier: str) -> str:
     if tier == "rules":
         from ..resources import data_file
 
-        files = [data_file("gazetteer.tsv.gz")]
+        files = [data_file("gazetteer.tsv.gz"), data_file("places.tsv.gz")]  # places mend the spans they cut
         name = "kgraph-rules"
     else:
         folder = model_dir(tier)

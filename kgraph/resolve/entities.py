@@ -37,6 +37,7 @@ from urllib.parse import quote
 import numpy as np
 
 from ..errors import KGraphError
+from ..extract.gazetteer import shipped_places
 from ..mentions import kind_numbers, mention_column
 from ..model import Entity, EntityKind, Mention, Paper
 from ..process import map_in_halves
@@ -54,7 +55,7 @@ from ..text.labels import (
 )
 from .specificity import CORPUS_MIN_PAPERS, Background, judge
 from .thesaurus import Thesaurus
-from .vocabularies import Vocabulary, shipped_places
+from .vocabularies import Vocabulary
 from .vocabularies import known_kind as known_kind_of
 
 _KIND_ORDER = list(EntityKind)

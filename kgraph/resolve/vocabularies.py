@@ -7,7 +7,6 @@ the entity is linked to the concept with ``skos:exactMatch``.
 
 from __future__ import annotations
 
-import gzip
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from pathlib import Path
 
 from ..extract.gazetteer import GazetteerEntry, shipped_gazetteer
 from ..model import EntityKind
-from ..resources import data_file, ontology_dir
+from ..resources import ontology_dir
 from ..text.labels import normalise_label
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -156,14 +155,6 @@ _HARDWARE = re.compile(
     r"(?:(?i:nvidia )?(?i:geforce )?(?i:rtx|gtx) ?\d{3,4}(?: ?ti)?"
     r"|(?i:nvidia )?[AHBV]100|H200|A6000|(?i:tpu) ?v?\d\w*|(?i:jetson)(?: \w+)?)(?i: gpus?)?"
 )
-
-
-@lru_cache(maxsize=1)
-def shipped_places() -> frozenset[str]:
-    """The place names packaged with kgraph (``kgraph/data/places.tsv.gz``, built by
-    ``scripts/build_places.py``): countries, continents, states, provinces and big cities, as written."""
-    with gzip.open(data_file("places.tsv.gz"), "rt", encoding="utf-8") as handle:
-        return frozenset(line.split("\t", 1)[0] for line in handle if line.strip() and not line.startswith("#"))
 
 
 @lru_cache(maxsize=1)

@@ -53,6 +53,18 @@ def test_a_title_case_name_written_in_lower_case_mends_the_span_the_model_cut():
     assert doc.spans["kgraph"].attrs["extractors"] == ["model"]
 
 
+def test_a_place_of_several_words_mends_the_span_the_model_cut():
+    from kgraph.extract.gazetteer import GazetteerMatcher
+
+    nlp = spacy.blank("en")
+    matcher = GazetteerMatcher(nlp, [], ["Latin America", "Sub-Saharan Africa", "Chile"])
+    doc = matcher(nlp("Social mobility in Latin America and Chile ."))
+    assert not doc.spans["gazetteer"]  # places are no candidates of their own
+    set_candidates(doc, "model", [Span(doc, 0, 2, label="Task"), Span(doc, 3, 4, label="Concept")], [0.9, 0.8])
+    Selector()(doc)
+    assert [(s.text, s.label_) for s in doc.spans["kgraph"]] == [("Social mobility", "Task"), ("Latin America", "Concept")]
+
+
 def test_an_acronym_long_form_the_model_cut_is_taken_whole_with_the_models_kind():
     from kgraph.extract.rules import AcronymDefinitions
 
