@@ -134,15 +134,30 @@ def mend_brackets(words: list[str]) -> list[str]:
 
     >>> mend_brackets("Convolutional) Neural Networks".split()), mend_brackets("VeriSafe Agent (VSA".split())
     (['Convolutional', 'Neural', 'Networks'], ['VeriSafe', 'Agent'])
-    >>> mend_brackets("GL^+(n".split())
-    ['GL^+(n']
+    >>> mend_brackets("GL^+(n".split()), mend_brackets("video generation(FVD".split())
+    (['GL^+(n'], ['video', 'generation'])
+    >>> mend_brackets("DeepSeek V3 (DeepSeek V3(R1)".split())
+    ['DeepSeek', 'V3']
     """
     if sum(w.count("(") for w in words) == sum(w.count(")") for w in words):
         return words
     cut = next((i for i, w in enumerate(words) if w.startswith("(") and ")" not in " ".join(words[i:])), None)
     if cut:
         words = words[:cut]
+    joined = " ".join(words)
+    opened = _unclosed_bracket(joined)
+    if opened is not None and opened > 0 and joined[opened - 1] == " ":
+        words = joined[:opened].split()  # "DeepSeek V3 (DeepSeek V3(R1)": the expansion never closed
+    for i, word in enumerate(words):
+        glued = _GLUED_BRACKET.fullmatch(word)
+        if glued and ")" not in " ".join(words[i:]):
+            # a bracket opened without a space and never closed: "generation(FVD", "signals(e.g"
+            # (a formula's argument, "f(x", "GL^+(n", is one character or follows a symbol)
+            return [*words[:i], glued.group(1)]
     return [w.strip("()") or w for w in words]
+
+
+_GLUED_BRACKET = re.compile(r"([A-Za-z][A-Za-z0-9.\-]*[A-Za-z0-9])\([^()\s]{2,}")
 
 
 def mend_label(label: str) -> str:
