@@ -684,8 +684,15 @@ def leaderboard(
         writer.writeheader()
         writer.writerows({k: safe_cell(v) for k, v in record.items()} for record in records)
     else:
-        table = Table("method", "metric", "value", "kind", "dataset", "year", "paper",
-                      title=f"Results{' on ' + dataset if dataset else ''}")
+        table = Table(title=f"Results{' on ' + dataset if dataset else ''}")
+        columns = (("method", 8, 24), ("metric", 8, 24), ("value", 6, 12), ("kind", 11, 11), ("dataset", 7, 20),
+                   ("year", 4, 4))
+        for name, least, most in columns:
+            table.add_column(name, min_width=least, max_width=most)
+        # a title on one line, cut to what the other columns leave: wrapped, one row took ten
+        # lines of a terminal (a column that does not wrap does not shrink, hence the sum)
+        rest = sum(least for _, least, _ in columns) + 3 * (len(columns) + 1) + 1
+        table.add_column("paper", no_wrap=True, overflow="ellipsis", max_width=max(12, min(48, out.width - rest)))
         for r in rows:
             table.add_row(r.method or "?", r.metric or "?", r.value, r.kind, r.dataset or "?",
                           str(r.paper.year or ""), r.paper.title)

@@ -86,6 +86,10 @@ def test_cli_leaderboard_and_relations(built):
     assert rows[0]["value"] == "91.2" and rows[0]["year"] == 2020 and "BC5CDR" in rows[0]["sentence"]
     csv = runner.invoke(app, ["leaderboard", str(built), "--dataset", "BC5CDR", "--format", "csv"])
     assert csv.output.splitlines()[0].startswith("method,metric,dataset,value,kind")
+    table = runner.invoke(app, ["leaderboard", str(built), "--dataset", "BC5CDR"], env={"COLUMNS": "80"})
+    lines = [line for line in table.output.splitlines() if line.startswith("│")]
+    assert len(lines) == len(rows) and all(len(line) <= 80 for line in lines)  # one line a result: titles cut
+    assert lines[0].split("│")[3].strip() == "91.2"
     missing = runner.invoke(app, ["leaderboard", str(built), "--dataset", "NoSuchData"])
     assert missing.exit_code != 0 and "no entity named 'NoSuchData'" in missing.output
     said = runner.invoke(app, ["relations", "named entity recognition", "-g", str(built), "--evidence"])

@@ -145,6 +145,11 @@ _SHARE_LIST = re.compile(r"%\s+(?:of\s+them\s+)?(?:had|have|were|are|was|declare
 #: A share that is a material's make-up: an element or a compound ("SiFe", "TiO2"), or words of composition.
 _COMPOSITION = re.compile(r"\s*(?:[A-Z][a-z]?(?:[A-Z][a-z]?|\d)+(?<=[a-z\d])\b(?!-)|(?:\w+\s+)?(?:content|doped|alloy|"
                           r"steel|solution|wt|w/w|v/v|mol|by\s+weight|dietary)\b)")
+#: A share of the data given labels, or of the training data, perhaps the first of a list:
+#: "1% and 10% labeled data", "5% labels", "10% training samples".
+_LABELLED_SHARE = re.compile(r"(?i)\s*(?:(?:,|,?\s*and|,?\s*or)\s*[\d.]+\s*\\?%\s*)*(?:of\s+(?:the\s+)?)?"
+                             r"(?:(?:labell?ed|annotated|unlabell?ed|training|train)\s+(?:data|labels|samples|examples|"
+                             r"images|instances|set)|labels)\b")
 _SHARE_OF_PEOPLE = re.compile(r"\s*(?:of\s+them\s+)?(?:had|have|were|are|was|declared|reported|said|agreed)\b")
 
 
@@ -171,6 +176,8 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
             return True
     if unit == "%" and _DATA_SHARE.match(after) and not _COST_SHARE.match(after):
         return True  # "10% of the training data": how much data, not how well ("8% of the cost" is a result)
+    if unit == "%" and _LABELLED_SHARE.match(after):
+        return True  # "with 1% and 10% labeled data": how much of the data is labelled, a setting
     if unit == "%" and _SHARE_OF_PEOPLE.match(after):
         return True  # "16% had stage II": a share of people or things, not a score
     if unit == "%" and _SHARE_LIST.search(text[max(0, start - 90):start]):

@@ -117,12 +117,15 @@ def numeric_value(value: str) -> float | None:
         return None
 
 
-def leaderboard_key(kind: str, metric: str, value: str, paper_id: str) -> tuple[bool, str, float, str]:
-    """How results are ordered on a leaderboard: scores before improvements, by metric, highest first.
+def leaderboard_key(kind: str, metric: str, value: str, paper_id: str) -> tuple[bool, bool, str, float, str]:
+    """How results are ordered on a leaderboard: scores before improvements, by metric (values
+    with none last), highest first.
 
-    >>> sorted([("absolute", "F1", "80.1", "a"), ("improvement", "F1", "2", "b"), ("absolute", "F1", "91", "c")],
-    ...        key=lambda r: leaderboard_key(*r))[0][2]
-    '91'
+    >>> rows = [("absolute", "", "3x", "d"), ("absolute", "F1", "80.1", "a"), ("improvement", "F1", "2", "b"),
+    ...         ("absolute", "F1", "91", "c")]
+    >>> [r[2] for r in sorted(rows, key=lambda r: leaderboard_key(*r))]
+    ['91', '80.1', '3x', '2']
     """
     number = numeric_value(value)
-    return (kind != "absolute", metric.lower(), -(number if number is not None else float("-inf")), paper_id)
+    return (kind != "absolute", not metric, metric.lower(), -(number if number is not None else float("-inf")),
+            paper_id)

@@ -283,3 +283,8 @@ def test_a_measured_time_without_a_metric_is_measured_in_time() -> None:
 def test_an_age_and_a_chain_of_inequalities_are_no_results() -> None:
     assert rows("Results: median age was 66 and the [[X|response rate]] was high.") == []
     assert rows("Samples with the [[X|resistivity ratio]] in the range of 102⩽ρr⩽103 reach a crossover.") == []
+
+
+def test_a_share_of_labelled_data_is_a_setting_even_in_a_list() -> None:
+    found = rows("It improves [[X|accuracy]] by 3% and 0.1% with 1% and 10% labeled data, respectively.")
+    assert [v for v, *_ in found] == ["3%", "0.1%"]
