@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         gold = [g for g in scorer.read_jsonl(scorer.GOLD) if args.split == "all" or split_of(g["id"]) == args.split]
     texts = scorer.load_texts(scorer.CORPORA, {(g["source"], g["id"]) for g in gold})
+    titles = scorer.load_texts(scorer.CORPORA, {(g["source"], g["id"]) for g in gold}, ("title",))
     missing = [g["id"] for g in gold if (g["source"], g["id"]) not in texts]
     if missing:
         sys.exit(f"abstracts not found under {scorer.CORPORA}: {missing[:5]} (is ../shared present?)")
@@ -67,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     for (source, rid), doc in zip(keys, nlp.pipe(texts[k] for k in keys)):
         mentions = doc_mentions(doc, rid, Field.ABSTRACT)
         results = [{"value": r.value, "start": r.start, "end": r.end, "metric": r.metric, "dataset": r.dataset,
-                    "method": r.method, "kind": r.kind} for r in find_results(doc.text, mentions, rid)]
+                    "method": r.method, "kind": r.kind} for r in find_results(doc.text, mentions, rid, titles.get((source, rid), ""))]
         preds.append({"source": source, "id": rid, "results": results})
     if args.pred:
         args.pred.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds), encoding="utf-8")

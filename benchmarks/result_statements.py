@@ -96,8 +96,10 @@ def read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def load_texts(corpora: Path, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """Abstract strings for (source, id) pairs, read in place from the corpora dir."""
+def load_texts(corpora: Path, wanted: set[tuple[str, str]],
+               fields: tuple[str, ...] | None = None) -> dict[tuple[str, str], str]:
+    """Abstract strings for (source, id) pairs, read in place from the corpora dir (or the
+    first of ``fields`` a record has: ``("title",)`` for the titles)."""
     out: dict[tuple[str, str], str] = {}
     by_source: dict[str, set[str]] = defaultdict(set)
     for src, rid in wanted:
@@ -112,7 +114,7 @@ def load_texts(corpora: Path, wanted: set[tuple[str, str]]) -> dict[tuple[str, s
                 rec = json.loads(line)
                 rid = next((str(rec[f]) for f in ID_FIELDS if rec.get(f) is not None), None)
                 if rid in ids:
-                    text = next((rec[f] for f in TEXT_FIELDS if rec.get(f)), None)
+                    text = next((rec[f] for f in fields or TEXT_FIELDS if rec.get(f)), None)
                     if text is not None:
                         out[(src, rid)] = text
     return out

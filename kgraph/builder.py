@@ -370,7 +370,8 @@ def paper_results(papers: Sequence[Paper], mentions: MentionTable | Sequence[Men
         if known is None:
             indices = rows.get(paper.id)
             found = mentions_at(mentions, indices) if indices is not None else []
-            known = find_results(paper.abstract, [m for m in found if m.field is Field.ABSTRACT], paper.id)
+            known = find_results(paper.abstract, [m for m in found if m.field is Field.ABSTRACT], paper.id,
+                                 paper.title)
             if cache is not None:
                 cache.put_results(paper, known)
         yield from known

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..model import EntityKind, Mention, Result
+from ..text.labels import has_capital_or_digit
 
 ABSOLUTE = "absolute"
 IMPROVEMENT = "improvement"
@@ -585,7 +586,55 @@ def _own_system(text: str, mentions: Sequence[Mention]) -> Mention | None:
     return None
 
 
-def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "") -> list[Result]:
+#: A title that names its system before a colon: "TDFormer: A Top-Down ...", "U-REPA: ...".
+_TITLE_NAME = re.compile(r"\s*(?P<name>[A-Za-z0-9][\w.+\-]*[\w+])\s*:\s")
+
+
+def _titled_system(title: str) -> str:
+    """The system a title names before a colon, when that is written like a name ("" if not).
+
+    >>> _titled_system("TDFormer: A Top-Down Attention-Controlled Spiking Transformer"), _titled_system("Inverse++: X")
+    ('TDFormer', 'Inverse++')
+    >>> _titled_system("Graph parsing: a survey"), _titled_system("Attention is all you need")
+    ('', '')
+    """
+    match = _TITLE_NAME.match(title)
+    if match is None:
+        return ""
+    name = match.group("name")
+    return name if re.search(r"[A-Z0-9+]", name[1:]) else ""
+
+
+def _method_of(text: str, lo: int, start: int, method_mentions: Sequence[Mention], own: Mention | None,
+               titled: str) -> tuple[str, tuple[int, int] | None]:
+    """The method a value measures, and its offsets where a mention says it.
+
+    A method named right before the value ("GPT-4: 41%") wins; then the paper's own system
+    (introduced in the abstract, or named by the title) where the sentence names it before
+    the value, or says "our"/"we"; else the sentence's first method written like a name, else
+    its first method at all.
+    """
+    subject = [m for m in method_mentions if lo <= m.start < start and m.end <= start]
+    labelled = _labelling(text, [_Span(m.start, m.end, m.text) for m in method_mentions], start)
+    if labelled is not None:
+        found = next((m for m in reversed(subject) if m.start == labelled.start), None)
+        return (found.text, (found.start, found.end)) if found is not None else ("", None)
+    name = own.text if own is not None else titled
+    if name:
+        said = list(re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text[lo:start]))
+        if said:
+            return name, (lo + said[-1].start(), lo + said[-1].end())
+    if _OWN.search(text[lo:start]) or (not subject and name):
+        if own is not None:
+            return own.text, (own.start, own.end)
+        return name or "ours", None
+    if not subject:
+        return "", None
+    first = next((m for m in subject if has_capital_or_digit(m.text)), subject[0])
+    return first.text, (first.start, first.end)
+
+
+def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", title: str = "") -> list[Result]:
     """The result statements of one abstract.
 
     Parameters
@@ -598,6 +647,9 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "") -> 
 
     paper_id
         The paper the results are of.
+    title
+        The paper's title: a system it names before a colon ("FooNet: fast parsing") is
+        the paper's own where the abstract introduces none.
 
     Examples
     --------
@@ -619,6 +671,7 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "") -> 
     dataset_spans = [_Span(m.start, m.end, m.text) for m in mentions if m.kind is EntityKind.DATASET]
     method_mentions = [m for m in mentions if m.kind is EntityKind.METHOD]
     own = _own_system(text, mentions)
+    titled = _titled_system(title) if own is None else ""
     # the name of the paper's system, unless the abstract introduces a benchmark by it ("we introduce
     # DeepWideSearch, the first benchmark ..."): then it is measured on, not measured
     own_system = own.text if own is not None and not re.search(
@@ -704,19 +757,7 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "") -> 
                 dataset = named[index]
             elif dataset is None:
                 dataset = _labelling(text, datasets_in, start) or _nearest(named, start, c_lo, c_hi, prefer_after=True)
-            subject = [m for m in method_mentions if lo <= m.start < start and m.end <= start]
-            labelled = _labelling(text, [_Span(m.start, m.end, m.text) for m in method_mentions], start)
-            if labelled is not None:
-                subject = [m for m in subject if m.start == labelled.start]
-            method_text, method_span = "", None
-            if labelled is None and (_OWN.search(text[lo:start]) or (not subject and own is not None)):
-                if own is not None:
-                    method_text, method_span = own.text, (own.start, own.end)
-                else:
-                    method_text = "ours"
-            elif subject:
-                first = subject[-1] if labelled is not None else subject[0]
-                method_text, method_span = first.text, (first.start, first.end)
+            method_text, method_span = _method_of(text, lo, start, method_mentions, own, titled)
             if metric is not None:
                 metric = _without_a_method(metric, method_mentions)
             if metric is not None and (_TRAILING_ACRONYM.search(metric.text) or _SETTING_PREFIX.match(metric.text)):

@@ -288,3 +288,17 @@ def test_an_age_and_a_chain_of_inequalities_are_no_results() -> None:
 def test_a_share_of_labelled_data_is_a_setting_even_in_a_list() -> None:
     found = rows("It improves [[X|accuracy]] by 3% and 0.1% with 1% and 10% labeled data, respectively.")
     assert [v for v, *_ in found] == ["3%", "0.1%"]
+
+
+def test_the_method_is_the_papers_system_where_the_sentence_names_it() -> None:
+    text = ("We propose [[M|ClauseLens]], a [[M|multi-agent simulator]] for treaties. Calibrated to a "
+            "[[M|treaty simulator]], ClauseLens reduces [[X|violations]] by 51% and reaches 88.2% [[X|accuracy]].")
+    plain, mentions = marked(text)
+    mentions = [m for m in mentions if m.start > 20 or m.text != "ClauseLens"]  # introduced only by the title
+    found = find_results(plain, mentions, "p", "ClauseLens: Explainable Treaty Checks")
+    assert [(r.value, r.method) for r in found] == [("51%", "ClauseLens"), ("88.2%", "ClauseLens")]
+
+
+def test_a_method_written_like_a_name_is_the_subject_before_a_description() -> None:
+    found = rows("Trained with [[M|deep optimization]], [[M|VLA-AN]] achieves 91.2 [[X|F1]] on [[D|SQuAD]].")
+    assert [(v, method) for v, _, _, _, method in found] == [("91.2", "VLA-AN")]
