@@ -148,9 +148,9 @@ def test_results_are_cached_with_the_mentions_they_were_found_in(jsonl, tmp_path
     calls: list[str] = []
     real = builder.find_results
 
-    def counted(text, mentions, paper_id=""):
+    def counted(text, mentions, paper_id="", title=""):
         calls.append(paper_id)
-        return real(text, mentions, paper_id)
+        return real(text, mentions, paper_id, title)
 
     monkeypatch.setattr(builder, "find_results", counted)
     path = jsonl("a.jsonl", [_scored(i) for i in range(3)])

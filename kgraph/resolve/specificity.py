@@ -27,9 +27,11 @@ no link. Every entity gets a judgement with the evidence behind it:
 ``corpus``
     In more than :data:`CORPUS_SHARE` of the papers of the corpus itself — generic.
 ``common-noun``
-    A concept that is one ordinary word written in lower case ("water", "land",
-    "agriculture", "eigenvalues"), or capitalised only where the corpus also writes it in
-    lower case ("Ecology", "ecology"): a common noun names a class of things — generic.
+    A concept or a metric that is one ordinary word written in lower case ("water",
+    "land", "eigenvalues"; "diameter", "survival"), or capitalised only where the corpus
+    also writes it in lower case ("Ecology", "ecology"): a common noun names a class of
+    things, or the quantity a paper measured — generic. So is a statistic tagged as a
+    metric ("CI", "SD").
 
 ``name`` and ``known`` win over ``background`` (a famous name is still a name) up to
 :data:`UMBRELLA_SHARE`, never over ``fragment``. Generic entities stay in the graph with their mentions; they do not
@@ -103,6 +105,9 @@ INSTANCE_HEADS = frozenset("image frame sample video".split())
 _DESCRIBED_HEADS = DATA_HEADS | INSTANCE_HEADS
 #: Abbreviations that stand for generic words, not names: "SOTA" is "state of the art".
 GENERIC_ACRONYMS = frozenset("SOTA AI ML DL ID OOD GPU CPU TPU RGB CT".split())
+#: Abbreviations of statistics that every empirical abstract reports ("95% CI"): tagged as
+#: metrics, they are no metric of a method.
+STATISTICS = frozenset("CI SD SE SEM IQR OR HR RR AOR".split())
 #: Heads that make a phrase a property of something ("segmentation accuracy", "memory usage").
 PROPERTY_HEADS = frozenset(
     "quality accuracy efficiency consumption usage consistency latency count capability capabilities "
@@ -259,6 +264,12 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     False
     >>> judge("Ecology", {"Ecology": 31, "ecology": 9}, kind=EntityKind.CONCEPT).evidence
     ('common-noun',)
+    >>> judge("diameter", {"diameter": 5}, kind=EntityKind.METRIC).evidence
+    ('common-noun',)
+    >>> judge("CI", {"CI": 9}, kind=EntityKind.METRIC).generic, judge("CI", {"CI": 9}, kind=EntityKind.METHOD).generic
+    (True, False)
+    >>> judge("perplexity", {"perplexity": 5}, known_kind=EntityKind.METRIC, kind=EntityKind.METRIC).generic
+    False
     """
     words = [w for w in label.replace("-", " ").split() if w.lower() not in _FUNCTION_WORDS]
     letters = sum(c.isalpha() for c in label)
@@ -280,7 +291,7 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
         return Judgement(True, (f"background {100 * share:.1f}%",))
     if label in UNITS:
         return Judgement(True, ("unit",))
-    if label.rstrip("s") in GENERIC_ACRONYMS:
+    if label.rstrip("s") in GENERIC_ACRONYMS or (kind is EntityKind.METRIC and label in STATISTICS):
         return Judgement(True, ("generic-words",))
     evidence = []
     # a name when it reads as one: an acronym that stands in for an umbrella phrase in a
@@ -304,11 +315,14 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
         evidence.append("known")
     if evidence:
         return Judgement(False, tuple(evidence))
-    if kind is EntityKind.CONCEPT and len(words) == 1 and (label.islower() or any(map(str.islower, surfaces))):
+    if kind in (EntityKind.CONCEPT, EntityKind.METRIC) and len(words) == 1 and (
+            label.islower() or any(map(str.islower, surfaces))):
         # the catch-all kind holds what the model could not call a method, task, dataset or
         # metric; one ordinary word there is a common noun ("water", "land", "species"),
         # which relates papers by topic at best and is no term a researcher looks up; a
-        # capital the corpus also drops is a sentence's first letter ("Ecology", "ecology")
+        # capital the corpus also drops is a sentence's first letter ("Ecology", "ecology").
+        # A metric one looks up is a name ("BLEU") or a known one ("perplexity"); one
+        # ordinary word is the quantity a paper measured ("diameter", "survival", "median")
         return Judgement(True, ("common-noun",))
     if generic_words:
         return Judgement(True, ("generic-words",))
