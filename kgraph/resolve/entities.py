@@ -102,6 +102,10 @@ def names_data(label: str) -> bool:
 _TASK_HEADS = frozenset("detection segmentation classification recognition estimation prediction forecasting "
                         "generation translation retrieval tracking captioning summarization summarisation "
                         "localization localisation parsing tagging".split())
+#: Heads of a known task's name that make it one whatever the mentions' vote ("sentiment
+#: analysis"): the task heads and a few more that name work to be done, not a way to do it;
+#: not "generation" ("retrieval-augmented generation" is on the task lists, and a method).
+_KNOWN_TASK_HEADS = (_TASK_HEADS - {"generation"}) | frozenset("analysis answering extraction completion".split())
 
 
 def names_task(label: str) -> bool:
@@ -870,6 +874,10 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
         words = key.split()
         if known_kind is not None and known_kind is not EntityKind.TASK:
             kind = known_kind
+        elif known_kind is EntityKind.TASK and kind is not EntityKind.DATASET and words[-1] in _KNOWN_TASK_HEADS:
+            # a known task that reads as one ("sentiment analysis", "object detection") is a
+            # task, though papers that apply it call it their method
+            kind = EntityKind.TASK
         elif len(words) > 1 and (head_kind := _KIND_OF_HEAD.get(singular(words[-1].lower()))) is not None and not (
                 kind is EntityKind.TASK and len(words) > 2 and words[0].endswith("ing")):
             # a name whose head says its kind is of that kind, whatever the mentions' vote:

@@ -428,3 +428,14 @@ def test_no_label_is_a_form_cut_inside_a_bracket():
     labels = [e.label for e in res.entities]
     assert sorted(labels) == ["DeepSeek-V3", "control signals"]  # the cut form is the same name
     assert len(set(res.mention_entity[:3])) == 1
+
+
+def test_a_known_task_that_reads_as_one_is_a_task_whatever_the_vote():
+    papers = [Paper("p1", "T", "We apply sentiment analysis. Sentiment analysis helps."),
+              Paper("p2", "T", "Sentiment analysis of reviews; retrieval-augmented generation answers.")]
+    mentions = [m("p1", "sentiment analysis"), m("p1", "Sentiment analysis"),
+                m("p2", "Sentiment analysis", EntityKind.TASK), m("p2", "retrieval-augmented generation")]
+    known = {"sentiment analysis": EntityKind.TASK, "retrieval augmented generation": EntityKind.TASK}
+    kinds = {e.key: e.kind for e in resolve(papers, mentions, known=known).entities}
+    assert kinds["sentiment analysis"] is EntityKind.TASK
+    assert kinds["retrieval augmented generation"] is EntityKind.METHOD  # on the task lists, but a method
