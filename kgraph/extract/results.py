@@ -11,13 +11,14 @@ is a result when its clause names a metric (a Metric mention or a metric word) o
 reports a score with a reporting verb ("achieves", "outperforms … by"); the metric and
 the dataset are the nearest such mentions in the clause (values listed in parallel,
 "92.3 and 88.1 on X and Y", are paired in order); the method is a Method mention the
-sentence makes its subject, or the paper's own system ("ours", or its name when the
-abstract introduces one: "we propose FooNet"). Where a value reports a change, the words
-around it name the metric ("reduces the energy by 15.4x", "a 2x reduction in latency",
-"62% fewer tokens"); a name in brackets next to a value labels its data ("0.972 (MVTec
-AD)"). Notation (resolutions, powers, intervals, product versions), settings (doses,
-thresholds, shares of the data) and descriptive statistics (a material's make-up, shares
-of people, prevalence) are not results.
+sentence makes its subject (one written like a name first), or the paper's own system
+where the sentence names it or says "we"/"our" ("ours", or its name when the abstract
+introduces one, "we propose FooNet", or else the title names one, "FooNet: fast parsing").
+Where a value reports a change, the words around it name the metric ("reduces the energy
+by 15.4x", "a 2x reduction in latency", "62% fewer tokens"); a name in brackets next to
+a value labels its data ("0.972 (MVTec AD)"). Notation (resolutions, powers, intervals,
+product versions), settings (doses, thresholds, shares of the data) and descriptive
+statistics (a material's make-up, shares of people, prevalence) are not results.
 
 :func:`find_results` is pure; ``kgraph build`` and ``kgraph annotate`` call it per
 abstract with that abstract's mentions.
