@@ -678,6 +678,7 @@ def leaderboard(
     import json
 
     from .api import load
+    from .graph.relations import plain_value
     from .text.spreadsheet import safe_cell
 
     if fmt not in ("table", "csv", "json"):
@@ -709,7 +710,7 @@ def leaderboard(
         rest = sum(least for _, least, _ in columns) + 3 * (len(columns) + 1) + 1
         table.add_column("paper", no_wrap=True, overflow="ellipsis", max_width=max(12, min(48, out.width - rest)))
         for r in rows:
-            table.add_row(r.method or "?", r.metric or "?", r.value, r.kind, r.dataset or "?",
+            table.add_row(r.method or "?", r.metric or "?", plain_value(r.value), r.kind, r.dataset or "?",
                           str(r.paper.year or ""), r.paper.title)
         out.print(table)
         out.print(f"{len(records)} result(s)", highlight=False)

@@ -36,7 +36,7 @@ from pyvis.network import Network
 from ..atomic import write_text_atomic
 from ..graph.build import entity_node
 from ..graph.data import GraphData
-from ..graph.relations import leaderboard_key
+from ..graph.relations import leaderboard_key, plain_value
 from ..mentions import mention_column
 from ..model import Entity, EntityKind, Field
 
@@ -309,7 +309,7 @@ def _relations_and_results(data: GraphData,
         r = row.result
         results.setdefault(d, []).append([
             by_id[row.method].label if row.method else r.method, by_id[row.metric].label if row.metric else r.metric,
-            r.value, r.kind, index[r.paper_id]])
+            plain_value(r.value), r.kind, index[r.paper_id]])
     for rows in results.values():
         rows.sort(key=lambda row: leaderboard_key(row[3], row[1], row[2], str(row[4])))
     return relations, results

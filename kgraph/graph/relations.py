@@ -104,13 +104,24 @@ def resolve_results(results: Iterable[Result], span_entity: Mapping[SpanKey, str
                       entity(r.paper_id, r.method_span)) for r in results]
 
 
+def plain_value(value: str) -> str:
+    r"""A value as a reader writes it, without the abstract's LaTeX (a value is kept as written).
+
+    >>> plain_value("99\\%"), plain_value("163$\\times$"), plain_value("$10{,}000$"), plain_value("92.3%")
+    ('99%', '163×', '10,000', '92.3%')
+    """
+    return value.replace("\\times", "×").replace("{,}", ",").replace("$", "").replace("\\", "").strip()
+
+
 def numeric_value(value: str) -> float | None:
-    """The number a value is written as; None for a range.
+    r"""The number a value is written as; None for a range.
 
     >>> numeric_value("92.3%"), numeric_value("+2.1"), numeric_value("1,024"), numeric_value("18-25%")
     (92.3, 2.1, 1024.0, None)
+    >>> numeric_value("163$\\times$"), numeric_value("+8.08\\%")
+    (163.0, 8.08)
     """
-    bare = value.replace("\\", "").replace(",", "").replace("%", "").replace("×", "").rstrip("xp ").lstrip("+±")
+    bare = plain_value(value).replace(",", "").replace("%", "").replace("×", "").rstrip("xp ").lstrip("+±")
     try:
         return float(bare)
     except ValueError:
