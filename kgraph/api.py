@@ -188,9 +188,10 @@ class KnowledgeGraph:
         """
         wanted = {name: self.entity(value).id for name, value in
                   (("dataset", dataset), ("metric", metric), ("method", method)) if value is not None}
-        from .graph.relations import leaderboard_key, numeric_value
+        from .graph.relations import leaderboard_key, numeric_value, shown_method
 
         by_id = self.data.entity_by_id
+        spans = self.data.span_entity()
         out = []
         for row in self.data.result_rows:
             if any(getattr(row, name) != entity_id for name, entity_id in wanted.items()):
@@ -198,7 +199,7 @@ class KnowledgeGraph:
             r = row.result
             paper = self.data.paper_by_id[r.paper_id]
             out.append(ResultEntry(
-                method=by_id[row.method].label if row.method else r.method,
+                method=shown_method(row, spans, by_id),
                 metric=by_id[row.metric].label if row.metric else r.metric,
                 dataset=by_id[row.dataset].label if row.dataset else r.dataset,
                 value=r.value, number=numeric_value(r.value), kind=r.kind, paper=paper,

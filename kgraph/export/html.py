@@ -36,7 +36,7 @@ from pyvis.network import Network
 from ..atomic import write_text_atomic
 from ..graph.build import entity_node
 from ..graph.data import GraphData
-from ..graph.relations import leaderboard_key, plain_value
+from ..graph.relations import leaderboard_key, plain_value, shown_method
 from ..mentions import mention_column
 from ..model import Entity, EntityKind, Field
 
@@ -302,13 +302,14 @@ def _relations_and_results(data: GraphData,
             break
     results: dict[int, list[list[Any]]] = {}
     by_id = data.entity_by_id
+    spans = data.span_entity()
     for row in data.result_rows:
         d = index.get(entity_node(row.dataset)) if row.dataset else None
         if d is None or len(results.get(d, ())) >= RESULTS_PER_DATASET:
             continue
         r = row.result
         results.setdefault(d, []).append([
-            by_id[row.method].label if row.method else r.method, by_id[row.metric].label if row.metric else r.metric,
+            shown_method(row, spans, by_id), by_id[row.metric].label if row.metric else r.metric,
             plain_value(r.value), r.kind, index[r.paper_id]])
     for rows in results.values():
         rows.sort(key=lambda row: leaderboard_key(row[3], row[1], row[2], str(row[4])))

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..model import Field, Relation, Result
+from ..model import Entity, Field, Relation, Result
 
 #: Relations that read the same both ways ("A COMPARE B" = "B COMPARE A").
 SYMMETRIC = frozenset({"COMPARE", "CONJUNCTION"})
@@ -102,6 +102,23 @@ def resolve_results(results: Iterable[Result], span_entity: Mapping[SpanKey, str
 
     return [ResultRow(r, entity(r.paper_id, r.metric_span), entity(r.paper_id, r.dataset_span),
                       entity(r.paper_id, r.method_span)) for r in results]
+
+
+def shown_method(row: ResultRow, span_entity: Mapping[SpanKey, str], entities: Mapping[str, Entity]) -> str:
+    """The method a reader is shown for a result: its specific entity's label, the words of a
+    method no entity names ("ours", the paper's system), or "" where the words are a generic
+    entity's ("SOTAs", "existing methods"), which answers no question.
+
+    >>> res = Result("p1", "92.3", 20, 24, "absolute", "F1", "", "SOTAs", (0, 40), method_span=(0, 5))
+    >>> shown_method(ResultRow(res), {("p1", Field.ABSTRACT, 0, 5): "sota"}, {}), shown_method(ResultRow(res), {}, {})
+    ('', 'SOTAs')
+    """
+    if row.method:
+        return entities[row.method].label
+    r = row.result
+    if r.method_span is not None and span_entity.get((r.paper_id, Field.ABSTRACT, *r.method_span)):
+        return ""
+    return r.method
 
 
 def plain_value(value: str) -> str:
