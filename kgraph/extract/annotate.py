@@ -37,10 +37,12 @@ class TextRecord:
     text: str
     gold: tuple[tuple[int, int, str], ...] = ()
     relations: tuple[dict[str, Any], ...] = ()  # gold relations: head/tail index ``gold``
+    title: str = ""  # the paper's title, where the record gives one: it can name the paper's system
 
 
 def read_text_records(path: Path, problems: list[InputError]) -> list[TextRecord]:
-    """Records with ``id`` and ``text``; bad lines go to ``problems`` with their line number."""
+    """Records with ``id`` and ``text`` (and ``title``, where given, as ``kgraph build`` reads
+    it for result statements); bad lines go to ``problems`` with their line number."""
     records = []
     for number, line in enumerate(read_text(path, problems.append).splitlines(), start=1):
         if not line.strip():
@@ -57,7 +59,8 @@ def read_text_records(path: Path, problems: list[InputError]) -> list[TextRecord
                      if isinstance(e, dict) and {"start", "end", "label"} <= e.keys())
         relations = tuple(r for r in obj.get("relations", [])
                           if isinstance(r, dict) and {"head", "tail", "label"} <= r.keys())
-        records.append(TextRecord(number, str(obj.get("id", number)), obj["text"], gold, relations))
+        title = obj["title"] if isinstance(obj.get("title"), str) else ""
+        records.append(TextRecord(number, str(obj.get("id", number)), obj["text"], gold, relations, title))
     return records
 
 
@@ -136,7 +139,7 @@ def annotate(records: Iterable[TextRecord], nlp: Language, batch_size: int = 32,
         typed = [{"head": a, "tail": b, "label": label, "confidence": round(c, 4)} for a, b, label, c in found]
         results = [{"method": r.method, "dataset": r.dataset, "metric": r.metric, "value": r.value, "kind": r.kind,
                     "start": r.start, "end": r.end, "sentence": record.text[slice(*r.sentence_span)]}
-                   for r in find_results(record.text, _span_mentions(doc, spans, knows), record.id)]
+                   for r in find_results(record.text, _span_mentions(doc, spans, knows), record.id, record.title)]
         yield {"id": record.id, "entities": entities, "relations": typed, "results": results}
 
 

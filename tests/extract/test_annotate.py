@@ -76,6 +76,16 @@ def test_the_cli_annotates_in_both_schemes_and_rejects_another(tmp_path):
     assert bad.exit_code != 0 and "--scheme" in bad.output
 
 
+def test_a_records_title_names_the_system_its_results_measure_as_in_a_build(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "d1", "title": "FooNet: fast road detection",
+                                  "text": "Experiments give 92.3 F1 on the KITTI dataset."}) + "\n")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["annotate", str(source), "-o", str(out), "--scheme", "kgraph"])
+    assert result.exit_code == 0, result.output
+    assert [(r["value"], r["method"]) for r in json.loads(out.read_text())["results"]] == [("92.3", "FooNet")]
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not tier_available("accurate"), reason="the accurate model is not installed")
 def test_evaluate_scores_only_the_labels_the_gold_file_uses(tmp_path):
