@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..model import Entity, Field, Relation, Result
+from ..model import Entity, EntityKind, Field, Relation, Result
 
 #: Relations that read the same both ways ("A COMPARE B" = "B COMPARE A").
 SYMMETRIC = frozenset({"COMPARE", "CONJUNCTION"})
@@ -107,14 +107,19 @@ def resolve_results(results: Iterable[Result], span_entity: Mapping[SpanKey, str
 def shown_method(row: ResultRow, span_entity: Mapping[SpanKey, str], entities: Mapping[str, Entity]) -> str:
     """The method a reader is shown for a result: its specific entity's label, the words of a
     method no entity names ("ours", the paper's system), or "" where the words are a generic
-    entity's ("SOTAs", "existing methods"), which answers no question.
+    entity's ("SOTAs", "existing methods") or name data or a metric ("MATH", a dataset the
+    model tagged as a method in one sentence), which answer no question.
 
     >>> res = Result("p1", "92.3", 20, 24, "absolute", "F1", "", "SOTAs", (0, 40), method_span=(0, 5))
     >>> shown_method(ResultRow(res), {("p1", Field.ABSTRACT, 0, 5): "sota"}, {}), shown_method(ResultRow(res), {}, {})
     ('', 'SOTAs')
+    >>> math = Entity("math", EntityKind.DATASET, "MATH", "math")
+    >>> shown_method(ResultRow(res, method="math"), {}, {"math": math})
+    ''
     """
     if row.method:
-        return entities[row.method].label
+        entity = entities[row.method]
+        return "" if entity.kind in (EntityKind.DATASET, EntityKind.METRIC) else entity.label
     r = row.result
     if r.method_span is not None and span_entity.get((r.paper_id, Field.ABSTRACT, *r.method_span)):
         return ""
