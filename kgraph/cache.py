@@ -160,31 +160,30 @@ class MentionCache:
         try:
             self._db = sqlite3.connect(path)
             self._db.executescript(_SCHEMA)
-            row = self._db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+            stored = self._stored("fingerprint")
         except sqlite3.DatabaseError as exc:
             raise KGraphError(f"{path}: not a usable kgraph cache ({exc}); delete it to start afresh") from None
-        if row is None or row[0] != fingerprint:
-            with self._db:
-                self._db.execute("DELETE FROM mentions")
-                self._db.execute("DELETE FROM relations")
-                self._db.execute("DELETE FROM results")
-                self._db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
-        # relations are made from the mentions by another model: a new relation model
-        # empties them, and keeps the mentions (the costly part of a rebuild)
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'relations'").fetchone()
-        if row is None or row[0] != relation_fingerprint:
-            with self._db:
-                self._db.execute("DELETE FROM relations")
-                self._db.execute("INSERT OR REPLACE INTO meta VALUES ('relations', ?)", (relation_fingerprint,))
-        # result statements are rules over the mentions: new rules empty them alone, as a
-        # new relation model does the relations
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'results'").fetchone()
-        if row is None or row[0] != results_fingerprint:
-            with self._db:
-                self._db.execute("DELETE FROM results")
-                self._db.execute("INSERT OR REPLACE INTO meta VALUES ('results', ?)", (results_fingerprint,))
+        self._empty_unless("fingerprint", stored, fingerprint, ("mentions", "relations", "results"))
+        # relations are made from the mentions by another model, result statements by rules:
+        # a new relation model or new rules empty those alone, and keep the mentions (the
+        # costly part of a rebuild)
+        self._empty_unless("relations", self._stored("relations"), relation_fingerprint, ("relations",))
+        self._empty_unless("results", self._stored("results"), results_fingerprint, ("results",))
         self.hits = 0
         self.misses = 0
+
+    def _stored(self, key: str) -> str | None:
+        """The fingerprint the cache recorded under ``key`` (None before the first)."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _empty_unless(self, key: str, stored: str | None, fingerprint: str, tables: tuple[str, ...]) -> None:
+        """Empty ``tables`` and record ``fingerprint`` under ``key`` unless it is the one ``stored``."""
+        if stored != fingerprint:
+            with self._db:
+                for table in tables:  # names from this module, never from input
+                    self._db.execute(f"DELETE FROM {table}")
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, fingerprint))
 
     def get(self, papers: Iterable[Paper]) -> dict[str, list[Mention]]:
         """The cached mentions of those ``papers`` that have an entry, by paper id (counted as hits and misses)."""
