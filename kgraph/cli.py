@@ -14,7 +14,7 @@ import contextlib
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -398,6 +398,7 @@ def stats(
 ) -> None:
     """Papers, entities by type, links, top entities and ambiguous acronyms of a build."""
     from .api import load
+    from .text.labels import other_forms
 
     try:
         kg = load(directory)
@@ -410,28 +411,13 @@ def stats(
     table = Table("entity", "type", "papers", "also written as", title=f"Top {top} entities")
     for entity in kg.entities(include_generic=include_generic)[:top]:
         table.add_row(entity.label, entity.kind.value, str(len(data.papers_of_entity.get(entity.id, ()))),
-                      ", ".join(_other_forms(entity.label, entity.alt_labels)[:4]))
+                      ", ".join(other_forms(entity.label, entity.alt_labels)[:4]))
     out.print(table)
     if data.ambiguous_acronyms:
         amb = Table("acronym", "expansions in this corpus", title="Ambiguous acronyms (kept apart)")
         for short, longs in sorted(data.ambiguous_acronyms.items()):
             amb.add_row(short, " | ".join(longs))
         out.print(amb)
-
-
-def _other_forms(label: str, alt_labels: Sequence[str]) -> list[str]:
-    """The alternative labels a reader needs: one per spelling, case aside, none the label's.
-
-    >>> _other_forms("LoRA", ["Low-Rank Adaptation", "Low-rank adaptation", "low-rank adaptation", "LORA"])
-    ['Low-Rank Adaptation']
-    """
-    seen = {label.casefold()}
-    forms = []
-    for alt in alt_labels:
-        if alt.casefold() not in seen:
-            seen.add(alt.casefold())
-            forms.append(alt)
-    return forms
 
 
 @app.command()
@@ -449,6 +435,7 @@ def entities(
     from .api import load
     from .atomic import write_text_atomic
     from .resolve.thesaurus import merge_rows, thesaurus_lines
+    from .text.labels import other_forms
 
     try:
         kg = load(directory)
@@ -466,7 +453,7 @@ def entities(
     for entity in chosen[: limit or None]:
         extra = [", ".join(entity.evidence) if entity.generic else ""] if include_generic else []
         table.add_row(entity.label, entity.kind.value, str(len(papers_of.get(entity.id, ()))),
-                      ", ".join(_other_forms(entity.label, entity.alt_labels)), ", ".join(entity.merged_by), *extra)
+                      ", ".join(other_forms(entity.label, entity.alt_labels)), ", ".join(entity.merged_by), *extra)
     out.print(table)
     out.print(f"{len(chosen)} entities", highlight=False)
 

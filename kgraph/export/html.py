@@ -39,6 +39,7 @@ from ..graph.data import GraphData
 from ..graph.relations import leaderboard_key, plain_value, shown_method
 from ..mentions import mention_column
 from ..model import Entity, EntityKind, Field
+from ..text.labels import other_forms
 
 COLOURS: dict[str, str] = {
     "Paper": "#5b6b7f",
@@ -233,7 +234,7 @@ def page_payload(data: GraphData, title: str) -> dict[str, Any]:
             counted = entity_years[entity.id]
             node["years"] = [[year, counted[year]] for year in sorted(counted)]
         if entity.alt_labels:
-            node["alt"] = list(entity.alt_labels)
+            node["alt"] = other_forms(entity.label, entity.alt_labels)  # search lowercases anyway
         if entity.merged_by:
             node["merged"] = list(entity.merged_by)
         # an entity of a single paper explains no link: it starts hidden and out of the

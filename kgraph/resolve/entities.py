@@ -76,6 +76,8 @@ GENERIC_HEADS = frozenset(
 #: Generic heads that leave the kind as it is: "GRPO algorithm" and "chain-of-thought
 #: technique" are GRPO and chain of thought; "RAG benchmark" and "CLIP score" are not RAG and CLIP.
 _SAME_KIND_HEADS = GENERIC_HEADS - _DATA_HEADS - _METRIC_HEADS
+#: Words after a task's name that add nothing to it: "dense prediction tasks" is dense prediction.
+_TASK_WORDS = frozenset(("task", "problem"))
 #: Heads that fix an entity's kind ("measure" does not: "conservation measures" are actions).
 _KIND_OF_HEAD = {**dict.fromkeys(_DATA_HEADS | {"corpora"}, EntityKind.DATASET),
                  **dict.fromkeys(("score", "metric"), EntityKind.METRIC)}
@@ -829,12 +831,19 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
 
     for key in set(final):
         words = key.split()
-        if len(words) > 2 and words[-1] in _SAME_KIND_HEADS and not short_forms.get(key):
-            base = normalise(" ".join(words[:-1]))
-            base = representative.get(base, base)
-            if short_forms.get(base) and base in counts and base != key:
-                headed[key] = base
-                reasons[base] |= reasons.get(key, set()) | {"acronym"}
+        if len(words) > 2 and words[-1] in _SAME_KIND_HEADS and not short_forms.get(key) and (
+                short_forms.get(base := representative.get(b := normalise(" ".join(words[:-1])), b))
+                and base in counts and base != key):
+            headed[key] = base
+            reasons[base] |= reasons.get(key, set()) | {"acronym"}
+        elif len(words) > 1 and words[-1] in _TASK_WORDS and (
+                base := representative.get(b := normalise(" ".join(words[:-1])), b)) in counts and base != key and (
+                mostly(key, EntityKind.TASK) and mostly(base, EntityKind.TASK)):
+            # "dense prediction tasks" and "density estimation problem" are the tasks "dense
+            # prediction" and "density estimation" where the corpus calls both tasks ("vision
+            # tasks" joins "vision"; "optimization problem" stays apart from the method)
+            headed[key] = base
+            reasons[base] |= reasons.get(key, set()) | {"normalisation"}
         elif len(words) > 1 and words[-1] in _HEAD_KINDS:
             base = normalise(" ".join(words[:-1]))
             base = representative.get(base, base)
@@ -888,7 +897,8 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
         # defined as "Fréchet Inception Distance score (FID)", is FID
         apart = len(words) > 1 and words[-1] in _HEAD_KINDS and representative.get(
             base := normalise(" ".join(words[:-1])), base) in by_key
-        label, expansion = _labels(key, surfaces, shorts, memo, keep_head=apart)
+        label, expansion = _labels(key, surfaces, shorts, memo, keep_head=apart, keep_title=lambda title: (
+            EntityKind.DATASET in (kind, known_kind) or names_organisation(title) or names_place(title)))
         label = preferred.get(key) or label
         # what a model tags as data is often the task, the domain or the institution
         if kind is EntityKind.DATASET and known_kind in (None, EntityKind.TASK) and names_task(label):
@@ -1008,7 +1018,7 @@ def distinct_labels(entities: Sequence[Entity], support: Mapping[str, tuple[int,
 
 
 def _labels(key: str, surfaces: Counter[str], shorts: set[str], memo: LabelMemo, *,
-            keep_head: bool = False) -> tuple[str, str]:
+            keep_head: bool = False, keep_title: Callable[[str], bool] | None = None) -> tuple[str, str]:
     """(label, expansion) of an entity from the surfaces of its mentions.
 
     The label is the form the corpus writes most, counted over the forms that share a
@@ -1016,6 +1026,9 @@ def _labels(key: str, surfaces: Counter[str], shorts: set[str], memo: LabelMemo,
     shown bare and singular where the corpus writes it so; on a tie the acronym wins. A
     name written only with its kind after it is shown without it ("COCO" for "COCO dataset"),
     unless ``keep_head`` says the name without it is another entity ("RAG benchmark").
+    Every word capitalised is how titles are written: another casing the corpus uses wins
+    over it ("state space model" over "State Space Model") unless ``keep_title(label)`` says
+    the capitals are the name's.
     The expansion is the commonest long form when an acronym was merged in ("Bilingual
     Evaluation Understudy" for BLEU), else "".
     """
@@ -1024,6 +1037,10 @@ def _labels(key: str, surfaces: Counter[str], shorts: set[str], memo: LabelMemo,
         forms[memo.mention_key(surface).casefold()][surface] += n
     if not forms:
         return key, ""
+    for form in [f for f in forms if len(f.split()) > 1 and singular(f.split()[-1]) in _TASK_WORDS]:
+        if (bare_task := form.rsplit(" ", 1)[0]) in forms:
+            # "dense prediction tasks" merged into dense prediction counts for its name
+            forms[bare_task].update(forms.pop(form))
 
     folded_shorts = {s.casefold() for s in shorts}
 
@@ -1035,7 +1052,15 @@ def _labels(key: str, surfaces: Counter[str], shorts: set[str], memo: LabelMemo,
     # the bare singular form where the corpus writes it: "LLM" for "LLMs", "BLEU" for "BLEU score"
     bare = [s for s in members if memo.normalise(s).casefold() == best]
     singular_bare = [s for s in bare if s.split()[-1] == singular(s.split()[-1])]
-    label = max(singular_bare or bare or members, key=lambda s: (members[s], _natural_case(s), -len(s), s))
+    candidates = singular_bare or bare or list(members)
+    label = max(candidates, key=lambda s: (members[s], _natural_case(s), -len(s), s))
+    plain = [s for s in candidates if not _title_styled(s)] if _title_styled(label) else []
+    if plain and not (keep_title and keep_title(label)):
+        # a title capitalises every word ("State Space Model"): its casing says how titles
+        # are written, not how the name is; where the corpus also writes it otherwise, that
+        # form labels it ("state space model"). A dataset, a place or an institution keeps
+        # its capitals ("Natural Questions")
+        label = max(plain, key=lambda s: (members[s], _natural_case(s), -len(s), s))
     label = mend_label(label)  # as the key: "VeriSafe Agent", not "… (VSA"
     if not bare and not keep_head:
         # a name the corpus only writes with its kind after it ("COCO dataset", "Common Voice
@@ -1052,6 +1077,19 @@ def _labels(key: str, surfaces: Counter[str], shorts: set[str], memo: LabelMemo,
         if longs:
             expansion = max(longs, key=lambda s: (longs[s], _natural_case(s), s))
     return label, expansion
+
+
+def _title_styled(surface: str) -> bool:
+    """Whether every word of a phrase (two or more) is capitalised and none is written like
+    a name: "State Space Model", "Click-Through Rate Prediction", but not "DeepSeek-R1" or
+    "Gaussian splatting".
+
+    >>> [_title_styled(s) for s in ("State Space Model", "Click-Through Rate Prediction", "DeepSeek-R1",
+    ...                             "Gaussian splatting")]
+    [True, True, False, False]
+    """
+    words = [w for w in re.split(r"[\s-]+", surface) if w and w not in _SENSE_FILLERS]
+    return len(words) > 1 and all(w[0].isupper() and w[1:].islower() and w.isalpha() for w in words)
 
 
 def _natural_case(surface: str) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from .markup import drop_latex_markup
 
@@ -243,3 +244,18 @@ def lookup_label(label: str) -> str:
     'low-rank adaptation'
     """
     return " ".join(label.split()).lower()
+
+
+def other_forms(label: str, alt_labels: Sequence[str]) -> list[str]:
+    """The alternative labels a reader needs: one per spelling, case aside, none the label's.
+
+    >>> other_forms("LoRA", ["Low-Rank Adaptation", "Low-rank adaptation", "low-rank adaptation", "LORA"])
+    ['Low-Rank Adaptation']
+    """
+    seen = {label.casefold()}
+    forms = []
+    for alt in alt_labels:
+        if alt.casefold() not in seen:
+            seen.add(alt.casefold())
+            forms.append(alt)
+    return forms

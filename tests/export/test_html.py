@@ -332,7 +332,8 @@ def test_very_big_page_leaves_out_abstracts(tmp_path, open_page, monkeypatch):
 def relation_data() -> GraphData:
     """Two papers that state "Net USED-FOR Parsing" and report results on a dataset, in hostile words."""
     evil = PAYLOADS[1]
-    entities = (Entity("net", EntityKind.METHOD, "Net", "net"), Entity("parsing", EntityKind.TASK, "Parsing", "parsing"),
+    entities = (Entity("net", EntityKind.METHOD, "Net", "net", alt_labels=("NET", "Neural Net", "neural net")),
+                Entity("parsing", EntityKind.TASK, "Parsing", "parsing"),
                 Entity("bank", EntityKind.DATASET, "Bank", "bank"), Entity("las", EntityKind.METRIC, "LAS", "las"))
     papers, mentions, mention_entity, relations, results = [], [], [], [], []
     for i in range(2):
@@ -356,6 +357,11 @@ def relation_data() -> GraphData:
     return GraphData(tuple(papers), tuple(mentions), tuple(mention_entity), entities, tuple(links),
                      communities=communities_of(papers, list(entities), by_paper, links),
                      relations=tuple(relations), results=tuple(results))
+
+
+def test_an_entity_s_other_forms_are_listed_once_whatever_their_case():
+    (net,) = [n for n in page_payload(relation_data(), "t")["nodes"] if n["id"] == "entity:net"]
+    assert net["alt"] == ["Neural Net"]
 
 
 def test_an_entity_panel_lists_typed_relations_and_a_dataset_its_results(tmp_path, open_page):

@@ -439,3 +439,35 @@ def test_a_known_task_that_reads_as_one_is_a_task_whatever_the_vote():
     kinds = {e.key: e.kind for e in resolve(papers, mentions, known=known).entities}
     assert kinds["sentiment analysis"] is EntityKind.TASK
     assert kinds["retrieval augmented generation"] is EntityKind.METHOD  # on the task lists, but a method
+
+
+def test_a_task_said_with_task_or_problem_after_it_is_that_task():
+    papers = [Paper("p1", "T", "Dense prediction tasks and dense prediction. An optimization problem."),
+              Paper("p2", "T", "On dense prediction tasks, and optimization.")]
+    mentions = [m("p1", "Dense prediction tasks", EntityKind.TASK), m("p1", "dense prediction", EntityKind.TASK),
+                m("p2", "dense prediction tasks", EntityKind.TASK),
+                m("p1", "optimization problem", EntityKind.TASK), m("p2", "optimization", EntityKind.METHOD)]
+    res = resolve(papers, mentions)
+    groups = by_label(res, mentions)
+    assert ["Dense prediction tasks", "dense prediction", "dense prediction tasks"] in groups
+    # the bare name labels it though "… tasks" is written more often
+    assert {e.label for e in res.entities if e.kind is EntityKind.TASK} >= {"dense prediction"}
+    # a method's name with "problem" after it is the task of that name, not the method
+    assert ["optimization problem"] in groups and ["optimization"] in groups
+
+
+def test_a_title_s_capitals_do_not_label_a_name_the_corpus_also_writes_in_lower_case():
+    papers = [Paper("p1", "State Space Model Survey", "A state space model. Natural Questions and World Bank data."),
+              Paper("p2", "State Space Model Scaling", "Natural Questions (NQ)."),
+              Paper("p3", "DeepSeek-R1 Reasoning", "We distil deepseek-R1.")]
+    mentions = [m("p1", "State Space Model"), m("p2", "State Space Model"), m("p1", "state space model"),
+                m("p1", "Natural Questions", EntityKind.DATASET), m("p2", "Natural Questions", EntityKind.DATASET),
+                m("p2", "natural questions", EntityKind.DATASET),
+                m("p1", "World Bank", EntityKind.CONCEPT), m("p1", "World Bank", EntityKind.CONCEPT),
+                m("p1", "world bank", EntityKind.CONCEPT),
+                m("p3", "DeepSeek-R1"), m("p3", "DeepSeek-R1"), m("p3", "deepseek-R1")]
+    labels = {e.key.casefold(): e.label for e in resolve(papers, mentions).entities}
+    assert labels["state space model"] == "state space model"
+    # a dataset's, an institution's and a name's capitals are theirs
+    assert labels["natural question"] == "Natural Questions" and labels["world bank"] == "World Bank"
+    assert labels["deepseek r1"] == "DeepSeek-R1"
