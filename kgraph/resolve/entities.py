@@ -848,7 +848,10 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
             base = normalise(" ".join(words[:-1]))
             base = representative.get(base, base)
             named_kind = _HEAD_KINDS[words[-1]]
-            if ((short_forms.get(base) or any(map(_names_a_thing, base.split()))) and base in counts and base != key
+            # a metric of several words is a name without capitals: "average reward metric" is
+            # average reward; one word is not ("Dice score" is no "dice", "recall scores" no recall)
+            if ((short_forms.get(base) or any(map(_names_a_thing, base.split()))
+                 or (named_kind is EntityKind.METRIC and " " in base)) and base in counts and base != key
                     and mostly(key, named_kind) and mostly(base, named_kind)):
                 headed[key] = base
                 reasons[base] |= reasons.get(key, set()) | {"acronym"}

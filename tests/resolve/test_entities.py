@@ -471,3 +471,12 @@ def test_a_title_s_capitals_do_not_label_a_name_the_corpus_also_writes_in_lower_
     # a dataset's, an institution's and a name's capitals are theirs
     assert labels["natural question"] == "Natural Questions" and labels["world bank"] == "World Bank"
     assert labels["deepseek r1"] == "DeepSeek-R1"
+
+
+def test_a_metric_of_several_words_joins_itself_with_metric_after_it_but_one_word_does_not():
+    papers = [Paper("p1", "T", "The average reward metric and average reward. The Dice score and dice.")]
+    mentions = [m("p1", "average reward metric", EntityKind.METRIC), m("p1", "average reward", EntityKind.METRIC),
+                m("p1", "Dice score", EntityKind.METRIC), m("p1", "dice", EntityKind.METRIC)]
+    groups = by_label(resolve(papers, mentions), mentions)
+    assert ["average reward", "average reward metric"] in groups
+    assert ["Dice score"] in groups and ["dice"] in groups
