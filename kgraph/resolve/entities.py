@@ -78,6 +78,7 @@ GENERIC_HEADS = frozenset(
 _SAME_KIND_HEADS = GENERIC_HEADS - _DATA_HEADS - _METRIC_HEADS
 #: Words after a task's name that add nothing to it: "dense prediction tasks" is dense prediction.
 _TASK_WORDS = frozenset(("task", "problem"))
+_NAME_AND_HEAD = _TASK_WORDS | _METRIC_HEADS
 #: Heads that fix an entity's kind ("measure" does not: "conservation measures" are actions).
 _KIND_OF_HEAD = {**dict.fromkeys(_DATA_HEADS | {"corpora"}, EntityKind.DATASET),
                  **dict.fromkeys(("score", "metric"), EntityKind.METRIC)}
@@ -1040,10 +1041,12 @@ def _labels(key: str, surfaces: Counter[str], shorts: set[str], memo: LabelMemo,
         forms[memo.mention_key(surface).casefold()][surface] += n
     if not forms:
         return key, ""
-    for form in [f for f in forms if len(f.split()) > 1 and singular(f.split()[-1]) in _TASK_WORDS]:
-        if (bare_task := form.rsplit(" ", 1)[0]) in forms:
-            # "dense prediction tasks" merged into dense prediction counts for its name
-            forms[bare_task].update(forms.pop(form))
+    for form in [f for f in forms if len(f.split()) > 1 and singular(f.split()[-1]) in _NAME_AND_HEAD]:
+        bare_name = form.rsplit(" ", 1)[0]
+        if bare_name in forms and (singular(form.split()[-1]) in _TASK_WORDS or " " in bare_name):
+            # "dense prediction tasks" merged into dense prediction counts for its name, and
+            # "average reward metric" for average reward
+            forms[bare_name].update(forms.pop(form))
 
     folded_shorts = {s.casefold() for s in shorts}
 

@@ -89,7 +89,10 @@ GENERIC_MODIFIERS = frozenset(
     "1d 2d 3d 4d multimodal multi-modal global local dynamic static contextual average "
     # what a paper calls the models it starts from or compares with ("the base model",
     # "frontier models", "vanilla transformers" are no named thing)
-    "base frontier vanilla off-the-shelf state-of-the-art lightweight advanced modern powerful".split()
+    "base frontier vanilla off-the-shelf state-of-the-art lightweight advanced modern powerful "
+    # what any model or algorithm is or may be: "probabilistic model", "iterative algorithm",
+    # "predictive model", "data-driven approach", "closed-form solution"
+    "probabilistic iterative predictive driven closed".split()
 )
 #: Units of measurement: written like names ("MPa"), but no metric or thing of their own.
 UNITS = frozenset(

@@ -477,6 +477,8 @@ def test_a_metric_of_several_words_joins_itself_with_metric_after_it_but_one_wor
     papers = [Paper("p1", "T", "The average reward metric and average reward. The Dice score and dice.")]
     mentions = [m("p1", "average reward metric", EntityKind.METRIC), m("p1", "average reward", EntityKind.METRIC),
                 m("p1", "Dice score", EntityKind.METRIC), m("p1", "dice", EntityKind.METRIC)]
-    groups = by_label(resolve(papers, mentions), mentions)
+    res = resolve(papers, mentions)
+    groups = by_label(res, mentions)
     assert ["average reward", "average reward metric"] in groups
+    assert "average reward" in {e.label for e in res.entities}  # the name, not the name and its head
     assert ["Dice score"] in groups and ["dice"] in groups

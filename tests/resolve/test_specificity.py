@@ -13,12 +13,14 @@ def m(paper_id, text, kind=EntityKind.METHOD):
 
 
 @pytest.mark.parametrize("label", ["training data", "labeled data", "benchmark datasets", "features", "quality",
-                                   "non", "fine", "42"])
+                                   "non", "fine", "42", "probabilistic model", "iterative algorithm",
+                                   "data-driven approach", "closed-form solution"])
 def test_generic_words_and_fragments_are_generic(label):
     assert judge(label, {label: 3}).generic
 
 
-@pytest.mark.parametrize("label", ["SQuAD", "CIFAR-10", "conditional random field", "BLEU"])
+@pytest.mark.parametrize("label", ["SQuAD", "CIFAR-10", "conditional random field", "BLEU",
+                                   "probabilistic programming", "predictive coding"])
 def test_names_are_specific(label):
     assert not judge(label, {label: 3}, background=shipped_background()).generic
 
