@@ -832,30 +832,30 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
 
     for key in set(final):
         words = key.split()
-        if len(words) > 2 and words[-1] in _SAME_KIND_HEADS and not short_forms.get(key) and (
-                short_forms.get(base := representative.get(b := normalise(" ".join(words[:-1])), b))
-                and base in counts and base != key):
+        head = words[-1] if len(words) > 1 else ""
+        if head not in _SAME_KIND_HEADS and head not in _HEAD_KINDS:
+            continue
+        base = normalise(" ".join(words[:-1]))
+        base = representative.get(base, base)
+        if base not in counts or base == key:
+            continue
+        if head in _SAME_KIND_HEADS and len(words) > 2 and not short_forms.get(key) and short_forms.get(base):
             headed[key] = base
             reasons[base] |= reasons.get(key, set()) | {"acronym"}
-        elif len(words) > 1 and words[-1] in _TASK_WORDS and (
-                base := representative.get(b := normalise(" ".join(words[:-1])), b)) in counts and base != key and (
-                mostly(key, EntityKind.TASK) and mostly(base, EntityKind.TASK)):
+        elif head in _TASK_WORDS and mostly(key, EntityKind.TASK) and mostly(base, EntityKind.TASK):
             # "dense prediction tasks" and "density estimation problem" are the tasks "dense
             # prediction" and "density estimation" where the corpus calls both tasks ("vision
             # tasks" joins "vision"; "optimization problem" stays apart from the method)
             headed[key] = base
             reasons[base] |= reasons.get(key, set()) | {"normalisation"}
-        elif len(words) > 1 and words[-1] in _HEAD_KINDS:
-            base = normalise(" ".join(words[:-1]))
-            base = representative.get(base, base)
-            named_kind = _HEAD_KINDS[words[-1]]
-            # a metric of several words is a name without capitals: "average reward metric" is
-            # average reward; one word is not ("Dice score" is no "dice", "recall scores" no recall)
-            if ((short_forms.get(base) or any(map(_names_a_thing, base.split()))
-                 or (named_kind is EntityKind.METRIC and " " in base)) and base in counts and base != key
-                    and mostly(key, named_kind) and mostly(base, named_kind)):
-                headed[key] = base
-                reasons[base] |= reasons.get(key, set()) | {"acronym"}
+        elif head in _HEAD_KINDS and (
+                # a metric of several words is a name without capitals: "average reward metric" is
+                # average reward; one word is not ("Dice score" is no "dice", "recall scores" no recall)
+                short_forms.get(base) or any(map(_names_a_thing, base.split()))
+                or (_HEAD_KINDS[head] is EntityKind.METRIC and " " in base)) and (
+                mostly(key, _HEAD_KINDS[head]) and mostly(base, _HEAD_KINDS[head])):
+            headed[key] = base
+            reasons[base] |= reasons.get(key, set()) | {"acronym"}
     if headed:
         final = [headed.get(k, k) for k in final]
 
@@ -1041,9 +1041,10 @@ def _labels(key: str, surfaces: Counter[str], shorts: set[str], memo: LabelMemo,
         forms[memo.mention_key(surface).casefold()][surface] += n
     if not forms:
         return key, ""
-    for form in [f for f in forms if len(f.split()) > 1 and singular(f.split()[-1]) in _NAME_AND_HEAD]:
-        bare_name = form.rsplit(" ", 1)[0]
-        if bare_name in forms and (singular(form.split()[-1]) in _TASK_WORDS or " " in bare_name):
+    for form in [f for f in forms if " " in f and singular(f.rsplit(" ", 1)[1]) in _NAME_AND_HEAD]:
+        bare_name, head = form.rsplit(" ", 1)
+        # as resolution joins them: task words after any name, metric heads after several words
+        if bare_name in forms and (singular(head) in _TASK_WORDS or " " in bare_name):
             # "dense prediction tasks" merged into dense prediction counts for its name, and
             # "average reward metric" for average reward
             forms[bare_name].update(forms.pop(form))
