@@ -731,8 +731,9 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
             c_lo, c_hi = _clause(sentence, lo, start)
             before = text[max(lo, start - 40):start]
             after = text[end:min(hi, end + 40)]
+            # a multiplier is a ratio to something else ("104.5x", "3x faster"): never a score
             improvement = (value.startswith("+") or bool(_IMPROVEMENT_BEFORE.search(before))
-                           or bool(_IMPROVEMENT_AFTER.match(after)) or _unit == "pp")
+                           or bool(_IMPROVEMENT_AFTER.match(after)) or _unit in ("pp", "x"))
             # not the value itself, nor a name the text calls data ("ScreenSpot" tagged as a metric)
             trimmed = [_cut_before(text, m, start) for m in metrics]
             metrics_here = [m for m in trimmed if (m.end <= start or m.start >= end)

@@ -116,6 +116,12 @@ def test_percentage_points_are_always_a_difference() -> None:
         ("36.2pp", IMPROVEMENT)]
 
 
+def test_a_multiplier_is_always_a_ratio_never_a_score() -> None:
+    # no cue word: "achieves 104.5x ..." is still a speed-up over something
+    found = rows("CIMNAS achieves 104.5x higher energy efficiency and 4.8x throughput on ImageNet.")
+    assert [(v, k) for v, k, *_ in found] == [("104.5x", IMPROVEMENT), ("4.8x", IMPROVEMENT)]
+
+
 def test_the_quantity_a_change_is_of_is_its_metric() -> None:
     assert [m for _, _, m, *_ in rows("SnapPix keeps the speed while reducing the energy by up to 15.4x.")] == [
         "energy"]
