@@ -1080,10 +1080,23 @@ def _labels(key: str, surfaces: Counter[str], shorts: set[str], memo: LabelMemo,
             label = name
     expansion = ""
     if shorts:
-        longs = {s: n for s, n in surfaces.items() if not is_short(memo.normalise(s).casefold())}
+        # a long form spells the acronym out: "3DGS methods" or "CMMD dataset" is the
+        # acronym with a head after it, no expansion of it
+        longs = {s: n for s, n in surfaces.items() if not is_short(memo.normalise(s).casefold())
+                 and not _holds_acronym(s, folded_shorts)}
         if longs:
-            expansion = max(longs, key=lambda s: (longs[s], _natural_case(s), s))
+            expansion = mend_label(max(longs, key=lambda s: (longs[s], _natural_case(s), s)))
     return label, expansion
+
+
+def _holds_acronym(surface: str, folded_shorts: set[str]) -> bool:
+    """Whether a word of ``surface`` is one of the short forms (casefolded), or its plural.
+
+    >>> _holds_acronym("3DGS methods", {"3dgs"}), _holds_acronym("3D Gaussian Splatting", {"3dgs"})
+    (True, False)
+    """
+    words = [w.casefold() for w in re.split(r"[\s/()]+", surface) if w]
+    return any(w in folded_shorts or (w.endswith("s") and w[:-1] in folded_shorts) for w in words)
 
 
 def _title_styled(surface: str) -> bool:

@@ -36,6 +36,15 @@ def test_long_form_is_the_label_when_the_corpus_writes_it_most():
     assert entity.expansion == entity.label
 
 
+def test_the_expansion_spells_the_acronym_out_rather_than_adding_a_head_to_it():
+    papers = [Paper("p1", "T", "Frechet Inception Distance (FID) is low. FID scores drop. FID scores rise.")]
+    metric = EntityKind.METRIC
+    mentions = [m("p1", s, metric) for s in ("Frechet Inception Distance", "FID", "FID scores", "FID scores")]
+    (entity,) = resolve(papers, mentions).entities
+    assert entity.label == "FID"
+    assert entity.expansion == "Frechet Inception Distance"  # not "FID scores", the commoner other form
+
+
 def test_undefined_acronym_uses_the_unambiguous_corpus_definition():
     papers = [Paper("p1", "T", "Gaussian processes (GP) are priors."), Paper("p2", "T", "We fit a GP to data.")]
     res = resolve(papers, [m("p1", "Gaussian processes"), m("p2", "GP")])
