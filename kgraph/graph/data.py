@@ -194,7 +194,8 @@ class GraphData:
     @cached_property
     def result_rows(self) -> list[ResultRow]:
         """Every result with its metric, dataset and method as specific entities ("" where none)."""
-        return resolve_results(self.results, self.span_entity(), {e.id for e in self.specific_entities})
+        return resolve_results(self.results, self.span_entity(), {e.id for e in self.specific_entities},
+                               self.specific_entities)
 
     @cached_property
     def cooccurrence_min_papers(self) -> int:

@@ -5,8 +5,9 @@ become the entities they resolved to and the statements of all papers are counte
 "CRF USED-FOR NER" said by 14 papers is one :class:`EntityRelation` with 14 papers of
 support and its evidence. A :class:`~kgraph.model.Result` becomes a :class:`ResultRow`
 whose metric, dataset and method are entities where the abstract named them by a
-mention. Generic entities ("model", "data") take part in neither: a relation or a
-result with a generic end is left out, never shown with a vague name.
+mention, or by words that are one entity's label or variant. Generic entities ("model",
+"data") take part in neither: a relation or a result with a generic end is left out,
+never shown with a vague name.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ..model import Entity, EntityKind, Field, Relation, Result
+from ..resolve.specificity import GENERIC_ACRONYMS, STATISTICS
+from ..text.labels import lookup_label
 
 #: Relations that read the same both ways ("A COMPARE B" = "B COMPARE A").
 SYMMETRIC = frozenset({"COMPARE", "CONJUNCTION"})
@@ -87,21 +90,66 @@ def aggregate_relations(relations: Iterable[Relation], span_entity: Mapping[Span
 
 
 def resolve_results(results: Iterable[Result], span_entity: Mapping[SpanKey, str],
-                    specific: frozenset[str] | set[str]) -> list[ResultRow]:
+                    specific: frozenset[str] | set[str],
+                    entities: Iterable[Entity] = ()) -> list[ResultRow]:
     """Each result with the specific entities its metric, dataset and method mentions resolved to.
+
+    Where a part has no mention (the finder read it off the words: "Frechet Inception
+    Distance" in a sentence the extractor tagged no metric in), it is the one specific
+    entity among ``entities`` of its kind that carries those words as a label or variant,
+    if there is exactly one.
 
     >>> res = Result("p1", "92.3", 20, 24, "absolute", "F1", "SQuAD", "ours", (0, 40), (25, 27), (31, 36))
     >>> spans = {("p1", Field.ABSTRACT, 25, 27): "f1", ("p1", Field.ABSTRACT, 31, 36): "squad"}
     >>> row = resolve_results([res], spans, {"f1", "squad"})[0]
     >>> (row.metric, row.dataset, row.method)
     ('f1', 'squad', '')
+    >>> said = Result("p2", "2.1", 0, 3, "absolute", "Frechet Inception Distance", "", "", (0, 40))
+    >>> fid = Entity("fid", EntityKind.METRIC, "FID", "fid", ("Frechet Inception Distance",))
+    >>> resolve_results([said], {}, {"fid"}, [fid])[0].metric
+    'fid'
     """
+    results = list(results)
+
     def entity(paper: str, span: tuple[int, int] | None) -> str:
         found = span_entity.get((paper, Field.ABSTRACT, *span), "") if span else ""
         return found if found in specific else ""
 
-    return [ResultRow(r, entity(r.paper_id, r.metric_span), entity(r.paper_id, r.dataset_span),
+    rows = [ResultRow(r, entity(r.paper_id, r.metric_span), entity(r.paper_id, r.dataset_span),
                       entity(r.paper_id, r.method_span)) for r in results]
+    # only the words results need are looked up: no index of every entity's labels
+    wanted = {(kind, lookup_label(words)) for row in rows for kind, words, found in _parts(row)
+              if words and not found and words not in _NOT_NAMES}
+    named: dict[tuple[EntityKind, str], set[str]] = defaultdict(set)
+    for candidate in entities:
+        if candidate.id in specific:
+            for label in (candidate.label, *candidate.alt_labels):
+                key = (candidate.kind, lookup_label(label))
+                if key in wanted:
+                    named[key].add(candidate.id)
+
+    def by_words(kind: EntityKind, words: str, found: str) -> str:
+        if found or not words or words in _NOT_NAMES:
+            return found
+        ids = named.get((kind, lookup_label(words)), set())
+        return next(iter(ids)) if len(ids) == 1 else ""
+
+    return [ResultRow(row.result, by_words(EntityKind.METRIC, row.result.metric, row.metric),
+                      by_words(EntityKind.DATASET, row.result.dataset, row.dataset),
+                      by_words(EntityKind.METHOD, row.result.method, row.method)) if named else row
+            for row in rows]
+
+
+#: Words a result may use that name no one entity however the corpus defined them: "95% CI"
+#: is a confidence interval even where one paper wrote "confidence index (CI)".
+_NOT_NAMES = STATISTICS | GENERIC_ACRONYMS
+
+
+def _parts(row: ResultRow) -> tuple[tuple[EntityKind, str, str], ...]:
+    """(kind, words as the finder read them, entity id or "") of a row's metric, dataset and method."""
+    result = row.result
+    return ((EntityKind.METRIC, result.metric, row.metric), (EntityKind.DATASET, result.dataset, row.dataset),
+            (EntityKind.METHOD, result.method, row.method))
 
 
 def shown_method(row: ResultRow, span_entity: Mapping[SpanKey, str], entities: Mapping[str, Entity]) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kgraph.graph.relations import aggregate_relations, leaderboard_key, numeric_value, resolve_results
-from kgraph.model import Field, Relation, Result
+from kgraph.model import Entity, EntityKind, Field, Relation, Result
 
 A = Field.ABSTRACT
 
@@ -64,3 +64,24 @@ def test_spans_are_looked_up_one_paper_at_a_time_and_equal_a_full_dict():
     for key in [("q", Field.ABSTRACT, 0, 3), ("p", Field.ABSTRACT, 5, 8), ("q", Field.ABSTRACT, 0, 3)]:
         assert spans[key] == full[key]
     assert spans.get(("r", Field.ABSTRACT, 9, 12)) is None and spans.get(("zz", Field.TITLE, 0, 1)) is None
+
+
+def test_a_result_part_without_a_mention_is_the_one_entity_of_its_kind_its_words_name():
+    fid = Entity("fid", EntityKind.METRIC, "FID", "fid", ("Frechet Inception Distance",))
+    squad = Entity("squad", EntityKind.DATASET, "SQuAD", "squad", ("SQuAD dataset",))
+    sam_a = Entity("sam_a", EntityKind.METHOD, "segment anything model", "sam a", ("SAM",))
+    sam_b = Entity("sam_b", EntityKind.METHOD, "sharpness-aware minimization", "sam b", ("SAM",))
+    index = Entity("ci", EntityKind.METRIC, "confidence index", "ci", ("CI",))
+    said = [Result("p1", "2.1", 0, 3, "absolute", "frechet inception distance", "SQuAD Dataset", "SAM", (0, 9)),
+            Result("p1", "95%", 5, 8, "absolute", "CI", "SQuAD", "", (0, 9)),
+            Result("p1", "7.0", 9, 12, "absolute", "SQuAD", "FID", "", (0, 9))]
+    entities = [fid, squad, sam_a, sam_b, index]
+    rows = resolve_results(said, {}, {e.id for e in entities}, entities)
+    # case aside, the words are a label; two methods share "SAM": neither is chosen
+    assert (rows[0].metric, rows[0].dataset, rows[0].method) == ("fid", "squad", "")
+    # "CI" is a statistic however one paper defined it
+    assert (rows[1].metric, rows[1].dataset) == ("", "squad")
+    # words of another kind name nothing: SQuAD is no metric, FID no dataset
+    assert (rows[2].metric, rows[2].dataset) == ("", "")
+    # generic entities are never chosen
+    assert resolve_results(said[:1], {}, {"squad"}, entities)[0].metric == ""
