@@ -411,7 +411,7 @@ def stats(
     table = Table("entity", "type", "papers", "also written as", title=f"Top {top} entities")
     for entity in kg.entities(include_generic=include_generic)[:top]:
         table.add_row(entity.label, entity.kind.value, str(len(data.papers_of_entity.get(entity.id, ()))),
-                      ", ".join(other_forms(entity.label, entity.alt_labels)[:4]))
+                      ", ".join(other_forms(entity.label, entity.alt_labels, entity.expansion)[:4]))
     out.print(table)
     if data.ambiguous_acronyms:
         amb = Table("acronym", "expansions in this corpus", title="Ambiguous acronyms (kept apart)")
@@ -453,7 +453,8 @@ def entities(
     for entity in chosen[: limit or None]:
         extra = [", ".join(entity.evidence) if entity.generic else ""] if include_generic else []
         table.add_row(entity.label, entity.kind.value, str(len(papers_of.get(entity.id, ()))),
-                      ", ".join(other_forms(entity.label, entity.alt_labels)), ", ".join(entity.merged_by), *extra)
+                      ", ".join(other_forms(entity.label, entity.alt_labels, entity.expansion)),
+                      ", ".join(entity.merged_by), *extra)
     out.print(table)
     out.print(f"{len(chosen)} entities", highlight=False)
 

@@ -246,16 +246,33 @@ def lookup_label(label: str) -> str:
     return " ".join(label.split()).lower()
 
 
-def other_forms(label: str, alt_labels: Sequence[str]) -> list[str]:
-    """The alternative labels a reader needs: one per spelling, case aside, none the label's.
+def other_forms(label: str, alt_labels: Sequence[str], expansion: str = "") -> list[str]:
+    """The alternative labels a reader needs: one per spelling, case and hyphens aside, none the label's.
+
+    The expansion comes first, then the forms that spell the name otherwise, then its
+    plurals and possessives ("LLMs"), and last those that add words to another form
+    ("LLM architectures", "AD systems"): a list cut after a few forms shows what the name
+    stands for, not its heads.
 
     >>> other_forms("LoRA", ["Low-Rank Adaptation", "Low-rank adaptation", "low-rank adaptation", "LORA"])
     ['Low-Rank Adaptation']
+    >>> other_forms("LLM", ["LLM Approaches", "LLMs", "large language model approach", "large language models",
+    ...                     "large language model", "large-language model"], expansion="large language model")
+    ['large language model', 'large language models', 'LLMs', 'large language model approach', 'LLM Approaches']
     """
-    seen = {label.casefold()}
+    def fold(form: str) -> str:
+        return form.casefold().replace("-", " ")
+
+    seen = {fold(label)}
     forms = []
     for alt in alt_labels:
-        if alt.casefold() not in seen:
-            seen.add(alt.casefold())
+        if fold(alt) not in seen:
+            seen.add(fold(alt))
             forms.append(alt)
-    return forms
+    lead, spelled = fold(label), fold(expansion)
+    # words added to any other form, plural or singular: "AD systems", "Large Language
+    # Model approach" (for "Large Language Models"), "Retrieval Augmented Generation module"
+    bases = tuple({f"{base} " for word in {lead, spelled, *map(fold, forms)} if word
+                   for base in (word, singular(word))})
+    return sorted(forms, key=lambda form: (fold(form) != spelled, fold(form).startswith(bases),
+                                           fold(form).startswith(lead)))

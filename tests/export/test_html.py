@@ -76,6 +76,10 @@ def test_search_by_acronym_focuses_entity(open_page, demo_build):
     page.dispatch_event("#search", "change")
     assert page.inner_text("#details h2") == "3D Gaussian Splatting"
     assert "Sparse Gaussian Splatting" in page.inner_text("#details")
+    # hyphens and case aside: the list of forms keeps one of "3D-Gaussian splatting" and this
+    page.fill("#search", "3d-gaussian-splatting")
+    page.dispatch_event("#search", "change")
+    assert page.inner_text("#details h2") == "3D Gaussian Splatting"
 
 
 PAYLOADS = [
