@@ -703,6 +703,10 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
     def corpus_sense(key: str) -> str | None:
         if key in unique:
             return unique[key]
+        # a known name is no shouting: "COCO" stays the dataset where one paper defines
+        # "Constitutional Controller (CoCo)"
+        if key in known:
+            return None
         return unique_folded.get(key.casefold()) if sum(map(str.isupper, key)) >= 2 else None
 
     @functools.cache  # per call: it reads this corpus's acronyms

@@ -334,6 +334,18 @@ def test_an_acronym_in_another_case_and_one_beside_a_name():
     assert ids["TyDi QA"] == entity_id("TyDi QA")  # a name as written, not "TyDi question answering"
 
 
+def test_a_known_name_in_capitals_is_not_another_casing_of_a_papers_acronym():
+    papers = [Paper("p1", "T", "A Constitutional Controller (CoCo) steers agents."),
+              Paper("p2", "T", "We train on COCO."), Paper("p3", "T", "Results on COCO.")]
+    mentions = [m("p1", "Constitutional Controller"), m("p1", "CoCo"),
+                m("p2", "COCO", EntityKind.DATASET), m("p3", "COCO", EntityKind.DATASET)]
+    ids = dict(zip([x.text for x in mentions], resolve(papers, mentions, known={"COCO": EntityKind.DATASET})
+                   .mention_entity, strict=True))
+    assert ids["CoCo"] == ids["Constitutional Controller"] != ids["COCO"]
+    # unknown, the capitals are that acronym shouted (as CHATGPT for ChatGPT above)
+    assert len(set(resolve(papers, mentions).mention_entity)) == 1
+
+
 def test_a_head_that_names_a_kind_decides_the_kind():
     papers = [Paper("p1", "T", "A reasoning benchmark, an anomaly score and conservation measures.")]
     mentions = [m("p1", "reasoning benchmark", EntityKind.TASK), m("p1", "anomaly score", EntityKind.CONCEPT),
