@@ -364,7 +364,7 @@ _NP_END = frozenset(("by on in at of for with to from and or than compared while
                      "when where which that as per").split())
 _NOT_A_METRIC = frozenset(("it its them this that these those average all both each several datasets dataset "
                            "benchmarks benchmark tasks task models model baselines baseline methods method "
-                           "up average").split())
+                           "up average a an the").split())
 
 
 def _changed_quantity(text: str, c_lo: int, start: int, end: int, improvement: bool) -> _Span | None:
@@ -392,8 +392,10 @@ def _changed_quantity(text: str, c_lo: int, start: int, end: int, improvement: b
     after = text[end:end + 80]
     found: tuple[int, str] | None = None
     verb = _VERB_NP_BY.search(text[c_lo:start])
-    if verb:
-        np_text = re.split(r",?\s+and\s+", verb.group("np"))[-1]  # "token usage and inference cost": the last
+    np_text = re.split(r",?\s+and\s+", verb.group("np"))[-1] if verb else ""  # "token usage and inference cost"
+    if verb and np_text.split()[0].lower() not in ("a", "an", "the"):
+        # (not "a 3% improvement in quality and *a* 15% boost in detection": a new phrase
+        # starts there, and the words after the value name its quantity)
         found = (c_lo + verb.end("np") - len(np_text), np_text)
     for pattern in (_NOUN_IN_NP, _LESS_NP, _NP_CHANGE) + ((_GAIN_ON_NP,) if improvement else ()):
         if found:

@@ -122,6 +122,11 @@ def test_a_multiplier_is_always_a_ratio_never_a_score() -> None:
     assert [(v, k) for v, k, *_ in found] == [("104.5x", IMPROVEMENT), ("4.8x", IMPROVEMENT)]
 
 
+def test_an_article_is_no_metric_and_the_words_after_the_value_are_read_instead() -> None:
+    found = rows("MAMAT achieves up to a 3% improvement in visual quality and a 15% boost in object detection.")
+    assert [(v, m) for v, _, m, *_ in found] == [("3%", "visual quality"), ("15%", "object detection")]
+
+
 def test_the_quantity_a_change_is_of_is_its_metric() -> None:
     assert [m for _, _, m, *_ in rows("SnapPix keeps the speed while reducing the energy by up to 15.4x.")] == [
         "energy"]
