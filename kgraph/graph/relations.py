@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ..model import Entity, EntityKind, Field, Relation, Result
 from ..resolve.specificity import GENERIC_ACRONYMS, STATISTICS
+from ..resolve.vocabularies import known_kind
 from ..text.labels import lookup_label
 
 #: Relations that read the same both ways ("A COMPARE B" = "B COMPARE A").
@@ -97,7 +98,8 @@ def resolve_results(results: Iterable[Result], span_entity: Mapping[SpanKey, str
     Where a part has no mention (the finder read it off the words: "Frechet Inception
     Distance" in a sentence the extractor tagged no metric in), it is the one specific
     entity among ``entities`` of its kind that carries those words as a label or variant,
-    if there is exactly one.
+    if there is exactly one. A known model's name (a Method among ``entities``: "Gemini
+    2.5", "Llama") is never a result's metric or dataset.
 
     >>> res = Result("p1", "92.3", 20, 24, "absolute", "F1", "SQuAD", "ours", (0, 40), (25, 27), (31, 36))
     >>> spans = {("p1", Field.ABSTRACT, 25, 27): "f1", ("p1", Field.ABSTRACT, 31, 36): "squad"}
@@ -115,8 +117,17 @@ def resolve_results(results: Iterable[Result], span_entity: Mapping[SpanKey, str
         found = span_entity.get((paper, Field.ABSTRACT, *span), "") if span else ""
         return found if found in specific else ""
 
+    entities = list(entities)
     rows = [ResultRow(r, entity(r.paper_id, r.metric_span), entity(r.paper_id, r.dataset_span),
                       entity(r.paper_id, r.method_span)) for r in results]
+    # a model the extractor tagged as data or a metric in that sentence ("Gemini 2.5 Flash")
+    # measures nothing: known model names (their resolution key) measure nothing there
+    scored = {id_ for row in rows for id_ in (row.metric, row.dataset) if id_}
+    models = {e.id for e in entities if e.id in scored and e.kind is EntityKind.METHOD
+              and known_kind({}, e.key) is EntityKind.METHOD}
+    if models:
+        rows = [ResultRow(row.result, "" if row.metric in models else row.metric,
+                          "" if row.dataset in models else row.dataset, row.method) for row in rows]
     # only the words results need are looked up: no index of every entity's labels
     wanted = {(kind, lookup_label(words)) for row in rows for kind, words, found in _parts(row)
               if words and not found and words not in _NOT_NAMES}

@@ -85,3 +85,12 @@ def test_a_result_part_without_a_mention_is_the_one_entity_of_its_kind_its_words
     assert (rows[2].metric, rows[2].dataset) == ("", "")
     # generic entities are never chosen
     assert resolve_results(said[:1], {}, {"squad"}, entities)[0].metric == ""
+
+
+def test_a_known_model_is_no_results_dataset_or_metric():
+    gemini = Entity("gemini", EntityKind.METHOD, "Gemini 2.5", "gemini 2.5")
+    gaia = Entity("gaia", EntityKind.METHOD, "GAIA", "GAIA")  # a benchmark the corpus types as a method
+    said = [Result("p1", "66%", 30, 33, "absolute", "Gemini 2.5", "GAIA", "", (0, 50), (0, 10), (12, 16))]
+    spans = {("p1", Field.ABSTRACT, 0, 10): "gemini", ("p1", Field.ABSTRACT, 12, 16): "gaia"}
+    (row,) = resolve_results(said, spans, {"gemini", "gaia"}, [gemini, gaia])
+    assert (row.metric, row.dataset) == ("", "gaia")
