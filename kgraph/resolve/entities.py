@@ -735,11 +735,13 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
         # acronyms and lower ordinary words, so "claude" (from "Claude" opening a sentence)
         # is not the acronym a paper defined as "claude-3-haiku-20240307 (Claude)"
         expansion = (expansions.get(key) or corpus_sense(key)) if _has_capital(key) else None
+        short = key
         if expansion:
-            short_forms[expansion].add(key)
             key = expansion
             reasons[key].add("acronym")
-        elif " " in key and not any(_mixed_case(w) and w not in defined for w in key.split()):
+        # an expansion is spelled out as any name is, so "3DGS" (3D Gaussian Splatting) and
+        # "3D Gaussian Splatting" meet where the corpus defines 3D one way
+        if " " in key and not any(_mixed_case(w) and w not in defined for w in key.split()):
             # an acronym inside a longer name is spelled out: "OOD detection" is
             # "out-of-distribution detection" where the corpus defines OOD one way;
             # not beside a name the corpus does not define: "TyDi QA" is a dataset's
@@ -749,6 +751,8 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
             if spelled != key:
                 key = spelled
                 reasons[key].add("acronym")
+        if expansion:
+            short_forms[key].add(short)
         if key in long_variants:
             key = long_variants[key]
             reasons[key].add("acronym")

@@ -346,6 +346,18 @@ def test_a_known_name_in_capitals_is_not_another_casing_of_a_papers_acronym():
     assert len(set(resolve(papers, mentions).mention_entity)) == 1
 
 
+def test_an_acronym_and_its_long_form_meet_where_the_long_form_holds_another_acronym():
+    # one paper defines 3D, another 3DGS as "3D Gaussian Splatting": both forms spell 3D out
+    papers = [Paper("p1", "T", "We map 3-dimensional (3D) scenes."),
+              Paper("p2", "T", "3D Gaussian Splatting (3DGS) is fast."), Paper("p3", "T", "3DGS scales.")]
+    mentions = [m("p1", "3D"), m("p2", "3D Gaussian Splatting"), m("p2", "3DGS"), m("p3", "3DGS")]
+    res = resolve(papers, mentions)
+    ids = dict(zip([x.text for x in mentions], res.mention_entity, strict=True))
+    assert ids["3DGS"] == ids["3D Gaussian Splatting"] != ids["3D"]
+    (splatting,) = [e for e in res.entities if e.id == ids["3DGS"]]
+    assert splatting.label == "3DGS" and splatting.expansion == "3D Gaussian Splatting"
+
+
 def test_a_head_that_names_a_kind_decides_the_kind():
     papers = [Paper("p1", "T", "A reasoning benchmark, an anomaly score and conservation measures.")]
     mentions = [m("p1", "reasoning benchmark", EntityKind.TASK), m("p1", "anomaly score", EntityKind.CONCEPT),
