@@ -698,7 +698,9 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
     folded: dict[str, list[str]] = defaultdict(list)
     for short in unique:
         folded[short.casefold()].append(short)
-    unique_folded = {f: unique[shorts[0]] for f, shorts in folded.items() if len(shorts) == 1}
+    # (several casings defined alike count as one: "mIoU" and "mIOU" both mean intersection
+    # over union, so "MIoU" does too)
+    unique_folded = {f: unique[shorts[0]] for f, shorts in folded.items() if len({unique[s] for s in shorts}) == 1}
 
     def corpus_sense(key: str) -> str | None:
         if key in unique:

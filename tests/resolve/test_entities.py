@@ -358,6 +358,15 @@ def test_an_acronym_and_its_long_form_meet_where_the_long_form_holds_another_acr
     assert splatting.label == "3DGS" and splatting.expansion == "3D Gaussian Splatting"
 
 
+def test_an_acronym_defined_in_two_casings_alike_takes_that_sense_in_a_third():
+    papers = [Paper("p1", "T", "mean intersection over union (mIoU) rises."),
+              Paper("p2", "T", "Mean Intersection over Union (mIOU) too."), Paper("p3", "T", "MIoU of 50.")]
+    metric = EntityKind.METRIC
+    mentions = [m("p1", "mean intersection over union", metric), m("p1", "mIoU", metric),
+                m("p2", "Mean Intersection over Union", metric), m("p2", "mIOU", metric), m("p3", "MIoU", metric)]
+    assert len(set(resolve(papers, mentions).mention_entity)) == 1
+
+
 def test_a_head_that_names_a_kind_decides_the_kind():
     papers = [Paper("p1", "T", "A reasoning benchmark, an anomaly score and conservation measures.")]
     mentions = [m("p1", "reasoning benchmark", EntityKind.TASK), m("p1", "anomaly score", EntityKind.CONCEPT),
