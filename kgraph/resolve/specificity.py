@@ -116,6 +116,10 @@ PROPERTY_HEADS = frozenset(
     "quality accuracy efficiency consumption usage consistency latency count capability capabilities "
     "understanding overhead performance ability scarcity sparsity concern concerns speed".split()
 )
+#: Heads that make a lower-case phrase a property ("quadratic complexity", "biological
+#: plausibility", "particle concentration", "positive definiteness"), where a name before
+#: them makes a concept of its own ("Rademacher complexity", "Kolmogorov complexity").
+LOWER_CASE_PROPERTY_HEADS = frozenset("complexity plausibility concentration definiteness".split())
 #: Words that grade a quantity ("slow convergence", "lower bound", "improved robustness"): the
 #: phrase says how much of something, not which thing.
 GRADING_WORDS = frozenset(
@@ -259,6 +263,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     ('name',)
     >>> judge("slow convergence", {"slow convergence": 3}).evidence, judge("asymptotically", {}).evidence
     (('property',), ('fragment',))
+    >>> judge("quadratic complexity", {"quadratic complexity": 2}).evidence, judge("Kolmogorov complexity", {}).generic
+    (('property',), False)
     >>> judge("nonlinearity", {"non-linearity": 3}).evidence, judge("data distribution", {"data sets": 5}).evidence
     (('property',), ('generic-words',))
     >>> judge("water", {"water": 17}, kind=EntityKind.CONCEPT).evidence, judge("water", {"water": 17}).generic
@@ -346,7 +352,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     if len(core) == 1 and core[0] == lowered[-1] and core[0].endswith(_PROPERTY_SUFFIXES) and len(core[0]) > 7:
         # "compactness", "discriminability", "non-linearity": a property, not a thing
         return Judgement(True, ("property",))
-    if len(lowered) > 1 and (lowered[-1] in PROPERTY_HEADS or lowered[0] in GRADING_WORDS):
+    if len(lowered) > 1 and (lowered[-1] in PROPERTY_HEADS or lowered[0] in GRADING_WORDS or (
+            lowered[-1] in LOWER_CASE_PROPERTY_HEADS and label.islower())):
         # "reconstruction quality", "memory usage": a property of something, not a metric's name
         return Judgement(True, ("property",))
     if share > BACKGROUND_SHARE or (len(lowered) == 1 and share > WORD_SHARE):
