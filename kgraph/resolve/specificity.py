@@ -106,6 +106,7 @@ DATA_HEADS = frozenset("dataset corpus corpora benchmark database".split())
 #: "training samples" describe data, as "medical datasets" does; no one looks them up.
 INSTANCE_HEADS = frozenset("image frame sample video".split())
 _DESCRIBED_HEADS = DATA_HEADS | INSTANCE_HEADS
+_PLURAL_DATA_HEADS = frozenset("datasets benchmarks corpora databases".split())
 #: Abbreviations that stand for generic words, not names: "SOTA" is "state of the art".
 GENERIC_ACRONYMS = frozenset("SOTA AI ML DL ID OOD GPU CPU TPU RGB CT".split())
 #: Abbreviations of statistics that every empirical abstract reports ("95% CI"): tagged as
@@ -265,6 +266,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     (('property',), ('fragment',))
     >>> judge("quadratic complexity", {"quadratic complexity": 2}).evidence, judge("Kolmogorov complexity", {}).generic
     (('property',), False)
+    >>> judge("QA datasets", {"QA datasets": 9}).evidence, judge("BEIR datasets", {"BEIR datasets": 2}).generic
+    (('description',), False)
     >>> judge("nonlinearity", {"non-linearity": 3}).evidence, judge("data distribution", {"data sets": 5}).evidence
     (('property',), ('generic-words',))
     >>> judge("water", {"water": 17}, kind=EntityKind.CONCEPT).evidence, judge("water", {"water": 17}).generic
@@ -309,6 +312,12 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     if any(map(_is_name, words)) or named * 2 >= max(1, sum(surfaces.values())):
         evidence.append("name")
     lowered = [singular(w.lower()) for w in words]
+    if len(words) > 1 and words[-1].lower() in _PLURAL_DATA_HEADS and not any(map(str.isdigit, label)) and all(
+            w.islower() or (w.isupper() and len(w) <= 3) for w in words[:-1]):
+        # data of a kind, named by a task's acronym: "QA datasets", "NLP benchmarks" are no
+        # data set one could look up; a longer acronym is more often a benchmark's own name
+        # ("BEIR retrieval datasets", "LITS datasets"), and "ImageNet datasets" is a name
+        return Judgement(True, ("description",))
     # a count is no name either: "5,108 training datasets"
     generic_words = bool(lowered) and all(
         w in CATEGORY_NOUNS or w in GENERIC_MODIFIERS or w.upper() in GENERIC_ACRONYMS or is_number_like(w)
