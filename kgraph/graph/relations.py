@@ -140,15 +140,13 @@ def resolve_results(results: Iterable[Result], span_entity: Mapping[SpanKey, str
                     named[key].add(candidate.id)
 
     def by_words(kind: EntityKind, words: str, found: str) -> str:
-        if found or not words or words in _NOT_NAMES:
-            return found
-        ids = named.get((kind, lookup_label(words)), set())
-        return next(iter(ids)) if len(ids) == 1 else ""
+        # (words left out of ``wanted`` name nothing in ``named``)
+        ids = named.get((kind, lookup_label(words)), set()) if words and not found else set()
+        return next(iter(ids)) if len(ids) == 1 else found
 
     return [ResultRow(row.result, by_words(EntityKind.METRIC, row.result.metric, row.metric),
                       by_words(EntityKind.DATASET, row.result.dataset, row.dataset),
-                      by_words(EntityKind.METHOD, row.result.method, row.method)) if named else row
-            for row in rows]
+                      by_words(EntityKind.METHOD, row.result.method, row.method)) for row in rows]
 
 
 #: Words a result may use that name no one entity however the corpus defined them: "95% CI"
