@@ -234,7 +234,7 @@ def page_payload(data: GraphData, title: str) -> dict[str, Any]:
             counted = entity_years[entity.id]
             node["years"] = [[year, counted[year]] for year in sorted(counted)]
         if entity.alt_labels:
-            node["alt"] = other_forms(entity.label, entity.alt_labels, entity.expansion)  # search lowercases anyway
+            node["alt"] = other_forms(entity.label, entity.alt_labels, entity.expansion)  # the search folds as these do
         if entity.merged_by:
             node["merged"] = list(entity.merged_by)
         # an entity of a single paper explains no link: it starts hidden and out of the
