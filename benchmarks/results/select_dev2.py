@@ -1,18 +1,21 @@
-"""Reproducible draw of the abstracts in the second development set ("dev2").
+"""Reproducible draw of the abstracts in the later development sets ("dev2", "dev3").
 
-Same sources, fields and strata rules as ``select.py`` (imported from it), a different
-seed, and every record already in ``gold.jsonl`` excluded, so dev2 is disjoint from the
-first set. Writes ``selection_dev2.tsv`` (source, id, stratum) — ids only, no text.
-Regular expressions here only choose *candidate abstracts*; they decide nothing about
-which numbers are annotated.
+Same sources, fields and strata rules as ``select.py`` (imported from it), a seed of
+their own, and every record of the sets drawn before excluded, so each set is disjoint
+from the earlier ones. Writes ``selection_<set>.tsv`` (source, id, stratum) — ids only,
+no text. Regular expressions here only choose *candidate abstracts*; they decide nothing
+about which numbers are annotated.
 
-    python benchmarks/results/select_dev2.py [--corpora DIR] [--out FILE]
+    python benchmarks/results/select_dev2.py [--set dev2|dev3] [--corpora DIR] [--out FILE]
 
-Strata (seed 20261205, candidates sorted by id before sampling), the mix of the first
-set scaled to 100 abstracts:
-  arxiv_cs_50k.jsonl.gz          A 50 (decimal / percent / multiplier), B 12 (other
-                                 digits), C 8 (uniform over the rest)
-  s2orc_metadata_sample.jsonl    D 24 (has a digit), E 6 (uniform over the rest)
+Strata (candidates sorted by id before sampling), the mix of the first set scaled down:
+  dev2 (seed 20261205, 100 abstracts; excludes gold.jsonl)
+    arxiv_cs_50k.jsonl.gz          A 50 (decimal / percent / multiplier), B 12 (other
+                                   digits), C 8 (uniform over the rest)
+    s2orc_metadata_sample.jsonl    D 24 (has a digit), E 6 (uniform over the rest)
+  dev3 (seed 20261207, 60 abstracts; excludes gold.jsonl and gold_dev2.jsonl)
+    arxiv_cs_50k.jsonl.gz          A 30, B 8, C 4
+    s2orc_metadata_sample.jsonl    D 14, E 4
 """
 from __future__ import annotations
 
@@ -28,21 +31,27 @@ assert _spec is not None and _spec.loader is not None
 sel = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(sel)
 
-SEED = 20261205
-STRATA_ARXIV = (("A", 50), ("B", 12), ("C", 8))
-STRATA_S2ORC = (("D", 24), ("E", 6))
+#: set -> (seed, arXiv strata, S2ORC strata, gold files of the earlier sets it excludes)
+SETS = {
+    "dev2": (20261205, (("A", 50), ("B", 12), ("C", 8)), (("D", 24), ("E", 6)), ("gold.jsonl",)),
+    "dev3": (20261207, (("A", 30), ("B", 8), ("C", 4)), (("D", 14), ("E", 4)), ("gold.jsonl", "gold_dev2.jsonl")),
+}
 
 
-def first_set_ids() -> set[str]:
-    """Record ids of the first gold set (gold.jsonl), excluded from dev2."""
-    with open(HERE / "gold.jsonl", encoding="utf-8") as fh:
-        return {json.loads(line)["id"] for line in fh}
+def earlier_ids(files: tuple[str, ...]) -> set[str]:
+    """Record ids of the earlier gold sets, excluded from the new one."""
+    ids: set[str] = set()
+    for name in files:
+        with open(HERE / name, encoding="utf-8") as fh:
+            ids |= {json.loads(line)["id"] for line in fh}
+    return ids
 
 
-def select(corpora: Path = sel.CORPORA) -> list[tuple[str, str, str]]:
-    rng = random.Random(SEED)
+def select(corpora: Path = sel.CORPORA, name: str = "dev2") -> list[tuple[str, str, str]]:
+    seed, strata_arxiv, strata_s2orc, excluded = SETS[name]
+    rng = random.Random(seed)
     rows: list[tuple[str, str, str]] = []
-    used = first_set_ids()
+    used = earlier_ids(excluded)
     arxiv = sel.load_arxiv(corpora)
     taken = set(used)
     pools = {
@@ -50,22 +59,23 @@ def select(corpora: Path = sel.CORPORA) -> list[tuple[str, str, str]]:
         "B": [i for i, t in arxiv.items() if sel.DIGIT.search(t) and not sel.RESULT_LIKE.search(t)],
         "C": list(arxiv),
     }
-    for stratum, k in STRATA_ARXIV:
+    for stratum, k in strata_arxiv:
         rows += [(sel.ARXIV, i, stratum) for i in sel.draw(rng, pools[stratum], k, taken)]
     s2 = sel.load_s2orc(corpora)
     taken = set(used)
     pools = {"D": [i for i, t in s2.items() if sel.DIGIT.search(t)], "E": list(s2)}
-    for stratum, k in STRATA_S2ORC:
+    for stratum, k in strata_s2orc:
         rows += [(sel.S2ORC, i, stratum) for i in sel.draw(rng, pools[stratum], k, taken)]
     return rows
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--set", dest="name", choices=sorted(SETS), default="dev2")
     ap.add_argument("--corpora", type=Path, default=sel.CORPORA)
-    ap.add_argument("--out", type=Path, default=HERE / "selection_dev2.tsv")
+    ap.add_argument("--out", type=Path, default=None, help="default: selection_<set>.tsv here")
     args = ap.parse_args()
-    sel.write_selection(select(args.corpora), args.out)
+    sel.write_selection(select(args.corpora, args.name), args.out or HERE / f"selection_{args.name}.tsv")
 
 
 if __name__ == "__main__":
