@@ -40,13 +40,14 @@ IMPROVEMENT = "improvement"
 #: A number as written: "92.3", "92.3%", "+2.1", "1,024", "3x", "3.5×", "0.91", ".85".
 _NUMBER = re.compile(
     r"(?<![\w.\-])(?P<sign>[+±−-])?(?P<num>\d{1,3}(?:(?:,|\{,\})\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-    r"(?P<range>(?:\s?[x×X])?\s?[-–]\s?\d+(?:\.\d+)?(?=\s?\\?%|\s?[x×X](?!\w)))?"
-    r"(?P<unit>\s?\\?%|\s?(?:x|×|X)(?![\w])|\$?\\times\$?(?![\w{])(?!\$?\s*\d)|\s?\$?pp\b)?"
+    r"(?P<range>(?:\s?[x×X])?\s?(?:--|[-–])\s?\d+(?:\.\d+)?(?=\s?\\?%|\s?[x×X](?!\w)))?"
+    r"(?P<unit>\s?\\?%|\s?(?:x|×|X)(?![\w])(?!\s*\d)|\$?\\times\$?(?![\w{])(?!\$?\s*\d)|\s?\$?pp\b)?"
     r"(?![\w]|[.,]\d|-(?!(?:points?|fold)\b)[A-Za-z])"
 )
 # "$10{,}000$" is one number (LaTeX's thousands separator); "5-30x" and "1.5x-2.68x" are one range
 # value like "2–5%"; "256$\times$256" is a resolution, not "256×" (no unit when a digit follows);
-# "2.16-point" and "2-fold" end before the hyphen; "$-5.3$pp" keeps its unit.
+# "2.16-point" and "2-fold" end before the hyphen; "$-5.3$pp" keeps its unit; "2 × 106/kg" (a power
+# written without its superscript) and "3 × 3" are products, not multipliers.
 #: Metric words found without a Metric mention (lower case; matched on word boundaries).
 METRIC_WORDS = (
     "accuracy", "accuracies", "f1", "f1-score", "f-score", "f-measure", "precision", "recall", "bleu", "rouge",
@@ -75,12 +76,22 @@ _COUNT_NOUNS = frozenset(
     "hz khz mhz ghz cm mm km kg mb/s fps- d wk yr yrs mo pts".split()  # "for 31 d": days
 )
 #: "10% of the training data", "60% of queries": a share of something, not a score.
-_DATA_SHARE = re.compile(r"^\s*(?:percent\s+)?of\s+(?:the\s+|all\s+|its\s+|their\s+)?[a-z]", re.IGNORECASE)
+#: The rest of a range the share is the first bound of: "11.4%--25.2% of predictions", "8% to 29% of the cost".
+_RANGE_REST = r"(?:(?:--|[-–]|to)\s*[\d.]+\s*\\?%\s*)?"
+_DATA_SHARE = re.compile(r"^\s*" + _RANGE_REST + r"(?:percent\s+)?of\s+(?:the\s+|all\s+|its\s+|their\s+)?[a-z]",
+                         re.IGNORECASE)
 #: Words before a value that make it a gain or a reduction.
 _IMPROVEMENT_BEFORE = re.compile(
-    r"(?:\bby|\bof\s+up\s+to|\bup\s+to|\bgains?\s+of|\bimprovements?\s+of|\bincreases?\s+of|\breductions?\s+of|"
-    r"\bboosts?\s+of|\bmargin\s+of|\bdecreases?\s+of|\bdrops?\s+of)\s*(?:about|around|approximately|nearly|over|"
-    r"more\s+than|at\s+least|an\s+average\s+of|average|roughly|~)?\s*$", re.IGNORECASE)
+    r"(?:\bby|\bgains?\s+of|\bimprovements?\s+of|\bincreases?\s+of|\breductions?\s+of|"
+    r"\bboosts?\s+of|\bmargin\s+of|\bdecreases?\s+of|\bdrops?\s+of|\bfactor\s+of|\bsav(?:e|es|ed|ing)|"
+    r"\b(?:gains?|improvements?|increases?|reductions?|boosts?|decreases?|drops?)\s+(?:ranging\s+from|between)|"
+    r"\\uparrow|\\downarrow|[↑↓])\s*(?:about|around|approximately|nearly|over|more\s+than|at\s+least|an\s+average\s+of|"
+    r"average|roughly|up\s+to|~)?\s*$", re.IGNORECASE)
+# "up to" alone changes no kind ("accuracy of up to 95%"); "by up to 4.3%" is a gain by "by".
+# "a factor of 2" is a ratio; "save 37.6% training time" a reduction; "gains ranging from -1.4% to 2.9%"
+# (but "drops from 96.2% to 91.0%" gives two scores).
+#: LaTeX around a value ("by \textbf{$\uparrow$ 17.85"): left out when reading the words before it.
+_LATEX_MARKUP = re.compile(r"\\(?:textbf|textit|emph|mathbf|mathrm|text)\{|[{}$]")
 _IMPROVEMENT_AFTER = re.compile(
     r"^\s*(?:%|points?|pp|percentage\s+points?|absolute|relative)?\s*(?:[\w-]+\s+)?"
     r"(?:improvements?|gains?|increases?|reductions?|higher|lower|better|fewer|less|more|boost|faster|smaller|"
@@ -88,7 +99,8 @@ _IMPROVEMENT_AFTER = re.compile(
 #: Verbs that report a score: with one of them a percentage is a result even when no metric is named.
 _REPORTING = re.compile(
     r"\b(?:achiev\w*|attain\w*|obtain\w*|reach\w*|scor\w*|yield\w*|record\w*|deliver\w*|outperform\w*|"
-    r"surpass\w*|improv\w*|exceed\w*|boost\w*|reduc\w*|gain\w*|set\w*\s+(?:a\s+)?new|state-of-the-art|sota|"
+    r"surpass\w*|improv\w*|exceed\w*|boost\w*|reduc\w*|gain\w*|lift\w*|rais\w*|set\w*\s+(?:a\s+)?new|"
+    r"state-of-the-art|sota|"
     r"top-\d|rank\w*|drop\w*)\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bwhereas\b|, and (?:we|it|our|the)\b|\bbut\b", re.IGNORECASE)
 _OWN = re.compile(r"\b(?:our|ours|we|proposed|this\s+(?:method|approach|model|framework|system|work|paper))\b",
@@ -135,9 +147,14 @@ def _clause(sentence: str, offset: int, at: int) -> tuple[int, int]:
     return lo, hi
 
 
-_COST_SHARE = re.compile(r"\s*(?:percent\s+)?of\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?"
+_COST_SHARE = re.compile(r"\s*" + _RANGE_REST + r"(?:percent\s+)?of\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?"
                          r"(?:cost|costs|time|compute|computation|memory|flops|budget|energy|latency|runtime)\b",
                          re.IGNORECASE)
+#: "87.5% of the baseline AP", "95% of the teacher's accuracy": a score as a share of a reference
+#: system's, a ratio like "3x faster" (an improvement), not a share of the data.
+_REFERENCE_SHARE = re.compile(r"\s*" + _RANGE_REST + r"(?:percent\s+)?of\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?"
+                              r"(?:baseline|original|teacher|oracle|upper[\s-]bound|uncompressed|full[\s-]precision|"
+                              r"full[\s-]model|fully[\s-]supervised|dense\s+model)(?:'s|’s)?\b", re.IGNORECASE)
 #: Words of a descriptive statistic: a value in such a sentence needs a named score ("sensitivity") to count.
 _DESCRIPTIVE = re.compile(r"(?i)\b(?:prevalence|incidence|frequency\s+of|proportion\s+of|percentage\s+of|"
                           r"respondents|(?:median|mean|average)\s+age|distributions?\s+of)\b")
@@ -152,6 +169,11 @@ _COMPOSITION = re.compile(r"\s*(?:[A-Z][a-z]?(?:[A-Z][a-z]?|\d)+(?<=[a-z\d])\b(?
 _LABELLED_SHARE = re.compile(r"(?i)\s*(?:(?:,|,?\s*and|,?\s*or)\s*[\d.]+\s*\\?%\s*)*(?:of\s+(?:the\s+)?)?"
                              r"(?:(?:labell?ed|annotated|unlabell?ed|training|train)\s+(?:data|labels|samples|examples|"
                              r"images|instances|set)|labels)\b")
+#: The point on a trade-off curve a score is read at: "at 95% recall", "at 97.5% and 95% thresholds".
+_OPERATING_POINT = re.compile(r"(?i)(?:\s*(?:,|,?\s*and|,?\s*or)\s*[\d.]+\s*\\?%)*\s+(?:sensitivity|specificity|recall|"
+                              r"precision|coverage|true\s+positive\s+rate|false\s+positive\s+rate|tpr|fpr|"
+                              r"confidence|thresholds?)\b")
+_AT_LIST = re.compile(r"(?i)\b(?:at|across|under)\s+(?:[\d.]+\s*\\?%\s*(?:,|,?\s*and|,?\s*or)\s*)*\Z")
 _SHARE_OF_PEOPLE = re.compile(r"\s*(?:of\s+them\s+)?(?:had|have|were|are|was|declared|reported|said|agreed)\b")
 
 
@@ -174,10 +196,13 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
         # an integer and a plural noun is a count: "32 IDs", "11 tissue types", "700 to 1,000 IDs"
         counted = re.match(r"\s*(?:(?:to|-|–|/)\s*[\d,]+\s*)?([A-Za-z][\w\-]*)", after)  # "9/26 pts" too
         if counted and (counted.group(1).lower() in _COUNT_NOUNS or (
-                counted.group(1).endswith("s") and not _METRIC_WORD.fullmatch(counted.group(1)))):
+                counted.group(1).endswith("s") and not _METRIC_WORD.fullmatch(counted.group(1))
+                and counted.group(1).lower() not in _STOP)):  # "(7 versus 29)" compares two values
             return True
-    if unit == "%" and _DATA_SHARE.match(after) and not _COST_SHARE.match(after):
+    if unit == "%" and _DATA_SHARE.match(after) and not _COST_SHARE.match(after) and not _REFERENCE_SHARE.match(after):
         return True  # "10% of the training data": how much data, not how well ("8% of the cost" is a result)
+    if unit == "%" and _OPERATING_POINT.match(after) and _AT_LIST.search(before):
+        return True  # "specificity at 97.5% sensitivity", "across 75%, 50% and 25% coverage": where it was read
     if unit == "%" and _LABELLED_SHARE.match(after):
         return True  # "with 1% and 10% labeled data": how much of the data is labelled, a setting
     if unit == "%" and _SHARE_OF_PEOPLE.match(after):
@@ -190,7 +215,8 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
     if not unit and any(w.lower() in _COUNT_NOUNS for w in following):
         return True  # "47 well-chosen benchmarks", "227 different words"
     if not unit and "." not in value and any(
-            w.endswith("s") and w.islower() and len(w) > 3 and not _METRIC_WORD.fullmatch(w) for w in following):
+            w.endswith("s") and w.islower() and len(w) > 3 and not _METRIC_WORD.fullmatch(w) and w not in _STOP
+            for w in following):
         return True  # an integer and a plural noun: "859 potato tubers"
     if re.search(r"\[[\d,\s–-]*\Z", before) and re.match(r"[\d,\s–-]*\]", after):
         return True  # a citation: "[23]", "[4, 7]"
@@ -244,8 +270,11 @@ def _is_notation(before: str, after: str) -> bool:
     >>> _is_notation("survival (0.992 ± ", ")"), _is_notation("66 (range ", "–78)"), _is_notation("x ", "(-7)")
     (True, True, True)
     """
-    if re.match(r"\s*\$?\s*(?:×|x|\\times)\s*\$?\s*\d", after) and not re.match(r"\s*\$?\s*\\times\s*10\^", after):
-        return True  # the first factor of "256$\times$256" (but "4.57\times10^6" is a number)
+    if re.match(r"\s*\$?\s*(?:×|x|\\times)\s*\$?\s*\d", after) and not re.match(
+            r"\s*\$?\s*(?:×|\\times)\s*10(?:\^|\{|[−-]|\d\b)", after):
+        # the first factor of "256$\times$256" (but "4.57\times10^6" is a number, and so is "1.1 × 106/kg",
+        # a power of ten that lost its superscript)
+        return True
     if re.search(r"\d\s*\$?\s*(?:×|\\times)\s*\$?\s*\Z", before):
         return True  # the second factor
     if re.match(r"\$?\^", after):
@@ -342,7 +371,7 @@ def _adjacent_metric(text: str, metrics: Sequence[_Span], start: int, end: int) 
 
 
 #: Verbs that change a quantity: "reduces the energy by 15.4x" names the metric between verb and value.
-_CHANGE_VERB = (r"(?:reduc|improv|increas|decreas|lower|boost|cut|sav|rais|enhanc|accelerat|shorten|halv|doubl)"
+_CHANGE_VERB = (r"(?:reduc|improv|increas|decreas|lower|boost|cut|sav|rais|lift|enhanc|accelerat|shorten|halv|doubl)"
                 r"\w*")
 _CHANGE_NOUN = r"(?:reductions?|improvements?|increases?|decreases?|gains?|drops?|boosts?|savings?|speed-?ups?)"
 _NP = r"[A-Za-z][\w@\-]*(?:\s+[A-Za-z][\w@\-]*){0,6}"
@@ -498,7 +527,8 @@ def _without_a_method(metric: _Span, method_mentions: Sequence[Mention]) -> _Spa
 #: "zero-shot Recall@5": how the model was run, not part of the metric's name; "top" (not "top-1").
 _SETTING_PREFIX = re.compile(r"(?i)(?:(?:zero|one|few)-shot|top(?![\s-]*\d))\s+(?=\S)")  # "top F1 scores": the best
 #: A physical unit the extractor tagged as a metric ("30% at 5 mA/cm2"): never the metric.
-_PHYSICAL_UNIT = re.compile(r"(?:[cmkμµnMGT]?(?:A|W|V|Wh|J|Hz|Pa|eV|g|L|m|mol)|K|°C|[dh])(?:/[\w·^-]+)*[\d-]*")
+_PHYSICAL_UNIT = re.compile(r"(?:[cmkμµnMGT]?(?:A|W|V|Wh|J|Hz|Pa|eV|g|L|m|mol)|K|°C|[dh]|mmHg|ppm|ppb|rpm|bpm|k?cal|"
+                            r"mAh|dBm)(?:/[\w·^-]+)*[\d-]*")
 
 
 #: "the AMERI dataset", "on GenAI-Bench": data named in the text, whatever the extractor made of it.
@@ -729,13 +759,15 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
                   for start, end, _u, _v in found}
         datasets_in = datasets_in + [d for d in labels.values() if d is not None and d not in datasets_in]
         parallel = len(found) > 1 and len(found) == len(datasets_in)
+        respective = _respective_metrics(text, found, metrics, lo)
         for index, (start, end, _unit, value) in enumerate(found):
             c_lo, c_hi = _clause(sentence, lo, start)
-            before = text[max(lo, start - 40):start]
+            before = _LATEX_MARKUP.sub("", text[max(lo, start - 50):start])
             after = text[end:min(hi, end + 40)]
             # a multiplier is a ratio to something else ("104.5x", "3x faster"): never a score
             improvement = (value.startswith("+") or bool(_IMPROVEMENT_BEFORE.search(before))
-                           or bool(_IMPROVEMENT_AFTER.match(after)) or _unit in ("pp", "x"))
+                           or bool(_IMPROVEMENT_AFTER.match(after)) or _unit in ("pp", "x")
+                           or bool(_unit == "%" and _REFERENCE_SHARE.match(after)))
             # not the value itself, nor a name the text calls data ("ScreenSpot" tagged as a metric)
             trimmed = [_cut_before(text, m, start) for m in metrics]
             metrics_here = [m for m in trimmed if (m.end <= start or m.start >= end)
@@ -745,7 +777,7 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
             if labels.get(start) is not None and re.search(r"\(\s*~?\Z", text[c_lo:start]):
                 # "Recall@5 on PopQA (55.3%), 2Wiki (93.7%) ...": a list's values share the metric that heads it
                 metrics_here = [m for m in metrics_here if m.end <= start] or metrics_here
-            metric = (_adjacent_metric(text, metrics_here, start, end)
+            metric = (respective.get(start) or _adjacent_metric(text, metrics_here, start, end)
                       or _changed_quantity(text, c_lo, start, end, in_gain)
                       or _nearest(metrics_here, start, c_lo, c_hi))
             if metric is None:
@@ -780,6 +812,36 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
     return _share_kind_in_lists(results, text)
 
 
+def _respective_metrics(text: str, found: Sequence[tuple[int, int, str, str]], metrics: Sequence[_Span],
+                        lo: int) -> dict[int, _Span]:
+    """Values listed "respectively" after a list of as many metrics: the i-th value measures the i-th metric.
+
+    >>> t = "It lowers H-Score and ECI by 0.072 and 0.078, respectively."
+    >>> m = [_Span(10, 17, "H-Score"), _Span(22, 25, "ECI")]
+    >>> {k: v.text for k, v in _respective_metrics(t, [(29, 34, "", "0.072"), (39, 44, "", "0.078")], m, 0).items()}
+    {29: 'H-Score', 39: 'ECI'}
+    """
+    out: dict[int, _Span] = {}
+    first = 0
+    while first < len(found):
+        last = first
+        while last + 1 < len(found) and _LIST_GLUE.fullmatch(text[found[last][1]:found[last + 1][0]]):
+            last += 1
+        group = found[first:last + 1]
+        first = last + 1
+        if len(group) < 2 or not re.match(r"\s*,?\s*respectively\b", text[group[-1][1]:group[-1][1] + 20]):
+            continue
+        before = [m for m in metrics if lo <= m.start and m.end <= group[0][0]]
+        run = before[-1:]  # the last run of metrics written as a list before the values
+        for metric in reversed(before[:-1]):
+            if not _LIST_GLUE.fullmatch(text[metric.end:run[0].start]):
+                break
+            run.insert(0, metric)
+        if len(run) == len(group):
+            out.update({value[0]: metric for value, metric in zip(group, run)})
+    return out
+
+
 #: Two values set against each other: "0.12% versus 6.20%", "0.371 vs. 0.209".
 _COMPARED = re.compile(r"(?i)\b(?:vs\.?|versus|compared\s+(?:to|with))(?!\w)")
 
@@ -799,13 +861,15 @@ def _said_at(text: str, metrics: Sequence[_Span], c_lo: int, start: int, end: in
 
 _DIGIT = re.compile(r"\d")  # what every _NUMBER match holds
 _LIST_GLUE = re.compile(r"\s*(?:,|,?\s*and|,?\s*or|/)\s*", re.IGNORECASE)
+#: The two bounds of a span of values share their kind too: "gains ranging from -1.4% to 2.9%".
+_KIND_GLUE = re.compile(r"\s*(?:,|,?\s*and|,?\s*or|/|to)\s*", re.IGNORECASE)
 
 
 def _share_kind_in_lists(results: list[Result], text: str) -> list[Result]:
     """Values listed together share their kind: "improvements of 23.2%, 2.8% and 66.6%"."""
     groups: list[list[Result]] = []
     for result in results:
-        if groups and _LIST_GLUE.fullmatch(text[groups[-1][-1].end:result.start]):
+        if groups and _KIND_GLUE.fullmatch(text[groups[-1][-1].end:result.start]):
             groups[-1].append(result)
         else:
             groups.append([result])

@@ -313,3 +313,57 @@ def test_the_method_is_the_papers_system_where_the_sentence_names_it() -> None:
 def test_a_method_written_like_a_name_is_the_subject_before_a_description() -> None:
     found = rows("Trained with [[M|deep optimization]], [[M|VLA-AN]] achieves 91.2 [[X|F1]] on [[D|SQuAD]].")
     assert [(v, method) for v, _, _, _, method in found] == [("91.2", "VLA-AN")]
+
+
+def test_a_score_read_at_an_operating_point_is_a_setting() -> None:
+    found = rows("At 97.5% [[X|sensitivity]], our model had the highest [[X|specificity]] of 19%.")
+    assert [(v, m) for v, _, m, *_ in found] == [("19%", "specificity")]
+    found = rows("It improves [[X|selective accuracy]] by 7.2 points across 75%, 50%, and 25% coverage.")
+    assert [v for v, *_ in found] == ["7.2"]
+
+
+def test_a_share_of_the_baselines_score_is_a_ratio_not_a_data_share() -> None:
+    found = rows("ROAR achieves 87.5% of the baseline [[X|average precision]]; dropping images keeps 10% of the data.")
+    assert [(v, k) for v, k, *_ in found] == [("87.5%", IMPROVEMENT)]
+
+
+def test_a_power_of_ten_is_no_multiplier() -> None:
+    # "2 × 106/kg" is 2·10^6 with the superscript lost: a threshold here, not "2x" faster
+    assert rows("Poor mobilizers collected at most 2 × 106/kg cells, and our regimen achieves a yield.") == []
+    assert rows("It runs 3x faster than the baseline.")[0][:2] == ("3x", IMPROVEMENT)
+
+
+def test_two_values_compared_with_versus_are_both_scores() -> None:
+    found = rows("The treatment achieved higher [[X|median peak values]] (7 versus 29).")
+    assert [v for v, *_ in found] == ["7", "29"]
+
+
+def test_a_unit_after_a_value_is_not_its_metric() -> None:
+    found = rows("It reduces the [[X|inlet pressure error]] from 54 [[X|mmHg]] to 25 [[X|mmHg]].")
+    assert {m for _, _, m, *_ in found} == {"inlet pressure error"}
+
+
+def test_values_listed_respectively_measure_the_metrics_in_order() -> None:
+    found = rows("It lowers [[X|H-Score]] and [[X|ECI]] by 0.072 and 0.078, respectively.")
+    assert [(v, m) for v, _, m, *_ in found] == [("0.072", "H-Score"), ("0.078", "ECI")]
+
+
+@pytest.mark.parametrize("text", [
+    r"It outperforms the next-best dataset by \textbf{$\uparrow$ 17.85 absolute points} on [[D|AIME25]].",
+    "It improves [[X|precision]] by at least a factor of 2.",
+    "The model may save 37.6% [[X|training time]].",
+    "SSL brought [[X|accuracy]] gains ranging from -1.4% to 2.9%.",
+])
+def test_words_that_make_a_value_a_gain(text: str) -> None:
+    found = rows(text)
+    assert found and {k for _, k, *_ in found} == {IMPROVEMENT}
+
+
+def test_up_to_does_not_make_a_score_a_gain() -> None:
+    assert rows("It achieves up to 78.9% [[X|accuracy]].")[0][:2] == ("78.9%", ABSOLUTE)
+    assert rows("It improves [[X|accuracy]] by up to 4.3%.")[0][:2] == ("4.3%", IMPROVEMENT)
+
+
+def test_a_latex_range_is_one_value_and_its_share_of_predictions_is_none() -> None:
+    assert rows("Our score shows [[X|mean gains]] of 7.2--33.4%.")[0][0] == "7.2--33.4%"
+    assert rows("[[X|Accuracy]] drops and 11.4%--25.2% of predictions flip.") == []
