@@ -18,6 +18,11 @@ no link. Every entity gets a judgement with the evidence behind it:
 ``fragment``
     No letters, a lone letter, a prefix, an adverb ("non", "fine", "asymptotically") or
     the rest of a formula with a bracket left open ("GL^+(n") — generic.
+``coordination``
+    Two things joined in lower case ("computational and memory cost") — generic.
+``container``
+    A lower-case concept headed by a noun for what holds or carries things ("observed
+    data", "latent variables", "kernel matrix", "upper layer") — generic.
 ``unit``
     A unit of measurement ("MPa", "GHz") — generic.
 ``background``
@@ -69,7 +74,7 @@ CATEGORY_NOUNS = frozenset(
     "content material source target context environment condition case problem question answer "
     "task-specific state art state-of-the-art sota size time runtime speed overhead complexity cost "
     "boost code prompt description preference detail scenario deployment capability resource "
-    "image images video videos point points distribution density ai requirement".split()
+    "image images video videos point points distribution density ai requirement budget".split()
 )
 #: Adjectives and prefixes that narrow nothing down on their own.
 GENERIC_MODIFIERS = frozenset(
@@ -92,7 +97,9 @@ GENERIC_MODIFIERS = frozenset(
     "base frontier vanilla off-the-shelf state-of-the-art lightweight advanced modern powerful "
     # what any model or algorithm is or may be: "probabilistic model", "iterative algorithm",
     # "predictive model", "data-driven approach", "closed-form solution"
-    "probabilistic iterative predictive driven closed".split()
+    "probabilistic iterative predictive driven closed "
+    # what any data or signal may be: "observed data", "missing values", "complementary information"
+    "observed missing incomplete measured complementary auxiliary augmented abstract running".split()
 )
 #: Units of measurement: written like names ("MPa"), but no metric or thing of their own.
 UNITS = frozenset(
@@ -115,12 +122,21 @@ STATISTICS = frozenset("CI SD SE SEM IQR OR HR RR AOR".split())
 #: Heads that make a phrase a property of something ("segmentation accuracy", "memory usage").
 PROPERTY_HEADS = frozenset(
     "quality accuracy efficiency consumption usage consistency latency count capability capabilities "
-    "understanding overhead performance ability scarcity sparsity concern concerns speed".split()
+    "understanding overhead performance ability scarcity sparsity concern concerns speed "
+    # what a method has or is given, not what one measures: "theoretical guarantees", "conditional validity"
+    "guarantee validity".split()
 )
 #: Heads that make a lower-case phrase a property ("quadratic complexity", "biological
 #: plausibility", "particle concentration", "positive definiteness"), where a name before
 #: them makes a concept of its own ("Rademacher complexity", "Kolmogorov complexity").
 LOWER_CASE_PROPERTY_HEADS = frozenset("complexity plausibility concentration definiteness".split())
+#: Heads of a lower-case concept that holds or carries things ("observed data", "latent
+#: variables", "node attributes", "kernel matrix", "activation function", "upper layer"):
+#: a sort of object every paper of a field has, not a particular one.
+CONTAINER_HEADS = frozenset(
+    "data value variable attribute parameter layer view subset setting constraint signal "
+    "structure matrix function distribution scene".split()
+)  # not "information": "mutual information" is a concept of its own
 #: Words that grade a quantity ("slow convergence", "lower bound", "improved robustness"): the
 #: phrase says how much of something, not which thing.
 GRADING_WORDS = frozenset(
@@ -282,6 +298,14 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     (True, False)
     >>> judge("perplexity", {"perplexity": 5}, known_kind=EntityKind.METRIC, kind=EntityKind.METRIC).generic
     False
+    >>> judge("computational and memory cost", {}).evidence, judge("Tanks and Temples", {}).generic
+    (('coordination',), False)
+    >>> judge("latent variables", {}, kind=EntityKind.CONCEPT).evidence, judge("latent variables", {}).generic
+    (('container',), False)
+    >>> judge("convergence property", {}, kind=EntityKind.METRIC).evidence, judge("theoretical guarantees", {}).evidence
+    (('property',), ('property',))
+    >>> judge("spectral properties", {}).generic, judge("intellectual property", {}, kind=EntityKind.CONCEPT).generic
+    (True, False)
     """
     words = [w for w in label.replace("-", " ").split() if w.lower() not in _FUNCTION_WORDS]
     letters = sum(c.isalpha() for c in label)
@@ -344,6 +368,16 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
         return Judgement(True, ("common-noun",))
     if generic_words:
         return Judgement(True, ("generic-words",))
+    if len(words) > 1 and re.search(r"\s(?:and|or|&)\s", label) and not has_capital_or_digit(label):
+        # two things joined in lower case ("computational and memory cost", "community and
+        # regional levels") is a phrase the span took whole, not one thing to look up
+        return Judgement(True, ("coordination",))
+    if kind is EntityKind.CONCEPT and len(lowered) > 1 and lowered[-1] in CONTAINER_HEADS and not has_capital_or_digit(
+            label):
+        return Judgement(True, ("container",))
+    if kind is EntityKind.METRIC and len(words) > 1 and words[-1] in ("metrics", "measures") and label.islower():
+        # metrics of a sort, in the plural ("recall metrics", "fairness measures"): no one metric
+        return Judgement(True, ("description",))
     if len(lowered) > 1 and lowered[-1] in _DESCRIBED_HEADS and not has_capital_or_digit(label):
         # data described in lower case ("medical datasets", "mathematical reasoning
         # benchmark") is no dataset one could look up; "the Penn Treebank", "COCO dataset"
@@ -362,6 +396,9 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
         # "compactness", "discriminability", "non-linearity": a property, not a thing
         return Judgement(True, ("property",))
     if len(lowered) > 1 and (lowered[-1] in PROPERTY_HEADS or lowered[0] in GRADING_WORDS or (
+            # "spectral properties", a metric's "convergence property"; but "intellectual property" is a thing
+            lowered[-1] == "property" and (kind is EntityKind.METRIC or any(
+                s.endswith("properties") for s in (label, *surfaces)))) or (
             lowered[-1] in LOWER_CASE_PROPERTY_HEADS and label.islower())):
         # "reconstruction quality", "memory usage": a property of something, not a metric's name
         return Judgement(True, ("property",))
