@@ -74,7 +74,7 @@ CATEGORY_NOUNS = frozenset(
     "content material source target context environment condition case problem question answer "
     "task-specific state art state-of-the-art sota size time runtime speed overhead complexity cost "
     "boost code prompt description preference detail scenario deployment capability resource "
-    "image images video videos point points distribution density ai requirement budget".split()
+    "image images video videos point points distribution density ai requirement budget weight".split()
 )
 #: Adjectives and prefixes that narrow nothing down on their own.
 GENERIC_MODIFIERS = frozenset(
@@ -99,7 +99,7 @@ GENERIC_MODIFIERS = frozenset(
     # "predictive model", "data-driven approach", "closed-form solution"
     "probabilistic iterative predictive driven closed "
     # what any data or signal may be: "observed data", "missing values", "complementary information"
-    "observed missing incomplete measured complementary auxiliary augmented abstract running".split()
+    "observed missing incomplete measured complementary auxiliary augmented abstract running long short".split()
 )
 #: Units of measurement: written like names ("MPa"), but no metric or thing of their own.
 UNITS = frozenset(
@@ -124,7 +124,7 @@ PROPERTY_HEADS = frozenset(
     "quality accuracy efficiency consumption usage consistency latency count capability capabilities "
     "understanding overhead performance ability scarcity sparsity concern concerns speed "
     # what a method has or is given, not what one measures: "theoretical guarantees", "conditional validity"
-    "guarantee validity".split()
+    "guarantee validity length".split()
 )
 #: Heads that make a lower-case phrase a property ("quadratic complexity", "biological
 #: plausibility", "particle concentration", "positive definiteness"), where a name before
@@ -135,7 +135,7 @@ LOWER_CASE_PROPERTY_HEADS = frozenset("complexity plausibility concentration def
 #: a sort of object every paper of a field has, not a particular one.
 CONTAINER_HEADS = frozenset(
     "data value variable attribute parameter layer view subset setting constraint signal "
-    "structure matrix function distribution scene".split()
+    "structure matrix function distribution scene state mask condition".split()
 )  # not "information": "mutual information" is a concept of its own
 #: Words that grade a quantity ("slow convergence", "lower bound", "improved robustness"): the
 #: phrase says how much of something, not which thing.
@@ -306,6 +306,10 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     (('property',), ('property',))
     >>> judge("spectral properties", {}).generic, judge("intellectual property", {}, kind=EntityKind.CONCEPT).generic
     (True, False)
+    >>> judge("perceptual quality", {}, known_kind=EntityKind.METRIC, kind=EntityKind.METRIC).evidence
+    ('property',)
+    >>> judge("hidden state", {}, kind=EntityKind.CONCEPT).evidence, judge("long-term", {}).evidence
+    (('container',), ('generic-words',))
     """
     words = [w for w in label.replace("-", " ").split() if w.lower() not in _FUNCTION_WORDS]
     letters = sum(c.isalpha() for c in label)
@@ -351,9 +355,12 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     # corpus writes them as a title ("Natural Questions"); a known task made of them ("image
     # classification") is a task
     # — nor is a known name of generic words that names a property ("computational efficiency")
+    # — nor a leaderboard column that names a property in lower case ("perceptual quality", "parameter count")
     if known_kind is not None and not (generic_words and not evidence and (
             lowered[-1] in PROPERTY_HEADS
-            or (known_kind in (EntityKind.METRIC, EntityKind.DATASET) and not _written_as_title(surfaces)))):
+            or (known_kind in (EntityKind.METRIC, EntityKind.DATASET) and not _written_as_title(surfaces)))) and not (
+            kind is EntityKind.METRIC and not evidence and len(lowered) > 1 and lowered[-1] in PROPERTY_HEADS
+            and label.islower()):
         evidence.append("known")
     if evidence:
         return Judgement(False, tuple(evidence))
