@@ -173,7 +173,7 @@ _LABELLED_SHARE = re.compile(r"(?i)\s*(?:(?:,|,?\s*and|,?\s*or)\s*[\d.]+\s*\\?%\
 _OPERATING_POINT = re.compile(r"(?i)(?:\s*(?:,|,?\s*and|,?\s*or)\s*[\d.]+\s*\\?%)*\s+(?:sensitivity|specificity|recall|"
                               r"precision|coverage|true\s+positive\s+rate|false\s+positive\s+rate|tpr|fpr|"
                               r"confidence|thresholds?)\b")
-_AT_LIST = re.compile(r"(?i)\b(?:at|across|under)\s+(?:[\d.]+\s*\\?%\s*(?:,|,?\s*and|,?\s*or)\s*)*\Z")
+_AT_LIST = re.compile(r"(?i)\b(?:at|across)\s+(?:[\d.]+\s*\\?%\s*(?:,|,?\s*and|,?\s*or)\s*)*\Z")
 _SHARE_OF_PEOPLE = re.compile(r"\s*(?:of\s+them\s+)?(?:had|have|were|are|was|declared|reported|said|agreed)\b")
 
 

@@ -367,3 +367,9 @@ def test_up_to_does_not_make_a_score_a_gain() -> None:
 def test_a_latex_range_is_one_value_and_its_share_of_predictions_is_none() -> None:
     assert rows("Our score shows [[X|mean gains]] of 7.2--33.4%.")[0][0] == "7.2--33.4%"
     assert rows("[[X|Accuracy]] drops and 11.4%--25.2% of predictions flip.") == []
+
+
+def test_a_score_under_a_bound_is_still_a_score() -> None:
+    # "at 95% recall" is where a score was read; "under 50% precision" is the score itself
+    found = rows("Even strong models reach under 50% [[X|precision]] and 65% [[X|recall]].")
+    assert [(v, m) for v, _, m, *_ in found] == [("50%", "precision"), ("65%", "recall")]
