@@ -90,6 +90,8 @@ _IMPROVEMENT_BEFORE = re.compile(
 # "up to" alone changes no kind ("accuracy of up to 95%"); "by up to 4.3%" is a gain by "by".
 # "a factor of 2" is a ratio; "save 37.6% training time" a reduction; "gains ranging from -1.4% to 2.9%"
 # (but "drops from 96.2% to 91.0%" gives two scores).
+#: A metric that is itself a change of something ("length reduction", "reduction ratio", "speedup").
+_CHANGE_METRIC = re.compile(r"(?i)\b(?:reductions?|improvements?|gains?|speed-?ups?|savings?)\b")
 #: LaTeX around a value ("by \textbf{$\uparrow$ 17.85"): left out when reading the words before it.
 _LATEX_MARKUP = re.compile(r"\\(?:textbf|textit|emph|mathbf|mathrm|text)\{|[{}$]")
 _IMPROVEMENT_AFTER = re.compile(
@@ -766,7 +768,7 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
             after = text[end:min(hi, end + 40)]
             # a multiplier is a ratio to something else ("104.5x", "3x faster"): never a score
             improvement = (value.startswith("+") or bool(_IMPROVEMENT_BEFORE.search(before))
-                           or bool(_IMPROVEMENT_AFTER.match(after)) or _unit in ("pp", "x")
+                           or bool(_IMPROVEMENT_AFTER.match(_LATEX_MARKUP.sub("", after))) or _unit in ("pp", "x")
                            or bool(_unit == "%" and _REFERENCE_SHARE.match(after)))
             # not the value itself, nor a name the text calls data ("ScreenSpot" tagged as a metric)
             trimmed = [_cut_before(text, m, start) for m in metrics]
@@ -801,6 +803,8 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
                 cut = _SETTING_PREFIX.match(bare)
                 skip = cut.end() if cut else 0
                 metric = _Span(metric.start + skip, metric.start + len(bare), bare[skip:])
+            if metric is not None and _CHANGE_METRIC.search(metric.text):
+                improvement = True  # "77% length reduction", "a reduction ratio of 65%": a change
             results.append(Result(
                 paper_id=paper_id, value=value.strip(), start=start, end=end,
                 kind=IMPROVEMENT if improvement else ABSOLUTE,

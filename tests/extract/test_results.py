@@ -373,3 +373,13 @@ def test_a_score_under_a_bound_is_still_a_score() -> None:
     # "at 95% recall" is where a score was read; "under 50% precision" is the score itself
     found = rows("Even strong models reach under 50% [[X|precision]] and 65% [[X|recall]].")
     assert [(v, m) for v, _, m, *_ in found] == [("50%", "precision"), ("65%", "recall")]
+
+
+def test_a_metric_that_is_a_change_makes_its_value_a_gain() -> None:
+    found = rows("Our method achieves 77% [[X|length reduction]] and a [[X|reduction ratio]] of 65% on [[D|GSM8K]].")
+    assert [(v, k) for v, k, *_ in found] == [("77%", IMPROVEMENT), ("65%", IMPROVEMENT)]
+
+
+def test_latex_after_a_value_hides_no_gain() -> None:
+    found = rows(r"It achieves $12$ percentage point improvements in [[X|accuracy]] on [[D|GSM8K]].")
+    assert [(v, k) for v, k, *_ in found] == [("12", IMPROVEMENT)]
