@@ -383,3 +383,19 @@ def test_a_metric_that_is_a_change_makes_its_value_a_gain() -> None:
 def test_latex_after_a_value_hides_no_gain() -> None:
     found = rows(r"It achieves $12$ percentage point improvements in [[X|accuracy]] on [[D|GSM8K]].")
     assert [(v, k) for v, k, *_ in found] == [("12", IMPROVEMENT)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    (r"It shows gains like \texttt{+}3.5\% [[X|accuracy]] on [[D|ImageNet]].", ["3.5\\%"]),
+    ("It achieves a 1.03% average [[X|accuracy]] improvement on [[D|ImageNet]].", ["1.03%"]),
+    ("It improves [[X|detection accuracy]] by 59.6% on [[D|CIFAR-10]], 71.2% on [[D|ImageNet]], and 20.0% for "
+     "text-to-image generation.", ["59.6%", "71.2%", "20.0%"]),
+])
+def test_gains_said_around_a_value_or_a_list(text: str, expected: list[str]) -> None:
+    found = rows(text)
+    assert [v for v, *_ in found] == expected and {k for _, k, *_ in found} == {IMPROVEMENT}
+
+
+def test_values_listed_after_an_absolute_one_stay_absolute() -> None:
+    found = rows("It reaches 92.3% [[X|accuracy]] on [[D|CIFAR-10]], 71.2% on [[D|ImageNet]] and 40.1% on [[D|COCO]].")
+    assert {k for _, k, *_ in found} == {ABSOLUTE}
