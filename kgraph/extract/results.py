@@ -39,15 +39,16 @@ IMPROVEMENT = "improvement"
 
 #: A number as written: "92.3", "92.3%", "+2.1", "1,024", "3x", "3.5×", "0.91", ".85".
 _NUMBER = re.compile(
-    r"(?<![\w.\-])(?P<sign>[+±−-])?(?P<num>\d{1,3}(?:(?:,|\{,\})\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"(?<![\w.\-–])(?P<sign>[+±−-])?(?P<num>\d{1,3}(?:(?:,|\{,\})\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
     r"(?P<range>(?:\s?[x×X])?\s?(?:--|[-–])\s?\d+(?:\.\d+)?(?=\s?\\?%|\s?[x×X](?!\w)))?"
     r"(?P<unit>\s?\\?%|\s?(?:x|×|X)(?![\w])(?!\s*\d)|\$?\\times\$?(?![\w{])(?!\$?\s*\d)|\s?\$?pp\b)?"
     r"(?![\w]|[.,]\d|-(?!(?:points?|fold)\b)[A-Za-z])"
 )
 # "$10{,}000$" is one number (LaTeX's thousands separator); "5-30x" and "1.5x-2.68x" are one range
-# value like "2–5%"; "256$\times$256" is a resolution, not "256×" (no unit when a digit follows);
-# "2.16-point" and "2-fold" end before the hyphen; "$-5.3$pp" keeps its unit; "2 × 106/kg" (a power
-# written without its superscript) and "3 × 3" are products, not multipliers.
+# value like "2–5%" (and the end of a range that is no value, "grade 3–4", is none); "256$\times$256"
+# is a resolution, not "256×" (no unit when a digit follows); "2.16-point" and "2-fold" end before the
+# hyphen; "$-5.3$pp" keeps its unit; "2 × 106/kg" (a power written without its superscript) and
+# "3 × 3" are products, not multipliers.
 #: Metric words found without a Metric mention (lower case; matched on word boundaries).
 METRIC_WORDS = (
     "accuracy", "accuracies", "f1", "f1-score", "f-score", "f-measure", "precision", "recall", "bleu", "rouge",
@@ -244,6 +245,9 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
         return True  # "20,000 face videos": thousands are counted, not scored
     if re.search(r"(?:\b(?:top|Table|Fig\.?|Figure|Section|Eq\.?|version|v|p)\s*|[A-Za-z]-?|@)\Z", before):
         return True  # "top 5", "Table 2", "v1.5", "pass@1", "GPT-4"
+    if not unit and re.search(r"(?i)\b(?:grade|stage|phase|type|class|level|tier|step|round|arm|cohort|group)\s+\Z",
+                              before):
+        return True  # a label: "grade 3", "phase 2", "stage 4"
     return bool(re.match(r"\s*(?:×|x)\s*\d", after))  # a resolution "512 x 512"
 
 
@@ -720,7 +724,8 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
         words += [w for w in _metrics_named_by_equals(text, lo, hi)
                   if not _overlaps_any(w, metric_spans + words)]
         metrics = _joined(text, sorted([m for m in metric_spans if lo <= m.start < hi and m.text.lower() not in _UNITS
-                                        and not _PHYSICAL_UNIT.fullmatch(m.text)]
+                                        and not _PHYSICAL_UNIT.fullmatch(m.text)
+                                        and not m.text.lower().startswith("per ")]  # "per county": a denominator
                                        + words, key=lambda s: s.start))
         found: list[tuple[int, int, str, str]] = []
         for match in _NUMBER.finditer(sentence):

@@ -399,3 +399,8 @@ def test_gains_said_around_a_value_or_a_list(text: str, expected: list[str]) -> 
 def test_values_listed_after_an_absolute_one_stay_absolute() -> None:
     found = rows("It reaches 92.3% [[X|accuracy]] on [[D|CIFAR-10]], 71.2% on [[D|ImageNet]] and 40.1% on [[D|COCO]].")
     assert {k for _, k, *_ in found} == {ABSOLUTE}
+
+
+def test_labels_and_denominators_are_no_values() -> None:
+    assert rows("Toxicity was mild, with grade 3–4 [[X|neutropenia]] in few courses.") == []
+    assert rows("The average number of taxa reported [[X|per county]] is 27.") == []
