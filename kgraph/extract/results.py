@@ -673,6 +673,25 @@ def _method_of(text: str, lo: int, start: int, method_mentions: Sequence[Mention
     return first.text, (first.start, first.end)
 
 
+_NAME_AND_HEAD = re.compile(r"(?P<name>[A-Za-z0-9][\w.+\-]*)\s+(?:method|framework|model|approach|system|algorithm|"
+                            r"architecture|network|pipeline)s?")
+
+
+def _bare_name(method: str) -> str:
+    """A system's name without the word for what it is: "RRI method" -> "RRI", "MST framework" -> "MST".
+
+    Only a name written as one (two capitals or a digit: "UTAL-GNN", "GPT-4"); "hybrid
+    BERT-based model" and "POI recommendation framework" are descriptions and stay whole.
+
+    >>> _bare_name("RRI method"), _bare_name("MST framework"), _bare_name("hybrid BERT-based model")
+    ('RRI', 'MST', 'hybrid BERT-based model')
+    """
+    match = _NAME_AND_HEAD.fullmatch(method)
+    if match is None or sum(map(str.isupper, match.group("name"))) + sum(map(str.isdigit, match.group("name"))) < 2:
+        return method
+    return match.group("name")
+
+
 def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", title: str = "") -> list[Result]:
     """The result statements of one abstract.
 
@@ -801,6 +820,7 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
             elif dataset is None:
                 dataset = _labelling(text, datasets_in, start) or _nearest(named, start, c_lo, c_hi, prefer_after=True)
             method_text, method_span = _method_of(text, lo, start, method_mentions, own, titled)
+            method_text = _bare_name(method_text)
             if metric is not None:
                 metric = _without_a_method(metric, method_mentions)
             if metric is not None and (_TRAILING_ACRONYM.search(metric.text) or _SETTING_PREFIX.match(metric.text)):
