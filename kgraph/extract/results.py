@@ -828,6 +828,9 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
                 cut = _SETTING_PREFIX.match(bare)
                 skip = cut.end() if cut else 0
                 metric = _Span(metric.start + skip, metric.start + len(bare), bare[skip:])
+            if metric is not None and (tail := re.search(r"\s+values?\Z", metric.text)) and tail.start() > 0:
+                # "F1-score values" names the metric F1-score
+                metric = _Span(metric.start, metric.start + tail.start(), metric.text[:tail.start()])
             if metric is not None and _CHANGE_METRIC.search(metric.text):
                 improvement = True  # "77% length reduction", "a reduction ratio of 65%": a change
             results.append(Result(

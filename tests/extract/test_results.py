@@ -404,3 +404,8 @@ def test_values_listed_after_an_absolute_one_stay_absolute() -> None:
 def test_labels_and_denominators_are_no_values() -> None:
     assert rows("Toxicity was mild, with grade 3–4 [[X|neutropenia]] in few courses.") == []
     assert rows("The average number of taxa reported [[X|per county]] is 27.") == []
+
+
+def test_values_is_no_part_of_a_metrics_name() -> None:
+    found = rows("It achieves [[X|F1-score values]] up to 1.00 on the test images.")
+    assert [(v, m) for v, _, m, *_ in found] == [("1.00", "F1-score")]
