@@ -11,6 +11,7 @@ Usage (from the repository root)::
 
     python training/train_fast.py [--data DIR] [--silver PATH ...] [--silver-limit N] [--config CFG]
                                   [--gold-repeat K] [--set section.key=value ...] [--no-ship]
+                                  [--init-tok2vec PRETRAIN_DIR/modelN.bin]
 
 With a ``tagger`` in the config's pipeline the entities are written as BIO tags
 (``token.tag_`` = ``"B-Method"``, ``"I-Task"``, ``"O"``), and kgraph decodes them with a
@@ -237,9 +238,15 @@ def notice_text(args, n_silver: int, labels: list[str]) -> str:
            "    redistributed for research)"
     if args.gold_teacher is not None:
         gold += ";\n    its Material spans relabelled Dataset where the teacher below tags the same span Dataset"
+    if getattr(args, "init_tok2vec", None) is not None:
+        start = ("its tok2vec initialised from `spacy pretrain` weights (character objective on unlabelled\n"
+                 "arXiv cs.* abstracts, arXiv metadata, CC0; training/pretrain_fast.py), "
+                 "trained by training/train_fast.py on:")
+    else:
+        start = "trained from random initialisation (no pretrained weights) by training/train_fast.py on:"
     lines = [
         "kgraph fast entity model: a spaCy CNN (tok2vec + BIO tagger; labels " + ", ".join(labels) + ")",
-        "trained from random initialisation (no pretrained weights) by training/train_fast.py on:",
+        start,
         gold + ";",
     ]
     if n_silver:
@@ -267,6 +274,32 @@ def fmt(t) -> str:
 
 def dir_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+# --------------------------------------------------------------------------- pretraining
+PRETRAIN_CFG = REPO / "training" / "fast_pretrain.cfg"
+
+
+def pretraining_config(base: Path, out: Path, overrides: dict | None = None) -> Path:
+    """Write ``base`` (e.g. ``fast_tagger.cfg``) merged with the ``[pretraining]`` sections of
+    ``training/fast_pretrain.cfg`` to ``out``: the config ``spacy pretrain`` runs
+    (``training/pretrain_fast.py``) and the one ``spacy train`` needs to load
+    ``paths.init_tok2vec`` (spaCy only loads it when ``[pretraining]`` names the component).
+
+    ``overrides``: ``{"section.key": value}`` set on the merged config (e.g. the raw text).
+    """
+    from thinc.api import Config
+
+    cfg = Config().from_disk(base, interpolate=False).merge(Config().from_disk(PRETRAIN_CFG, interpolate=False))
+    for dotted, value in (overrides or {}).items():
+        *sections, key = dotted.split(".")
+        node = cfg
+        for sec in sections:
+            node = node[sec]
+        node[key] = value
+    out.parent.mkdir(parents=True, exist_ok=True)
+    cfg.to_disk(out, interpolate=False)
+    return out
 
 
 # --------------------------------------------------------------------------- main
@@ -306,9 +339,14 @@ def train_model(args, work: Path, dev: list[dict]) -> tuple[int, float]:
     for p in train_paths:
         p.rename(train_dir / p.name)
 
-    cmd = [sys.executable, "-m", "spacy", "train", str(args.config), "--output", str(work / "model"),
+    config = args.config
+    if args.init_tok2vec is not None:  # the same config + [pretraining], so that spaCy loads the weights
+        config = pretraining_config(args.config, work / "config_init_tok2vec.cfg")
+    cmd = [sys.executable, "-m", "spacy", "train", str(config), "--output", str(work / "model"),
            "--paths.train", str(train_dir), "--paths.dev", str(work / "dev.spacy"), "--system.seed", str(args.seed),
            "--code", str(Path(__file__).resolve())]
+    if args.init_tok2vec is not None:
+        cmd += ["--paths.init_tok2vec", str(args.init_tok2vec.resolve())]
     for ov in args.overrides:
         key, _, value = ov.partition("=")
         cmd += [f"--{key}", value]
@@ -331,6 +369,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gold-repeat", type=int, default=4, help="repeat the gold training docs K times (weights gold vs silver)")
     ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                     help="config override, e.g. components.tok2vec.model.encode.width=64")
+    ap.add_argument("--init-tok2vec", type=Path, default=None, metavar="FILE",
+                    help="start the tok2vec from weights of `spacy pretrain` (training/pretrain_fast.py, "
+                         "e.g. .../model2.bin): the config is merged with training/fast_pretrain.cfg")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--work", type=Path, default=Path("/tmp/kgraph_fast/run"), help="scratch folder for DocBins and checkpoints")
     ap.add_argument("--out", type=Path, default=REPO / "kgraph" / "models" / "fast")
@@ -375,6 +416,7 @@ def main(argv: list[str] | None = None) -> int:
     relabelled = json.loads(relabel_file.read_text()).get("material_to_dataset") if relabel_file.is_file() else None
     summary = {
         "config": args.config.name, "overrides": args.overrides, "seed": args.seed, "gold_repeat": args.gold_repeat,
+        "init_tok2vec": str(args.init_tok2vec) if args.init_tok2vec else previous.get("init_tok2vec"),
         "gold_teacher": str(args.gold_teacher) if args.gold_teacher else None,
         "relabelled_material_to_dataset": relabelled,
         "silver": [str(p) for p in args.silver], "silver_docs": n_silver, "train_minutes": round(train_min, 1),
@@ -393,7 +435,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copytree(best, out)
         cfg_path = out / "config.cfg"  # drop this run's scratch paths from the shipped config
         cfg_text = cfg_path.read_text()
-        for key in ("train", "dev"):
+        for key in ("train", "dev", "init_tok2vec", "raw_text"):
             cfg_text = re.sub(rf'^{key} = ".*"$', f"{key} = null", cfg_text, count=1, flags=re.M)
         # the dev scorer lives in this script; the shipped model must load with spaCy alone
         cfg_text = cfg_text.replace('"kgraph.bio_tag_scorer.v1"', '"spacy.tagger_scorer.v1"')
