@@ -53,7 +53,14 @@ from functools import lru_cache
 
 from ..model import EntityKind
 from ..resources import data_file
-from ..text.labels import has_capital_or_digit, has_unbalanced_brackets, is_name_like, is_number_like, singular
+from ..text.labels import (
+    FUNCTION_WORDS,
+    has_capital_or_digit,
+    has_unbalanced_brackets,
+    is_name_like,
+    is_number_like,
+    singular,
+)
 
 #: Words that say what sort of thing something is, not which one.
 CATEGORY_NOUNS = frozenset(
@@ -156,6 +163,9 @@ WORD_SHARE = 0.005
 CORPUS_SHARE = 0.15
 CORPUS_MIN_PAPERS = 100
 _FUNCTION_WORDS = frozenset("a an the of for to in on at by with from into via and or as than".split())
+#: Words no name starts or ends with (a span cut from a sentence: "Among them", "corpus of"),
+#: even one a gazetteer lists; not the articles, which some names keep ("The Pile").
+_EDGE_WORDS = (FUNCTION_WORDS - {"a", "an", "the"}) | {"among", "them", "between", "within", "whose"}
 
 
 def background_key(text: str) -> str:
@@ -310,6 +320,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     ('property',)
     >>> judge("hidden state", {}, kind=EntityKind.CONCEPT).evidence, judge("long-term", {}).evidence
     (('container',), ('generic-words',))
+    >>> judge("Among them", {"Among them": 9}, known_kind=EntityKind.DATASET).evidence, judge("The Pile", {}).generic
+    (('fragment',), False)
     """
     words = [w for w in label.replace("-", " ").split() if w.lower() not in _FUNCTION_WORDS]
     letters = sum(c.isalpha() for c in label)
@@ -322,7 +334,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
             map(str.isalnum, ends[0])) or not any(
             map(str.isalnum, ends[-1])) or (len(words) == 1 and not is_name_like(words[0]) and (
             len(words[0]) <= 2 or words[0].lower() in GENERIC_MODIFIERS
-            or words[0].lower().endswith(_ADVERB_ENDINGS))):
+            or words[0].lower().endswith(_ADVERB_ENDINGS))) or (
+            len(ends) > 1 and (ends[0].lower() in _EDGE_WORDS or ends[-1].lower() in _EDGE_WORDS)):
         return Judgement(True, ("fragment",))
     share = background.share(label) if background is not None else 0.0
     if share > UMBRELLA_SHARE and not any(is_name_like(w) for w in words):
