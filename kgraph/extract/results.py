@@ -58,6 +58,7 @@ METRIC_WORDS = (
     "correlation", "ndcg", "mrr", "hit rate", "recall@1", "dice", "hausdorff", "sensitivity", "specificity",
     "speedup", "speed-up", "latency", "throughput", "fps", "score", "scores", "points", "point", "macro-f1",
     "micro-f1", "uas", "las", "spearman", "pearson", "kappa", "eer", "ade", "fde", "chrf", "comet", "ter",
+    "ap", "ap50", "ap75", "nds", "hota", "mota", "idf1", "mpjpe", "epe", "pck", "fvd",
 )
 _METRIC_WORD = re.compile(
     r"(?<![\w-])((?:" + "|".join(sorted((re.escape(w) for w in METRIC_WORDS), key=len, reverse=True))
@@ -248,6 +249,8 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
     if not unit and re.search(r"(?i)\b(?:grade|stage|phase|type|class|level|tier|step|round|arm|cohort|group)\s+\Z",
                               before):
         return True  # a label: "grade 3", "phase 2", "stage 4"
+    if not unit and re.match(r"-fold\s+cross", after, re.IGNORECASE):
+        return True  # a setting: "5-fold cross-validation"
     return bool(re.match(r"\s*(?:×|x)\s*\d", after))  # a resolution "512 x 512"
 
 
@@ -285,6 +288,8 @@ def _is_notation(before: str, after: str) -> bool:
         return True  # the second factor
     if re.match(r"\$?\^", after):
         return True  # the base of a power: "10^{-5}"
+    if re.search(r"_\{?\s*\Z", before):
+        return True  # a subscript: "$\text{AP}_{50}$"
     if re.search(r"(?:\\in|∈)\s*[(\[]\s*(?:[\d.]+\s*,\s*)?\Z", before):
         return True  # an interval a variable ranges over: "$ε\\in (0,1)$"
     if re.search(r"(?:±|\+/-|\\pm)\s*\$?\s*\Z", before):

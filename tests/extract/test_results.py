@@ -409,3 +409,9 @@ def test_labels_and_denominators_are_no_values() -> None:
 def test_values_is_no_part_of_a_metrics_name() -> None:
     found = rows("It achieves [[X|F1-score values]] up to 1.00 on the test images.")
     assert [(v, m) for v, _, m, *_ in found] == [("1.00", "F1-score")]
+
+
+def test_detection_metrics_without_a_mention_and_their_settings() -> None:
+    found = rows("On our videos with 5-fold cross-validation, GSP reaches 41.2 AP and 72.9 NDS.")
+    assert [(v, m) for v, _, m, *_ in found] == [("41.2", "AP"), ("72.9", "NDS")]
+    assert [v for v, *_ in rows(r"GSP improves detection by $+33.5\%$ ($\text{AP}_{50}$).")] == ["+33.5\\%"]
