@@ -199,11 +199,14 @@ _HEAD_AFTER = re.compile(r"[A-Za-z][\w-]*( [A-Za-z][\w-]*)?")  # one or two word
 def display_form(text: str) -> str:
     """A mention's text without its own acronym definition: "multi-layer perceptron (MLP)" -> "multi-layer perceptron".
 
-    >>> display_form("KDS ( Knowledge Delivery System )"), display_form("BERT")
-    ('Knowledge Delivery System', 'BERT')
+    A bracket the span's edge cut goes too (:func:`mend_label`), so that "GPT-4.1(+5.36", cut
+    from "GPT-4.1(+5.36%)", is GPT-4.1.
+
+    >>> display_form("KDS ( Knowledge Delivery System )"), display_form("BERT"), display_form("GPT-4.1(+5.36")
+    ('Knowledge Delivery System', 'BERT', 'GPT-4.1')
     """
     definition = own_definition(text)
-    return definition[0] if definition else text
+    return definition[0] if definition else mend_label(text)
 
 
 def variants(text: str) -> tuple[str, ...]:
@@ -343,7 +346,7 @@ class LabelMemo:
     def display_form(self, text: str) -> str:
         """:func:`display_form`, from the memo."""
         definition = self.own_definition(text)
-        return definition[0] if definition else text
+        return definition[0] if definition else mend_label(text)
 
     def variants(self, text: str) -> tuple[str, ...]:
         """:func:`variants`, from the memo."""
