@@ -938,7 +938,8 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
                 kind=kind,
                 label=label,
                 key=key,
-                alt_labels=tuple(sorted(s for s in surfaces if s != label)),
+                # (a form a span cut inside a bracket is shown mended: "GPT-4.1(+5.36" is GPT-4.1)
+                alt_labels=tuple(sorted({mend_label(s) for s in surfaces} - {label})),
                 merged_by=tuple(sorted(reasons.get(key, ()))),
                 exact_match=(vocabulary.concepts[key],) if key in vocabulary.concepts else (),
                 expansion=expansion,

@@ -192,6 +192,14 @@ def test_possessive_case_and_plural_variants_are_one_entity_with_a_singular_labe
     assert sorted(e.label for e in res.entities) == ["LLM", "SQuAD"]
 
 
+def test_a_name_whose_span_was_cut_inside_a_bracket_is_that_name():
+    # "GPT-4.1(+5.36%)" tagged up to the number: the same model, with no cut form to show
+    mentions = [m("p1", "Qwen3(+5.36"), m("p2", "Qwen3"), m("p2", "Qwen3")]
+    res = resolve([Paper(p, "T", "x") for p in ("p1", "p2")], mentions)
+    (entity,) = res.entities
+    assert entity.label == "Qwen3" and entity.alt_labels == ()
+
+
 def test_a_head_that_names_another_kind_keeps_a_defined_acronym_apart():
     papers = [Paper("p1", "T", "Natural language processing (NLP) is a field."), Paper("p2", "T", "x")]
     mentions = [m("p1", "NLP", EntityKind.TASK), m("p2", "NLP toolkit"), m("p2", "NLP metrics", EntityKind.METRIC),
