@@ -77,9 +77,13 @@ _COUNT_NOUNS = frozenset(
     "programs problems problem attributes features feature dimensions dimensional bits bit gb mb tb kb "
     "hz khz mhz ghz cm mm km kg mb/s fps- d wk yr yrs mo pts".split()  # "for 31 d": days
 )
-#: "10% of the training data", "60% of queries": a share of something, not a score.
+#: What joins the items of a list: ", ", " and ", ", or ".
+_AND = r"(?:,|,?\s*and|,?\s*or)"
+#: A percentage as written: "92.3%", "47\%".
+_PERCENT = r"[\d.]+\s*\\?%"
 #: The rest of a range the share is the first bound of: "11.4%--25.2% of predictions", "8% to 29% of the cost".
-_RANGE_REST = r"(?:(?:--|[-–]|to)\s*[\d.]+\s*\\?%\s*)?"
+_RANGE_REST = r"(?:(?:--|[-–]|to)\s*" + _PERCENT + r"\s*)?"
+#: "10% of the training data", "60% of queries": a share of something, not a score.
 _DATA_SHARE = re.compile(r"^\s*" + _RANGE_REST + r"(?:percent\s+)?of\s+(?:the\s+|all\s+|its\s+|their\s+)?[a-z]",
                          re.IGNORECASE)
 #: Words before a value that make it a gain or a reduction.
@@ -170,14 +174,14 @@ _COMPOSITION = re.compile(r"\s*(?:[A-Z][a-z]?(?:[A-Z][a-z]?|\d)+(?<=[a-z\d])\b(?
                           r"steel|solution|wt|w/w|v/v|mol|by\s+weight|dietary)\b)")
 #: A share of the data given labels, or of the training data, perhaps the first of a list:
 #: "1% and 10% labeled data", "5% labels", "10% training samples".
-_LABELLED_SHARE = re.compile(r"(?i)\s*(?:(?:,|,?\s*and|,?\s*or)\s*[\d.]+\s*\\?%\s*)*(?:of\s+(?:the\s+)?)?"
+_LABELLED_SHARE = re.compile(r"(?i)\s*(?:" + _AND + r"\s*" + _PERCENT + r"\s*)*(?:of\s+(?:the\s+)?)?"
                              r"(?:(?:labell?ed|annotated|unlabell?ed|training|train)\s+(?:data|labels|samples|examples|"
                              r"images|instances|set)|labels)\b")
 #: The point on a trade-off curve a score is read at: "at 95% recall", "at 97.5% and 95% thresholds".
-_OPERATING_POINT = re.compile(r"(?i)(?:\s*(?:,|,?\s*and|,?\s*or)\s*[\d.]+\s*\\?%)*\s+(?:sensitivity|specificity|recall|"
+_OPERATING_POINT = re.compile(r"(?i)(?:\s*" + _AND + r"\s*" + _PERCENT + r")*\s+(?:sensitivity|specificity|recall|"
                               r"precision|coverage|true\s+positive\s+rate|false\s+positive\s+rate|tpr|fpr|"
                               r"confidence|thresholds?)\b")
-_AT_LIST = re.compile(r"(?i)\b(?:at|across)\s+(?:[\d.]+\s*\\?%\s*(?:,|,?\s*and|,?\s*or)\s*)*\Z")
+_AT_LIST = re.compile(r"(?i)\b(?:at|across)\s+(?:" + _PERCENT + r"\s*" + _AND + r"\s*)*\Z")
 _SHARE_OF_PEOPLE = re.compile(r"\s*(?:of\s+them\s+)?(?:had|have|were|are|was|declared|reported|said|agreed)\b")
 
 
@@ -897,10 +901,10 @@ def _said_at(text: str, metrics: Sequence[_Span], c_lo: int, start: int, end: in
 
 
 _DIGIT = re.compile(r"\d")  # what every _NUMBER match holds
-_LIST_GLUE = re.compile(r"\s*(?:,|,?\s*and|,?\s*or|/)\s*", re.IGNORECASE)
+_LIST_GLUE = re.compile(r"\s*(?:" + _AND + r"|/)\s*", re.IGNORECASE)
 #: The two bounds of a span of values share their kind too ("gains ranging from -1.4% to 2.9%"), and so
 #: do values listed with what each was measured on ("by 59.6% on CIFAR-10, 71.2% on ImageNet, and 20.0% for ...").
-_KIND_GLUE = re.compile(r"\s*(?:(?:on|for|in)\s+[^,;.()]{1,40}?)?\s*(?:,|,?\s*and|,?\s*or|/|to)\s*", re.IGNORECASE)
+_KIND_GLUE = re.compile(r"\s*(?:(?:on|for|in)\s+[^,;.()]{1,40}?)?\s*(?:" + _AND + r"|/|to)\s*", re.IGNORECASE)
 
 
 def _share_kind_in_lists(results: list[Result], text: str) -> list[Result]:

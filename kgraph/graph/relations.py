@@ -111,8 +111,6 @@ def resolve_results(results: Iterable[Result], span_entity: Mapping[SpanKey, str
     >>> resolve_results([said], {}, {"fid"}, [fid])[0].metric
     'fid'
     """
-    results = list(results)
-
     def entity(paper: str, span: tuple[int, int] | None) -> str:
         found = span_entity.get((paper, Field.ABSTRACT, *span), "") if span else ""
         return found if found in specific else ""
