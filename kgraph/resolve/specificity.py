@@ -81,7 +81,8 @@ CATEGORY_NOUNS = frozenset(
     "content material source target context environment condition case problem question answer "
     "task-specific state art state-of-the-art sota size time runtime speed overhead complexity cost "
     "boost code prompt description preference detail scenario deployment capability resource "
-    "image images video videos point points distribution density ai requirement budget weight".split()
+    "image images video videos point points distribution density ai requirement budget weight "
+    "implementation".split()
 )
 #: Adjectives and prefixes that narrow nothing down on their own.
 GENERIC_MODIFIERS = frozenset(
@@ -132,6 +133,14 @@ PROPERTY_HEADS = frozenset(
     "understanding overhead performance ability scarcity sparsity concern concerns speed "
     # what a method has or is given, not what one measures: "theoretical guarantees", "conditional validity"
     "guarantee validity length".split()
+)
+#: What a computation spends ("execution time", "computational power", "training cost",
+#: "memory bandwidth"): the quantity every systems paper measures, no metric of its own.
+RESOURCE_HEADS = frozenset("time cost power bandwidth throughput latency speed overhead consumption usage".split())
+#: Words that say whose resource it is: the computation's, in any of its phases.
+COMPUTE_WORDS = frozenset(
+    "execution computation compute computing computer processing running run runtime inference training "
+    "memory cpu gpu search calculation response wall clock per iteration rendering acquisition".split()
 )
 #: Heads that make a lower-case phrase a property ("quadratic complexity", "biological
 #: plausibility", "particle concentration", "positive definiteness"), where a name before
@@ -288,6 +297,12 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     (True, True)
     >>> judge("3D Gaussian Splatting", {"3DGS": 1, "3D Gaussian Splatting": 1}).evidence
     ('name',)
+    >>> judge("execution time", {}, kind=EntityKind.METRIC).evidence, judge("CPU time", {}).generic
+    (('property',), True)
+    >>> judge("training time", {}, known_kind=EntityKind.METRIC).generic, judge("convergence rate", {}).generic
+    (True, False)
+    >>> judge("parallel implementation", {}, kind=EntityKind.METHOD).evidence
+    ('generic-words',)
     >>> judge("slow convergence", {"slow convergence": 3}).evidence, judge("asymptotically", {}).evidence
     (('property',), ('fragment',))
     >>> judge("quadratic complexity", {"quadratic complexity": 2}).evidence, judge("Kolmogorov complexity", {}).generic
@@ -308,7 +323,7 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     (True, False)
     >>> judge("perplexity", {"perplexity": 5}, known_kind=EntityKind.METRIC, kind=EntityKind.METRIC).generic
     False
-    >>> judge("computational and memory cost", {}).evidence, judge("Tanks and Temples", {}).generic
+    >>> judge("community and regional levels", {}).evidence, judge("Tanks and Temples", {}).generic
     (('coordination',), False)
     >>> judge("latent variables", {}, kind=EntityKind.CONCEPT).evidence, judge("latent variables", {}).generic
     (('container',), False)
@@ -353,6 +368,11 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     if any(map(_is_name, words)) or named * 2 >= max(1, sum(surfaces.values())):
         evidence.append("name")
     lowered = [singular(w.lower()) for w in words]
+    if "name" not in evidence and len(lowered) > 1 and lowered[-1] in RESOURCE_HEADS and all(
+            w in COMPUTE_WORDS or w in GENERIC_MODIFIERS for w in lowered[:-1]):
+        # known or not ("training time" is a leaderboard column), the time or power a
+        # computation spends relates every systems paper and names no metric
+        return Judgement(True, ("property",))
     if len(words) > 1 and words[-1].lower() in _PLURAL_DATA_HEADS and not any(map(str.isdigit, label)) and all(
             w.islower() or (w.isupper() and len(w) <= 3) for w in words[:-1]):
         # data of a kind, named by a task's acronym: "QA datasets", "NLP benchmarks" are no
