@@ -69,8 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     preds = []
     for (source, rid), doc in zip(keys, nlp.pipe(texts[k] for k in keys)):
         mentions = doc_mentions(doc, rid, Field.ABSTRACT)
+        found = find_results(doc.text, mentions, rid, titles.get((source, rid), ""))
         results = [{"value": r.value, "start": r.start, "end": r.end, "metric": r.metric, "dataset": r.dataset,
-                    "method": r.method, "kind": r.kind} for r in find_results(doc.text, mentions, rid, titles.get((source, rid), ""))]
+                    "method": r.method, "kind": r.kind} for r in found]
         preds.append({"source": source, "id": rid, "results": results})
     if args.pred:
         args.pred.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds), encoding="utf-8")
@@ -101,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
                 if not scorer._tuple_ok(p, q):
                     print(f"TUPLE {g['id']} {q['value']!r} gold [{q['metric']}|{q['dataset']}] "
                           f"got [{p['metric']}|{p['dataset']}]")
+                if not scorer.names_match(p.get("method") or "", q["method"], (q.get("alt") or {}).get("method")):
+                    print(f"METHOD {g['id']} {q['value']!r} gold {q['method']!r} got {p.get('method') or ''!r}")
     return 0
 
 

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..model import EntityKind, Mention, Result
-from ..text.labels import has_capital_or_digit
+from ..text.labels import has_capital_or_digit, is_name_like
 
 ABSOLUTE = "absolute"
 IMPROVEMENT = "improvement"
@@ -113,7 +113,19 @@ _REPORTING = re.compile(
 _CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bwhereas\b|, and (?:we|it|our|the)\b|\bbut\b", re.IGNORECASE)
 _OWN = re.compile(r"\b(?:our|ours|we|proposed|this\s+(?:method|approach|model|framework|system|work|paper))\b",
                   re.IGNORECASE)
-_INTRODUCES = re.compile(r"\b(?:propose|present|introduce|develop|design|call|name|dub|term)\w*\b", re.IGNORECASE)
+#: a verb that introduces something, in any form ("introducing" has no "introduce" in it)
+_INTRODUCES = re.compile(r"\b(?:propos(?:e|es|ed|ing)|present(?:s|ed|ing)?|introduc(?:e|es|ed|ing)|"
+                         r"develop(?:s|ed|ing)?|design(?:s|ed|ing)?|call(?:s|ed)?|name[sd]?|"
+                         r"dub(?:s|bed)?|term(?:s|ed)?)\b", re.IGNORECASE)
+_CALLED = re.compile(r"(?:called|named|namely|dubbed|termed)\s*,?\s*$", re.IGNORECASE)
+#: a name that "we" present in apposition ("We present Fortytwo, a novel protocol") or that
+#: "our" system is called by ("our LILogicNet model"), where no mention of the model holds it
+_PRESENTED = re.compile(r"\b(?:[Ww]e|[Tt]his\s+(?:paper|work))\s+(?:propose|present|introduce)s?\s+"
+                        r"(?P<name>[A-Z][\w.+\-]*[\w+])(?=\s*,\s*(?:a|an|the)\s)")
+_OUR_NAMED = re.compile(r"\b[Oo]ur\s+(?P<name>[A-Za-z][\w.+\-]*[\w+])\s+(?:model|method|framework|approach|system|"
+                        r"algorithm|network|architecture|pipeline|agent)\b")
+#: a short form right after a name: "Object-level Self-DIStillation (ODIS)"
+_SHORT_FORM = re.compile(r"\s*\((?P<short>[A-Z][\w\-]*[A-Z0-9][\w\-]*)\)")
 _YEAR = re.compile(r"(?:19[5-9]\d|20[0-4]\d)")
 
 
@@ -620,18 +632,43 @@ def _nearest(spans: Sequence[_Span], at: int, lo: int, hi: int, *, prefer_after:
     return min(inside, key=distance)
 
 
-def _own_system(text: str, mentions: Sequence[Mention]) -> Mention | None:
-    """The method the abstract introduces as its own ("we propose FooNet"), when it names one."""
+def _own_system(text: str, mentions: Sequence[Mention]) -> _Span | None:
+    """The method the abstract introduces as its own ("we propose FooNet"), when it names one.
+
+    The short form the abstract gives it is its name from then on ("we introduce
+    Object-level Self-DIStillation (ODIS)" -> ODIS).
+
+    >>> from kgraph.model import Field
+    >>> m = lambda t, s: Mention("p", Field.ABSTRACT, t.index(s), t.index(s) + len(s), s, EntityKind.METHOD, 0, "x")
+    >>> t = "We address this by introducing Object-level Self-DIStillation (ODIS), a method."
+    >>> _own_system(t, [m(t, "Object-level Self-DIStillation")]).text
+    'ODIS'
+    >>> _own_system("We present Fortytwo, a novel protocol. It wins.", []).text
+    'Fortytwo'
+    >>> _own_system("Our LILogicNet model reaches 98% accuracy.", []).text, _own_system("Our new model wins.", [])
+    ('LILogicNet', None)
+    """
+    found = None
     for mention in mentions:
         # a name of its own is written like one ("FooNet", "GPT-Lite"), not "a novel framework"
         if mention.kind is not EntityKind.METHOD or not re.search(r"[A-Z]", mention.text) or len(mention.text) > 40:
             continue
         before = text[max(0, mention.start - 60):mention.start]
-        if _INTRODUCES.search(before) and re.search(r"\b(?:we|this paper|this work)\b", before, re.IGNORECASE):
-            return mention
-        if re.search(r"(?:called|named|dubbed|termed)\s*,?\s*$", before, re.IGNORECASE):
-            return mention
-    return None
+        if (_INTRODUCES.search(before) and re.search(r"\b(?:we|this paper|this work)\b", before, re.IGNORECASE)) or (
+                _CALLED.search(before)):
+            found = _Span(mention.start, mention.end, mention.text)
+            break
+    if found is None:
+        presented = _PRESENTED.search(text)
+        our = next((m for m in _OUR_NAMED.finditer(text) if is_name_like(m.group("name"))), None)
+        first = min((m for m in (presented, our) if m is not None), key=lambda m: m.start(), default=None)
+        if first is None:
+            return None
+        found = _Span(first.start("name"), first.end("name"), first.group("name"))
+    short = _SHORT_FORM.match(text, found.end)
+    if short is not None and short.group("short") != found.text:
+        return _Span(short.start("short"), short.end("short"), short.group("short"))
+    return found
 
 
 #: A title that names its system before a colon: "TDFormer: A Top-Down ...", "U-REPA: ...".
@@ -653,7 +690,7 @@ def _titled_system(title: str) -> str:
     return name if re.search(r"[A-Z0-9+]", name[1:]) else ""
 
 
-def _method_of(text: str, lo: int, start: int, method_mentions: Sequence[Mention], own: Mention | None,
+def _method_of(text: str, lo: int, start: int, method_mentions: Sequence[Mention], own: _Span | None,
                titled: str) -> tuple[str, tuple[int, int] | None]:
     """The method a value measures, and its offsets where a mention says it.
 
