@@ -151,7 +151,7 @@ LOWER_CASE_PROPERTY_HEADS = frozenset("complexity plausibility concentration def
 #: a sort of object every paper of a field has, not a particular one.
 CONTAINER_HEADS = frozenset(
     "data value variable attribute parameter layer view subset setting constraint signal "
-    "structure matrix function distribution scene state mask condition".split()
+    "structure matrix function distribution scene state mask condition path trace query device pass".split()
 )  # not "information": "mutual information" is a concept of its own
 #: Words that grade a quantity ("slow convergence", "lower bound", "improved robustness"): the
 #: phrase says how much of something, not which thing.
@@ -333,6 +333,9 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     (True, False)
     >>> judge("perceptual quality", {}, known_kind=EntityKind.METRIC, kind=EntityKind.METRIC).evidence
     ('property',)
+    >>> concept = EntityKind.CONCEPT
+    >>> judge("reasoning trace", {}, kind=concept).evidence, judge("user query", {}, kind=concept).generic
+    (('container',), True)
     >>> judge("hidden state", {}, kind=EntityKind.CONCEPT).evidence, judge("long-term", {}).evidence
     (('container',), ('generic-words',))
     >>> judge("Among them", {"Among them": 9}, known_kind=EntityKind.DATASET).evidence, judge("The Pile", {}).generic
