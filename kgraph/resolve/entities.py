@@ -167,6 +167,16 @@ def names_place(label: str, places: Container[str] | None = None) -> bool:
     return len(words) >= 2 and (words[-1] in _PLACE_HEADS or words[0] in _PLACE_FIRSTS) and _capitalised(words)
 
 
+def _main_kind(keys: Sequence[str], key_kinds: Mapping[tuple[str, int], int], counts: Mapping[str, int]) -> int:
+    """The kind (by number) most mentions of the commonest of ``keys`` have.
+
+    >>> _main_kind(["math"], {("math", 2): 5, ("math", 1): 2}, {"math": 7})
+    2
+    """
+    key = max(keys, key=lambda k: (counts[k], k))
+    return max(range(len(_KIND_ORDER)), key=lambda kind: key_kinds.get((key, kind), 0))
+
+
 def _has_capital(text: str) -> bool:
     return any(map(str.isupper, text))  # no generator frame: ~10 calls a mention
 
@@ -766,11 +776,19 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
             reasons[key].add("gazetteer")
         return by_thesaurus(key)
 
-    def read_keys(start: int, stop: int) -> tuple[list[str], dict[str, set[str]], dict[str, set[str]]]:
-        """The corpus keys of mentions ``start:stop``, and what they added to ``reasons`` and ``short_forms``."""
+    @functools.cache
+    def kind_headed(text: str) -> bool:
+        """Whether ``text`` ends in a head naming a kind ("MATH dataset", "T2I metrics")."""
+        full = memo.text_keys(text).full
+        return bool(full) and full.split()[-1] in _HEAD_KINDS
+
+    def read_keys(start: int, stop: int) -> tuple[list[str], dict[str, set[str]], dict[str, set[str]], set[str]]:
+        """The corpus keys of mentions ``start:stop``, what they added to ``reasons`` and
+        ``short_forms``, and the keys some mention writes with a head naming a kind."""
         reasons.clear()
         short_forms.clear()
         keys: list[str] = []
+        headed_keys: set[str] = set()
         # a key reads the same in every paper whose own definitions do not touch it, and
         # only adds to sets: each such key is read once (most of the 1.7M mentions at 50k
         # papers); not with a thesaurus, whose renames can make a key preferred between
@@ -782,13 +800,15 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
                 reasons[key].add("acronym")
             expansions = local.get(paper_id)
             if replacements or (expansions and (key in expansions or any(w in expansions for w in key.split()))):
-                keys.append(corpus_key(key, expansions or {}))
-                continue
-            found = same_everywhere.get(key)
-            if found is None:
+                found = corpus_key(key, expansions or {})
+            elif key in same_everywhere:
+                found = same_everywhere[key]
+            else:
                 found = same_everywhere[key] = corpus_key(key, {})
             keys.append(found)
-        return keys, dict(reasons), dict(short_forms)
+            if kind_headed(text):
+                headed_keys.add(found)
+        return keys, dict(reasons), dict(short_forms), headed_keys
 
     # the two halves of the mentions are read in two processes where they are many (a
     # quarter of resolution at 50k papers); what a half adds to the sets is joined after.
@@ -799,8 +819,10 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
         (0, half), (half, len(texts))]
     found_reasons: dict[str, set[str]] = defaultdict(set)
     found_shorts: dict[str, set[str]] = defaultdict(set)
-    for keys, added_reasons, added_shorts in map_in_halves(read_keys, ranges):
+    kind_headed_keys: set[str] = set()
+    for keys, added_reasons, added_shorts, headed_keys in map_in_halves(read_keys, ranges):
         final += keys
+        kind_headed_keys |= headed_keys
         for key, found in added_reasons.items():
             found_reasons[key] |= found
         for key, found in added_shorts.items():
@@ -810,11 +832,24 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
     # hyphen) joins "MoDec GS" because the hyphenated form occurs in the corpus;
     # "multilayer perceptron" joins "multi layer perceptron", "SQUAD" joins "SQuAD". The
     # commonest spelling represents the class.
+    # A name in capitals that the corpus writes with a head naming its kind ("MATH
+    # dataset") and an ordinary word in lower case are one only where the corpus uses them
+    # as the same kind: MATH (a dataset) is not "math" (a task); a few mentions are no
+    # evidence either way ("Imagenet" once as a concept stays ImageNet).
     counts = Counter(final)  # counted in C; the empty key (no name) is no class
     counts.pop("", None)
+    key_kinds = Counter(zip(final, kind_codes))  # (key, kind) pairs, counted in C
     classes: dict[str, list[str]] = defaultdict(list)
     for key in counts:
         classes[squash(key).casefold()].append(key)
+    for name in [c for c, members in classes.items() if len(members) > 1]:
+        lower = [k for k in classes[name] if not _has_capital(k)]
+        named = [k for k in classes[name] if _has_capital(k)]
+        if lower and named and any(k in kind_headed_keys for k in named) and min(
+                sum(counts[k] for k in lower), sum(counts[k] for k in named)) >= 2 and (
+                _main_kind(lower, key_kinds, counts) != _main_kind(named, key_kinds, counts)):
+            classes[name] = named
+            classes[name + " (lower case)"] = lower
     representative = {}
     for members in classes.values():
         best = max(members, key=lambda k: (k in preferred, counts[k], k.count(" "), k))
@@ -837,7 +872,9 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
     # joins the name where the corpus uses both as that kind: FID is a metric, so "FID
     # score" is FID; "CLIP score" stays apart from the method CLIP, "RAG benchmark" from RAG
     # (key, kind) pairs and keys counted in C: a Counter per key was 2 s at 50k papers
-    kinds_of = Counter(zip(final, kind_codes))
+    kinds_of: Counter[tuple[str, int]] = Counter()
+    for (key, kind), n in key_kinds.items():
+        kinds_of[(representative[key], kind)] += n
     mentions_of = Counter(final)
 
     def mostly(key: str, kind: EntityKind) -> bool:
