@@ -27,25 +27,31 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 OPENING = """() => {
   const net = window.kgraphNetwork, body = net.body;
   const ids = body.nodeIndices.filter(id => !body.nodes[id].options.hidden);
-  const boxes = [];
+  const boxes = [], labelled = new Set();
   for (const id of ids) {
     const n = body.nodes[id], s = n.labelModule.size, v = n.options.font.vadjust || 0;
     if (!n.options.label || !s || !s.width) continue;
     const a = net.canvasToDOM({ x: s.left, y: s.top + v });
     const b = net.canvasToDOM({ x: s.left + s.width, y: s.top + s.height + v });
     boxes.push([a.x, a.y, b.x, b.y]);
+    labelled.add(id);
   }
   let overlapping = 0;
   boxes.forEach((p, i) => {
     if (boxes.some((q, j) => j !== i && p[0] < q[2] && q[0] < p[2] && p[1] < q[3] && q[1] < p[3])) overlapping++;
   });
   const rect = document.getElementById("network").getBoundingClientRect();
-  const at = Object.values(net.getPositions(ids)).map(p => net.canvasToDOM(p));
+  const where = net.getPositions(ids);
+  const at = ids.map(id => net.canvasToDOM(where[id]));
+  // a node less than a label's half width (120 px) from a side can show no whole label there
+  const inner = ids.filter((id, k) => at[k].x >= 120 && at[k].x <= rect.width - 120 && at[k].y >= 30 &&
+                                      at[k].y <= rect.height - 30);
   const spread = xs => xs.length ? Math.max(...xs) - Math.min(...xs) : 0;
   const onScreen = at.filter(p => p.x >= 0 && p.x <= rect.width && p.y >= 0 && p.y <= rect.height).length;
   return { mode: window.kgraphState.mode, visible: ids.length, labels: boxes.length,
            readable: boxes.filter(b => b[3] - b[1] >= 8).length, overlapping,
            minFont: Math.min(...boxes.map(b => b[3] - b[1])), share: boxes.length / onScreen,
+           innerShare: inner.length ? inner.filter(id => labelled.has(id)).length / inner.length : 1,
            cut: boxes.filter(b => b[0] < -1 || b[1] < -1 || b[2] > rect.width + 1 || b[3] > rect.height + 1).length,
            spanX: +(spread(at.map(p => p.x)) / rect.width).toFixed(2),
            spanY: +(spread(at.map(p => p.y)) / rect.height).toFixed(2), laidOutMs: window.kgraphState.stableMs };
