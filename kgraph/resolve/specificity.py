@@ -25,6 +25,9 @@ no link. Every entity gets a judgement with the evidence behind it:
     data", "latent variables", "kernel matrix", "upper layer") — generic.
 ``unit``
     A unit of measurement ("MPa", "GHz") — generic.
+``host``
+    Where papers or code are hosted ("GitHub", "Hugging Face", "Zenodo"), named by the
+    availability statements of many abstracts — generic.
 ``background``
     Found in more than :data:`BACKGROUND_SHARE` of all computer-science abstracts
     (the shipped background, ``scripts/build_background.py``), or a single ordinary word
@@ -109,6 +112,10 @@ GENERIC_MODIFIERS = frozenset(
     # what any data or signal may be: "observed data", "missing values", "complementary information"
     "observed missing incomplete measured complementary auxiliary augmented abstract running long short".split()
 )
+#: Where papers, code and files are hosted: named in availability statements ("code is
+#: available on GitHub"), they say nothing about what a paper studies or uses.
+HOSTS = frozenset(("github", "gitlab", "bitbucket", "hugging face", "huggingface", "zenodo", "figshare", "pypi",
+                   "arxiv", "google scholar", "osf", "code ocean", "dryad", "papers with code"))
 #: Units of measurement: written like names ("MPa"), but no metric or thing of their own.
 UNITS = frozenset(
     "Pa kPa MPa GPa Hz kHz MHz GHz THz nm um μm mm cm km mg kg ms ns us μs kW MW GW kWh MWh eV keV MeV "
@@ -291,6 +298,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     False
     >>> judge("5,108 training datasets", {"5,108 training datasets": 1}).generic
     True
+    >>> judge("GitHub", {"GitHub": 57}, kind=EntityKind.DATASET).evidence
+    ('host',)
     >>> judge("MPa", {"MPa": 22}).evidence
     ('unit',)
     >>> judge("2D image", {"2D images": 4}).generic, judge("high-resolution", {"high-resolution": 9}).generic
@@ -362,6 +371,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
         return Judgement(True, (f"background {100 * share:.1f}%",))
     if label in UNITS:
         return Judgement(True, ("unit",))
+    if label.casefold() in HOSTS:
+        return Judgement(True, ("host",))
     if label.rstrip("s") in GENERIC_ACRONYMS or (kind is EntityKind.METRIC and label in STATISTICS):
         return Judgement(True, ("generic-words",))
     evidence = []
