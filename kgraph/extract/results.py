@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..model import EntityKind, Mention, Result
+from ..resolve.vocabularies import known_kind
 from ..text.labels import has_capital_or_digit, is_name_like
 
 ABSOLUTE = "absolute"
@@ -542,12 +543,20 @@ def _without_a_method(metric: _Span, method_mentions: Sequence[Mention]) -> _Spa
     The extractor's Metric mention can swallow the system it scores; the system is the
     method, not part of the metric's name. A metric the method mention covers whole
     ("AUROC" tagged both ways) is kept as it is.
+
+    >>> [_without_a_method(_Span(0, len(t), t), []).text for t in ("Qwen3 F-1 score", "GPT-4 score")]
+    ['F-1 score', 'GPT-4 score']
     """
     for mention in method_mentions:
         if mention.start <= metric.start < mention.end < metric.end:
             bare = metric.text[mention.end - metric.start:].lstrip(" ")
             if bare:
                 return _Span(metric.end - len(bare), metric.end, bare)
+    # a known model no mention holds: "Qwen3 F-1 score" (but a judge's "GPT-4 score" keeps it)
+    first, _, rest = metric.text.partition(" ")
+    if (" " in rest or re.search(r"[A-Z\d]", rest)) and _is_model(first) and not _is_model(rest) and not re.search(
+            r"-(?:based|style|like|generated|assisted|driven|powered|judged)$", first):  # "GPT-based quality"
+        return _Span(metric.end - len(rest), metric.end, rest)
     return metric
 
 
@@ -723,6 +732,15 @@ _NAME_AND_HEAD = re.compile(r"(?P<name>[A-Za-z0-9][\w.+\-]*)\s+(?:method|framewo
                             r"architecture|network|pipeline)s?")
 
 
+def _is_model(text: str) -> bool:
+    """Whether ``text`` names a known model family's member ("GPT-4o", "Claude-3.5-Sonnet").
+
+    >>> _is_model("Claude-3.5-Sonnet"), _is_model("Opus 4.7"), _is_model("MATH-Hard"), _is_model("AIME")
+    (True, True, False, False)
+    """
+    return EntityKind.METHOD in (known_kind({}, text), known_kind({}, text.replace("-", " ")))
+
+
 def _bare_name(method: str) -> str:
     """A system's name without the word for what it is: "RRI method" -> "RRI", "MST framework" -> "MST".
 
@@ -772,7 +790,10 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
     # every mention but a metric is a name: a number inside it is no value ("Habitat 2.0 simulation environment")
     taken = [(m.start, m.end) for m in mentions if m.kind is not EntityKind.METRIC]
     metric_spans = [_Span(m.start, m.end, m.text) for m in mentions if m.kind is EntityKind.METRIC]
-    dataset_spans = [_Span(m.start, m.end, m.text) for m in mentions if m.kind is EntityKind.DATASET]
+    # a known model tagged as data in one sentence ("Claude-3.5-Sonnet", "Opus 4.7") is what
+    # is measured, never what it is measured on
+    dataset_spans = [_Span(m.start, m.end, m.text) for m in mentions if m.kind is EntityKind.DATASET
+                     and not _is_model(m.text)]
     method_mentions = [m for m in mentions if m.kind is EntityKind.METHOD]
     own = _own_system(text, mentions)
     titled = _titled_system(title) if own is None else ""

@@ -415,3 +415,16 @@ def test_detection_metrics_without_a_mention_and_their_settings() -> None:
     found = rows("On our videos with 5-fold cross-validation, GSP reaches 41.2 AP and 72.9 NDS.")
     assert [(v, m) for v, _, m, *_ in found] == [("41.2", "AP"), ("72.9", "NDS")]
     assert [v for v, *_ in rows(r"GSP improves detection by $+33.5\%$ ($\text{AP}_{50}$).")] == ["+33.5\\%"]
+
+
+def test_a_known_model_tagged_as_data_is_not_the_dataset() -> None:
+    found = rows("With [[D|Claude-3.5-Sonnet]], [[X|accuracy]] drops by 5% on [[D|GSM8K]].")
+    assert [(v, d) for v, _, _, d, _ in found] == [("5%", "GSM8K")]
+    alone = rows("On [[D|Opus 4.7]] our agent reaches 91.0% [[X|accuracy]].")
+    assert [d for _, _, _, d, _ in alone] == [""]
+
+
+def test_a_known_model_opening_a_metric_mention_is_not_part_of_the_metric() -> None:
+    assert [m for _, _, m, *_ in rows("It reaches a [[X|Qwen3 F-1 score]] of 38.56.")] == ["F-1 score"]
+    assert [m for _, _, m, *_ in rows("It reaches a [[X|GPT-based quality score]] of 2.16.")] == [
+        "GPT-based quality score"]
