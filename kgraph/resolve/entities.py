@@ -167,6 +167,20 @@ def names_place(label: str, places: Container[str] | None = None) -> bool:
     return len(words) >= 2 and (words[-1] in _PLACE_HEADS or words[0] in _PLACE_FIRSTS) and _capitalised(words)
 
 
+#: A year closing a name, in four digits or two ("AIME 2024", "AIME'24", "AIME24").
+_CLOSING_YEAR = re.compile(r"(?<=[a-z])'?(?:20)?([0-3]\d)$")
+
+
+def _name_class(key: str) -> str:
+    """What keys that are one name share: no spaces ("MoDecGS", "MoDec GS"), no case
+    ("SQUAD", "SQuAD"), and a closing year in two digits ("WMT 2014", "WMT14").
+
+    >>> [_name_class(k) for k in ("AIME 2024", "AIME24", "AIME'24", "CoNLL 2003", "ResNet50", "GPT 4")]
+    ['aime24', 'aime24', 'aime24', 'conll03', 'resnet50', 'gpt4']
+    """
+    return _CLOSING_YEAR.sub(r"\1", squash(key).casefold())
+
+
 def _main_kind(keys: Sequence[str], key_kinds: Mapping[tuple[str, int], int], counts: Mapping[str, int]) -> int:
     """The kind (by number) most mentions of the commonest of ``keys`` have.
 
@@ -841,7 +855,7 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
     key_kinds = Counter(zip(final, kind_codes))  # (key, kind) pairs, counted in C
     classes: dict[str, list[str]] = defaultdict(list)
     for key in counts:
-        classes[squash(key).casefold()].append(key)
+        classes[_name_class(key)].append(key)
     for name in [c for c, members in classes.items() if len(members) > 1]:
         lower = [k for k in classes[name] if not _has_capital(k)]
         named = [k for k in classes[name] if _has_capital(k)]
