@@ -11,6 +11,7 @@ kept apart (:data:`FOLDED`) so the selection can mend a model span that cut it
 from __future__ import annotations
 
 import gzip
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -133,3 +134,28 @@ class GazetteerMatcher:
                   for match_id, start, end in (*self.title(doc), *self.places(doc)) if (start, end) not in exact]
         set_candidates(doc, FOLDED, filter_spans(folded), None)
         return doc
+
+
+#: Members of the model families abstracts name ("GPT-4o", "Qwen2.5", "Claude Opus 4.5",
+#: "o3-mini"), as resolution keys write them: a Method whatever a gazetteer says.
+MODEL_FAMILY = re.compile(
+    r"(?i:gpt|llama|qwen|qwq|mistral|mixtral|gemma|deepseek|llava|internvl|vicuna)[\w.]*( [\w.]+){0,5}"
+    r"|(?i:claude|gemini|phi|dino|dinov|t5|flan t5|grok|kimi|glm)[ -]?v?\d[\w.]*( [\w.]+){0,3}"
+    # "Claude Opus 4.5", "Gemini 2.5 Pro": a family, a tier and a version; OpenAI's o-series
+    # ("o1", "OpenAI o3-mini"); Codex (in a computer-science abstract, not a manuscript).
+    # Keys come normalised: lower case for ordinary words, hyphens as spaces.
+    r"|(?i:claude|gemini) (?i:opus|sonnet|haiku|pro|flash|ultra|nano)( [\w.]+){0,2}"
+    # a Claude tier on its own with a decimal version ("Opus 4.6"; the OPUS corpus has none)
+    r"|(?:Opus|Sonnet|Haiku) \d+\.\d+"
+    r"|(?i:openai )?o[134](?:[ -](?i:mini|pro|preview|high|low))?"
+    r"|(?i:openai )?(?i:codex)(?: [\w.]+)?"
+)
+
+
+def is_model_name(text: str) -> bool:
+    """Whether ``text`` names a member of a known model family, hyphens read as spaces.
+
+    >>> is_model_name("Claude-3.5-Sonnet"), is_model_name("Opus 4.7"), is_model_name("MATH-Hard")
+    (True, True, False)
+    """
+    return bool(MODEL_FAMILY.fullmatch(text) or MODEL_FAMILY.fullmatch(text.replace("-", " ")))

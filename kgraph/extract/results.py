@@ -31,8 +31,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..model import EntityKind, Mention, Result
-from ..resolve.vocabularies import known_kind
 from ..text.labels import has_capital_or_digit, is_name_like
+from .gazetteer import is_model_name
 
 ABSOLUTE = "absolute"
 IMPROVEMENT = "improvement"
@@ -554,8 +554,8 @@ def _without_a_method(metric: _Span, method_mentions: Sequence[Mention]) -> _Spa
                 return _Span(metric.end - len(bare), metric.end, bare)
     # a known model no mention holds: "Qwen3 F-1 score" (but a judge's "GPT-4 score" keeps it)
     first, _, rest = metric.text.partition(" ")
-    if (" " in rest or re.search(r"[A-Z\d]", rest)) and _is_model(first) and not _is_model(rest) and not re.search(
-            r"-(?:based|style|like|generated|assisted|driven|powered|judged)$", first):  # "GPT-based quality"
+    if (" " in rest or re.search(r"[A-Z\d]", rest)) and is_model_name(first) and not is_model_name(rest) and (
+            not re.search(r"-(?:based|style|like|generated|assisted|driven|powered|judged)$", first)):  # "GPT-based"
         return _Span(metric.end - len(rest), metric.end, rest)
     return metric
 
@@ -732,15 +732,6 @@ _NAME_AND_HEAD = re.compile(r"(?P<name>[A-Za-z0-9][\w.+\-]*)\s+(?:method|framewo
                             r"architecture|network|pipeline)s?")
 
 
-def _is_model(text: str) -> bool:
-    """Whether ``text`` names a known model family's member ("GPT-4o", "Claude-3.5-Sonnet").
-
-    >>> _is_model("Claude-3.5-Sonnet"), _is_model("Opus 4.7"), _is_model("MATH-Hard"), _is_model("AIME")
-    (True, True, False, False)
-    """
-    return EntityKind.METHOD in (known_kind({}, text), known_kind({}, text.replace("-", " ")))
-
-
 def _bare_name(method: str) -> str:
     """A system's name without the word for what it is: "RRI method" -> "RRI", "MST framework" -> "MST".
 
@@ -793,7 +784,7 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
     # a known model tagged as data in one sentence ("Claude-3.5-Sonnet", "Opus 4.7") is what
     # is measured, never what it is measured on
     dataset_spans = [_Span(m.start, m.end, m.text) for m in mentions if m.kind is EntityKind.DATASET
-                     and not _is_model(m.text)]
+                     and not is_model_name(m.text)]
     method_mentions = [m for m in mentions if m.kind is EntityKind.METHOD]
     own = _own_system(text, mentions)
     titled = _titled_system(title) if own is None else ""

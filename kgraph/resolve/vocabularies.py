@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..extract.gazetteer import GazetteerEntry, shipped_gazetteer
+from ..extract.gazetteer import MODEL_FAMILY, GazetteerEntry, shipped_gazetteer
 from ..model import EntityKind
 from ..resources import ontology_dir
 from ..text.labels import normalise_label
@@ -121,7 +121,7 @@ def known_kind(known: Mapping[str, EntityKind], key: str) -> EntityKind | None:
     found = known.get(key)
     if found is None and any(map(str.isupper, key[1:])):
         found = known.get(_FOLDED + key.casefold())
-    if found is None and _MODEL_FAMILY.fullmatch(key):
+    if found is None and MODEL_FAMILY.fullmatch(key):
         found = EntityKind.METHOD
     if found is None and (_HARDWARE.fullmatch(key) or key.casefold() in _ORGANISATIONS):
         found = EntityKind.CONCEPT
@@ -132,18 +132,6 @@ def known_kind(known: Mapping[str, EntityKind], key: str) -> EntityKind | None:
 # "Mistral-7B", "DINOv2" are models, though a model tagging them in "evaluated on Qwen2.5"
 # may call them data. Words that are also plain English ("Phi", "Gemini") count only with
 # a version number.
-_MODEL_FAMILY = re.compile(
-    r"(?i:gpt|llama|qwen|qwq|mistral|mixtral|gemma|deepseek|llava|internvl|vicuna)[\w.]*( [\w.]+){0,5}"
-    r"|(?i:claude|gemini|phi|dino|dinov|t5|flan t5|grok|kimi|glm)[ -]?v?\d[\w.]*( [\w.]+){0,3}"
-    # "Claude Opus 4.5", "Gemini 2.5 Pro": a family, a tier and a version; OpenAI's o-series
-    # ("o1", "OpenAI o3-mini"); Codex (in a computer-science abstract, not a manuscript).
-    # Keys come normalised: lower case for ordinary words, hyphens as spaces.
-    r"|(?i:claude|gemini) (?i:opus|sonnet|haiku|pro|flash|ultra|nano)( [\w.]+){0,2}"
-    # a Claude tier on its own with a decimal version ("Opus 4.6"; the OPUS corpus has none)
-    r"|(?:Opus|Sonnet|Haiku) \d+\.\d+"
-    r"|(?i:openai )?o[134](?:[ -](?i:mini|pro|preview|high|low))?"
-    r"|(?i:openai )?(?i:codex)(?: [\w.]+)?"
-)
 # Companies and platforms that abstracts name as where a model or data comes from: not a
 # dataset or a method ("NVIDIA", "Google", "Hugging Face")
 _ORGANISATIONS = frozenset({"nvidia", "google", "openai", "anthropic", "meta", "microsoft", "amazon", "apple",
