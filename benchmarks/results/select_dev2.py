@@ -6,7 +6,7 @@ from the earlier ones. Writes ``selection_<set>.tsv`` (source, id, stratum) — 
 no text. Regular expressions here only choose *candidate abstracts*; they decide nothing
 about which numbers are annotated.
 
-    python benchmarks/results/select_dev2.py [--set dev2|dev3] [--corpora DIR] [--out FILE]
+    python benchmarks/results/select_dev2.py [--set dev2|dev3|dev4] [--corpora DIR] [--out FILE]
 
 Strata (candidates sorted by id before sampling), the mix of the first set scaled down:
   dev2 (seed 20261205, 100 abstracts; excludes gold.jsonl)
@@ -35,6 +35,8 @@ _spec.loader.exec_module(sel)
 SETS = {
     "dev2": (20261205, (("A", 50), ("B", 12), ("C", 8)), (("D", 24), ("E", 6)), ("gold.jsonl",)),
     "dev3": (20261207, (("A", 30), ("B", 8), ("C", 4)), (("D", 14), ("E", 4)), ("gold.jsonl", "gold_dev2.jsonl")),
+    "dev4": (20261208, (("A", 22), ("B", 6), ("C", 2)), (("D", 8), ("E", 2)),
+             ("gold.jsonl", "gold_dev2.jsonl", "gold_dev3.jsonl")),
 }
 
 
