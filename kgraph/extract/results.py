@@ -245,6 +245,9 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
         return True
     if not unit and _YEAR.fullmatch(text[start:end]):
         return True
+    if not unit and (re.search(r"\b(?:AD|BC|BCE|CE|A\.D\.|B\.C\.)\s*\Z", before)
+                     or re.match(r"\s*(?:AD|BC|BCE|CE)\b", after)):
+        return True  # a year of an era: "AD 255", "300 BC"
     if not unit and re.search(r"\b(?:at|@)\s*\Z", before) and _METRIC_WORD.search(before[-25:]):
         return True  # a cut-off: "recall at 10", "precision@5"
     if re.search(r"(?:(?:^|[^A-Za-z@_])[A-Za-zα-ωε][¯̄]?\$?\s*[=<>≤≥⩽⩾]|\)\$?\s*[<>≤≥⩽⩾]|\\alpha\$?\s*=|\^\{?|O\()"
@@ -354,7 +357,7 @@ def _is_measured_time(text: str, start: int, end: int) -> bool:
 
 
 #: Metric mentions that are units, not metrics ("40.3 dB": the metric is PSNR).
-_UNITS = frozenset("db ms s sec secs seconds % mb gb".split())
+_UNITS = frozenset("db ms s sec secs seconds % mb gb kb tb bit bits kbit mbit gbit tbit bps kbps mbps gbps".split())
 #: Words that make part of a metric's name when written before it ("test accuracy", "top-1 accuracy").
 _QUALIFIERS = frozenset(
     "test top-1 top-5 average mean overall macro micro weighted validation balanced exact relative strict "
@@ -410,7 +413,8 @@ _VERB_NP_BY = re.compile(
 _NOUN_IN_NP = re.compile(
     r"[\s~]*(?:\\?%|x|×|-?points?|pp)?\s*(?:relative\s+|absolute\s+|average\s+)?" + _CHANGE_NOUN
     + r"\s+(?:in|of)\s+(?:the\s+|terms\s+of\s+)?(?P<np>" + _NP + ")", re.IGNORECASE)  # "on X": data
-_LESS_NP = re.compile(r"[\s~]*(?:\\?%|x|×)?\s*(?:fewer|less)\s+(?P<np>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)")
+_LESS_NP = re.compile(r"[\s~]*(?:\\?%|x|×)?\s*(?:fewer|less)\s+"
+                      r"(?P<np>(?:[a-z]|[A-Z]+\b)[\w-]*(?:\s+[a-z][\w-]*)?)")  # an acronym may lead: "GPU memory"
 _NP_CHANGE = re.compile(r"[\s~]*(?:\\?%|x|×)?\s+(?P<np>[a-z][\w-]*)\s+" + _CHANGE_NOUN + r"\b")
 _GAIN_ON_NP = re.compile(r"[\s~]*(?:\\?%|x|×|points?|pp)?\s+(?:in|on)\s+(?!(?:the|a|an)\b)"
                          r"(?P<np>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})")  # lower case: "on ImageNet" is data
@@ -677,6 +681,9 @@ def _own_system(text: str, mentions: Sequence[Mention]) -> _Span | None:
     short = _SHORT_FORM.match(text, found.end)
     if short is not None and short.group("short") != found.text:
         return _Span(short.start("short"), short.end("short"), short.group("short"))
+    inside = re.search(r"\s*\((?P<short>[A-Z][\w\-]*[A-Z0-9][\w\-]*)\)\Z", found.text)
+    if inside is not None:  # the mention took the short form with it: "Perception-Guided Self-Supervision (PGS)"
+        return _Span(found.start + inside.start("short"), found.start + inside.end("short"), inside.group("short"))
     return found
 
 
@@ -792,6 +799,10 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
     # DeepWideSearch, the first benchmark ..."): then it is measured on, not measured
     own_system = own.text if own is not None and not re.search(
         r"(?i)\b(?:benchmark|data\s?set|corpus|test\s?bed)\b", text[own.end:own.end + 60]) else None
+    if own is not None and re.search(r"(?i)\b(?:benchmark|data\s?set|corpus|test\s?bed)\s+(?:called|named|dubbed|"
+                                     r"termed)\s+(?:[\w\-]+\s+){0,6}\(?\Z", text[max(0, own.start - 100):own.start]):
+        # "a benchmark called Misalignment Out Of Distribution (MOOD)": what is measured on, not measured
+        own, own_system = None, None
     for lo, hi in _sentence_spans(text, mentions):
         sentence = text[lo:hi]
         if not _DIGIT.search(sentence):

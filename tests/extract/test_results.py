@@ -428,3 +428,25 @@ def test_a_known_model_opening_a_metric_mention_is_not_part_of_the_metric() -> N
     assert [m for _, _, m, *_ in rows("It reaches a [[X|Qwen3 F-1 score]] of 38.56.")] == ["F-1 score"]
     assert [m for _, _, m, *_ in rows("It reaches a [[X|GPT-based quality score]] of 2.16.")] == [
         "GPT-based quality score"]
+
+
+def test_a_year_of_an_era_and_a_storage_density_are_no_results() -> None:
+    assert rows("The year is AD 255. The empire is stretched.") == []
+    assert [v for v, *_ in rows("Probe memories store data at densities well in excess of 1 [[X|Tbit]]/sq.in.")] == []
+
+
+def test_the_short_form_a_system_mention_takes_with_it_names_the_system() -> None:
+    plain, mentions = marked("We propose [[M|Perception-Guided Self-Supervision (PGS)]], a training paradigm. "
+                             "Our method achieves a [[X|Driving Score]] of 78.08 on [[D|Bench2Drive]].")
+    assert [(r.value, r.method) for r in find_results(plain, mentions)] == [("78.08", "PGS")]
+
+
+def test_a_benchmark_called_by_a_name_is_not_the_papers_system() -> None:
+    plain, mentions = marked("We introduce a benchmark called Misaligned OOD ([[M|MOOD]]). "
+                             "Using [[M|MOOD]], our combined monitor improves [[X|recall]] by 6%.")
+    assert [(r.value, r.method) for r in find_results(plain, mentions)] == [("6%", "ours")]
+
+
+def test_an_acronym_may_lead_the_quantity_a_value_makes_less() -> None:
+    assert [(v, m) for v, _, m, *_ in rows("It requires 8x less GPU memory while matching [[X|PQ]].")] == [
+        ("8x", "GPU memory")]
