@@ -1,4 +1,4 @@
-"""The arXiv metadata snapshot (Kaggle/OAI JSON Lines).
+"""The arXiv metadata snapshot (Kaggle/OAI JSON Lines), and arXiv API records as JSON.
 
 Fields: ``id``, ``title``, ``abstract``, ``authors`` (one LaTeX string), ``authors_parsed``
 (``[[last, first, suffix], ...]``), ``categories``, ``doi``, ``journal-ref``,
@@ -8,6 +8,7 @@ arXiv's hard line wraps and TeX accents; both are undone here.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..model import Paper, SourceRef
@@ -19,6 +20,27 @@ from .records import as_object, make_paper, nested
 def is_arxiv_snapshot(record: dict[str, Any]) -> bool:
     """True for a record of the arXiv metadata snapshot."""
     return "versions" in record or "authors_parsed" in record or "update_date" in record
+
+
+_ARXIV_LINK = re.compile(r"arxiv\.org/(?:abs|pdf)/")
+
+
+def is_arxiv_api(record: dict[str, Any]) -> bool:
+    """True for a record of the arXiv API turned into JSON: a ``summary`` and a link to arxiv.org.
+
+    >>> is_arxiv_api({"id": "1804.06498", "summary": "We ...", "abs": "https://arxiv.org/abs/1804.06498"})
+    True
+    >>> is_arxiv_api({"title": "T", "abstract": "A", "url": "https://arxiv.org/abs/1804.06498"})
+    False
+    """
+    links = (record.get(key) for key in ("id", "abs", "pdf", "link", "url"))
+    return isinstance(record.get("summary"), str) and any(isinstance(v, str) and _ARXIV_LINK.search(v) for v in links)
+
+
+def decoded_api_record(record: dict[str, Any]) -> dict[str, Any]:
+    """An arXiv API record with its title and summary decoded from TeX ("40.0\\%" -> "40.0%"),
+    the rest read by name as any JSON record is."""
+    return {**record, "title": _text(record.get("title")), "summary": _text(record.get("summary"))}
 
 
 def _authors(record: dict[str, Any]) -> tuple[str, ...]:

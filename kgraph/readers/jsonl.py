@@ -21,7 +21,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import Paper, SourceRef
-from .arxiv import is_arxiv_snapshot, snapshot_paper
+from .arxiv import decoded_api_record, is_arxiv_api, is_arxiv_snapshot, snapshot_paper
 from .fields import LongNumber
 from .mapping import mapped_paper
 from .openalex import is_openalex, openalex_paper
@@ -51,6 +51,8 @@ def paper_from_record(record: Any, source: SourceRef, mapping: Mapping[str, str]
             return s2_paper(record, source)
         if is_arxiv_snapshot(record):
             return snapshot_paper(record, source)
+        if is_arxiv_api(record):
+            record = decoded_api_record(record)
     return mapped_paper(record, source, mapping)
 
 

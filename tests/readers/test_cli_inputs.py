@@ -14,7 +14,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def test_build_reads_all_formats_and_names_duplicate_files(tmp_path):
     result = CliRunner().invoke(app, ["build", str(FIXTURES), "--tier", "rules", "-o", str(tmp_path / "out"), "--no-cache", "--strict"])
     assert result.exit_code == 1, result.output  # --strict: the fixtures hold bad records
-    assert "21 records, 3 duplicates merged, 13 skipped" in result.output
+    assert "23 records, 3 duplicates merged, 13 skipped" in result.output
     assert f"merged    2 duplicates from {FIXTURES / 'openalex_works.jsonl'} (already read from {FIXTURES / 'openalex_page.json'})" in result.output
     assert f"{FIXTURES / 'export.ris'}:25: record has no end (ER)" in result.output
 
