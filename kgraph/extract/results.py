@@ -890,6 +890,12 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
                 dataset = _labelling(text, datasets_in, start) or _nearest(named, start, c_lo, c_hi, prefer_after=True)
             method_text, method_span = _method_of(text, lo, start, method_mentions, own, titled)
             method_text = _bare_name(method_text)
+            if _FROM_VALUE.search(text[c_lo:start]) and _TO_VALUE.match(text[end:end + 30]) and not _RANGING.search(
+                    text[c_lo:start]):
+                # "raises X's Pass@1 from 12.0% to 23.4%": the first value is where it started
+                owner = _POSSESSOR.search(text[c_lo:start])
+                method_text = owner.group("who") if owner else "baseline"
+                method_span = (c_lo + owner.start("who"), c_lo + owner.end("who")) if owner else None
             if metric is not None:
                 metric = _without_a_method(metric, method_mentions)
             if metric is not None and (_TRAILING_ACRONYM.search(metric.text) or _SETTING_PREFIX.match(metric.text)):
@@ -911,6 +917,16 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
                 dataset_span=(dataset.start, dataset.end) if dataset else None, method_span=method_span,
             ))
     return _share_kind_in_lists(results, text)
+
+
+#: "from 12.0% to 23.4%": the value after "from" is where a change started, the one after "to" its end.
+_FROM_VALUE = re.compile(r"\bfrom\s*[~≈]?\s*\$?\Z", re.IGNORECASE)
+_TO_VALUE = re.compile(r"\s*(?:\\?%|x|×)?\s*\$?\s*(?:to|->|→)\s*[~≈]?\s*\$?[+\-−]?\d", re.IGNORECASE)
+#: "gains ranging from -1.4% to 2.9%", "varies from 3 to 9": both ends measure the same system.
+_RANGING = re.compile(r"\b(?:rang\w*|var\w*|span\w*|between)\s+(?:\w+\s+){0,2}from\s*\Z", re.IGNORECASE)
+#: The system whose score changed: "raises Qwen3-4B's Pass@1 from ..." (a name written as one).
+_POSSESSOR = re.compile(r"(?P<who>[A-Z][\w.\-]*[A-Z0-9][\w.\-]*)['’]s\s+(?:[\w@\-]+\s+){0,6}"
+                        r"(?:on\s+[\w\-]+\s+)?from\s*\Z")
 
 
 def _respective_metrics(text: str, found: Sequence[tuple[int, int, str, str]], metrics: Sequence[_Span],

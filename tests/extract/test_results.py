@@ -450,3 +450,12 @@ def test_a_benchmark_called_by_a_name_is_not_the_papers_system() -> None:
 def test_an_acronym_may_lead_the_quantity_a_value_makes_less() -> None:
     assert [(v, m) for v, _, m, *_ in rows("It requires 8x less GPU memory while matching [[X|PQ]].")] == [
         ("8x", "GPU memory")]
+
+
+def test_the_value_a_change_starts_from_is_the_baselines() -> None:
+    found = rows("Our training improves Qwen3-4B's [[X|Pass@1]] on [[D|SpreadsheetBench]] from 12.0% to 23.4%.")
+    assert [(v, me) for v, *_, me in found] == [("12.0%", "Qwen3-4B"), ("23.4%", "ours")]
+    plain = rows("Our tools raise [[X|accuracy]] from 26.7% to 43.3% on [[D|AIME]].")
+    assert [(v, me) for v, *_, me in plain] == [("26.7%", "baseline"), ("43.3%", "ours")]
+    ranging = rows("Our method yields [[X|accuracy]] gains ranging from 1.4% to 2.9%.")
+    assert [me for *_, me in ranging] == ["ours", "ours"]
