@@ -896,6 +896,13 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
                 owner = _POSSESSOR.search(text[c_lo:start])
                 method_text = owner.group("who") if owner else "baseline"
                 method_span = (c_lo + owner.start("who"), c_lo + owner.end("who")) if owner else None
+            elif _VERSUS_VALUE.search(text[max(c_lo, start - 25):start]) and not re.search(
+                    r"\(\s*[A-Z][\w.\-]*:\s[^()]*\Z", text[c_lo:start]):
+                # "CMMD 0.16 vs. 0.55", "85.90% versus 68.69% for majority voting": the other system's
+                # (but "(Sonnet: 88.7% JSON vs. 89.3% CoT)" sets one system's two settings side by side)
+                for_whom = _FOR_SYSTEM.match(text, end)
+                method_text = for_whom.group("who") if for_whom else "baseline"
+                method_span = (for_whom.start("who"), for_whom.end("who")) if for_whom else None
             if metric is not None:
                 metric = _without_a_method(metric, method_mentions)
             if metric is not None and (_TRAILING_ACRONYM.search(metric.text) or _SETTING_PREFIX.match(metric.text)):
@@ -922,6 +929,12 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
 #: "from 12.0% to 23.4%": the value after "from" is where a change started, the one after "to" its end.
 _FROM_VALUE = re.compile(r"\bfrom\s*[~≈]?\s*\$?\Z", re.IGNORECASE)
 _TO_VALUE = re.compile(r"\s*(?:\\?%|x|×)?\s*\$?\s*(?:to|->|→)\s*[~≈]?\s*\$?[+\-−]?\d", re.IGNORECASE)
+#: A value set against another: "0.16 vs. 0.55", "versus 68.69%", "compared to 62.7%".
+_VERSUS_VALUE = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:to|with))\s*(?:nearly\s+|only\s+)?[~≈]?\s*\$?\Z",
+                           re.IGNORECASE)
+#: Whose that other value is: "68.69% for majority voting" (a name or a few words before a break).
+_FOR_SYSTEM = re.compile(r"\s*(?:\\?%|x|×)?\s*(?:for|by|of)\s+(?:the\s+)?(?P<who>[\w.\-]+(?:\s+[\w.\-]+){0,2}?)"
+                         r"(?=\s*(?:[,;)]|\.(?:\s|$)|\s+(?:with|on|in|and|while)\b))")
 #: "gains ranging from -1.4% to 2.9%", "varies from 3 to 9": both ends measure the same system.
 _RANGING = re.compile(r"\b(?:rang\w*|var\w*|span\w*|between)\s+(?:\w+\s+){0,2}from\s*\Z", re.IGNORECASE)
 #: The system whose score changed: "raises Qwen3-4B's Pass@1 from ..." (a name written as one).

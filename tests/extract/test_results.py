@@ -459,3 +459,12 @@ def test_the_value_a_change_starts_from_is_the_baselines() -> None:
     assert [(v, me) for v, *_, me in plain] == [("26.7%", "baseline"), ("43.3%", "ours")]
     ranging = rows("Our method yields [[X|accuracy]] gains ranging from 1.4% to 2.9%.")
     assert [me for *_, me in ranging] == ["ours", "ours"]
+
+
+def test_a_value_set_against_ours_is_the_other_systems() -> None:
+    found = rows("Our swarm reaches 85.90% [[X|accuracy]] on [[D|GPQA]] versus 68.69% for majority voting, and "
+                 "a [[X|CMMD]] of 0.16 vs. 0.55.")
+    assert [(v, me) for v, *_, me in found] == [("85.90%", "ours"), ("68.69%", "majority voting"), ("0.16", "ours"),
+                                                ("0.55", "baseline")]
+    one = rows("Big models absorb it ([[M|Sonnet]]: 88.7% [[X|accuracy]] with JSON vs. 89.3% with CoT).")
+    assert [me for *_, me in one] == ["Sonnet", "Sonnet"]
