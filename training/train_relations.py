@@ -218,9 +218,13 @@ def build_model(cfg: dict):
             flat = hs.reshape(-1, hs.shape[-1])
             ent = torch.cat([flat[ent_start], flat[ent_end], self.label_emb(ent_label), self.width_emb(ent_width)], -1)
             ent = self.ent_proj(self.drop(ent))
-            h, t = ent[pair_head], ent[pair_tail]
             lo = torch.minimum(ent_end[pair_head], ent_end[pair_tail]) + 1
             hi = torch.maximum(ent_start[pair_head], ent_start[pair_tail])
+            return self.pair_logits(flat, ent[pair_head], ent[pair_tail], lo, hi)
+
+        def pair_logits(self, flat, h, t, lo, hi):
+            """Logits of pairs from their head and tail states and the mean of the states at
+            flattened positions ``lo`` (inclusive) to ``hi`` (exclusive), those between them."""
             pos = torch.arange(flat.shape[0], device=flat.device)
             between = ((pos[None, :] >= lo[:, None]) & (pos[None, :] < hi[:, None])).to(flat.dtype)
             ctx = (between @ flat) / between.sum(dim=1, keepdim=True).clamp(min=1.0)
@@ -259,11 +263,7 @@ def build_model(cfg: dict):
             h, t = self.ent_proj(self.drop(h)), self.ent_proj(self.drop(t))
             lo = torch.minimum(pair_spans[:, 1], pair_spans[:, 3]) + 1
             hi = torch.maximum(pair_spans[:, 0], pair_spans[:, 2])
-            pos = torch.arange(flat.shape[0], device=flat.device)
-            between = ((pos[None, :] >= lo[:, None]) & (pos[None, :] < hi[:, None])).to(flat.dtype)
-            ctx = (between @ flat) / between.sum(dim=1, keepdim=True).clamp(min=1.0)
-            ctx = self.ctx_proj(self.drop(ctx))
-            return self.head(self.drop(torch.cat([h, t, h * t, ctx], dim=-1)))
+            return self.pair_logits(flat, h, t, lo, hi)
 
     if cfg.get("markers") == "levitated":
         return MarkerNet()

@@ -137,7 +137,10 @@ class GazetteerMatcher:
 
 
 #: Members of the model families abstracts name ("GPT-4o", "Qwen2.5", "Claude Opus 4.5",
-#: "o3-mini"), as resolution keys write them: a Method whatever a gazetteer says.
+#: "o3-mini"), as resolution keys write them: a Method whatever a gazetteer says. Released
+#: families are newer than the Papers with Code lists, and a model tagging "evaluated on
+#: Qwen2.5" may call them data. Words that are also plain English ("Phi", "Gemini") count
+#: only with a version number.
 MODEL_FAMILY = re.compile(
     r"(?i:gpt|llama|qwen|qwq|mistral|mixtral|gemma|deepseek|llava|internvl|vicuna)[\w.]*( [\w.]+){0,5}"
     r"|(?i:claude|gemini|phi|dino|dinov|t5|flan t5|grok|kimi|glm)[ -]?v?\d[\w.]*( [\w.]+){0,3}"

@@ -118,15 +118,21 @@ _OWN = re.compile(r"\b(?:our|ours|we|proposed|this\s+(?:method|approach|model|fr
 _INTRODUCES = re.compile(r"\b(?:propos(?:e|es|ed|ing)|present(?:s|ed|ing)?|introduc(?:e|es|ed|ing)|"
                          r"develop(?:s|ed|ing)?|design(?:s|ed|ing)?|call(?:s|ed)?|name[sd]?|"
                          r"dub(?:s|bed)?|term(?:s|ed)?)\b", re.IGNORECASE)
-_CALLED = re.compile(r"(?:called|named|namely|dubbed|termed)\s*,?\s*$", re.IGNORECASE)
+#: Words that give a name: "called X", "dubbed X".
+_NAMING = r"(?:called|named|dubbed|termed)"
+_CALLED = re.compile(r"(?:" + _NAMING + r"|namely)\s*,?\s*$", re.IGNORECASE)
+#: Words for data a system is measured on.
+_DATA_WORD = r"(?:benchmark|data\s?set|corpus|test\s?bed)"
 #: a name that "we" present in apposition ("We present Fortytwo, a novel protocol") or that
 #: "our" system is called by ("our LILogicNet model"), where no mention of the model holds it
 _PRESENTED = re.compile(r"\b(?:[Ww]e|[Tt]his\s+(?:paper|work))\s+(?:propose|present|introduce)s?\s+"
                         r"(?P<name>[A-Z][\w.+\-]*[\w+])(?=\s*,\s*(?:a|an|the)\s)")
 _OUR_NAMED = re.compile(r"\b[Oo]ur\s+(?P<name>[A-Za-z][\w.+\-]*[\w+])\s+(?:model|method|framework|approach|system|"
                         r"algorithm|network|architecture|pipeline|agent)\b")
-#: a short form right after a name: "Object-level Self-DIStillation (ODIS)"
-_SHORT_FORM = re.compile(r"\s*\((?P<short>[A-Z][\w\-]*[A-Z0-9][\w\-]*)\)")
+#: a short form in brackets: "Object-level Self-DIStillation (ODIS)", after a name or closing its mention
+_SHORT = r"\s*\((?P<short>[A-Z][\w\-]*[A-Z0-9][\w\-]*)\)"
+_SHORT_FORM = re.compile(_SHORT)
+_SHORT_FORM_AT_END = re.compile(_SHORT + r"\Z")
 _YEAR = re.compile(r"(?:19[5-9]\d|20[0-4]\d)")
 
 
@@ -681,7 +687,7 @@ def _own_system(text: str, mentions: Sequence[Mention]) -> _Span | None:
     short = _SHORT_FORM.match(text, found.end)
     if short is not None and short.group("short") != found.text:
         return _Span(short.start("short"), short.end("short"), short.group("short"))
-    inside = re.search(r"\s*\((?P<short>[A-Z][\w\-]*[A-Z0-9][\w\-]*)\)\Z", found.text)
+    inside = _SHORT_FORM_AT_END.search(found.text)
     if inside is not None:  # the mention took the short form with it: "Perception-Guided Self-Supervision (PGS)"
         return _Span(found.start + inside.start("short"), found.start + inside.end("short"), inside.group("short"))
     return found
@@ -798,9 +804,9 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
     # the name of the paper's system, unless the abstract introduces a benchmark by it ("we introduce
     # DeepWideSearch, the first benchmark ..."): then it is measured on, not measured
     own_system = own.text if own is not None and not re.search(
-        r"(?i)\b(?:benchmark|data\s?set|corpus|test\s?bed)\b", text[own.end:own.end + 60]) else None
-    if own is not None and re.search(r"(?i)\b(?:benchmark|data\s?set|corpus|test\s?bed)\s+(?:called|named|dubbed|"
-                                     r"termed)\s+(?:[\w\-]+\s+){0,6}\(?\Z", text[max(0, own.start - 100):own.start]):
+        r"(?i)\b" + _DATA_WORD + r"\b", text[own.end:own.end + 60]) else None
+    if own is not None and re.search(r"(?i)\b" + _DATA_WORD + r"\s+" + _NAMING + r"\s+(?:[\w\-]+\s+){0,6}\(?\Z",
+                                     text[max(0, own.start - 100):own.start]):
         # "a benchmark called Misalignment Out Of Distribution (MOOD)": what is measured on, not measured
         own, own_system = None, None
     for lo, hi in _sentence_spans(text, mentions):

@@ -886,10 +886,13 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
     # joins the name where the corpus uses both as that kind: FID is a metric, so "FID
     # score" is FID; "CLIP score" stays apart from the method CLIP, "RAG benchmark" from RAG
     # (key, kind) pairs and keys counted in C: a Counter per key was 2 s at 50k papers
+    # (both read off the counts made before the classes joined keys: no pass over the mentions)
     kinds_of: Counter[tuple[str, int]] = Counter()
     for (key, kind), n in key_kinds.items():
         kinds_of[(representative[key], kind)] += n
-    mentions_of = Counter(final)
+    mentions_of: Counter[str] = Counter()
+    for key, n in counts.items():
+        mentions_of[representative[key]] += n
 
     def mostly(key: str, kind: EntityKind) -> bool:
         return 2 * kinds_of[(key, _KIND_NUMBER[kind])] > mentions_of[key]

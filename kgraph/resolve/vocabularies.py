@@ -128,10 +128,6 @@ def known_kind(known: Mapping[str, EntityKind], key: str) -> EntityKind | None:
     return found
 
 
-# Released model families, newer than the Papers with Code lists: "Qwen2.5", "Llama-3-8B",
-# "Mistral-7B", "DINOv2" are models, though a model tagging them in "evaluated on Qwen2.5"
-# may call them data. Words that are also plain English ("Phi", "Gemini") count only with
-# a version number.
 # Companies and platforms that abstracts name as where a model or data comes from: not a
 # dataset or a method ("NVIDIA", "Google", "Hugging Face")
 _ORGANISATIONS = frozenset({"nvidia", "google", "openai", "anthropic", "meta", "microsoft", "amazon", "apple",
