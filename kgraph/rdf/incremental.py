@@ -297,6 +297,10 @@ class BlockLog:
                     sent.result()  # in order; re-raises a failed batch
             finally:
                 self._sender.shutdown()
+                # let go of the store: the caller closes it by dropping its own reference,
+                # and a store left open here goes on compacting (deleting files) while the
+                # build's generation is flushed to disk
+                self._sender, self._store, self._sent = None, None, []
             # one update would delete before it inserts; batches can put a statement that
             # left one block and joined another in before taking it out
             restore = sorted(self._all_removed & self._all_added)

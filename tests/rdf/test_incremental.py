@@ -213,6 +213,24 @@ def test_a_statement_that_moves_between_blocks_survives_batched_updates(tmp_path
     assert len(triples) == 3  # <a> a Paper, <z> a Paper, and the statement that moved
 
 
+def test_a_batched_update_lets_go_of_the_store_once_applied(tmp_path):
+    """The caller closes the store by dropping it; a log still holding it would keep it open
+    (compacting, deleting files) while the build's new generation is flushed."""
+    path = tmp_path / "store"
+    store = ox.Store(str(path))
+    log = incremental.BlockLog(tmp_path / CACHE_FILE)
+    log.start_full()
+    log.commit()
+    log.start_update(store)
+    block = convert.Block("<g>", "<a>", ["<a> a kg:Paper"])
+    log.see(block, block.turtle)
+    assert log.apply(store) == (0, 1)
+    del store
+    reopened = ox.Store(str(path))  # refused (the lock is held) while anything still has it open
+    assert len(list(reopened.quads_for_pattern(None, None, None, ox.DefaultGraph()))) == 1
+    log.close()
+
+
 def test_apply_refuses_another_store_than_the_one_sent_to(tmp_path):
     log = incremental.BlockLog(tmp_path / CACHE_FILE)
     log.start_update(ox.Store())
