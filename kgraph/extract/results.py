@@ -251,6 +251,12 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
         return True
     if not unit and _YEAR.fullmatch(text[start:end]):
         return True
+    if _CONFIDENCE.match(after):
+        return True  # "95% CI", "at the 95% confidence level": how sure a statistic is, not a score
+    if _AFTER_INTERVAL.search(before):
+        return True  # "(95% CI 0.82–0.91)": the bounds of the interval
+    if not unit and _QUANTITY_UNIT.match(after):
+        return True  # "208 keV", "20 kpc", "60 mg/liter", "5 mM": a measured quantity or a setting
     if not unit and (re.search(r"\b(?:AD|BC|BCE|CE|A\.D\.|B\.C\.)\s*\Z", before)
                      or re.match(r"\s*(?:AD|BC|BCE|CE)\b", after)):
         return True  # a year of an era: "AD 255", "300 BC"
@@ -278,6 +284,19 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
     if not unit and re.match(r"-fold\s+cross", after, re.IGNORECASE):
         return True  # a setting: "5-fold cross-validation"
     return bool(re.match(r"\s*(?:×|x)\s*\d", after))  # a resolution "512 x 512"
+
+
+#: The level of an interval or a test: "95% CI", "(95 % confidence interval", "at the 95% confidence level".
+_CONFIDENCE = re.compile(r"\s*(?:CI|C\.I\.|(?:confidence|credible|prediction)\s+(?:intervals?|levels?|bounds?))\b",
+                         re.IGNORECASE)
+#: The bounds that follow an interval's name: "(95% CI 0.82–0.91)", "confidence interval of [".
+_AFTER_INTERVAL = re.compile(r"(?:\bCI|\bC\.I\.|(?i:confidence\s+intervals?))\s*(?:[:,=]|(?i:of|was|is|from))?"
+                             r"\s*[\[(]?\s*\Z")
+#: Units of quantities measured in the natural sciences or set in an experiment (energy, astronomical
+#: length, mass, amount of substance, concentration, pressure, land area): what such a number gives
+#: is a finding or a condition, never how well a method does.
+_QUANTITY_UNIT = re.compile(r"\s?(?:[kMG]?eV|[kM]?pc|[mµμn]?g/|[mµμ]g|kg|[mµμn]?mol|[mµμn]M|k?Da|bar|ha|hectares?|"
+                            r"wt\s?%|vol\s?%)(?![\w])")
 
 
 #: Words that set a condition for the values after them (a list of values may sit between).
@@ -813,6 +832,8 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
         sentence = text[lo:hi]
         if not _DIGIT.search(sentence):
             continue  # no number, no result (and most sentences: the metric-word scan below is the costly part)
+        if sentence.rstrip(" :").endswith("?"):
+            continue  # a question reports nothing: "how much can the acquisition time be reduced ...?"
         words = [_Span(lo + m.start(), lo + m.end(), m.group(0)) for m in _METRIC_WORD.finditer(sentence)]
         words = [w for w in words if not any(s.start <= w.start < s.end for s in metric_spans)]
         words += [w for w in _metrics_named_by_equals(text, lo, hi)

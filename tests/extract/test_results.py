@@ -197,6 +197,19 @@ def test_doses_conditions_thresholds_and_variables_are_not_results(text: str) ->
     assert find_results(plain, mentions) == []
 
 
+@pytest.mark.parametrize("text", [
+    "The [[M|new test]] reaches a [[X|sensitivity]] of 0.87 (95% CI 0.82-0.91).",
+    "It improves [[X|accuracy]] at the 95 % confidence level.",
+    "Our [[M|detector]] improves the [[X|acquisition time]] with a window around the 208 keV photopeak.",
+    "The [[M|process]] achieved the best [[X|yield]] with 60 mg/liter of dye and 5 mM salt.",
+    "How much can our [[M|protocol]] improve the [[X|success rate]] by 20%?",
+])
+def test_confidence_levels_physical_quantities_and_questions_are_not_results(text: str) -> None:
+    """Only the 0.87 of the first text is a result: the interval's level, quantities in units of
+    the natural sciences and a question's numbers report nothing about how well a method does."""
+    assert [r[0] for r in rows(text)] == (["0.87"] if "0.87" in text else [])
+
+
 def test_a_unit_tagged_as_a_metric_is_not_the_metric() -> None:
     found = rows("The coating improves the light output by 30% at a current of 5 [[X|mA/cm2]].")
     assert [(v, m) for v, _, m, *_ in found] == [("30%", "light output")]
