@@ -169,6 +169,8 @@ def names_place(label: str, places: Container[str] | None = None) -> bool:
 
 #: A year closing a name, in four digits or two ("AIME 2024", "AIME'24", "AIME24").
 _CLOSING_YEAR = re.compile(r"(?<=[a-z])'?(?:20)?([0-3]\d)$")
+#: A version or size after a name: "50", "4.1", "V2", "v1.5", "7B".
+_VERSION_WORD = re.compile(r"(?i)v?\d[\d.]*[a-z]?")
 
 
 def _name_class(key: str) -> str:
@@ -189,6 +191,16 @@ def _main_kind(keys: Sequence[str], key_kinds: Mapping[tuple[str, int], int], co
     """
     key = max(keys, key=lambda k: (counts[k], k))
     return max(range(len(_KIND_ORDER)), key=lambda kind: key_kinds.get((key, kind), 0))
+
+
+def _named_plural(key: str) -> bool:
+    """Whether ``key`` ends in a name with a capital inside it, written in the plural.
+
+    >>> [_named_plural(k) for k in ("ControlNets", "CityScapes", "LLMs", "YOLOv11s", "Cityscapes", "Atlas")]
+    [True, True, False, False, False, False]
+    """
+    last = key.rsplit(" ", 1)[-1]
+    return len(last) > 3 and last[-1] == "s" and last[-2].islower() and _has_capital(last[1:])
 
 
 def _has_capital(text: str) -> bool:
@@ -770,7 +782,10 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
             reasons[key].add("acronym")
         # an expansion is spelled out as any name is, so "3DGS" (3D Gaussian Splatting) and
         # "3D Gaussian Splatting" meet where the corpus defines 3D one way
-        if " " in key and not any(_mixed_case(w) and w not in defined for w in key.split()):
+        if " " in key and not any(_mixed_case(w) and w not in defined for w in key.split()) and not all(
+                map(_VERSION_WORD.fullmatch, key.split()[1:])):
+            # (a name and a version, "ResNet 50" or "GPT 4.1", is a model's name as written: it
+            # stays with "ResNet50" and "gpt-4.1")
             # an acronym inside a longer name is spelled out: "OOD detection" is
             # "out-of-distribution detection" where the corpus defines OOD one way;
             # not beside a name the corpus does not define: "TyDi QA" is a dataset's
@@ -864,9 +879,16 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
                 _main_kind(lower, key_kinds, counts) != _main_kind(named, key_kinds, counts)):
             classes[name] = named
             classes[name + " (lower case)"] = lower
+    # a name with a capital inside its last word, in the plural ("ControlNets", "ConvNeXts",
+    # "UNets", "CityScapes"), is the name the corpus writes in the singular as the same kind;
+    # not an acronym's plural, which keys already fold, nor a size ("YOLOv11s")
+    for name in [c for c, members in classes.items() if c[:-1] in classes and all(map(_named_plural, members))]:
+        singular_class = classes[name[:-1]]
+        if _main_kind(classes[name], key_kinds, counts) == _main_kind(singular_class, key_kinds, counts):
+            singular_class += classes.pop(name)
     representative = {}
     for members in classes.values():
-        best = max(members, key=lambda k: (k in preferred, counts[k], k.count(" "), k))
+        best = max(members, key=lambda k: (k in preferred, not _named_plural(k), counts[k], k.count(" "), k))
         for key in members:
             representative[key] = best
         if len(members) > 1:
@@ -1116,6 +1138,8 @@ def _labels(key: str, surfaces: Counter[str], shorts: set[str], memo: LabelMemo,
             # "dense prediction tasks" merged into dense prediction counts for its name, and
             # "average reward metric" for average reward
             forms[bare_name].update(forms.pop(form))
+    for form in [f for f, written in forms.items() if f[:-1] in forms and any(map(_named_plural, written))]:
+        forms[form[:-1]].update(forms.pop(form))  # "MetaScenes" counts for MetaScene (as resolution joins them)
 
     folded_shorts = {s.casefold() for s in shorts}
 

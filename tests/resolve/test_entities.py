@@ -532,3 +532,26 @@ def test_a_metric_of_several_words_joins_itself_with_metric_after_it_but_one_wor
     assert ["average reward", "average reward metric"] in groups
     assert "average reward" in {e.label for e in res.entities}  # the name, not the name and its head
     assert ["Dice score"] in groups and ["dice"] in groups
+
+
+def test_a_name_with_an_inner_capital_in_the_plural_is_the_name_of_the_same_kind():
+    mentions = [m("p1", "ControlNets"), m("p2", "ControlNet"), m("p2", "ControlNet"),
+                m("p1", "CityScapes", EntityKind.DATASET), m("p2", "Cityscapes", EntityKind.DATASET),
+                m("p3", "Cityscapes", EntityKind.DATASET),
+                # another kind, or a size written after a version, stays apart
+                m("p1", "FairFaces"), m("p2", "FairFace", EntityKind.DATASET), m("p3", "FairFace", EntityKind.DATASET),
+                m("p1", "YOLOv11s"), m("p2", "YOLOv11")]
+    res = resolve([Paper(p, "T", "x") for p in ("p1", "p2", "p3")], mentions)
+    assert by_label(res, mentions) == [["CityScapes", "Cityscapes"], ["ControlNet", "ControlNets"], ["FairFace"],
+                                       ["FairFaces"], ["YOLOv11"], ["YOLOv11s"]]
+    assert {e.label for e in res.entities} >= {"Cityscapes", "ControlNet"}
+
+
+def test_a_defined_acronym_with_a_version_after_it_stays_with_the_name_written_as_one_word():
+    papers = [Paper("p1", "T", "We use Residual Networks (ResNet) and Generative Pre-trained Transformers (GPT)."),
+              Paper("p2", "T", "x")]
+    mentions = [m("p1", "Residual Networks"), m("p1", "ResNet"), m("p1", "ResNet-50"), m("p2", "ResNet50"),
+                m("p2", "ResNet50"), m("p1", "GPT-4.1"), m("p2", "gpt-4.1")]
+    res = resolve(papers, mentions)
+    assert by_label(res, mentions) == [["GPT-4.1", "gpt-4.1"], ["ResNet", "Residual Networks"],
+                                       ["ResNet-50", "ResNet50"]]
