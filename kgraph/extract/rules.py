@@ -29,13 +29,15 @@ def cue_spans(doc: Doc) -> list[tuple[int, int]]:
 
     A name-like token (capitalised, all capitals, or mixed with digits or marks, and not a
     stop word) followed by up to two lower-case words and a cue word
-    (:data:`DATASET_CUES`) gives the name with its cue; a word after "on" or "using" with
+    (:data:`DATASET_CUES`), none of them a stop word, gives the name with its cue; a word after "on" or "using" with
     two capitals gives that word.
 
     >>> import spacy
     >>> doc = spacy.blank("en")("Results on KITTI and the Yelp review dataset, using CIFAR-100 .")
     >>> [doc[s:e].text for s, e in cue_spans(doc)]
     ['KITTI', 'Yelp review dataset', 'CIFAR-100']
+    >>> [doc[s:e].text for s, e in cue_spans(spacy.blank("en")("Building on this dataset, we train."))]
+    []
     """
     tokens = tokens_of(doc)
     lower, words = tokens.lower, tokens.words
@@ -51,8 +53,8 @@ def cue_spans(doc: Doc) -> list[tuple[int, int]]:
             for start in range(cue - 1, max(cue - 2 - _MAX_BETWEEN, -1), -1):
                 if name_like(start):
                     spans.append((start, cue + 1))
-                if not doc[start].is_lower:
-                    break
+                if not doc[start].is_lower or doc[start].is_stop:
+                    break  # "Building on this dataset": no name reaches over a function word
         elif word in ("on", "using") and cue + 1 < len(words) and _NAME_AFTER_ON.search(words[cue + 1]):
             spans.append((cue + 1, cue + 2))
     return [(span.start, span.end) for span in filter_spans([doc[s:e] for s, e in spans])]

@@ -114,8 +114,8 @@ GENERIC_MODIFIERS = frozenset(
 )
 #: Where papers, code and files are hosted: named in availability statements ("code is
 #: available on GitHub"), they say nothing about what a paper studies or uses.
-HOSTS = frozenset(("github", "gitlab", "bitbucket", "hugging face", "huggingface", "zenodo", "figshare", "pypi",
-                   "arxiv", "google scholar", "osf", "code ocean", "dryad", "papers with code"))
+HOSTS = frozenset(("github", "gitlab", "bitbucket", "hugging face", "huggingface", "hugging", "zenodo", "figshare",
+                   "pypi", "arxiv", "google scholar", "osf", "code ocean", "dryad", "papers with code"))
 #: Units of measurement: written like names ("MPa"), but no metric or thing of their own.
 UNITS = frozenset(
     "Pa kPa MPa GPa Hz kHz MHz GHz THz nm um μm mm cm km mg kg ms ns us μs kW MW GW kWh MWh eV keV MeV "
@@ -182,6 +182,9 @@ _FUNCTION_WORDS = frozenset("a an the of for to in on at by with from into via a
 #: Words no name starts or ends with (a span cut from a sentence: "Among them", "corpus of"),
 #: even one a gazetteer lists; not the articles, which some names keep ("The Pile").
 _EDGE_WORDS = (FUNCTION_WORDS - {"a", "an", "the"}) | {"among", "them", "between", "within", "whose"}
+#: Words that point into the sentence ("Building on this dataset", "our proposed benchmark"):
+#: a span holding one is a piece of a sentence, never a name.
+_POINTING_WORDS = frozenset("this these that those our their its his her such we".split())
 
 
 def background_key(text: str) -> str:
@@ -349,6 +352,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     (('container',), ('generic-words',))
     >>> judge("Among them", {"Among them": 9}, known_kind=EntityKind.DATASET).evidence, judge("The Pile", {}).generic
     (('fragment',), False)
+    >>> judge("Building on this dataset", {}).evidence, judge("Hugging", {"Hugging": 12}).evidence
+    (('fragment',), ('host',))
     """
     words = [w for w in label.replace("-", " ").split() if w.lower() not in _FUNCTION_WORDS]
     letters = sum(c.isalpha() for c in label)
@@ -362,7 +367,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
             map(str.isalnum, ends[-1])) or (len(words) == 1 and not is_name_like(words[0]) and (
             len(words[0]) <= 2 or words[0].lower() in GENERIC_MODIFIERS
             or words[0].lower().endswith(_ADVERB_ENDINGS))) or (
-            len(ends) > 1 and (ends[0].lower() in _EDGE_WORDS or ends[-1].lower() in _EDGE_WORDS)):
+            len(ends) > 1 and (ends[0].lower() in _EDGE_WORDS or ends[-1].lower() in _EDGE_WORDS
+                               or any(w.lower() in _POINTING_WORDS and not w.isupper() for w in ends))):
         return Judgement(True, ("fragment",))
     share = background.share(label) if background is not None else 0.0
     if share > UMBRELLA_SHARE and not any(is_name_like(w) for w in words):

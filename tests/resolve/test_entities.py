@@ -3,6 +3,7 @@ from __future__ import annotations
 from kgraph.model import EntityKind, Field, Mention, Paper
 from kgraph.process import map_in_halves
 from kgraph.resolve.entities import corpus_acronyms, entity_id, resolve
+from kgraph.text.labels import normalise_label
 
 
 def m(paper_id, text, kind=EntityKind.METHOD):
@@ -555,3 +556,13 @@ def test_a_defined_acronym_with_a_version_after_it_stays_with_the_name_written_a
     res = resolve(papers, mentions)
     assert by_label(res, mentions) == [["GPT-4.1", "gpt-4.1"], ["ResNet", "Residual Networks"],
                                        ["ResNet-50", "ResNet50"]]
+
+
+def test_a_known_dataset_name_the_corpus_uses_as_a_task_that_reads_as_one_is_a_task():
+    # both names are on the Papers with Code dataset lists; a data set's name stays a Dataset
+    mentions = [m("p1", "Text-to-SQL", EntityKind.TASK), m("p2", "Text-to-SQL", EntityKind.TASK),
+                m("p3", "Text-to-SQL", EntityKind.DATASET),
+                m("p1", "CIFAR-10", EntityKind.TASK), m("p2", "CIFAR-10", EntityKind.TASK)]
+    known = {normalise_label(name): EntityKind.DATASET for name in ("Text-to-SQL", "CIFAR-10")}
+    res = resolve([Paper(p, "T", "x") for p in ("p1", "p2", "p3")], mentions, known=known)
+    assert {e.label: e.kind for e in res.entities} == {"Text-to-SQL": EntityKind.TASK, "CIFAR-10": EntityKind.DATASET}
