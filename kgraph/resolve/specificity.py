@@ -143,11 +143,13 @@ PROPERTY_HEADS = frozenset(
 )
 #: What a computation spends ("execution time", "computational power", "training cost",
 #: "memory bandwidth"): the quantity every systems paper measures, no metric of its own.
-RESOURCE_HEADS = frozenset("time cost power bandwidth throughput latency speed overhead consumption usage".split())
+RESOURCE_HEADS = frozenset("time cost power bandwidth throughput latency speed overhead consumption usage "
+                           "demand burden requirement footprint budget".split())
 #: Words that say whose resource it is: the computation's, in any of its phases.
 COMPUTE_WORDS = frozenset(
     "execution computation compute computing computer processing running run runtime inference training "
-    "memory cpu gpu search calculation response wall clock per iteration rendering acquisition".split()
+    "memory cpu gpu search calculation response wall clock per iteration rendering acquisition "
+    "computational storage".split()
 )
 #: Heads that make a lower-case phrase a property ("quadratic complexity", "biological
 #: plausibility", "particle concentration", "positive definiteness"), where a name before
