@@ -12,6 +12,15 @@ Usage (from the repository root)::
     python training/train_fast.py [--data DIR] [--silver PATH ...] [--silver-limit N] [--config CFG]
                                   [--gold-repeat K] [--set section.key=value ...] [--no-ship]
                                   [--init-tok2vec PRETRAIN_DIR/modelN.bin]
+                                  [--extra-gold NAME=GOLD.jsonl:TEACHER.jsonl ...] [--extra-gold-repeat K]
+
+``--extra-gold`` adds gold sets that annotate only some labels (``tdmsci``: Task, Dataset,
+Metric; ``scirex``: Method, Task, Dataset, Metric; see ../shared/data/DATASET_LABELS.md) to
+the training data, tagged like the SciERC gold. A label the set does not annotate is taken
+from ``TEACHER.jsonl`` (``kgraph annotate GOLD.jsonl -o TEACHER.jsonl --model-only --scheme
+model``, the accurate model's spans on the same records): every gold span is kept, and a
+teacher span is added only when its label is one the set does not annotate and it overlaps
+no gold span (:func:`merge_partial_gold`).
 
 With a ``tagger`` in the config's pipeline the entities are written as BIO tags
 (``token.tag_`` = ``"B-Method"``, ``"I-Task"``, ``"O"``), and kgraph decodes them with a
@@ -132,6 +141,80 @@ def relabel_datasets(records: list[dict], teacher_path: Path) -> Counter:
     return stats
 
 
+#: Labels each partially annotated gold set annotates (the rest come from a teacher), and its
+#: label names mapped to the tagger's (SciREX's Material is already renamed Dataset in
+#: ../shared/data/scirex; the map is a guard should a raw copy be passed).
+PARTIAL_GOLD = {
+    "tdmsci": {"annotated": ("Task", DATASET, "Metric"), "map": {}},
+    "scirex": {"annotated": ("Method", "Task", DATASET, "Metric"), "map": {MATERIAL: DATASET}},
+}
+
+
+def parse_extra_gold(spec: str) -> tuple[str, Path, Path]:
+    """``NAME=GOLD.jsonl:TEACHER.jsonl`` -> (name, gold, teacher); NAME one of PARTIAL_GOLD."""
+    name, sep, rest = spec.partition("=")
+    gold, sep2, teacher = rest.rpartition(":")
+    if not sep or not sep2 or not gold or not teacher:
+        raise argparse.ArgumentTypeError(f"--extra-gold {spec!r}: expected NAME=GOLD.jsonl:TEACHER.jsonl")
+    if name not in PARTIAL_GOLD:
+        raise argparse.ArgumentTypeError(f"--extra-gold {spec!r}: NAME must be one of {', '.join(PARTIAL_GOLD)}")
+    return name, Path(gold), Path(teacher)
+
+
+def merge_partial_gold(records: list[dict], teacher_path: Path, annotated: tuple[str, ...],
+                       label_map: dict[str, str] | None = None) -> tuple[list[dict], Counter]:
+    """Gold records that annotate only ``annotated`` labels, completed with a teacher's spans.
+
+    Every gold span (label mapped by ``label_map``) is kept. A teacher span (same record id,
+    char offsets into the same text) is added when its label is not in ``annotated`` and it
+    overlaps no gold span; teacher spans of annotated labels are dropped (the gold decides
+    those). A teacher span whose ``text`` (when given) differs from ``text[start:end]`` of the
+    gold record is counted as misaligned and dropped; a record the teacher lacks keeps its gold
+    spans only. Returns new records ``{"id", "text", "entities"}`` and counts.
+    """
+    label_map = label_map or {}
+    teacher = {r["id"]: r for r in read_jsonl(teacher_path)}
+    stats: Counter = Counter()
+    out = []
+    for r in records:
+        text = r["text"]
+        gold = []
+        for e in r["entities"]:
+            lab = label_map.get(e["label"], e["label"])
+            if lab not in annotated:
+                stats["gold_unannotated_label_dropped"] += 1
+                continue
+            gold.append({"start": e["start"], "end": e["end"], "label": lab})
+            stats["gold_" + lab] += 1
+        ents = list(gold)
+        t = teacher.get(r["id"])
+        if t is None:
+            stats["docs_without_teacher"] += 1
+        else:
+            if t.get("text") is not None and t["text"] != text:
+                stats["teacher_text_differs"] += 1
+            for e in t["entities"]:
+                s, end, lab = e["start"], e["end"], e["label"]
+                stats["teacher_spans"] += 1
+                if not (0 <= s < end <= len(text)) or ("text" in e and text[s:end] != e["text"]):
+                    stats["teacher_misaligned"] += 1
+                    continue
+                if lab in annotated:
+                    stats["teacher_annotated_label_dropped"] += 1
+                    continue
+                if lab not in LABELS:
+                    stats["teacher_bad_label"] += 1
+                    continue
+                if any(s < g["end"] and g["start"] < end for g in gold):
+                    stats["teacher_overlaps_gold"] += 1
+                    continue
+                ents.append({"start": s, "end": end, "label": lab})
+                stats["teacher_added_" + lab] += 1
+        stats["docs"] += 1
+        out.append({"id": r["id"], "text": text, "entities": ents})
+    return out, stats
+
+
 # --------------------------------------------------------------------------- scoring
 def bio_tag_score(examples, **kwargs) -> dict:
     """Dev scores of a BIO tagger for ``spacy train``: tag accuracy and ents P/R/F.
@@ -238,6 +321,17 @@ def notice_text(args, n_silver: int, labels: list[str]) -> str:
            "    redistributed for research)"
     if args.gold_teacher is not None:
         gold += ";\n    its Material spans relabelled Dataset where the teacher below tags the same span Dataset"
+    extra = {name for name, _, _ in getattr(args, "extra_gold", None) or []}
+    if "tdmsci" in extra:
+        gold += (";\n  * TDMSci train (IBM, Apache License 2.0; IBM/science-result-extractor, Hou et al.,\n"
+                 "    EACL 2021, \"TDMSci: A Specialized Corpus for Scientific Literature Entity Tagging\n"
+                 "    of Tasks Datasets and Metrics\"): its Task, Dataset and Metric spans, the other labels\n"
+                 "    from the teacher below")
+    if "scirex" in extra:
+        gold += (";\n  * SciREX train abstracts (Allen Institute for AI, Apache License 2.0; allenai/SciREX,\n"
+                 "    Jain et al., ACL 2020, \"SciREX: A Challenge Dataset for Document-Level Information\n"
+                 "    Extraction\"): its Method, Task, Dataset and Metric spans, the other labels from the\n"
+                 "    teacher below")
     if getattr(args, "init_tok2vec", None) is not None:
         start = ("its tok2vec initialised from `spacy pretrain` weights (character objective on unlabelled\n"
                  "arXiv cs.* abstracts, arXiv metadata, CC0; training/pretrain_fast.py), "
@@ -320,12 +414,28 @@ def train_model(args, work: Path, dev: list[dict]) -> tuple[int, float]:
     dev_stats = to_docbin(nlp, dev, work / "dev.spacy", bio_tags=bio)
     print(f"gold train: {dict(train_stats)}\ndev: {dict(dev_stats)}", flush=True)
     train_paths = [work / "train_gold.spacy"]
+    extra_ids: set[str] = set()
+    if args.extra_gold:
+        repeat = args.extra_gold_repeat if args.extra_gold_repeat is not None else args.gold_repeat
+        extra_stats = {}
+        for name, gold_path, teacher_path in args.extra_gold:
+            preset = PARTIAL_GOLD[name]
+            merged, m_stats = merge_partial_gold(read_jsonl(gold_path), teacher_path,
+                                                 preset["annotated"], preset["map"])
+            extra_ids |= {r["id"] for r in merged}
+            d_stats = to_docbin(nlp, merged, work / f"train_extra_{name}.spacy", repeat=repeat, bio_tags=bio)
+            print(f"extra gold {name} ({gold_path}, teacher {teacher_path}, repeat {repeat}): "
+                  f"merge {dict(m_stats)}\n  docbin {dict(d_stats)}", flush=True)
+            extra_stats[name] = {"gold": str(gold_path), "teacher": str(teacher_path), "repeat": repeat,
+                                 "merge": dict(m_stats), "docbin": dict(d_stats)}
+            train_paths.append(work / f"train_extra_{name}.spacy")
+        (work / "extra_gold.json").write_text(json.dumps(extra_stats, indent=1))
     n_silver = 0
     if args.silver:
         silver: list[dict] = []
         for path in args.silver:
             silver.extend(read_jsonl(path))
-        dev_ids = {r["id"] for r in dev} | {r["id"] for r in train}
+        dev_ids = {r["id"] for r in dev} | {r["id"] for r in train} | extra_ids
         silver = [r for r in silver if r["id"] not in dev_ids and r.get("text")]
         if args.silver_limit is not None:
             silver = silver[: args.silver_limit]
@@ -372,6 +482,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--init-tok2vec", type=Path, default=None, metavar="FILE",
                     help="start the tok2vec from weights of `spacy pretrain` (training/pretrain_fast.py, "
                          "e.g. .../model2.bin): the config is merged with training/fast_pretrain.cfg")
+    ap.add_argument("--extra-gold", type=parse_extra_gold, action="append", default=[],
+                    metavar="NAME=GOLD.jsonl:TEACHER.jsonl",
+                    help="add a gold set that annotates only some labels (NAME: " + ", ".join(PARTIAL_GOLD)
+                         + "); the other labels come from TEACHER.jsonl (kgraph annotate GOLD.jsonl -o TEACHER.jsonl "
+                         "--model-only --scheme model) where they overlap no gold span. Repeatable")
+    ap.add_argument("--extra-gold-repeat", type=int, default=None, metavar="K",
+                    help="repeat the --extra-gold docs K times (default: --gold-repeat)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--work", type=Path, default=Path("/tmp/kgraph_fast/run"), help="scratch folder for DocBins and checkpoints")
     ap.add_argument("--out", type=Path, default=REPO / "kgraph" / "models" / "fast")
@@ -419,6 +536,8 @@ def main(argv: list[str] | None = None) -> int:
         "init_tok2vec": str(args.init_tok2vec) if args.init_tok2vec else previous.get("init_tok2vec"),
         "gold_teacher": str(args.gold_teacher) if args.gold_teacher else None,
         "relabelled_material_to_dataset": relabelled,
+        **({"extra_gold": json.loads((work / "extra_gold.json").read_text())}
+           if args.extra_gold and (work / "extra_gold.json").is_file() else {}),
         "silver": [str(p) for p in args.silver], "silver_docs": n_silver, "train_minutes": round(train_min, 1),
         "dev_strict": [round(100 * x, 2) for x in res["strict"]], "dev_span": [round(100 * x, 2) for x in res["span"]],
         "per_label_f1": {k: round(100 * v[2], 2) for k, v in res["per_label"].items()},
