@@ -65,6 +65,9 @@ from ..text.labels import (
     singular,
 )
 
+#: A field said before a category noun says only which field's thing it is ("vision tasks",
+#: "vision models"); as the head it names the field or a subfield ("3D vision", "human vision").
+FIELD_WORDS = frozenset({"vision"})
 #: Words that say what sort of thing something is, not which one.
 CATEGORY_NOUNS = frozenset(
     "data dataset corpus corpora benchmark database collection resource model method methodology approach "
@@ -350,6 +353,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     >>> concept = EntityKind.CONCEPT
     >>> judge("reasoning trace", {}, kind=concept).evidence, judge("user query", {}, kind=concept).generic
     (('container',), True)
+    >>> judge("vision tasks", {}).evidence, judge("low-level vision", {}).generic
+    (('generic-words',), False)
     >>> judge("hidden state", {}, kind=EntityKind.CONCEPT).evidence, judge("long-term", {}).evidence
     (('container',), ('generic-words',))
     >>> judge("Among them", {"Among them": 9}, known_kind=EntityKind.DATASET).evidence, judge("The Pile", {}).generic
@@ -404,7 +409,7 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     # a count is no name either: "5,108 training datasets"
     generic_words = bool(lowered) and all(
         w in CATEGORY_NOUNS or w in GENERIC_MODIFIERS or w.upper() in GENERIC_ACRONYMS or is_number_like(w)
-        for w in lowered)
+        or (w in FIELD_WORDS and at < len(lowered) - 1) for at, w in enumerate(lowered))
     # the Papers with Code metric lists hold leaderboard columns ("model size", "training
     # time") and its dataset list "Real World Dataset": known, but generic words unless the
     # corpus writes them as a title ("Natural Questions"); a known task made of them ("image
