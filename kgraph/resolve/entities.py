@@ -197,6 +197,16 @@ def _main_kind(keys: Sequence[str], key_kinds: Mapping[tuple[str, int], int], co
     return max(range(len(_KIND_ORDER)), key=lambda kind: key_kinds.get((key, kind), 0))
 
 
+def _versioned(key: str) -> bool:
+    """Whether ``key`` is a name and a version, perhaps with one word after it.
+
+    >>> [_versioned(k) for k in ("ResNet 50", "GPT 4.1", "BLEU 4 score", "SD 3.5 Large", "OOD detection", "GPT")]
+    [True, True, True, True, False, False]
+    """
+    words = key.split()
+    return len(words) > 1 and all(map(_VERSION_WORD.fullmatch, words[1:-1] if len(words) > 2 else words[1:]))
+
+
 def _named_plural(key: str) -> bool:
     """Whether ``key`` ends in a name with a capital inside it, written in the plural.
 
@@ -786,10 +796,9 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
             reasons[key].add("acronym")
         # an expansion is spelled out as any name is, so "3DGS" (3D Gaussian Splatting) and
         # "3D Gaussian Splatting" meet where the corpus defines 3D one way
-        if " " in key and not any(_mixed_case(w) and w not in defined for w in key.split()) and not all(
-                map(_VERSION_WORD.fullmatch, key.split()[1:])):
+        if " " in key and not any(_mixed_case(w) and w not in defined for w in key.split()) and not _versioned(key):
             # (a name and a version, "ResNet 50" or "GPT 4.1", is a model's name as written: it
-            # stays with "ResNet50" and "gpt-4.1")
+            # stays with "ResNet50" and "gpt-4.1", and "BLEU 4 score" with "BLEU 4")
             # an acronym inside a longer name is spelled out: "OOD detection" is
             # "out-of-distribution detection" where the corpus defines OOD one way;
             # not beside a name the corpus does not define: "TyDi QA" is a dataset's

@@ -552,10 +552,11 @@ def test_a_defined_acronym_with_a_version_after_it_stays_with_the_name_written_a
     papers = [Paper("p1", "T", "We use Residual Networks (ResNet) and Generative Pre-trained Transformers (GPT)."),
               Paper("p2", "T", "x")]
     mentions = [m("p1", "Residual Networks"), m("p1", "ResNet"), m("p1", "ResNet-50"), m("p2", "ResNet50"),
-                m("p2", "ResNet50"), m("p1", "GPT-4.1"), m("p2", "gpt-4.1")]
+                m("p2", "ResNet50"), m("p1", "GPT-4.1"), m("p2", "gpt-4.1"),
+                m("p1", "ResNet-50 backbone"), m("p2", "ResNet50 backbone")]
     res = resolve(papers, mentions)
     assert by_label(res, mentions) == [["GPT-4.1", "gpt-4.1"], ["ResNet", "Residual Networks"],
-                                       ["ResNet-50", "ResNet50"]]
+                                       ["ResNet-50", "ResNet50"], ["ResNet-50 backbone", "ResNet50 backbone"]]
 
 
 def test_a_known_dataset_name_the_corpus_uses_as_a_task_that_reads_as_one_is_a_task():
