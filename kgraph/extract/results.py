@@ -41,7 +41,7 @@ IMPROVEMENT = "improvement"
 #: A number as written: "92.3", "92.3%", "+2.1", "1,024", "3x", "3.5×", "0.91", ".85".
 _NUMBER = re.compile(
     r"(?<![\w.\-–])(?P<sign>[+±−-])?(?P<num>\d{1,3}(?:(?:,|\{,\})\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-    r"(?P<range>(?:\s?[x×X])?\s?(?:--|[-–])\s?\d+(?:\.\d+)?(?=\s?\\?%|\s?[x×X](?!\w)))?"
+    r"(?P<range>(?:\s?[x×X])?\$?\s?(?:--|[-–])\s?\$?\d+(?:\.\d+)?(?=\$?\s?\\?%|\s?[x×X](?!\w)|\$?\s?percentage\s+points?\b))?"
     r"(?P<unit>\s?\\?%|\s?(?:x|×|X)(?![\w])(?!\s*\d)|\$?\\times\$?(?![\w{])(?!\$?\s*\d)|\s?\$?pp\b)?"
     r"(?![\w]|[.,]\d|-(?!(?:points?|fold)\b)[A-Za-z])"
 )
@@ -847,7 +847,7 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
             start, end = lo + match.start(), lo + match.end()
             unit = (match.group("unit") or "").replace("\\", "").replace("$", "").strip()
             unit = "x" if unit in ("times", "×", "X") else unit
-            if not unit and re.match(r"-points?\b", text[end:end + 7]):
+            if not unit and re.match(r"-points?\b|\$?\s?percentage[\s-]+points?\b", text[end:end + 22]):
                 unit = "pp"  # "a 2.16-point improvement": a difference of scores, like "2.16pp"
             if any(s <= start < e for s, e in taken) or (not unit and any(
                     e <= start and text[e:start].strip() == "" and start - e <= 1 for s, e in taken)):

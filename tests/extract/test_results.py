@@ -481,3 +481,11 @@ def test_a_value_set_against_ours_is_the_other_systems() -> None:
                                                 ("0.55", "baseline")]
     one = rows("Big models absorb it ([[M|Sonnet]]: 88.7% [[X|accuracy]] with JSON vs. 89.3% with CoT).")
     assert [me for *_, me in one] == ["Sonnet", "Sonnet"]
+
+
+def test_a_range_of_percentage_points_is_one_improvement_also_in_latex() -> None:
+    for text in ("[[M|SPO]] achieves 6-12 percentage point improvements in [[X|accuracy]] over PPO.",
+                 "[[M|SPO]] achieves $6$-$12$ percentage point improvements in [[X|accuracy]] over PPO."):
+        assert [(v, k, x) for v, k, x, _d, _m in rows(text)] == [
+            (text.split("achieves ")[1].split(" percentage")[0].strip("$"), IMPROVEMENT, "accuracy")]
+    assert rows("It raises [[X|accuracy]] by 4.5 percentage points.")[0][:2] == ("4.5", IMPROVEMENT)
