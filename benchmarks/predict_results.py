@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Run kgraph's result-statement finder on the gold abstracts and score it.
 
-    python benchmarks/predict_results.py [--tier accurate|fast|rules] [--split dev|test|all|dev2|dev3|dev4]
+    python benchmarks/predict_results.py [--tier accurate|fast|rules] [--split dev|test|all|dev2|dev3|dev4|dev5]
                                          [--pred OUT.jsonl] [--json SCORES.json] [--errors]
 
 The abstracts are read in place from ../shared/data/corpora; each goes through the
@@ -13,7 +13,7 @@ The set is split in two halves by a hash of the record id: ``dev`` (the finder's
 were looked at and adjusted against its errors) and ``test`` (only ever scored). Report
 ``test``; ``all`` mixes both. ``dev2`` and ``dev3`` are later development sets
 (``results/gold_dev2.jsonl``, 100 other abstracts, ``results/gold_dev3.jsonl``, 60 more, and
-``results/gold_dev4.jsonl``, 40 more,
+``results/gold_dev4.jsonl``, 40 more, and ``results/gold_dev5.jsonl``, 40 more,
 annotated later, see results/README.md): each was scored once as held-out text before
 any rule was tuned on it; tune against them and the ``dev`` half, never against ``test``.
 """
@@ -36,7 +36,7 @@ from kgraph.extract.results import find_results  # noqa: E402
 from kgraph.model import Field  # noqa: E402
 
 #: the later development sets, annotated after the first (results/README.md)
-GOLD_LATER = {name: HERE / "results" / f"gold_{name}.jsonl" for name in ("dev2", "dev3", "dev4")}
+GOLD_LATER = {name: HERE / "results" / f"gold_{name}.jsonl" for name in ("dev2", "dev3", "dev4", "dev5")}
 
 
 def split_of(record_id: str) -> str:
@@ -48,7 +48,7 @@ def split_of(record_id: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tier", default=None)
-    ap.add_argument("--split", choices=("dev", "test", "all", "dev2", "dev3", "dev4"), default="test")
+    ap.add_argument("--split", choices=("dev", "test", "all", "dev2", "dev3", "dev4", "dev5"), default="test")
     ap.add_argument("--pred", type=Path, default=None)
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--errors", action="store_true", help="print missed and spurious values (not for test)")

@@ -1,4 +1,4 @@
-"""Reproducible draw of the abstracts in the later development sets ("dev2", "dev3").
+"""Reproducible draw of the abstracts in the later development sets ("dev2" to "dev5").
 
 Same sources, fields and strata rules as ``select.py`` (imported from it), a seed of
 their own, and every record of the sets drawn before excluded, so each set is disjoint
@@ -6,7 +6,7 @@ from the earlier ones. Writes ``selection_<set>.tsv`` (source, id, stratum) — 
 no text. Regular expressions here only choose *candidate abstracts*; they decide nothing
 about which numbers are annotated.
 
-    python benchmarks/results/select_dev2.py [--set dev2|dev3|dev4] [--corpora DIR] [--out FILE]
+    python benchmarks/results/select_dev2.py [--set dev2|dev3|dev4|dev5] [--corpora DIR] [--out FILE]
 
 Strata (candidates sorted by id before sampling), the mix of the first set scaled down:
   dev2 (seed 20261205, 100 abstracts; excludes gold.jsonl)
@@ -16,6 +16,12 @@ Strata (candidates sorted by id before sampling), the mix of the first set scale
   dev3 (seed 20261207, 60 abstracts; excludes gold.jsonl and gold_dev2.jsonl)
     arxiv_cs_50k.jsonl.gz          A 30, B 8, C 4
     s2orc_metadata_sample.jsonl    D 14, E 4
+  dev4 (seed 20261208, 40 abstracts; excludes gold.jsonl, gold_dev2.jsonl, gold_dev3.jsonl)
+    arxiv_cs_50k.jsonl.gz          A 22, B 6, C 2
+    s2orc_metadata_sample.jsonl    D 8, E 2
+  dev5 (seed 20261209, 40 abstracts; excludes gold.jsonl and gold_dev2/3/4.jsonl)
+    arxiv_cs_50k.jsonl.gz          A 24, B 4, C 2
+    s2orc_metadata_sample.jsonl    D 10 (no E stratum)
 """
 from __future__ import annotations
 
@@ -37,6 +43,8 @@ SETS = {
     "dev3": (20261207, (("A", 30), ("B", 8), ("C", 4)), (("D", 14), ("E", 4)), ("gold.jsonl", "gold_dev2.jsonl")),
     "dev4": (20261208, (("A", 22), ("B", 6), ("C", 2)), (("D", 8), ("E", 2)),
              ("gold.jsonl", "gold_dev2.jsonl", "gold_dev3.jsonl")),
+    "dev5": (20261209, (("A", 24), ("B", 4), ("C", 2)), (("D", 10),),
+             ("gold.jsonl", "gold_dev2.jsonl", "gold_dev3.jsonl", "gold_dev4.jsonl")),
 }
 
 
