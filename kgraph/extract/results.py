@@ -26,6 +26,7 @@ abstract with that abstract's mentions.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -60,6 +61,7 @@ METRIC_WORDS = (
     "speedup", "speed-up", "latency", "throughput", "fps", "score", "scores", "points", "point", "macro-f1",
     "micro-f1", "uas", "las", "spearman", "pearson", "kappa", "eer", "ade", "fde", "chrf", "comet", "ter",
     "ap", "ap50", "ap75", "nds", "hota", "mota", "idf1", "mpjpe", "epe", "pck", "fvd",
+    "roc-auc", "auc-roc", "pr-auc", "speedups", "speed-ups",
 )
 _METRIC_WORD = re.compile(
     r"(?<![\w-])((?:" + "|".join(sorted((re.escape(w) for w in METRIC_WORDS), key=len, reverse=True))
@@ -266,12 +268,14 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
                  r"\s*\Z", before):
         # a variable or a statistic: "p = 0.045", "$q=0$", "n = 120", "x¯ = 25%", "$ε(n,q)>1$"; an exponent; "O(n^2)"
         return True
-    if not unit and re.search(r"\d/\Z", before):
-        return True  # a fraction of a count: "9/26 patients"
+    if not unit and "." not in value and re.search(r"(?<![\d.])\d+/\Z", before):
+        return True  # a fraction of a count: "9/26 patients" (but "0.35/0.73" are two scores)
     if re.search(r"\bout\s+of\s*\Z", before):
         return True  # the top of a scale: "35.48 out of 100"
     if re.search(r"[(\[]\s*[<>≤≥＜＞]\s*\Z", before) or re.search(r"[＜＞]\s*\Z", before):
         return True  # a threshold in brackets: "higher BMI (＞25)", "(<4B)"
+    if re.search(r"(?i)\b(?:hyper-?)?parameters?\s*(?:\(|:|of)[^()]*\Z", text[max(0, start - 60):start]):
+        return True  # "optimized PID parameters (Kp=0.10, Kd=0.005)": a setting, not a score
     if _SETTING_CUE.search(before):
         return True  # a dose or a condition: "diets containing 0.19, 0.30 or 0.64% S", "for each 1.0 g"
     if not unit and re.fullmatch(r"\d{1,3}(?:,\d{3})+", value):
@@ -606,6 +610,9 @@ _GENERIC_DATA = re.compile(r"[A-Z][a-z]+(?:\s+[a-z][\w-]*)*\s+(?:datasets?|bench
 _MODEL_SIZE = re.compile(r"\d(?:\.\d+)?[BM]\b|\bbaseline\b")
 
 
+_SUBSET = re.compile(r" (?:Verified|Lite|Pro|Diamond|Hard|Multilingual|Mini|Plus|Extended)\b")
+
+
 def _dataset_candidates(text: str, lo: int, hi: int, dataset_spans: Sequence[_Span],
                         method_mentions: Sequence[Mention]) -> list[_Span]:
     """The datasets a sentence names: Dataset mentions and names the text calls data, without model names."""
@@ -615,6 +622,9 @@ def _dataset_candidates(text: str, lo: int, hi: int, dataset_spans: Sequence[_Sp
         start, end = match.span(group)
         if not any(d.start <= start < d.end or start <= d.start < end for d in found):
             found.append(_Span(start, end, match.group(group)))
+    # a benchmark's named subset is the data measured on: "SWE-bench Verified", "GPQA Diamond"
+    found = [_Span(d.start, d.end + len(tail.group(0)), text[d.start:d.end + len(tail.group(0))])
+             if (tail := _SUBSET.match(text, d.end)) else d for d in found]
     methods = [(m.start, m.end) for m in method_mentions]
     return sorted((d for d in found if not _MODEL_SIZE.search(d.text) and not _GENERIC_DATA.fullmatch(d.text)
                    and not (" " not in d.text and d.text.islower())
@@ -849,6 +859,8 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
             unit = "x" if unit in ("times", "×", "X") else unit
             if not unit and re.match(r"-points?\b|\$?\s?percentage[\s-]+points?\b", text[end:end + 22]):
                 unit = "pp"  # "a 2.16-point improvement": a difference of scores, like "2.16pp"
+            elif not unit and re.match(r"\}\s*\$?\s*\\times(?![A-Za-z])", text[end:end + 12]):
+                unit = "x"  # "$\\textbf{6.28}\\times$": a multiplier in bold
             if any(s <= start < e for s, e in taken) or (not unit and any(
                     e <= start and text[e:start].strip() == "" and start - e <= 1 for s, e in taken)):
                 continue  # part of a name: "CIFAR-10", "SQuAD 2.0", "ImageNet 100"
@@ -860,10 +872,13 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
             after = text[end:min(hi, end + 30)]
             signed = text[start] == "+" or (unit == "x" and _IMPROVEMENT_AFTER.match(after) is not None)
             timed = not unit and _is_measured_time(text, start, end)
-            if (metric is None and not ((unit in ("%", "pp", "x") or signed) and reporting) and not signed
-                    and not timed and unit != "pp"):
+            # the next of a list of values ("accuracies of 84.41% and 84.73%"): as the first was
+            listed = bool(found) and found[-1][2] == unit and found[-1][1] >= c_lo and bool(
+                _LIST_GLUE.fullmatch(text[found[-1][1]:start]))
+            if not listed and (metric is None and not ((unit in ("%", "pp", "x") or signed) and reporting)
+                               and not signed and not timed and unit != "pp"):
                 continue  # percentage points always measure a difference of scores: "drops 36.2pp"
-            if (not reporting and not signed and not timed and unit != "pp"
+            if not listed and (not reporting and not signed and not timed and unit != "pp"
                     and not _COMPARED.search(text[c_lo:c_hi]) and not _said_at(text, metrics, c_lo, start, end)):
                 continue  # a metric somewhere in the clause, no verb reporting a score: a finding, a setting
             if _DESCRIPTIVE.search(sentence):
@@ -894,7 +909,8 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
             trimmed = [_cut_before(text, m, start) for m in metrics]
             metrics_here = [m for m in trimmed if (m.end <= start or m.start >= end)
                             and not any(d.start <= m.start < d.end or m.start <= d.start < m.end for d in datasets_in)
-                            and m.text.lower() not in _QUALIFIERS]  # "mean" alone names no metric
+                            and (m.text.lower() not in _QUALIFIERS or m.text.lower() in METRIC_WORDS)]
+            # "mean" alone names no metric; "Top-1" alone does ("26.7% Top-1")
             in_gain = improvement or bool(_GAIN_WORD.search(text[c_lo:start]))
             if labels.get(start) is not None and re.search(r"\(\s*~?\Z", text[c_lo:start]):
                 # "Recall@5 on PopQA (55.3%), 2Wiki (93.7%) ...": a list's values share the metric that heads it
@@ -977,6 +993,10 @@ def _respective_metrics(text: str, found: Sequence[tuple[int, int, str, str]], m
     >>> m = [_Span(10, 17, "H-Score"), _Span(22, 25, "ECI")]
     >>> {k: v.text for k, v in _respective_metrics(t, [(29, 34, "", "0.072"), (39, 44, "", "0.078")], m, 0).items()}
     {29: 'H-Score', 39: 'ECI'}
+    >>> t = "It scores Top-1/NDCG of 0.35/0.73."
+    >>> m = [_Span(10, 15, "Top-1"), _Span(16, 20, "NDCG")]
+    >>> {k: v.text for k, v in _respective_metrics(t, [(24, 28, "", "0.35"), (29, 33, "", "0.73")], m, 0).items()}
+    {24: 'Top-1', 29: 'NDCG'}
     """
     out: dict[int, _Span] = {}
     first = 0
@@ -986,7 +1006,10 @@ def _respective_metrics(text: str, found: Sequence[tuple[int, int, str, str]], m
             last += 1
         group = found[first:last + 1]
         first = last + 1
-        if len(group) < 2 or not re.match(r"\s*,?\s*respectively\b", text[group[-1][1]:group[-1][1] + 20]):
+        # "Top-1/NDCG scores of 0.35/0.73": values paired by slashes with as many metrics paired so
+        slashed = all(text[a[1]:b[0]] == "/" for a, b in itertools.pairwise(group))
+        respectively = re.match(r"\s*,?\s*respectively\b", text[group[-1][1]:group[-1][1] + 20])
+        if len(group) < 2 or not (slashed or respectively):
             continue
         before = [m for m in metrics if lo <= m.start and m.end <= group[0][0]]
         run = before[-1:]  # the last run of metrics written as a list before the values
@@ -994,6 +1017,8 @@ def _respective_metrics(text: str, found: Sequence[tuple[int, int, str, str]], m
             if not _LIST_GLUE.fullmatch(text[metric.end:run[0].start]):
                 break
             run.insert(0, metric)
+        if slashed and not all(text[a.end:b.start] == "/" for a, b in itertools.pairwise(run)):
+            continue
         if len(run) == len(group):
             out.update({value[0]: metric for value, metric in zip(group, run)})
     return out

@@ -489,3 +489,35 @@ def test_a_range_of_percentage_points_is_one_improvement_also_in_latex() -> None
         assert [(v, k, x) for v, k, x, _d, _m in rows(text)] == [
             (text.split("achieves ")[1].split(" percentage")[0].strip("$"), IMPROVEMENT, "accuracy")]
     assert rows("It raises [[X|accuracy]] by 4.5 percentage points.")[0][:2] == ("4.5", IMPROVEMENT)
+
+
+def test_scores_paired_by_slashes_take_the_metrics_paired_so() -> None:
+    got = rows("Our system achieved average [[X|Top-1]]/[[X|NDCG]] scores of 0.35/0.73 for Subtask A.")
+    assert [(v, m) for v, _k, m, _d, _w in got] == [("0.35", "average Top-1"), ("0.73", "NDCG scores")]
+
+
+def test_the_next_value_of_a_list_is_a_value_too() -> None:
+    got = rows("Logistic Regression and Linear SVM were lower, with maximum [[X|accuracies]] of 84.41% and 84.73%, "
+               "respectively.")
+    assert [v for v, *_ in got] == ["84.41%", "84.73%"]
+
+
+def test_top_1_alone_names_the_metric_at_its_value() -> None:
+    assert rows("A CLIP baseline reaches 26.7% [[X|Top-1]] on [[D|English dev]].")[0][2] == "Top-1"
+
+
+def test_a_bold_latex_multiplier_is_a_speedup() -> None:
+    got = rows(r"MotionCache achieves significant speedups of $\textbf{6.28}\times$ and $\textbf{1.64}\times$.")
+    assert [(v, k, m) for v, k, m, _d, _w in got] == [
+        ("6.28", IMPROVEMENT, "speedups"), ("1.64", IMPROVEMENT, "speedups")]
+
+
+def test_a_benchmarks_named_subset_is_the_dataset_and_bracketed_parameters_are_settings() -> None:
+    assert rows("Agentic Rubrics score 54.2% on [[D|SWE-Bench]] Verified.")[0][3] == "SWE-Bench Verified"
+    assert rows("The robot balances with optimized PID parameters (Kp=0.10, Kd=0.005) and reaches 100% "
+                "[[X|success rate]].") == [("100%", ABSOLUTE, "success rate", "", "")]
+
+
+def test_a_hyphenated_roc_auc_is_a_metric_word() -> None:
+    got = rows("Our method improves median normalized ROC-AUC from 0.10 to 0.12.")
+    assert [(v, m) for v, _k, m, _d, _w in got] == [("0.10", "ROC-AUC"), ("0.12", "ROC-AUC")]
