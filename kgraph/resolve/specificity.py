@@ -172,6 +172,9 @@ GRADING_WORDS = frozenset(
 )
 #: Adverb endings: an adverb on its own ("asymptotically") is a broken span, not a thing.
 _ADVERB_ENDINGS = ("ally", "ively", "ously", "ently", "antly", "ingly", "edly")
+#: Adjective endings: one lower-case word ending so ("ecological", "analytical", "continuous")
+#: is a modifier whose noun the span lost; the nouns that end so are rare as entities.
+_ADJECTIVE_ENDINGS = ("ical", "ous")
 _PROPERTY_SUFFIXES = ("ness", "ity")
 #: Share of background abstracts above which an entity is too common to tell papers apart.
 BACKGROUND_SHARE = 0.02
@@ -361,6 +364,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
     (('fragment',), False)
     >>> judge("Building on this dataset", {}).evidence, judge("Hugging", {"Hugging": 12}).evidence
     (('fragment',), ('host',))
+    >>> judge("ecological", {"ecological": 6}).evidence, judge("ecological footprint", {}).generic
+    (('fragment',), False)
     """
     words = [w for w in label.replace("-", " ").split() if w.lower() not in _FUNCTION_WORDS]
     letters = sum(c.isalpha() for c in label)
@@ -373,7 +378,8 @@ def judge(label: str, surfaces: Mapping[str, int], *, known_kind: EntityKind | N
             map(str.isalnum, ends[0])) or not any(
             map(str.isalnum, ends[-1])) or (len(words) == 1 and not is_name_like(words[0]) and (
             len(words[0]) <= 2 or words[0].lower() in GENERIC_MODIFIERS
-            or words[0].lower().endswith(_ADVERB_ENDINGS))) or (
+            or words[0].lower().endswith(_ADVERB_ENDINGS)
+            or (words[0].islower() and words[0].endswith(_ADJECTIVE_ENDINGS)))) or (
             len(ends) > 1 and (ends[0].lower() in _EDGE_WORDS or ends[-1].lower() in _EDGE_WORDS
                                or any(w.lower() in _POINTING_WORDS and not w.isupper() for w in ends))):
         return Judgement(True, ("fragment",))
