@@ -42,7 +42,7 @@ IMPROVEMENT = "improvement"
 #: A number as written: "92.3", "92.3%", "+2.1", "1,024", "3x", "3.5×", "0.91", ".85".
 _NUMBER = re.compile(
     r"(?<![\w.\-–])(?P<sign>[+±−-])?(?P<num>\d{1,3}(?:(?:,|\{,\})\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-    r"(?P<range>(?:\s?[x×X])?\$?\s?(?:--|[-–])\s?\$?\d+(?:\.\d+)?(?=\$?\s?\\?%|\s?[x×X](?!\w)|\$?\s?percentage\s+points?\b))?"
+    r"(?P<range>(?:\s?[x×X])?\$?\s?(?:--|[-–])\s?\$?\d+(?:\.\d+)?(?=\$?\s?\\?%|\s?[x×X](?!\w)|\$?\s?percentage\s+points?\b|\s?pp\b))?"
     r"(?P<unit>\s?\\?%|\s?(?:x|×|X)(?![\w])(?!\s*\d)|\$?\\times\$?(?![\w{])(?!\$?\s*\d)|\s?\$?pp\b)?"
     r"(?![\w]|[.,]\d|-(?!(?:points?|fold)\b)[A-Za-z])"
 )
@@ -209,6 +209,8 @@ _SHARE_OF_PEOPLE = re.compile(r"\s*(?:of\s+them\s+)?(?:had|have|were|are|was|dec
 def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
     """Whether the number at ``text[start:end]`` counts or sizes something rather than scoring."""
     after = text[end:end + 40]
+    if after.startswith("$"):
+        after = after[1:]  # the end of LaTeX math: "$99.5\\%$ of features"
     before = text[max(0, start - 30):start]
     word_after = re.match(r"\s*([A-Za-z][\w\-/]*)", after)
     value = text[start:end]

@@ -521,3 +521,9 @@ def test_a_benchmarks_named_subset_is_the_dataset_and_bracketed_parameters_are_s
 def test_a_hyphenated_roc_auc_is_a_metric_word() -> None:
     got = rows("Our method improves median normalized ROC-AUC from 0.10 to 0.12.")
     assert [(v, m) for v, _k, m, _d, _w in got] == [("0.10", "ROC-AUC"), ("0.12", "ROC-AUC")]
+
+
+def test_a_range_of_percentage_points_written_pp_is_one_value_and_a_latex_share_of_data_is_none() -> None:
+    assert [v for v, *_ in rows("On math, MAPPA achieves +5.0--17.5pp on [[D|AIME]].")] == ["+5.0--17.5pp"]
+    assert rows(r"With $99.5\%$ of features missing, our model achieves [[X|accuracies]] of $80.06\%$.") == [
+        (r"80.06\%", ABSOLUTE, "accuracies", "", "ours")]
