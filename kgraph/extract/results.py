@@ -61,7 +61,8 @@ METRIC_WORDS = (
     "speedup", "speed-up", "latency", "throughput", "fps", "score", "scores", "points", "point", "macro-f1",
     "micro-f1", "uas", "las", "spearman", "pearson", "kappa", "eer", "ade", "fde", "chrf", "comet", "ter",
     "ap", "ap50", "ap75", "nds", "hota", "mota", "idf1", "mpjpe", "epe", "pck", "fvd",
-    "roc-auc", "auc-roc", "pr-auc", "speedups", "speed-ups",
+    "roc-auc", "auc-roc", "pr-auc", "speedups", "speed-ups", "nmse", "nrmse", "snr", "sdr", "si-sdr", "si-snr",
+    "pesq", "stoi", "mape", "smape",
 )
 _METRIC_WORD = re.compile(
     r"(?<![\w-])((?:" + "|".join(sorted((re.escape(w) for w in METRIC_WORDS), key=len, reverse=True))
@@ -295,9 +296,10 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
 #: The level of an interval or a test: "95% CI", "(95 % confidence interval", "at the 95% confidence level".
 _CONFIDENCE = re.compile(r"\s*(?:CI|C\.I\.|(?:confidence|credible|prediction)\s+(?:intervals?|levels?|bounds?))\b",
                          re.IGNORECASE)
-#: The bounds that follow an interval's name: "(95% CI 0.82–0.91)", "confidence interval of [".
+#: The bounds that follow an interval's name: "(95% CI 0.82–0.91)", "confidence interval of [",
+#: and the second bound after the first: "95% CI: [84.9%, 98.1%]".
 _AFTER_INTERVAL = re.compile(r"(?:\bCI|\bC\.I\.|(?i:confidence\s+intervals?))\s*(?:[:,=]|(?i:of|was|is|from))?"
-                             r"\s*[\[(]?\s*\Z")
+                             r"\s*[\[(]?\s*(?:[\d.]+\s*\\?%?\s*(?:,|--|[-–]|to)\s*)?\Z")
 #: Units of quantities measured in the natural sciences or set in an experiment (energy, astronomical
 #: length, mass, amount of substance, concentration, pressure, land area): what such a number gives
 #: is a finding or a condition, never how well a method does.
@@ -546,6 +548,8 @@ def _label_before(text: str, lo: int, start: int, names: Sequence[_Span]) -> _Sp
 
 #: "Purity@1 = 0.371", "nDCG@10 = 0.52": a metric named by an equation (not "p = 0.01", "d = 0.55").
 _NAMED_BY_EQUALS = re.compile(r"(?<![\w@'’])(?P<name>[A-Za-z][\w@\-]*[A-Za-z0-9@])\s*=\s*\$?[+-]?\d")
+#: Statistics of spread tagged as metrics: what an interval or a spread is, never what a value measures.
+_INTERVAL_WORDS = frozenset("ci c.i. sd s.d. se sem iqr".split())
 _STATISTICS = frozenset("ci sd se or hr rr iqr df std var mean median".split())
 
 
@@ -851,6 +855,7 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
         words += [w for w in _metrics_named_by_equals(text, lo, hi)
                   if not _overlaps_any(w, metric_spans + words)]
         metrics = _joined(text, sorted([m for m in metric_spans if lo <= m.start < hi and m.text.lower() not in _UNITS
+                                        and m.text.lower() not in _INTERVAL_WORDS
                                         and not _PHYSICAL_UNIT.fullmatch(m.text)
                                         and not m.text.lower().startswith("per ")]  # "per county": a denominator
                                        + words, key=lambda s: s.start))
@@ -1047,7 +1052,8 @@ _DIGIT = re.compile(r"\d")  # what every _NUMBER match holds
 _LIST_GLUE = re.compile(r"\s*(?:" + _AND + r"|/)\s*", re.IGNORECASE)
 #: The two bounds of a span of values share their kind too ("gains ranging from -1.4% to 2.9%"), and so
 #: do values listed with what each was measured on ("by 59.6% on CIFAR-10, 71.2% on ImageNet, and 20.0% for ...").
-_KIND_GLUE = re.compile(r"\s*(?:(?:on|for|in)\s+[^,;.()]{1,40}?)?\s*(?:" + _AND + r"|/|to)\s*", re.IGNORECASE)
+_KIND_GLUE = re.compile(r"\s*(?:dB|ms|s|points?)?\s*(?:(?:on|for|in)\s+[^,;.()]{1,40}?)?\s*(?:" + _AND + r"|/|to)\s*",
+                        re.IGNORECASE)  # a unit may follow each value: "by 7.19 dB, 4.08 dB, and 5.27 dB"
 
 
 def _share_kind_in_lists(results: list[Result], text: str) -> list[Result]:

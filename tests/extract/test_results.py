@@ -527,3 +527,14 @@ def test_a_range_of_percentage_points_written_pp_is_one_value_and_a_latex_share_
     assert [v for v, *_ in rows("On math, MAPPA achieves +5.0--17.5pp on [[D|AIME]].")] == ["+5.0--17.5pp"]
     assert rows(r"With $99.5\%$ of features missing, our model achieves [[X|accuracies]] of $80.06\%$.") == [
         (r"80.06\%", ABSOLUTE, "accuracies", "", "ours")]
+
+
+def test_values_in_decibels_share_their_kind_and_nmse_is_a_metric_word() -> None:
+    got = rows("It reduces NMSE by 7.19 dB, 4.08 dB, and 5.27 dB for reconstruction, respectively.")
+    assert [(v, k, m) for v, k, m, _d, _w in got] == [
+        ("7.19", IMPROVEMENT, "NMSE"), ("4.08", IMPROVEMENT, "NMSE"), ("5.27", IMPROVEMENT, "NMSE")]
+
+
+def test_both_bounds_of_a_bracketed_interval_are_no_results_and_ci_is_no_metric() -> None:
+    got = rows("The system achieves 94.4% retrieval on clean inputs (n=54, 95% [[X|CI]]: [84.9%, 98.1%]).")
+    assert [(v, m) for v, _k, m, _d, _w in got] == [("94.4%", "")]
