@@ -192,8 +192,9 @@ _DESCRIPTIVE = re.compile(r"(?i)\b(?:prevalence|incidence|frequency\s+of|proport
 _SHARE_LIST = re.compile(r"%\s+(?:of\s+them\s+)?(?:had|have|were|are|was|declared|reported|said|agreed)\b[^;.]{0,60}"
                          r"(?:,|\band)\s*\Z")
 #: A share that is a material's make-up: an element or a compound ("SiFe", "TiO2"), or words of composition.
-_COMPOSITION = re.compile(r"\s*(?:[A-Z][a-z]?(?:[A-Z][a-z]?|\d)+(?<=[a-z\d])\b(?!-)|(?:\w+\s+)?(?:content|doped|alloy|"
-                          r"steel|solution|wt|w/w|v/v|mol|by\s+weight|dietary)\b)")
+# (not a score named like a formula: "69.8% F1", "R2")
+_COMPOSITION = re.compile(r"\s*(?:(?!(?:F1|F2|R1|R2|P1)\b)[A-Z][a-z]?(?:[A-Z][a-z]?|\d)+(?<=[a-z\d])\b(?!-)|"
+                          r"(?:\w+\s+)?(?:content|doped|alloy|steel|solution|wt|w/w|v/v|mol|by\s+weight|dietary)\b)")
 #: A share of the data given labels, or of the training data, perhaps the first of a list:
 #: "1% and 10% labeled data", "5% labels", "10% training samples".
 _LABELLED_SHARE = re.compile(r"(?i)\s*(?:" + _AND + r"\s*" + _PERCENT + r"\s*)*(?:of\s+(?:the\s+)?)?"
@@ -656,6 +657,18 @@ def _labelling(text: str, spans: Sequence[_Span], start: int) -> _Span | None:
     return None
 
 
+#: Between a value and the data it was measured on: "+13.5 on CIFAR-100", "92.3 F1 on SQuAD".
+_ON_AFTER = re.compile(r"\s*(?:\\?%|pp|points?|x|×)?\s*(?:[A-Za-z][\w@\-]*\s+){0,2}?(?:on|in)\s+(?:the\s+)?")
+
+
+def _measured_on(text: str, spans: Sequence[_Span], end: int, hi: int) -> _Span | None:
+    """The data named right after a value with "on"/"in": "+18.0 on CIFAR-10, +13.5 on CIFAR-100"."""
+    for span in spans:
+        if end <= span.start <= hi and _ON_AFTER.fullmatch(text, end, span.start):
+            return span
+    return None
+
+
 def _words_before_a_break(text: str, limit: int) -> list[str]:
     """Up to ``limit`` words at the start of ``text``, stopping at punctuation or a function word."""
     out: list[str] = []
@@ -937,7 +950,8 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
             if dataset is None and parallel and len(named) == len(found):
                 dataset = named[index]
             elif dataset is None:
-                dataset = _labelling(text, datasets_in, start) or _nearest(named, start, c_lo, c_hi, prefer_after=True)
+                dataset = (_labelling(text, datasets_in, start) or _measured_on(text, datasets_in, end, c_hi)
+                           or _nearest(named, start, c_lo, c_hi, prefer_after=True))
             method_text, method_span = _method_of(text, lo, start, method_mentions, own, titled)
             method_text = _bare_name(method_text)
             if _FROM_VALUE.search(text[c_lo:start]) and _TO_VALUE.match(text[end:end + 30]) and not _RANGING.search(

@@ -538,3 +538,15 @@ def test_values_in_decibels_share_their_kind_and_nmse_is_a_metric_word() -> None
 def test_both_bounds_of_a_bracketed_interval_are_no_results_and_ci_is_no_metric() -> None:
     got = rows("The system achieves 94.4% retrieval on clean inputs (n=54, 95% [[X|CI]]: [84.9%, 98.1%]).")
     assert [(v, m) for v, _k, m, _d, _w in got] == [("94.4%", "")]
+
+
+def test_the_data_named_right_after_a_value_is_what_it_was_measured_on() -> None:
+    got = rows("[[M|StoMPP]] improves [[X|accuracy]] over a [[M|BinaryConnect-style STE baseline]], with gains that "
+               "increase with depth (e.g., for [[M|ResNet-50 BNN]]: +18.0 on [[D|CIFAR-10]], +13.5 on [[D|CIFAR-100]], "
+               "and +3.8 on [[D|ImageNet]]; for [[M|ResNet-18]]: +3.1, +4.7, and +1.3).")
+    assert [(v, d) for v, _k, _m, d, _w in got][:3] == [("+18.0", "CIFAR-10"), ("+13.5", "CIFAR-100"), ("+3.8", "ImageNet")]
+
+
+def test_a_percentage_before_f1_is_a_score_not_a_composition() -> None:
+    assert rows("Our model achieves 69.8% [[X|F1]] on the [[D|CoAM dataset]].") == [
+        ("69.8%", ABSOLUTE, "F1", "CoAM dataset", "ours")]
