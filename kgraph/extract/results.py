@@ -62,7 +62,7 @@ METRIC_WORDS = (
     "micro-f1", "uas", "las", "spearman", "pearson", "kappa", "eer", "ade", "fde", "chrf", "comet", "ter",
     "ap", "ap50", "ap75", "nds", "hota", "mota", "idf1", "mpjpe", "epe", "pck", "fvd",
     "roc-auc", "auc-roc", "pr-auc", "speedups", "speed-ups", "nmse", "nrmse", "snr", "sdr", "si-sdr", "si-snr",
-    "pesq", "stoi", "mape", "smape",
+    "pesq", "stoi", "mape", "smape", "acc",
 )
 _METRIC_WORD = re.compile(
     r"(?<![\w-])((?:" + "|".join(sorted((re.escape(w) for w in METRIC_WORDS), key=len, reverse=True))
@@ -93,11 +93,13 @@ _DATA_SHARE = re.compile(r"^\s*" + _RANGE_REST + r"(?:percent\s+)?of\s+(?:the\s+
 #: Words before a value that make it a gain or a reduction.
 _IMPROVEMENT_BEFORE = re.compile(
     r"(?:\bby|\bgains?\s+of|\bimprovements?\s+of|\bincreases?\s+of|\breductions?\s+of|"
-    r"\bboosts?\s+of|\bmargin\s+of|\bdecreases?\s+of|\bdrops?\s+of|\bfactor\s+of|\bsav(?:e|es|ed|ing)|"
+    r"\bboosts?\s+of|\bmargin\s+of|\bdecreases?\s+of|\bdrops?\s+of|\bfactor\s+of|"
+    r"\bsav(?:e|es|ed|ing)|\b(?:improv|reduc|increas|decreas|boost|lower|cut)\w*\s+(?:the\s+)?(?:[\w@\-]+\s+){0,3}up\s+to|"
     r"\b(?:gains?|improvements?|increases?|reductions?|boosts?|decreases?|drops?)\s+(?:ranging\s+from|between)|"
     r"\\uparrow|\\downarrow|[↑↓]|(?<![\w)\]])\+)\s*(?:about|around|approximately|nearly|over|more\s+than|at\s+least|an\s+average\s+of|"
-    r"average|roughly|up\s+to|~)?\s*$", re.IGNORECASE)
-# "up to" alone changes no kind ("accuracy of up to 95%"); "by up to 4.3%" is a gain by "by".
+    r"average|roughly|up\s+to|just|only|~)?\s*$", re.IGNORECASE)
+# "up to" alone changes no kind ("accuracy of up to 95%"); "by up to 4.3%" is a gain by "by", and so is
+# "improving the test accuracy up to 5.95%" by its verb.
 # "a factor of 2" is a ratio; "save 37.6% training time" a reduction; "gains ranging from -1.4% to 2.9%"
 # (but "drops from 96.2% to 91.0%" gives two scores).
 #: A metric that is itself a change of something ("length reduction", "reduction ratio", "speedup").
@@ -634,6 +636,7 @@ def _dataset_candidates(text: str, lo: int, hi: int, dataset_spans: Sequence[_Sp
              if (tail := _SUBSET.match(text, d.end)) else d for d in found]
     methods = [(m.start, m.end) for m in method_mentions]
     return sorted((d for d in found if not _MODEL_SIZE.search(d.text) and not _GENERIC_DATA.fullmatch(d.text)
+                   and not _METRIC_WORD.fullmatch(d.text.rstrip("."))  # "(Acc.)" tagged as data names a metric
                    and not (" " not in d.text and d.text.islower())
                    and not any(s <= d.start and d.end <= e for s, e in methods if (s, e) != (d.start, d.end))),
                   key=lambda d: d.start)
@@ -911,7 +914,9 @@ def find_results(text: str, mentions: Sequence[Mention], paper_id: str = "", tit
         datasets_in = [d for d in _dataset_candidates(text, lo, hi, dataset_spans, method_mentions)
                        if own_system is None or d.text != own_system]  # the paper's own system is not its data
         # "0.972 (MVTec AD)", "2Wiki (93.7%)": a name in brackets next to a value labels its data
-        not_data = words + [_Span(m.start, m.end, m.text) for m in method_mentions]
+        # (a Metric mention is data where the text calls it so, "ScreenSpot (93.1%)", unless it is a metric's word)
+        not_data = words + [m for m in metric_spans if lo <= m.start < hi and _METRIC_WORD.fullmatch(m.text)] + [
+            _Span(m.start, m.end, m.text) for m in method_mentions]
         labels = {start: _label_after(text, end, not_data) or _label_before(text, lo, start, not_data)
                   for start, end, _u, _v in found}
         datasets_in = datasets_in + [d for d in labels.values() if d is not None and d not in datasets_in]

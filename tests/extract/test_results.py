@@ -550,3 +550,15 @@ def test_the_data_named_right_after_a_value_is_what_it_was_measured_on() -> None
 def test_a_percentage_before_f1_is_a_score_not_a_composition() -> None:
     assert rows("Our model achieves 69.8% [[X|F1]] on the [[D|CoAM dataset]].") == [
         ("69.8%", ABSOLUTE, "F1", "CoAM dataset", "ours")]
+
+
+def test_a_verb_of_change_before_up_to_makes_an_improvement() -> None:
+    got = rows("The approach yields early exits, improving the [[X|test accuracy]] up to 5.95% compared to dynamic "
+               "solutions.")
+    assert [(v, k) for v, k, *_ in got] == [("5.95%", IMPROVEMENT)]
+    assert rows("It reaches an [[X|accuracy]] of up to 95%.")[0][1] == ABSOLUTE
+
+
+def test_a_metric_word_in_brackets_after_a_value_is_its_metric_not_its_data() -> None:
+    assert rows("We evaluate CLAS, achieving average improvements of 2.3% ([[X|Acc]].) on [[D|GLUE]].") == [
+        ("2.3%", IMPROVEMENT, "Acc", "GLUE", "ours")]
