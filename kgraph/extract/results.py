@@ -62,7 +62,7 @@ METRIC_WORDS = (
     "micro-f1", "uas", "las", "spearman", "pearson", "kappa", "eer", "ade", "fde", "chrf", "comet", "ter",
     "ap", "ap50", "ap75", "nds", "hota", "mota", "idf1", "mpjpe", "epe", "pck", "fvd",
     "roc-auc", "auc-roc", "pr-auc", "speedups", "speed-ups", "nmse", "nrmse", "snr", "sdr", "si-sdr", "si-snr",
-    "pesq", "stoi", "mape", "smape", "acc",
+    "pesq", "stoi", "mape", "smape", "acc", "aucs",
 )
 _METRIC_WORD = re.compile(
     r"(?<![\w-])((?:" + "|".join(sorted((re.escape(w) for w in METRIC_WORDS), key=len, reverse=True))
@@ -112,7 +112,7 @@ _IMPROVEMENT_AFTER = re.compile(
     r"decrease|drop|speed-?ups?)\b", re.IGNORECASE)
 #: Verbs that report a score: with one of them a percentage is a result even when no metric is named.
 _REPORTING = re.compile(
-    r"\b(?:achiev\w*|attain\w*|obtain\w*|reach\w*|scor\w*|yield\w*|record\w*|deliver\w*|outperform\w*|"
+    r"\b(?:achiev\w*|attain\w*|obtain\w*|reach\w*|scor(?!ing)\w*|yield\w*|record\w*|deliver\w*|outperform\w*|"
     r"surpass\w*|improv\w*|exceed\w*|boost\w*|reduc\w*|gain\w*|lift\w*|rais\w*|set\w*\s+(?:a\s+)?new|"
     r"state-of-the-art|sota|"
     r"top-\d|rank\w*|drop\w*)\b", re.IGNORECASE)
@@ -1071,8 +1071,9 @@ _DIGIT = re.compile(r"\d")  # what every _NUMBER match holds
 _LIST_GLUE = re.compile(r"\s*(?:" + _AND + r"|/)\s*", re.IGNORECASE)
 #: The two bounds of a span of values share their kind too ("gains ranging from -1.4% to 2.9%"), and so
 #: do values listed with what each was measured on ("by 59.6% on CIFAR-10, 71.2% on ImageNet, and 20.0% for ...").
-_KIND_GLUE = re.compile(r"\s*(?:dB|ms|s|points?)?\s*(?:(?:on|for|in)\s+[^,;.()]{1,40}?)?\s*(?:" + _AND + r"|/|to)\s*",
-                        re.IGNORECASE)  # a unit may follow each value: "by 7.19 dB, 4.08 dB, and 5.27 dB"
+# A unit may follow each value ("by 7.19 dB, 4.08 dB, and 5.27 dB"), a name hold a dot ("on LLaDA1.5-8B").
+_KIND_GLUE = re.compile(r"\s*(?:dB|ms|s|points?)?\s*(?:(?:on|for|in)\s+(?:[^,;.()]|\.(?=\w)){1,40}?)?\s*"
+                        r"(?:" + _AND + r"|/|to)\s*", re.IGNORECASE)
 
 
 def _share_kind_in_lists(results: list[Result], text: str) -> list[Result]:

@@ -562,3 +562,10 @@ def test_a_verb_of_change_before_up_to_makes_an_improvement() -> None:
 def test_a_metric_word_in_brackets_after_a_value_is_its_metric_not_its_data() -> None:
     assert rows("We evaluate CLAS, achieving average improvements of 2.3% ([[X|Acc]].) on [[D|GLUE]].") == [
         ("2.3%", IMPROVEMENT, "Acc", "GLUE", "ours")]
+
+
+def test_list_values_share_their_kind_past_a_dotted_name_and_scoring_reports_nothing() -> None:
+    got = rows("It achieves relative improvements of 20.4% on [[M|LLaDA1.5-8B]] and 16.0% on [[M|LLaDA-8B-Instruct]].")
+    assert [(v, k) for v, k, *_ in got] == [("20.4%", IMPROVEMENT), ("16.0%", IMPROVEMENT)]
+    assert rows("The benchmark comprises 104 tasks covering 767 scoring [[X|points]].") == []
+    assert [v for v, *_ in rows("Zero-shot deployment to unseen countries achieves AUCs up to 0.84.")] == ["0.84"]
