@@ -288,6 +288,10 @@ def _is_count_or_size(text: str, start: int, end: int, unit: str) -> bool:
         return True  # "20,000 face videos": thousands are counted, not scored
     if re.search(r"(?:\b(?:top|Table|Fig\.?|Figure|Section|Eq\.?|version|v|p)\s*|[A-Za-z]-?|@)\Z", before):
         return True  # "top 5", "Table 2", "v1.5", "pass@1", "GPT-4"
+    if not unit and re.match(r"\s?[nµμm]?m-(?:long|wide|thick|deep|high|tall|diameter)\b", after):
+        return True  # a size that names a part: "a 0.2 µm-long gate", "a 6.3-mm-wide chip"
+    if not unit and re.search(r"\bpH\s*(?:of\s+|=\s*)?\Z", before):
+        return True  # a condition: "stabilized at pH 10.50"
     if not unit and re.search(r"(?i)\b(?:grade|stage|phase|type|class|level|tier|step|round|arm|cohort|group)\s+\Z",
                               before):
         return True  # a label: "grade 3", "phase 2", "stage 4"

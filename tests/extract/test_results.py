@@ -569,3 +569,9 @@ def test_list_values_share_their_kind_past_a_dotted_name_and_scoring_reports_not
     assert [(v, k) for v, k, *_ in got] == [("20.4%", IMPROVEMENT), ("16.0%", IMPROVEMENT)]
     assert rows("The benchmark comprises 104 tasks covering 767 scoring [[X|points]].") == []
     assert [v for v, *_ in rows("Zero-shot deployment to unseen countries achieves AUCs up to 0.84.")] == ["0.84"]
+
+
+def test_a_size_naming_a_part_and_a_ph_are_conditions_not_results() -> None:
+    assert [v for v, *_ in rows("We developed a 0.2 µm-long recessed-gate FET, achieving an [[X|operation voltage]] "
+                                "of 25 V.")] == ["25"]
+    assert rows("The slurries reached a [[X|relative density]] stabilized at pH 10.50.") == []
