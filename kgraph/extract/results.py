@@ -42,11 +42,11 @@ IMPROVEMENT = "improvement"
 #: A number as written: "92.3", "92.3%", "+2.1", "1,024", "3x", "3.5×", "0.91", ".85".
 _NUMBER = re.compile(
     r"(?<![\w.\-–])(?P<sign>[+±−-])?(?P<num>\d{1,3}(?:(?:,|\{,\})\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-    r"(?P<range>(?:\s?[x×X])?\$?\s?(?:--|[-–])\s?\$?\d+(?:\.\d+)?(?=\$?\s?\\?%|\s?[x×X](?!\w)|\$?\s?percentage\s+points?\b|\s?pp\b))?"
+    r"(?P<range>(?:\s?[x×X]|\s?\\?%)?\$?\s?(?:--|[-–])\s?\$?\d+(?:\.\d+)?(?=\$?\s?\\?%|\s?[x×X](?!\w)|\$?\s?percentage\s+points?\b|\s?pp\b))?"
     r"(?P<unit>\s?\\?%|\s?(?:x|×|X)(?![\w])(?!\s*\d)|\$?\\times\$?(?![\w{])(?!\$?\s*\d)|\s?\$?pp\b)?"
     r"(?![\w]|[.,]\d|-(?!(?:points?|fold)\b)[A-Za-z])"
 )
-# "$10{,}000$" is one number (LaTeX's thousands separator); "5-30x" and "1.5x-2.68x" are one range
+# "$10{,}000$" is one number (LaTeX's thousands separator); "5-30x", "1.5x-2.68x" and "5%-37.58%" are one range
 # value like "2–5%" (and the end of a range that is no value, "grade 3–4", is none); "256$\times$256"
 # is a resolution, not "256×" (no unit when a digit follows); "2.16-point" and "2-fold" end before the
 # hyphen; "$-5.3$pp" keeps its unit; "2 × 106/kg" (a power written without its superscript) and

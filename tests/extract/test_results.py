@@ -575,3 +575,9 @@ def test_a_size_naming_a_part_and_a_ph_are_conditions_not_results() -> None:
     assert [v for v, *_ in rows("We developed a 0.2 µm-long recessed-gate FET, achieving an [[X|operation voltage]] "
                                 "of 25 V.")] == ["25"]
     assert rows("The slurries reached a [[X|relative density]] stabilized at pH 10.50.") == []
+
+
+def test_a_range_with_a_percent_at_both_ends_is_one_value() -> None:
+    got = rows("Detectors can be improved by 5%-37.58% in [[X|F1-score]] and 3.77%-42.79% in [[X|AUC]].")
+    assert [(v, k, m) for v, k, m, _d, _w in got] == [
+        ("5%-37.58%", IMPROVEMENT, "F1-score"), ("3.77%-42.79%", IMPROVEMENT, "AUC")]
