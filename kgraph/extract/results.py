@@ -1075,9 +1075,10 @@ _DIGIT = re.compile(r"\d")  # what every _NUMBER match holds
 _LIST_GLUE = re.compile(r"\s*(?:" + _AND + r"|/)\s*", re.IGNORECASE)
 #: The two bounds of a span of values share their kind too ("gains ranging from -1.4% to 2.9%"), and so
 #: do values listed with what each was measured on ("by 59.6% on CIFAR-10, 71.2% on ImageNet, and 20.0% for ...").
-# A unit may follow each value ("by 7.19 dB, 4.08 dB, and 5.27 dB"), a name hold a dot ("on LLaDA1.5-8B").
-_KIND_GLUE = re.compile(r"\s*(?:dB|ms|s|points?)?\s*(?:(?:on|for|in)\s+(?:[^,;.()]|\.(?=\w)){1,40}?)?\s*"
-                        r"(?:" + _AND + r"|/|to)\s*", re.IGNORECASE)
+# A unit or a metric's word may follow each value ("by 7.19 dB, 4.08 dB, and 5.27 dB", "by 7.0% F1 and 6.0%
+# EM"), a name hold a dot ("on LLaDA1.5-8B").
+_KIND_GLUE = re.compile(r"\s*(?:dB|ms|s|points?|" + _METRIC_WORD.pattern + r")?"
+                        r"\s*(?:(?:on|for|in)\s+(?:[^,;.()]|\.(?=\w)){1,40}?)?\s*(?:" + _AND + r"|/|to)\s*", re.IGNORECASE)
 
 
 def _share_kind_in_lists(results: list[Result], text: str) -> list[Result]:

@@ -581,3 +581,8 @@ def test_a_range_with_a_percent_at_both_ends_is_one_value() -> None:
     got = rows("Detectors can be improved by 5%-37.58% in [[X|F1-score]] and 3.77%-42.79% in [[X|AUC]].")
     assert [(v, k, m) for v, k, m, _d, _w in got] == [
         ("5%-37.58%", IMPROVEMENT, "F1-score"), ("3.77%-42.79%", IMPROVEMENT, "AUC")]
+
+
+def test_values_each_followed_by_a_metric_word_share_their_kind() -> None:
+    got = rows("RT-RAG outperforms state-of-the-art methods by 7.0% [[X|F1]] and 6.0% [[X|EM]].")
+    assert [(v, k, m) for v, k, m, _d, _w in got] == [("7.0%", IMPROVEMENT, "F1"), ("6.0%", IMPROVEMENT, "EM")]
