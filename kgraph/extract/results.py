@@ -1078,7 +1078,8 @@ _LIST_GLUE = re.compile(r"\s*(?:" + _AND + r"|/)\s*", re.IGNORECASE)
 # A unit or a metric's word may follow each value ("by 7.19 dB, 4.08 dB, and 5.27 dB", "by 7.0% F1 and 6.0%
 # EM"), a name hold a dot ("on LLaDA1.5-8B").
 _KIND_GLUE = re.compile(r"\s*(?:dB|ms|s|points?|" + _METRIC_WORD.pattern + r")?"
-                        r"\s*(?:(?:on|for|in)\s+(?:[^,;.()]|\.(?=\w)){1,40}?)?\s*(?:" + _AND + r"|/|to)\s*", re.IGNORECASE)
+                        r"\s*(?:(?:on|for|in)\s+(?:[^,;.()]|\.(?=\w)){1,40}?)?\s*(?:" + _AND + r"|/|to)\s*",
+                        re.IGNORECASE)
 
 
 def _share_kind_in_lists(results: list[Result], text: str) -> list[Result]:
