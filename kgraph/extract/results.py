@@ -623,6 +623,7 @@ _GENERIC_DATA = re.compile(r"[A-Z][a-z]+(?:\s+[a-z][\w-]*)*\s+(?:datasets?|bench
 _MODEL_SIZE = re.compile(r"\d(?:\.\d+)?[BM]\b|\bbaseline\b")
 
 
+#: A benchmark's named subset after its name: "SWE-bench Verified", "GPQA Diamond".
 _SUBSET = re.compile(r" (?:Verified|Lite|Pro|Diamond|Hard|Multilingual|Mini|Plus|Extended)\b")
 
 
@@ -635,7 +636,7 @@ def _dataset_candidates(text: str, lo: int, hi: int, dataset_spans: Sequence[_Sp
         start, end = match.span(group)
         if not any(d.start <= start < d.end or start <= d.start < end for d in found):
             found.append(_Span(start, end, match.group(group)))
-    # a benchmark's named subset is the data measured on: "SWE-bench Verified", "GPQA Diamond"
+    # a benchmark's named subset is the data measured on
     found = [_Span(d.start, d.end + len(tail.group(0)), text[d.start:d.end + len(tail.group(0))])
              if (tail := _SUBSET.match(text, d.end)) else d for d in found]
     methods = [(m.start, m.end) for m in method_mentions]

@@ -991,8 +991,8 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
                 indices) and (names_task(key) or _TO_TASK.search(key)):
             # the Papers with Code dataset lists hold task names too ("Text-to-SQL", "Infrared
             # Small Target Detection"): where two mentions in three call it a task and it reads
-            # as one, it is the task
-            pass
+            # as one, it is the task (the mentions' vote stands, over the list's kind)
+            kind = EntityKind.TASK
         elif known_kind is not None and known_kind is not EntityKind.TASK:
             kind = known_kind
         elif known_kind is EntityKind.TASK and kind is not EntityKind.DATASET and words[-1] in _KNOWN_TASK_HEADS:
