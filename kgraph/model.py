@@ -75,8 +75,9 @@ class Mention:
 
     ``start``/``end`` are character offsets into ``paper.text(field)`` (end exclusive),
     ``sentence`` is the 0-based sentence index within that field.
-    ``label`` is the extractor's own label (e.g. SciERC ``Material``) and ``kind`` the
-    graph's entity kind it maps to. ``sentence_span`` gives the character offsets of the
+    ``label`` is the extractor's own label (e.g. SciERC ``Material``; ``Dataset`` where the
+    fast tier's selection takes a listed dataset name over the model's label) and ``kind``
+    the graph's entity kind it maps to. ``sentence_span`` gives the character offsets of the
     sentence the mention is in (same text as ``start``/``end``).
     """
 

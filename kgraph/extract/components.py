@@ -85,7 +85,8 @@ def make_rules(nlp: Language, name: str) -> CueRules:
     return CueRules()
 
 
-@Language.factory("kgraph_select")
-def make_selector(nlp: Language, name: str) -> Selector:
-    """The last component: one span per stretch of text, into ``doc.spans["kgraph"]``."""
-    return Selector()
+@Language.factory("kgraph_select", default_config={"known_datasets": False})
+def make_selector(nlp: Language, name: str, known_datasets: bool) -> Selector:
+    """The last component: one span per stretch of text, into ``doc.spans["kgraph"]``
+    (``known_datasets``: see :class:`~kgraph.extract.select.Selector`)."""
+    return Selector(known_datasets=known_datasets)

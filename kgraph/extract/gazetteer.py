@@ -25,6 +25,8 @@ from spacy.util import filter_spans
 
 from ..model import EntityKind
 from ..resources import data_file
+from ..text.acronyms import GENERIC_ACRONYMS
+from ..text.labels import is_name_like
 from .base import set_candidates
 
 
@@ -81,6 +83,21 @@ def read_gazetteer(path: Path) -> list[GazetteerEntry]:
 def shipped_gazetteer() -> tuple[GazetteerEntry, ...]:
     """The gazetteer packaged with kgraph (built by scripts/build_gazetteer.py)."""
     return tuple(read_gazetteer(data_file("gazetteer.tsv.gz")))
+
+
+@lru_cache(maxsize=1)
+def known_dataset_names() -> frozenset[str]:
+    """Surfaces the shipped Papers with Code lists give as datasets and nothing else, written
+    as names ("SQuAD", "RCV1", "FB15k-237", "Penn Treebank"): capitals or digits past the
+    first letter, no generic abbreviation ("SOTA") and no member of a model family.
+
+    They decide a mention's kind where a model is known to call datasets methods (see
+    :class:`~kgraph.extract.select.Selector`).
+    """
+    return frozenset(
+        e.surface for e in shipped_gazetteer()
+        if e.kind is EntityKind.DATASET and e.source.startswith("pwc_") and is_name_like(e.surface)
+        and e.surface.upper() not in GENERIC_ACRONYMS and not MODEL_FAMILY.fullmatch(e.surface))
 
 
 @lru_cache(maxsize=1)

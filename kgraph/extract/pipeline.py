@@ -142,7 +142,8 @@ def build_pipeline(tier: str | None = None, *, gazetteer: bool = True, model_onl
         nlp.add_pipe("kgraph_gazetteer")
     nlp.add_pipe("kgraph_acronyms")
     nlp.add_pipe("kgraph_rules")
-    nlp.add_pipe("kgraph_select")
+    # the fast tier's model calls known datasets methods; the accurate tier's reads them better
+    nlp.add_pipe("kgraph_select", config={"known_datasets": tier == "fast"})
     return nlp
 
 

@@ -17,8 +17,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ..model import Entity, EntityKind, Field, Relation, Result
-from ..resolve.specificity import GENERIC_ACRONYMS, STATISTICS
+from ..resolve.specificity import STATISTICS
 from ..resolve.vocabularies import known_kind
+from ..text.acronyms import GENERIC_ACRONYMS
 from ..text.labels import lookup_label
 
 #: Relations that read the same both ways ("A COMPARE B" = "B COMPARE A").

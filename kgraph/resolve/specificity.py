@@ -56,6 +56,7 @@ from functools import lru_cache
 
 from ..model import EntityKind
 from ..resources import data_file
+from ..text.acronyms import GENERIC_ACRONYMS
 from ..text.labels import (
     FUNCTION_WORDS,
     has_capital_or_digit,
@@ -132,8 +133,6 @@ DATA_HEADS = frozenset("dataset corpus corpora benchmark database".split())
 INSTANCE_HEADS = frozenset("image frame sample video".split())
 _DESCRIBED_HEADS = DATA_HEADS | INSTANCE_HEADS
 _PLURAL_DATA_HEADS = frozenset("datasets benchmarks corpora databases".split())
-#: Abbreviations that stand for generic words, not names: "SOTA" is "state of the art".
-GENERIC_ACRONYMS = frozenset("SOTA AI ML DL ID OOD GPU CPU TPU RGB CT".split())
 #: Abbreviations of statistics that every empirical abstract reports ("95% CI"): tagged as
 #: metrics, they are no metric of a method.
 STATISTICS = frozenset("CI SD SE SEM IQR OR HR RR AOR".split())

@@ -12,6 +12,9 @@ import functools
 import re
 from dataclasses import dataclass
 
+#: Abbreviations that stand for generic words, not names: "SOTA" is "state of the art".
+GENERIC_ACRONYMS = frozenset("SOTA AI ML DL ID OOD GPU CPU TPU RGB CT".split())
+
 _PAREN = re.compile(r"\(([^()]{1,120})\)")
 _WORD = re.compile(r"[\w][\w\-'’]*", re.UNICODE)
 _WORD_CHAR = re.compile(r"[\w\-'’]", re.UNICODE)  # any character a _WORD match can hold

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import spacy
 from spacy.tokens import Span
 
@@ -91,3 +92,35 @@ def test_a_long_form_the_model_holds_whole_stays_the_models_span():
     AcronymDefinitions()(doc)
     Selector()(doc)
     assert [(s.text, s.label_) for s in doc.spans["kgraph"]] == [("support vector machine (SVM) classifier", "Method")]
+
+
+def test_known_dataset_names_override_a_method_label_only_when_asked():
+    nlp = spacy.blank("en")
+    text = "We fine-tune BERT on SQuAD , RCV1 and SOTA data for Sentence Compression ."
+    labels = {"BERT": "Method", "SQuAD": "Method", "RCV1": "OtherScientificTerm", "SOTA": "Material",
+              "Sentence Compression": "Task"}
+
+    def chosen(selector: Selector) -> list[tuple[str, str]]:
+        doc = nlp(text)
+        spans = [doc.char_span(text.index(t), text.index(t) + len(t), label=lab) for t, lab in labels.items()]
+        set_candidates(doc, "model", spans, [0.9] * len(spans))
+        return [(s.text, s.label_) for s in selector(doc).spans["kgraph"]]
+
+    # the accurate tier's selector keeps the model's labels
+    assert chosen(Selector()) == list(labels.items())
+    # the fast tier's: a name the lists give as a dataset alone is one; a model family, a
+    # generic abbreviation and a task stay as the model said
+    assert chosen(Selector(known_datasets=True)) == [
+        ("BERT", "Method"), ("SQuAD", "Dataset"), ("RCV1", "Dataset"), ("SOTA", "Material"),
+        ("Sentence Compression", "Task")]
+
+
+@pytest.mark.slow
+def test_only_the_fast_pipeline_asks_for_known_datasets():
+    from kgraph.extract.pipeline import build_pipeline
+
+    assert build_pipeline("rules").get_pipe_config("kgraph_select")["known_datasets"] is False
+    fast = build_pipeline("fast")
+    assert fast.get_pipe_config("kgraph_select")["known_datasets"] is True
+    doc = fast("We report results on SQuAD and FB15k-237 .")
+    assert {s.text: s.label_ for s in doc.spans["kgraph"]}.get("SQuAD") == "Dataset"
