@@ -88,8 +88,9 @@ def shipped_gazetteer() -> tuple[GazetteerEntry, ...]:
 @lru_cache(maxsize=1)
 def known_dataset_names() -> frozenset[str]:
     """Surfaces the shipped Papers with Code lists give as datasets and nothing else, written
-    as names ("SQuAD", "RCV1", "FB15k-237", "Penn Treebank"): capitals or digits past the
-    first letter, no generic abbreviation ("SOTA") and no member of a model family.
+    as names ("SQuAD", "RCV1", "FB15k-237", "ZJU-MoCap"): capitals or digits past the first
+    letter, not words in title case (the lists hold tasks so written: "Scene Flow"), no
+    generic abbreviation ("SOTA") and no member of a model family.
 
     They decide a mention's kind where a model is known to call datasets methods (see
     :class:`~kgraph.extract.select.Selector`).
@@ -97,7 +98,8 @@ def known_dataset_names() -> frozenset[str]:
     return frozenset(
         e.surface for e in shipped_gazetteer()
         if e.kind is EntityKind.DATASET and e.source.startswith("pwc_") and is_name_like(e.surface)
-        and e.surface.upper() not in GENERIC_ACRONYMS and not MODEL_FAMILY.fullmatch(e.surface))
+        and not is_title_case_name(e.surface) and e.surface.upper() not in GENERIC_ACRONYMS
+        and not MODEL_FAMILY.fullmatch(e.surface))
 
 
 @lru_cache(maxsize=1)
