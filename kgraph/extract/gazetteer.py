@@ -85,6 +85,11 @@ def shipped_gazetteer() -> tuple[GazetteerEntry, ...]:
     return tuple(read_gazetteer(data_file("gazetteer.tsv.gz")))
 
 
+#: Gazetteer sources whose kinds are curated names (Papers with Code lists); CSO labels
+#: are topics, not typed names, and decide nothing.
+NAMED_SOURCES = ("pwc_",)
+
+
 @lru_cache(maxsize=1)
 def known_dataset_names() -> frozenset[str]:
     """Surfaces the shipped Papers with Code lists give as datasets and nothing else, written
@@ -97,7 +102,7 @@ def known_dataset_names() -> frozenset[str]:
     """
     return frozenset(
         e.surface for e in shipped_gazetteer()
-        if e.kind is EntityKind.DATASET and e.source.startswith("pwc_") and is_name_like(e.surface)
+        if e.kind is EntityKind.DATASET and e.source.startswith(NAMED_SOURCES) and is_name_like(e.surface)
         and not is_title_case_name(e.surface) and e.surface.upper() not in GENERIC_ACRONYMS
         and not MODEL_FAMILY.fullmatch(e.surface))
 

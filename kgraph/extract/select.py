@@ -104,7 +104,7 @@ class Selector:
     give as a dataset (:func:`~kgraph.extract.gazetteer.known_dataset_names`) and that the
     model called a method or a concept is a Dataset: the fast tier's CNN calls "SQuAD",
     "IMDB" or "FB15k-237" methods where their context reads like a system's (TDMSci test
-    Dataset F1 43.9 -> 50.4, SciREX train abstracts 50.6 -> 52.2); the accurate tier reads
+    Dataset F1 43.9 -> 50.4, SciREX train abstracts 50.6 -> 51.9); the accurate tier reads
     that context better and loses by it (63.2 -> 63.0, 76.1 -> 75.2), so it keeps its labels.
 
     >>> import spacy

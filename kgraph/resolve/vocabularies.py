@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..extract.gazetteer import MODEL_FAMILY, GazetteerEntry, shipped_gazetteer
+from ..extract.gazetteer import MODEL_FAMILY, NAMED_SOURCES, GazetteerEntry, shipped_gazetteer
 from ..model import EntityKind
 from ..resources import ontology_dir
 from ..text.labels import normalise_label
@@ -62,9 +62,6 @@ def shipped_vocabulary() -> Vocabulary:
     return read_vocabularies((ontology_dir() / "vocabularies").glob("*.ttl"))
 
 
-#: Gazetteer sources whose kinds are curated names (Papers with Code lists); CSO labels
-#: are topics, not typed names, and decide nothing.
-_NAMED_SOURCES = ("pwc_",)
 
 
 def known_kinds(entries: Iterable[GazetteerEntry]) -> dict[str, EntityKind]:
@@ -79,7 +76,7 @@ def known_kinds(entries: Iterable[GazetteerEntry]) -> dict[str, EntityKind]:
     kinds: dict[str, EntityKind] = {}
     folded: dict[str, set[EntityKind]] = {}
     for entry in entries:
-        if entry.kind is EntityKind.CONCEPT or not entry.source.startswith(_NAMED_SOURCES):
+        if entry.kind is EntityKind.CONCEPT or not entry.source.startswith(NAMED_SOURCES):
             continue
         for text in (entry.surface, entry.canonical):
             key = normalise_label(text)
