@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import Paper, SourceRef
+from ..text.webpage import strip_landing_page
 from .fields import as_text, clean_text, parse_month, parse_year
 from .ids import normalise_arxiv, normalise_doi, paper_id
 from .report import ReadReport
@@ -77,6 +78,25 @@ def capped(paper: Paper) -> tuple[Paper, str | None]:
         return paper, None
     return (replace(paper, title=changes.get("title", paper.title), abstract=changes.get("abstract", paper.abstract)),
             "; ".join(notes))
+
+
+def unscraped(paper: Paper) -> tuple[Paper, str | None]:
+    """``paper`` with the abstract found in a scraped landing page (see
+    :func:`~kgraph.text.webpage.strip_landing_page`), and what was dropped.
+
+    Raises
+    ------
+    ValueError
+        When the abstract is such a page with no abstract in it.
+    """
+    found = strip_landing_page(paper.abstract, paper.doi)
+    if not (found.head or found.tail):
+        return paper, None
+    if not found.text:
+        raise ValueError(f"abstract is a publisher's web page with no abstract in it (title {paper.title[:60]!r})")
+    return (replace(paper, abstract=found.text),
+            f"abstract was a publisher's web page: kept the {len(found.text):,} characters of its abstract, dropped "
+            f"{found.head:,} before and {found.tail:,} after")
 
 
 _MISSING_ABSTRACT = {"[no abstract available]", "no abstract available", "n/a", "na", "none", "null"}
@@ -163,13 +183,15 @@ def read_records(path: Path, report: ReadReport, parse: Parser, convert: Convert
                 report.problem(raw, skipped=raw.lost if isinstance(raw, Notice) else 1)
                 continue
             try:
-                paper = convert(raw, SourceRef(source, position))
+                paper, scraped = unscraped(convert(raw, SourceRef(source, position)))
             except (ValueError, TypeError) as exc:
                 report.problem(InputError(str(exc), source, position))
                 continue
             except Exception as exc:  # the contract: a reader never raises
                 report.problem(InputError(f"unreadable record ({type(exc).__name__}: {exc})", source, position))
                 continue
+            if scraped:
+                report.problem(InputError(scraped, source, position), skipped=0)
             paper, cut = capped(paper)
             if cut:
                 report.problem(InputError(cut, source, position), skipped=0)

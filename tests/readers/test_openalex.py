@@ -12,3 +12,35 @@ def test_openalex_lines_and_page_agree(read_fixture):
     assert (oa.year, oa.venue, oa.arxiv_id, oa.authors) == (2018, "PeerJ", "1705.00001", ("Heather Piwowar", "Jason Priem"))
     assert w3.title == "Only a display name: Ünïcödé" and w3.venue == "Old API venue"
     assert [p.line for p in report.problems] == [2] and not page_report.problems
+
+
+def _inverted(text: str) -> dict[str, list[int]]:
+    index: dict[str, list[int]] = {}
+    for position, word in enumerate(text.split()):
+        index.setdefault(word, []).append(position)
+    return index
+
+
+def test_a_scraped_landing_page_gives_its_abstract_with_a_warning(jsonl):
+    from kgraph.readers import read_papers
+    from kgraph.readers.report import ReadReport
+
+    abstract = "We count terraces on hillsides from aerial photographs and relate them to erosion."
+    page = ("No AccessStand Alone Books1 Feb 2013TerracesAuthors/Editors: Mia LoMia Lo https://doi.org/10.1596/x "
+            "SectionsAboutPDF (1.4 MB) ToolsAdd to favoritesDownload CitationsTrack Citations ShareFacebookTwitter"
+            "Linked In Abstract:" + abstract + " FiguresreferencesRecommendeddetailsCited byHill farming in "
+            "Peru Agricultural Systems, Vol.60 View Published: December 1995 KeywordsTERRACESEROSION PDF DownloadLoading ...")
+    path = jsonl("works.jsonl", [
+        {"id": "https://openalex.org/W1", "title": "Terraces", "abstract_inverted_index": _inverted(page)},
+        {"id": "https://openalex.org/W2", "title": "Plain", "abstract_inverted_index": _inverted(abstract)},
+        {"id": "https://openalex.org/W3", "title": "Only chrome", "abstract_inverted_index": _inverted(
+            "No Access ToolsAdd to favoritesDownload CitationsTrack Citations ShareFacebookTwitterLinked In "
+            "PDF DownloadLoading ...")},
+    ])
+    report = ReadReport()
+    papers = read_papers([path], report)
+    assert [(p.title, p.abstract) for p in papers] == [("Terraces", abstract), ("Plain", abstract)]
+    assert [(p.line, p.message.split(":")[0]) for p in report.problems] == [
+        (1, "abstract was a publisher's web page"), (3, "abstract is a publisher's web page with no abstract in it "
+                                                        "(title 'Only chrome')")]
+    assert report.skipped[str(path)] == 1

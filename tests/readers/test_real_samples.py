@@ -44,6 +44,7 @@ def test_real_export(name):
     assert (len(papers), report.skipped.get(str(path), 0)) == (read, skipped), [str(p) for p in report.problems[:3]]
     for paper in papers:
         assert paper.title and paper.abstract and "<jats:" not in paper.abstract
+        assert "Add to favorites" not in paper.abstract and "PDF DownloadLoading" not in paper.abstract
     if papers and fmt != "csv" or "scopus" in name:
         assert sum(p.year is not None for p in papers) >= 0.9 * len(papers)
 
