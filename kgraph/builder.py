@@ -26,7 +26,7 @@ from .extract.relate import relation_model_version, relations_available, relatio
 from .extract.results import find_results
 from .graph.communities import communities_of
 from .graph.data import GraphData, entities_by_paper, link_free_properties
-from .graph.links import paper_links
+from .graph.links import PAIR_DF, paper_links
 from .graph.trends import date_from_arxiv_id
 from .mentions import MentionColumns, MentionTable, by_paper, mentions_at, paper_rows, pick
 from .model import Field, Mention, Paper, Relation, Result
@@ -66,6 +66,7 @@ class BuildOptions:
     tier: str | None = None
     top_k: int = 10
     max_df: float = 0.25
+    pair_df: int | None = PAIR_DF
     fmt: str | None = None
     thesaurus: Path | None = None
     processes: int | str = "auto"  # extraction workers; never changes the result
@@ -91,7 +92,7 @@ class BuildSummary:
 def _fingerprint(options: BuildOptions, tier: str, model: str) -> str:
     thesaurus = hashlib.sha1(options.thesaurus.read_bytes()).hexdigest() if options.thesaurus else None
     blob = json.dumps({"kgraph": __version__, "tier": tier, "model": model, "top_k": options.top_k,
-                       "max_df": options.max_df, "thesaurus": thesaurus,
+                       "max_df": options.max_df, "pair_df": options.pair_df, "thesaurus": thesaurus,
                        "relations": relation_model_version(tier) if options.relations else ""}, sort_keys=True)
     return hashlib.sha1(blob.encode()).hexdigest()[:16]
 
@@ -263,7 +264,7 @@ def build_data(
         # every paper, with its entities or none: the link weights count the corpus's papers
         paper_entities = {p.id: () for p in papers} | entities_by_paper(mentions.column("paper_id"), mention_entity,
                                                                           keep=specific)
-        links = paper_links(paper_entities, top_k=options.top_k, max_df=options.max_df)
+        links = paper_links(paper_entities, top_k=options.top_k, max_df=options.max_df, pair_df=options.pair_df)
         lap("link")
         communities = communities_of(papers, [e for e in resolution.entities if e.id in specific], paper_entities,
                                      links)
@@ -275,7 +276,7 @@ def build_data(
         "model": model,
         "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "fingerprint": _fingerprint(options, summary.tier, model),
-        "options": {"top_k": options.top_k, "max_df": options.max_df},
+        "options": {"top_k": options.top_k, "max_df": options.max_df, "pair_df": options.pair_df},
         "inputs": [str(p) for p in paths],
         "years": summary.years,
     }

@@ -76,8 +76,11 @@ def test_top_k_breaks_ties_by_paper_order():
     assert [(l.source, l.target) for l in links] == [("a", "b"), ("a", "c"), ("a", "d")]
 
 
-def _links_as_objects(corpus: dict[str, set[str]], **options: float) -> list[Link]:
-    """The links the table should hold, from a pair loop over the corpus (no sparse algebra)."""
+def _links_as_objects(corpus: dict[str, set[str]], *, top_k: int = 10**9, pair_df: int | None = None,
+                      **options: float) -> list[Link]:
+    """The links the table should hold, from a pair loop over the corpus (no sparse algebra):
+    pairs sharing a usable entity, at least one of them in no more than ``pair_df`` papers,
+    each paper's ``top_k`` strongest (equal weights: the earlier paper)."""
     n = len(corpus)
     df = {e: sum(e in es for es in corpus.values()) for e in set().union(*corpus.values())}
     cap = max(2, math.floor(options.get("max_df", 0.25) * n))
@@ -87,10 +90,14 @@ def _links_as_objects(corpus: dict[str, set[str]], **options: float) -> list[Lin
     for i, a in enumerate(papers):
         for b in papers[i + 1:]:
             shared = corpus[a] & corpus[b] & usable
-            if shared:
+            if shared and (pair_df is None or min(df[e] for e in shared) <= pair_df):
                 scores[(a, b)] = sorted(shared, key=lambda e: (-idf(df[e], n), e))
-    return [Link(a, b, round(sum(idf(df[e], n) for e in shared), 6), tuple(shared))
-            for (a, b), shared in sorted(scores.items())]
+    weight = {pair: round(sum(idf(df[e], n) for e in shared), 6) for pair, shared in scores.items()}
+    kept = set()
+    for paper in papers:
+        mine = [(-w, papers.index(b if a == paper else a), (a, b)) for (a, b), w in weight.items() if paper in (a, b)]
+        kept.update(pair for _, _, pair in sorted(mine)[:top_k])
+    return [Link(a, b, weight[(a, b)], tuple(scores[(a, b)])) for a, b in sorted(kept)]
 
 
 def test_links_come_as_a_table_equal_to_the_link_objects():
@@ -115,6 +122,31 @@ def test_links_come_as_a_table_equal_to_the_link_objects():
     assert LinkTable.of(expected) == table and LinkTable.of(table) is table
     with pytest.raises(IndexError, match="out of range"):
         table[len(table)]
+
+
+def test_common_entities_weigh_in_but_make_no_pairs():
+    # 40 papers; e0 and e1 in many of them, the rest in a few: above pair_df an entity adds
+    # its weight to pairs found through rarer ones, and pairs sharing only it are not links
+    corpus = {}
+    for i in range(40):
+        entities = {f"e{2 + (i * 5 + k) % 13}" for k in range(i % 3 + 1)}
+        entities |= {"e0"} if i % 3 else set()
+        entities |= {"e1"} if i % 2 == 0 else set()
+        corpus[f"p{i:02d}"] = entities
+    df = {e: sum(e in es for es in corpus.values()) for e in set().union(*corpus.values())}
+    assert df["e0"] == 26 and df["e1"] == 20 and max(df[f"e{j}"] for j in range(2, 15)) <= 8
+    for top_k in (2, 5, 1000):
+        unbound = paper_links(corpus, top_k=top_k, max_df=1.0, pair_df=None)
+        assert unbound == _links_as_objects(corpus, top_k=top_k, max_df=1.0)
+        # not binding: the same links, to the bit, as without the bound
+        assert paper_links(corpus, top_k=top_k, max_df=1.0, pair_df=26) == unbound
+        for pair_df in (8, 20, 25):
+            bound = paper_links(corpus, top_k=top_k, max_df=1.0, pair_df=pair_df)
+            assert bound == _links_as_objects(corpus, top_k=top_k, max_df=1.0, pair_df=pair_df)
+            assert all(min(df[e] for e in link.shared) <= pair_df for link in bound)
+            assert any("e0" in link.shared for link in bound)  # weighs in where a rarer one pairs
+            if top_k == 1000:  # every pair a link: those sharing only e0 and e1 are gone
+                assert len(bound) < len(unbound)
 
 
 def test_a_table_of_no_links():
