@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import Paper, SourceRef
-from ..text.webpage import strip_landing_page
+from .webpage import strip_landing_page
 from .fields import as_text, clean_text, parse_month, parse_year
 from .ids import normalise_arxiv, normalise_doi, paper_id
 from .report import ReadReport
@@ -82,7 +82,7 @@ def capped(paper: Paper) -> tuple[Paper, str | None]:
 
 def unscraped(paper: Paper) -> tuple[Paper, str | None]:
     """``paper`` with the abstract found in a scraped landing page (see
-    :func:`~kgraph.text.webpage.strip_landing_page`), and what was dropped.
+    :func:`~kgraph.readers.webpage.strip_landing_page`), and what was dropped.
 
     Raises
     ------

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from kgraph.text.webpage import strip_landing_page
+from kgraph.readers.webpage import strip_landing_page
 
 _BAR = "ToolsAdd to favoritesDownload CitationsTrack Citations ShareFacebookTwitterLinked In"
 _HEAD = ("No AccessPolicy Research Working Papers21 Jun 2013Irrigation and YieldsAuthors/Editors: Ana Ortiz, "
