@@ -42,7 +42,7 @@ from ..mentions import kind_numbers, mention_column
 from ..model import Entity, EntityKind, Mention, Paper
 from ..process import map_in_halves
 from ..resources import PACKAGE_DIR, files_digest
-from ..text.acronyms import find_acronyms
+from ..text.acronyms import GENERIC_ACRONYMS, find_acronyms
 from ..text.labels import (
     has_capital_or_digit,
     has_unbalanced_brackets,
@@ -83,6 +83,7 @@ _NAME_AND_HEAD = _TASK_WORDS | _METRIC_HEADS
 _KIND_OF_HEAD = {**dict.fromkeys(_DATA_HEADS | {"corpora"}, EntityKind.DATASET),
                  **dict.fromkeys(("score", "metric"), EntityKind.METRIC)}
 _ACRONYM_KINDS = (EntityKind.DATASET, EntityKind.METRIC)
+_GENERIC_SHORTS = frozenset(form for acronym in GENERIC_ACRONYMS for form in (acronym, acronym + "s"))
 #: The kind a head noun names: "NLP datasets" are datasets, "MT metrics" metrics.
 _HEAD_KINDS = {**dict.fromkeys(_DATA_HEADS, EntityKind.DATASET), **dict.fromkeys(_METRIC_HEADS, EntityKind.METRIC)}
 
@@ -979,9 +980,11 @@ def _resolve(papers: Sequence[Paper], mentions: Sequence[Mention], vocabulary: V
         surfaces.pop("", None)
         shorts = short_forms.get(key, set())
         # an acronym's known kind counts for datasets and metrics only: the lists carry
-        # "LLM" as a task, but "SQuAD" and "BLEU" reliably
+        # "LLM" as a task, but "SQuAD" and "BLEU" reliably; and not a generic acronym's,
+        # which stands for many things ("ID": identification, identity, in-distribution)
         known_kind = known_kind_of(known, key) or next(
-            (kind for kind in map(functools.partial(known_kind_of, known), shorts) if kind in _ACRONYM_KINDS), None)
+            (kind for kind in map(functools.partial(known_kind_of, known), shorts - _GENERIC_SHORTS)
+             if kind in _ACRONYM_KINDS), None)
         kinds = Counter([kind_codes[i] for i in indices])
         # the Papers with Code task pages include "Large Language Model" and "Retrieval-
         # Augmented Generation": a known task says the name is specific, not that it is a task

@@ -235,6 +235,21 @@ def test_an_acronym_known_as_a_task_does_not_override_the_mentions_vote():
     assert entity.kind is EntityKind.METHOD and entity.label == "LLMs"
 
 
+def test_a_generic_acronym_lends_no_known_kind_to_its_long_form():
+    # the metric lists hold "ID"; a paper's "identification (ID)" is no metric for it, nor is
+    # "state of the art (SOTA)" a dataset; a specific acronym still lends its kind
+    papers = [Paper("p1", "T", "Speaker identification (ID) and the state of the art (SOTA) on Fréchet "
+                               "Inception Distance (FID).")]
+    known = {"ID": EntityKind.METRIC, "SOTA": EntityKind.DATASET, "FID": EntityKind.METRIC}
+    mentions = [m("p1", "identification", EntityKind.CONCEPT), m("p1", "ID", EntityKind.CONCEPT),
+                m("p1", "state of the art", EntityKind.CONCEPT), m("p1", "SOTA", EntityKind.CONCEPT),
+                m("p1", "Fréchet Inception Distance", EntityKind.CONCEPT), m("p1", "FID", EntityKind.CONCEPT)]
+    kinds = {e.expansion or e.label: (e.kind, "known" in e.evidence) for e in resolve(papers, mentions, known=known).entities}
+    assert kinds["identification"] == (EntityKind.CONCEPT, False)
+    assert kinds["state of the art"] == (EntityKind.CONCEPT, False)
+    assert kinds["Fréchet Inception Distance"] == (EntityKind.METRIC, True)
+
+
 def test_a_known_task_name_keeps_the_kind_its_mentions_give():
     mentions = [m("p1", "Retrieval-Augmented Generation"), m("p2", "Retrieval-Augmented Generation", EntityKind.TASK),
                 m("p2", "retrieval-augmented generation")]
