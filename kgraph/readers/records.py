@@ -15,11 +15,11 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import Paper, SourceRef
-from .webpage import strip_landing_page
 from .fields import as_text, clean_text, parse_month, parse_year
 from .ids import normalise_arxiv, normalise_doi, paper_id
 from .report import ReadReport
 from .textfile import read_text, source_name
+from .webpage import strip_landing_page
 
 #: A record's position (1-based line, or record number) and the raw record, or an
 #: InputError for a record that could not even be parsed. A parser raises InputError
