@@ -179,9 +179,13 @@ def test_pair_probs_shape_and_sum(model):
         assert 0 <= rel.head < 3 and 0 <= rel.tail < 3 and rel.head != rel.tail
         assert rel.label in RELATION_LABELS
         assert 0 < rel.confidence <= 1 and rel.confidence >= model.threshold
-    # the shipped model reads the dataset as evaluating the parser (4-layer model: 0.79; the
-    # 6-layer one said 0.99), and as that pair's only relation
-    assert any((r.head, r.tail, r.label) == (1, 0, "EVALUATE-FOR") and r.confidence > 0.75 for r in rels)
+    # the shipped model reads the dataset as evaluating the parser (4-layer model: 0.79 under
+    # onnxruntime 1.2x, 0.74 under 1.32, whose int8 kernels round differently; the 6-layer
+    # one said 0.99), and as that pair's only relation, with every other reading far below
+    assert any((r.head, r.tail, r.label) == (1, 0, "EVALUATE-FOR") and r.confidence > 0.65 for r in rels)
+    pair = int(np.flatnonzero((heads == 1) & (tails == 0))[0])
+    evaluate = RELATION_LABELS.index("EVALUATE-FOR")  # the last column is "no relation"
+    assert probs[pair].argmax() == evaluate and probs[pair][evaluate] > 2 * np.delete(probs[pair], evaluate).max()
 
 
 def test_no_or_one_entity_gives_no_relations(model):
