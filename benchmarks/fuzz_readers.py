@@ -42,6 +42,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kgraph.readers.openalex import inverted_index
+
 K = 4
 WORDS = ("graph neural sparse attention kernel diffusion contrastive latent robust adaptive temporal causal "
          "federated spectral implicit").split()
@@ -67,13 +69,6 @@ def records(rng: random.Random) -> list[Record]:
     return out
 
 
-def _inverted(text: str) -> dict[str, list[int]]:
-    index: dict[str, list[int]] = {}
-    for position, word in enumerate(text.split()):
-        index.setdefault(word, []).append(position)
-    return index
-
-
 # -- writers: one valid file per format; the mutation region of a record is its abstract
 # (its title for OpenAlex, whose abstract is an inverted index)
 
@@ -89,7 +84,7 @@ def w_json(rs):
 
 def _openalex(r):
     return {"id": f"https://openalex.org/W{r.rid[2:]}0", "title": r.title, "publication_year": r.year,
-            "abstract_inverted_index": _inverted(r.abstract),
+            "abstract_inverted_index": inverted_index(r.abstract),
             "authorships": [{"author": {"display_name": a}} for a in r.authors],
             "primary_location": {"source": {"display_name": "Venue", "id": "S1"}}}
 

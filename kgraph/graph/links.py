@@ -183,21 +183,17 @@ def idf(df: int, n_papers: int) -> float:
 PAIR_DF = 1_000
 
 
-def _with_common_weight(block: Any, lo: int, common_weighted: Any, common: Any, chunk: int = 1 << 18) -> Any:
-    """``block`` (rows ``lo…`` against all papers) plus, at its nonzero pairs only, the
-    weight of the common entities those pairs share.
+def _add_common_weight(block: Any, lo: int, common_weighted: Any, common: Any, chunk: int = 1 << 18) -> None:
+    """Add to ``block`` (rows ``lo…`` against all papers), in place and at its nonzero pairs
+    only, the weight of the common entities those pairs share.
 
     Gathered pair by pair in chunks: the common entities' own product is what costs.
     """
     coo = block.tocoo()  # the same entries in the same order as ``block.data``
     rows, cols = coo.row.astype(np.int64) + lo, coo.col.astype(np.int64)
-    extra = np.zeros(len(rows))
     for start in range(0, len(rows), chunk):
         r, c = rows[start : start + chunk], cols[start : start + chunk]
-        extra[start : start + chunk] = np.asarray(common_weighted[r].multiply(common[c]).sum(axis=1)).ravel()
-    block = block.copy()
-    block.data += extra
-    return block
+        block.data[start : start + chunk] += np.asarray(common_weighted[r].multiply(common[c]).sum(axis=1)).ravel()
 
 
 def paper_links(
@@ -284,21 +280,22 @@ def paper_links(
     incidence = sparse.csr_matrix((np.ones(len(rows)), (np.frombuffer(rows, dtype=np.int32),
                                                         np.frombuffer(cols, dtype=np.int32))), shape=(n, len(linking)))
     weighted = incidence.multiply(entity_idf).tocsr()
-    pairing = np.array([df[e] <= pair_df for e in linking]) if pair_df is not None else np.ones(len(linking), bool)
-    if pairing.all():  # nothing above pair_df: the plain product (and its sums' order)
-        transposed, common, common_weighted = incidence.T.tocsr(), None, None
-    else:
-        transposed = incidence[:, np.flatnonzero(pairing)].T.tocsr()
-        weighted, common_weighted = (weighted[:, np.flatnonzero(pairing)].tocsr(),
-                                     weighted[:, np.flatnonzero(~pairing)].tocsr())
-        common = incidence[:, np.flatnonzero(~pairing)].tocsr()
+    above = [j for j, e in enumerate(linking) if pair_df is not None and df[e] > pair_df]
+    # the entities above pair_df as (idf-weighted, plain) columns, or None: the plain
+    # product over every linking entity (and its sums' order)
+    common, pairing = None, incidence
+    if above:
+        kept = np.setdiff1d(np.arange(len(linking)), above)
+        common = (weighted[:, above].tocsr(), incidence[:, above].tocsr())
+        weighted, pairing = weighted[:, kept].tocsr(), incidence[:, kept]
+    transposed = pairing.T.tocsr()
     # each row's kept pairs as (low, high, weight) in three compact columns, not a dict of
     # tuples: at a million papers ~10M pairs cost 1.4 GB as Python objects, 200 MB here
     lows, highs, scored = array("q"), array("q"), array("d")
     for lo in range(0, n, block_rows):
         block = (weighted[lo : lo + block_rows] @ transposed).tocsr()
-        if common is not None and common_weighted is not None:
-            block = _with_common_weight(block, lo, common_weighted, common)
+        if common is not None:
+            _add_common_weight(block, lo, *common)
         for r in range(block.shape[0]):
             i = lo + r
             start, end = block.indptr[r], block.indptr[r + 1]

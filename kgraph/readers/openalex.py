@@ -51,6 +51,21 @@ def rebuild_abstract(index: Any) -> str:
     return " ".join(word for _, _, word in placed)
 
 
+def inverted_index(text: str) -> dict[str, list[int]]:
+    """The ``abstract_inverted_index`` OpenAlex would give ``text`` (words split at spaces):
+    the inverse of :func:`rebuild_abstract`, for writing test and benchmark records.
+
+    >>> inverted_index("the cat saw the dog")
+    {'the': [0, 3], 'cat': [1], 'saw': [2], 'dog': [4]}
+    >>> rebuild_abstract(inverted_index("the cat saw the dog"))
+    'the cat saw the dog'
+    """
+    index: dict[str, list[int]] = {}
+    for position, word in enumerate(text.split()):
+        index.setdefault(word, []).append(position)
+    return index
+
+
 def _arxiv_from_locations(record: dict[str, Any]) -> str | None:
     locations = record.get("locations")
     for location in locations if isinstance(locations, list) else []:

@@ -72,6 +72,7 @@ def strip_landing_page(text: str, doi: str | None = None) -> Unscraped:
             begin += at + len(doi)
     end_match = _TAIL.search(text, begin)
     end = end_match.start() if end_match else len(text)
-    body = text[begin:end].strip()
-    head = text.index(body, begin) if body else begin
+    kept = text[begin:end]
+    body = kept.strip()
+    head = begin + len(kept) - len(kept.lstrip())
     return Unscraped(body, head, len(text) - head - len(body))

@@ -14,15 +14,9 @@ def test_openalex_lines_and_page_agree(read_fixture):
     assert [p.line for p in report.problems] == [2] and not page_report.problems
 
 
-def _inverted(text: str) -> dict[str, list[int]]:
-    index: dict[str, list[int]] = {}
-    for position, word in enumerate(text.split()):
-        index.setdefault(word, []).append(position)
-    return index
-
-
 def test_a_scraped_landing_page_gives_its_abstract_with_a_warning(jsonl):
     from kgraph.readers import read_papers
+    from kgraph.readers.openalex import inverted_index as _inverted
     from kgraph.readers.report import ReadReport
 
     abstract = "We count terraces on hillsides from aerial photographs and relate them to erosion."
